@@ -1,0 +1,28 @@
+package io.embedmerge;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.context.annotation.Bean;
+import org.springframework.scheduling.annotation.EnableScheduling;
+
+import java.time.Clock;
+
+@SpringBootApplication
+@ConfigurationPropertiesScan
+@EnableScheduling
+public class EmbedMergeApplication {
+
+    public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("demo-checkpoints")) {
+            DemoCheckpointsCommand.run(args);
+            return;
+        }
+        SpringApplication.run(EmbedMergeApplication.class, args);
+    }
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+}

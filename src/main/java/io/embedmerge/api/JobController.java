@@ -1,0 +1,127 @@
+package io.embedmerge.api;
+
+import io.embedmerge.job.JobRequest;
+import io.embedmerge.job.JobService;
+import io.embedmerge.job.JobStatus;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.net.URI;
+import java.util.List;
+import java.util.UUID;
+
+@RestController
+@Tag(name = "jobs", description = "Submit, watch, cancel and list merge jobs")
+class JobController {
+
+    private static final String MERGE_EXAMPLE = """
+            {"kind": "merge",
+             "base": "file:./data/models/base",
+             "models": [{"uri": "file:./data/models/sts", "weight": 1.0, "label": "sts"},
+                        {"uri": "file:./data/models/nli", "weight": 1.0, "label": "nli"}],
+             "method": {"name": "linear", "params": {"lambda": 1.0, "normalize": true}},
+             "outputDtype": "f32",
+             "seed": 42}""";
+
+    private final JobService jobs;
+    private final JobEventStreams streams;
+    private final JsonMapper json;
+
+    JobController(JobService jobs, JobEventStreams streams, JsonMapper json) {
+        this.jobs = jobs;
+        this.streams = streams;
+        this.json = json;
+    }
+
+    @PostMapping(path = "/v1/jobs", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(summary = "Submit a job",
+            description = "Validates the request (method, parameters, URIs inside the storage roots, inputs present, "
+                    + "output absent) and queues the job. With an Idempotency-Key, a retry with the same body returns "
+                    + "the same job; the same key with another body is a 409.",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(
+                    schema = @Schema(implementation = JobRequest.class),
+                    examples = @ExampleObject(name = "linear merge of two models", value = MERGE_EXAMPLE))))
+    @ApiResponse(responseCode = "202", description = "Accepted; Location points at the job")
+    @ApiResponse(responseCode = "400", description = "Malformed JSON or a value of the wrong type",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "409", description = "Idempotency-Key reused with another body",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "422", description = "Valid JSON that cannot be run; `errors` names each field",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    ResponseEntity<JobView> submit(
+            @RequestBody JobRequest request,
+            @Parameter(description = "Makes retries safe: the same key and body return the same job.")
+            @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
+        JobService.Submission submission = jobs.submit(request, idempotencyKey);
+        return ResponseEntity.status(HttpStatus.ACCEPTED)
+                .location(URI.create("/v1/jobs/" + submission.job().getId()))
+                .body(JobView.of(submission.job(), jobs));
+    }
+
+    @GetMapping("/v1/jobs/{id}")
+    @Operation(summary = "Get a job", description = "Status, progress (stage, fraction, ETA), result or error.")
+    @ApiResponse(responseCode = "404", description = "No such job",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    JobView get(@PathVariable UUID id) {
+        return JobView.of(jobs.get(id), jobs);
+    }
+
+    @GetMapping("/v1/jobs")
+    @Operation(summary = "List jobs", description = "Newest first, with cursor pagination through nextPageToken.")
+    JobPageView list(@RequestParam(required = false) JobStatus status,
+                     @RequestParam(required = false) @Parameter(example = "merge") String kind,
+                     @RequestParam(required = false) String pageToken,
+                     @RequestParam(defaultValue = "50") @Parameter(description = "1 to 200") int pageSize) {
+        var page = jobs.list(status, kind, pageToken, pageSize);
+        return new JobPageView(page.jobs().stream().map(j -> JobView.of(j, jobs)).toList(), page.nextPageToken());
+    }
+
+    @PostMapping("/v1/jobs/{id}/cancel")
+    @Operation(summary = "Cancel a job", description = "A queued job is cancelled at once; a running one stops "
+            + "within seconds (checked between tensors) and leaves no output. 409 when the job already ended.")
+    @ApiResponse(responseCode = "202", description = "Cancelled, or cancellation requested")
+    @ApiResponse(responseCode = "409", description = "The job already ended",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    ResponseEntity<JobView> cancel(@PathVariable UUID id) {
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(JobView.of(jobs.cancel(id), jobs));
+    }
+
+    @GetMapping(path = "/v1/jobs/{id}/events", produces = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(summary = "List a job's events", description = "Ordered state and progress events. Ask with "
+            + "`Accept: text/event-stream` to stream them live until the job ends.")
+    List<JobEventView> events(@PathVariable UUID id,
+                              @RequestParam(defaultValue = "0") @Parameter(description = "Only events with a larger id") long after,
+                              @RequestParam(defaultValue = "1000") int limit) {
+        return jobs.events(id, after, Math.clamp(limit, 1, 10_000)).stream()
+                .map(e -> JobEventView.of(e, json)).toList();
+    }
+
+    @GetMapping(path = "/v1/jobs/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    @Operation(summary = "Stream a job's events (Server-Sent Events)",
+            description = "Each event has the event id as `id`, the type as `event` and the JobEvent JSON as `data`. "
+                    + "Resumes after `Last-Event-ID`. The stream ends when the job has ended.")
+    SseEmitter stream(@PathVariable UUID id,
+                      @RequestHeader(name = "Last-Event-ID", required = false) Long lastEventId,
+                      @RequestParam(defaultValue = "0") long after) {
+        jobs.get(id);
+        return streams.open(id, lastEventId != null ? lastEventId : after);
+    }
+}

@@ -1,0 +1,44 @@
+package io.embedmerge.api;
+
+import io.embedmerge.job.Job;
+import io.embedmerge.job.JobProgress;
+import io.embedmerge.job.JobRequest;
+import io.embedmerge.job.JobResult;
+import io.embedmerge.job.JobService;
+import io.embedmerge.job.JobStatus;
+import io.swagger.v3.oas.annotations.media.Schema;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** A job as the API shows it. */
+@Schema(name = "Job")
+public record JobView(
+        UUID id,
+        @Schema(example = "merge") String kind,
+        JobStatus status,
+        JobRequest request,
+        JobProgress progress,
+        Instant createdAt,
+        Instant startedAt,
+        Instant finishedAt,
+        @Schema(description = "Present when the job succeeded.") JobResult result,
+        @Schema(description = "Present when the job failed.") JobError error,
+        @Schema(description = "1 for the first run; higher when a job was resumed after its worker was lost.")
+        int attempt,
+        @Schema(description = "True once cancellation of a running job was requested.") boolean cancelRequested) {
+
+    /** Why a job failed: a stable code and a message naming the file, tensor or field at fault. */
+    public record JobError(@Schema(example = "INVALID_CHECKPOINT") String code,
+                           @Schema(example = "tensor 'encoder.layer.0.attention.self.query.weight' has shape [384, 384] in models[1] but [768, 768] in the base")
+                           String message) {
+    }
+
+    static JobView of(Job job, JobService jobs) {
+        return new JobView(job.getId(), job.getKind(), job.getStatus(), jobs.request(job),
+                new JobProgress(job.getProgressStage(), job.getProgressFraction(), job.getProgressMessage()),
+                job.getCreatedAt(), job.getStartedAt(), job.getFinishedAt(), jobs.result(job),
+                job.getErrorCode() == null ? null : new JobError(job.getErrorCode(), job.getErrorMessage()),
+                job.getAttempt(), job.isCancelRequested());
+    }
+}

@@ -1,0 +1,28 @@
+package io.embedmerge.api;
+
+import io.embedmerge.merge.MethodDescriptor;
+import io.embedmerge.merge.MethodRegistry;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.util.List;
+
+@RestController
+@Tag(name = "methods", description = "Merge methods and their parameters")
+class MethodController {
+
+    private final MethodRegistry methods;
+
+    MethodController(MethodRegistry methods) {
+        this.methods = methods;
+    }
+
+    @GetMapping("/v1/methods")
+    @Operation(summary = "List merge methods",
+            description = "Every merge method with its parameters, types, defaults and a one-line description.")
+    List<MethodDescriptor> list() {
+        return methods.descriptors();
+    }
+}

@@ -1,0 +1,143 @@
+package io.embedmerge.job;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** A job row. Request and result are stored as JSON text; state changes go through {@link JobService}. */
+@Entity
+@Table(name = "jobs")
+public class Job {
+
+    @Id
+    private UUID id;
+    private String kind;
+    @Enumerated(EnumType.STRING)
+    private JobStatus status;
+    private String request;
+    private String requestHash;
+    private String idempotencyKey;
+    private String progressStage;
+    private Double progressFraction;
+    private String progressMessage;
+    private Instant createdAt;
+    private Instant startedAt;
+    private Instant finishedAt;
+    private String result;
+    private String errorCode;
+    private String errorMessage;
+    private int attempt;
+    private boolean cancelRequested;
+    private String worker;
+    @Version
+    @Column(nullable = false)
+    private long version;
+
+    protected Job() {
+    }
+
+    Job(UUID id, String kind, String request, String requestHash, String idempotencyKey, Instant createdAt) {
+        this.id = id;
+        this.kind = kind;
+        this.status = JobStatus.QUEUED;
+        this.request = request;
+        this.requestHash = requestHash;
+        this.idempotencyKey = idempotencyKey;
+        this.createdAt = createdAt;
+        this.progressStage = "queued";
+        this.progressFraction = 0.0;
+    }
+
+    public UUID getId() {
+        return id;
+    }
+
+    public String getKind() {
+        return kind;
+    }
+
+    public JobStatus getStatus() {
+        return status;
+    }
+
+    public String getRequest() {
+        return request;
+    }
+
+    String getRequestHash() {
+        return requestHash;
+    }
+
+    public String getProgressStage() {
+        return progressStage;
+    }
+
+    public Double getProgressFraction() {
+        return progressFraction;
+    }
+
+    public String getProgressMessage() {
+        return progressMessage;
+    }
+
+    public Instant getCreatedAt() {
+        return createdAt;
+    }
+
+    public Instant getStartedAt() {
+        return startedAt;
+    }
+
+    public Instant getFinishedAt() {
+        return finishedAt;
+    }
+
+    public String getResult() {
+        return result;
+    }
+
+    public String getErrorCode() {
+        return errorCode;
+    }
+
+    public String getErrorMessage() {
+        return errorMessage;
+    }
+
+    public int getAttempt() {
+        return attempt;
+    }
+
+    public boolean isCancelRequested() {
+        return cancelRequested;
+    }
+
+    void cancelQueued(Instant now) {
+        status = JobStatus.CANCELLED;
+        finishedAt = now;
+        progressStage = "cancelled";
+    }
+
+    void requestCancel() {
+        cancelRequested = true;
+    }
+
+    void start(String workerId, Instant now) {
+        status = JobStatus.RUNNING;
+        attempt++;
+        worker = workerId;
+        if (startedAt == null) {
+            startedAt = now;
+        }
+        progressStage = "starting";
+        progressFraction = 0.0;
+        progressMessage = null;
+    }
+}

@@ -1,0 +1,13 @@
+package io.embedmerge.job;
+
+import java.util.UUID;
+
+/** Hands jobs to the worker pool; implemented by the worker package. */
+public interface JobDispatcher {
+
+    /** Queues the job for execution; joins the caller's transaction. */
+    void dispatch(UUID jobId);
+
+    /** Removes a queued job from the queue if no worker has picked it yet. */
+    void withdraw(UUID jobId);
+}

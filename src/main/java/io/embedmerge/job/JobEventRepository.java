@@ -1,0 +1,12 @@
+package io.embedmerge.job;
+
+import org.springframework.data.domain.Limit;
+import org.springframework.data.jpa.repository.JpaRepository;
+
+import java.util.List;
+import java.util.UUID;
+
+interface JobEventRepository extends JpaRepository<JobEvent, Long> {
+
+    List<JobEvent> findByJobIdAndIdGreaterThanOrderByIdAsc(UUID jobId, long afterId, Limit limit);
+}

@@ -1,0 +1,114 @@
+package io.embedmerge.job;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * State transitions driven by workers. Each attempt holds a {@link RunTicket}; every update is conditional on the
+ * ticket's attempt still being the current one, so a worker that was presumed dead cannot overwrite the result of
+ * the attempt that replaced it.
+ */
+@Service
+public class JobExecution {
+
+    private static final Logger log = LoggerFactory.getLogger(JobExecution.class);
+
+    private final JobRepository jobs;
+    private final JobEventLog eventLog;
+    private final JobJson json;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+
+    JobExecution(JobRepository jobs, JobEventLog eventLog, JobJson json, TransactionTemplate tx, Clock clock) {
+        this.jobs = jobs;
+        this.eventLog = eventLog;
+        this.json = json;
+        this.tx = tx;
+        this.clock = clock;
+    }
+
+    /** Starts a new attempt, or returns empty if the job is gone or already finished. */
+    public Optional<RunTicket> begin(UUID id, String workerId) {
+        return tx.execute(status -> {
+            Optional<Job> found = jobs.lockById(id);
+            if (found.isEmpty() || found.get().getStatus().isTerminal()) {
+                return Optional.<RunTicket>empty();
+            }
+            Job job = found.get();
+            boolean resumed = job.getStatus() == JobStatus.RUNNING;
+            job.start(workerId, Instant.now(clock));
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("status", JobStatus.RUNNING);
+            data.put("attempt", job.getAttempt());
+            data.put("worker", workerId);
+            if (resumed) {
+                data.put("message", "resumed after the previous worker stopped sending heartbeats");
+            }
+            eventLog.append(id, "started", data);
+            log.info("job {} attempt {} started on {}{}", id, job.getAttempt(), workerId, resumed ? " (resumed)" : "");
+            return Optional.of(new RunTicket(id, job.getAttempt(), json.read(job.getRequest(), JobRequest.class)));
+        });
+    }
+
+    /** Records progress; returns false when this attempt is no longer the job's current one. */
+    public boolean progress(RunTicket ticket, JobProgress progress) {
+        return Boolean.TRUE.equals(tx.execute(status -> {
+            int updated = jobs.updateProgress(ticket.jobId(), ticket.attempt(), progress.stage(),
+                    progress.fraction(), progress.message());
+            if (updated == 1) {
+                eventLog.append(ticket.jobId(), "progress", progress);
+            }
+            return updated == 1;
+        }));
+    }
+
+    public boolean cancelRequested(RunTicket ticket) {
+        return jobs.cancelRequested(ticket.jobId());
+    }
+
+    public boolean succeed(RunTicket ticket, JobResult result) {
+        return finish(ticket, JobStatus.SUCCEEDED, json.write(result), null, null, "done", 1.0);
+    }
+
+    public boolean fail(RunTicket ticket, String code, String message) {
+        return finish(ticket, JobStatus.FAILED, null, code, message, "failed", null);
+    }
+
+    public boolean cancelled(RunTicket ticket) {
+        return finish(ticket, JobStatus.CANCELLED, null, null, null, "cancelled", null);
+    }
+
+    private boolean finish(RunTicket ticket, JobStatus status, String result, String code, String message,
+                           String stage, Double fraction) {
+        Boolean done = tx.execute(s -> {
+            int updated = jobs.finish(ticket.jobId(), ticket.attempt(), status, Instant.now(clock), result, code,
+                    message, stage, fraction);
+            if (updated == 1) {
+                Map<String, Object> data = new LinkedHashMap<>();
+                data.put("status", status);
+                if (code != null) {
+                    data.put("error", Map.of("code", code, "message", message));
+                }
+                eventLog.append(ticket.jobId(), status.name().toLowerCase(), data);
+            }
+            return updated == 1;
+        });
+        if (Boolean.TRUE.equals(done)) {
+            log.info("job {} attempt {} {}{}", ticket.jobId(), ticket.attempt(), status,
+                    code == null ? "" : ": " + code + " " + message);
+        } else {
+            log.warn("job {} attempt {} is no longer current; its {} was not recorded", ticket.jobId(),
+                    ticket.attempt(), status);
+        }
+        return Boolean.TRUE.equals(done);
+    }
+}

@@ -1,0 +1,36 @@
+package io.embedmerge.job;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Gauges {@code merge.jobs{status}} and {@code merge.queue.depth}, refreshed from the database every few seconds. */
+@Component
+class JobMetrics {
+
+    private final JobRepository jobs;
+    private final Map<JobStatus, AtomicLong> counts = new EnumMap<>(JobStatus.class);
+
+    JobMetrics(JobRepository jobs, MeterRegistry registry) {
+        this.jobs = jobs;
+        for (JobStatus status : JobStatus.values()) {
+            AtomicLong count = new AtomicLong();
+            counts.put(status, count);
+            Gauge.builder("merge.jobs", count, AtomicLong::get).tag("status", status.name())
+                    .description("Jobs by status (all instances)").register(registry);
+        }
+        Gauge.builder("merge.queue.depth", counts.get(JobStatus.QUEUED), AtomicLong::get)
+                .description("Jobs waiting for a worker").register(registry);
+    }
+
+    @Scheduled(fixedDelayString = "${merge.metrics.refresh:5s}", initialDelay = 0)
+    void refresh() {
+        counts.values().forEach(c -> c.set(0));
+        jobs.countByStatus().forEach(c -> counts.get(c.getStatus()).set(c.getJobs()));
+    }
+}

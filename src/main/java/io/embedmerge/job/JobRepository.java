@@ -1,0 +1,55 @@
+package io.embedmerge.job;
+
+import jakarta.persistence.LockModeType;
+import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.JpaSpecificationExecutor;
+import org.springframework.data.jpa.repository.Lock;
+import org.springframework.data.jpa.repository.Modifying;
+import org.springframework.data.jpa.repository.Query;
+import org.springframework.data.repository.query.Param;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+interface JobRepository extends JpaRepository<Job, UUID>, JpaSpecificationExecutor<Job> {
+
+    Optional<Job> findByIdempotencyKey(String idempotencyKey);
+
+    @Lock(LockModeType.PESSIMISTIC_WRITE)
+    @Query("select j from Job j where j.id = :id")
+    Optional<Job> lockById(@Param("id") UUID id);
+
+    /** Progress of the current attempt only: an update from a superseded attempt changes nothing. */
+    @Modifying
+    @Query("""
+            update Job j set j.progressStage = :stage, j.progressFraction = :fraction, j.progressMessage = :message,
+                   j.version = j.version + 1
+            where j.id = :id and j.attempt = :attempt and j.status = io.embedmerge.job.JobStatus.RUNNING""")
+    int updateProgress(@Param("id") UUID id, @Param("attempt") int attempt, @Param("stage") String stage,
+                       @Param("fraction") double fraction, @Param("message") String message);
+
+    @Modifying
+    @Query("""
+            update Job j set j.status = :status, j.finishedAt = :now, j.result = :result,
+                   j.errorCode = :errorCode, j.errorMessage = :errorMessage, j.progressStage = :stage,
+                   j.progressFraction = :fraction, j.progressMessage = null, j.version = j.version + 1
+            where j.id = :id and j.attempt = :attempt and j.status = io.embedmerge.job.JobStatus.RUNNING""")
+    int finish(@Param("id") UUID id, @Param("attempt") int attempt, @Param("status") JobStatus status,
+               @Param("now") Instant now, @Param("result") String result, @Param("errorCode") String errorCode,
+               @Param("errorMessage") String errorMessage, @Param("stage") String stage,
+               @Param("fraction") Double fraction);
+
+    @Query("select j.cancelRequested from Job j where j.id = :id")
+    boolean cancelRequested(@Param("id") UUID id);
+
+    @Query("select j.status as status, count(j) as jobs from Job j group by j.status")
+    List<StatusCount> countByStatus();
+
+    interface StatusCount {
+        JobStatus getStatus();
+
+        long getJobs();
+    }
+}

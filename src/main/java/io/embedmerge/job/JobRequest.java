@@ -1,0 +1,18 @@
+package io.embedmerge.job;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.swagger.v3.oas.annotations.media.DiscriminatorMapping;
+import io.swagger.v3.oas.annotations.media.Schema;
+
+/** What a job should do; {@code kind} selects the variant. */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
+@JsonSubTypes({@JsonSubTypes.Type(value = MergeJobRequest.class, name = "merge")})
+@Schema(description = "A job request; `kind` selects the variant.", discriminatorProperty = "kind",
+        discriminatorMapping = {@DiscriminatorMapping(value = "merge", schema = MergeJobRequest.class)},
+        oneOf = {MergeJobRequest.class})
+public sealed interface JobRequest permits MergeJobRequest {
+
+    /** The value of the {@code kind} field. */
+    String kind();
+}

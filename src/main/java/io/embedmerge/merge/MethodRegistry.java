@@ -1,0 +1,111 @@
+package io.embedmerge.merge;
+
+import org.springframework.stereotype.Component;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The merge methods this service offers, and validation of their parameters. */
+@Component
+public class MethodRegistry {
+
+    private final Map<String, MergeMethod> methods = new LinkedHashMap<>();
+
+    public MethodRegistry() {
+        register(LinearMerge.linear());
+        register(LinearMerge.taskArithmetic());
+    }
+
+    private void register(MergeMethod method) {
+        methods.put(method.name(), method);
+    }
+
+    public List<MethodDescriptor> descriptors() {
+        return methods.values().stream().map(MergeMethod::descriptor).toList();
+    }
+
+    public Optional<MergeMethod> find(String name) {
+        return Optional.ofNullable(methods.get(name));
+    }
+
+    public MergeMethod require(String name) {
+        return find(name).orElseThrow(() -> new InvalidMergeRequestException("method.name",
+                "unknown merge method '" + name + "'; available: " + String.join(", ", methods.keySet())));
+    }
+
+    /** Checks names and types of the given parameters and fills in defaults. */
+    public MethodParams validate(MergeMethod method, Map<String, Object> given) {
+        Map<String, Object> raw = given == null ? Map.of() : given;
+        Map<String, ParamSpec> specs = new LinkedHashMap<>();
+        method.descriptor().params().forEach(p -> specs.put(p.name(), p));
+        for (String name : raw.keySet()) {
+            if (!specs.containsKey(name)) {
+                throw new InvalidMergeRequestException("method.params." + name, "unknown parameter '" + name
+                        + "' for method '" + method.name() + "'; known: " + String.join(", ", specs.keySet()));
+            }
+        }
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (ParamSpec spec : specs.values()) {
+            Object value = raw.get(spec.name());
+            values.put(spec.name(), value == null ? spec.defaultValue() : coerce(spec, value));
+        }
+        return new MethodParams(values);
+    }
+
+    private static Object coerce(ParamSpec spec, Object value) {
+        String field = "method.params." + spec.name();
+        return switch (spec.type()) {
+            case NUMBER -> {
+                if (!(value instanceof Number n)) {
+                    throw new InvalidMergeRequestException(field, spec.name() + " must be a number, got " + describe(value));
+                }
+                double d = n.doubleValue();
+                if (!Double.isFinite(d)) {
+                    throw new InvalidMergeRequestException(field, spec.name() + " must be finite");
+                }
+                checkRange(spec, field, d);
+                yield d;
+            }
+            case INTEGER -> {
+                if (!(value instanceof Integer || value instanceof Long || value instanceof BigInteger
+                        || value instanceof BigDecimal bd && bd.stripTrailingZeros().scale() <= 0)) {
+                    throw new InvalidMergeRequestException(field, spec.name() + " must be an integer, got " + describe(value));
+                }
+                long l = ((Number) value).longValue();
+                checkRange(spec, field, l);
+                yield l;
+            }
+            case BOOLEAN -> {
+                if (!(value instanceof Boolean)) {
+                    throw new InvalidMergeRequestException(field, spec.name() + " must be true or false, got " + describe(value));
+                }
+                yield value;
+            }
+            case STRING -> {
+                if (!(value instanceof String s)) {
+                    throw new InvalidMergeRequestException(field, spec.name() + " must be a string, got " + describe(value));
+                }
+                if (!spec.choices().isEmpty() && !spec.choices().contains(s)) {
+                    throw new InvalidMergeRequestException(field, spec.name() + " must be one of " + spec.choices()
+                            + ", got '" + s + "'");
+                }
+                yield s;
+            }
+        };
+    }
+
+    private static void checkRange(ParamSpec spec, String field, double value) {
+        if (spec.min() != null && value < spec.min() || spec.max() != null && value > spec.max()) {
+            throw new InvalidMergeRequestException(field, spec.name() + " must be within [" + spec.min() + ", "
+                    + spec.max() + "], got " + value);
+        }
+    }
+
+    private static String describe(Object value) {
+        return value instanceof String s ? "the string \"" + s + "\"" : String.valueOf(value);
+    }
+}

@@ -1,0 +1,146 @@
+package io.embedmerge.storage;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/** Folders on the local file system; outputs are staged in a hidden sibling folder and renamed atomically. */
+final class LocalObjectStore implements ObjectStore {
+
+    @Override
+    public boolean exists(StorageLocation location) {
+        Path path = ((StorageLocation.Local) location).path();
+        if (Files.isDirectory(path)) {
+            try (Stream<Path> entries = Files.list(path)) {
+                return entries.findAny().isPresent();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return Files.exists(path);
+    }
+
+    @Override
+    public Path localCopy(StorageLocation location) {
+        return ((StorageLocation.Local) location).path();
+    }
+
+    @Override
+    public Optional<String> readText(StorageLocation file) {
+        Path path = ((StorageLocation.Local) file).path();
+        try {
+            return Files.isRegularFile(path) ? Optional.of(Files.readString(path)) : Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public OutputFolder createOutput(StorageLocation location) {
+        Path target = ((StorageLocation.Local) location).path();
+        try {
+            Files.createDirectories(target.getParent());
+            deleteStaleStaging(target);
+            Path staging = target.resolveSibling("." + target.getFileName() + ".tmp-" + UUID.randomUUID());
+            Files.createDirectory(staging);
+            return new StagedFolder((StorageLocation.Local) location, staging);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create output folder for " + location.uri(), e);
+        }
+    }
+
+    /** Staging folders of the same target can only come from an earlier attempt whose process died. */
+    private static void deleteStaleStaging(Path target) throws IOException {
+        String prefix = "." + target.getFileName() + ".tmp-";
+        try (Stream<Path> siblings = Files.list(target.getParent())) {
+            siblings.filter(p -> p.getFileName().toString().startsWith(prefix)).forEach(LocalObjectStore::deleteRecursively);
+        }
+    }
+
+    static void deleteRecursively(Path path) {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(path)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static final class StagedFolder implements OutputFolder {
+        private final StorageLocation.Local target;
+        private final Path staging;
+        private final List<StoredFile> files = Collections.synchronizedList(new ArrayList<>());
+        private boolean committed;
+
+        StagedFolder(StorageLocation.Local target, Path staging) {
+            this.target = target;
+            this.staging = staging;
+        }
+
+        @Override
+        public StorageLocation location() {
+            return target;
+        }
+
+        @Override
+        public OutputStream create(String relativeName) {
+            Path file = staging.resolve(StorageUris.checkRelative(relativeName));
+            try {
+                Files.createDirectories(file.getParent());
+                return new ChecksummingOutputStream(Files.newOutputStream(file), relativeName, files::add);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public List<StoredFile> files() {
+            return List.copyOf(files);
+        }
+
+        @Override
+        public void commit() {
+            Path path = target.path();
+            try {
+                if (Files.isDirectory(path)) {
+                    try (Stream<Path> entries = Files.list(path)) {
+                        if (entries.findAny().isEmpty()) {
+                            Files.delete(path);
+                        }
+                    }
+                }
+                if (Files.exists(path)) {
+                    throw new FileAlreadyExistsException(path.toString());
+                }
+                Files.move(staging, path, StandardCopyOption.ATOMIC_MOVE);
+                committed = true;
+            } catch (FileAlreadyExistsException e) {
+                throw new OutputExistsException(target.uri());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot publish " + target.uri(), e);
+            }
+        }
+
+        @Override
+        public void abort() {
+            if (!committed) {
+                deleteRecursively(staging);
+            }
+        }
+    }
+}

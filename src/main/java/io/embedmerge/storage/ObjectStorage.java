@@ -1,0 +1,64 @@
+package io.embedmerge.storage;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The storage port the rest of the service uses: checks user URIs against the configured roots and dispatches to
+ * the local-folder or S3 adapter.
+ */
+public final class ObjectStorage {
+
+    private final StorageUris uris;
+    private final ObjectStore local;
+    private final ObjectStore s3;
+    private final String defaultOutput;
+
+    ObjectStorage(StorageUris uris, ObjectStore local, ObjectStore s3, String defaultOutput) {
+        this.uris = uris;
+        this.local = local;
+        this.s3 = s3;
+        this.defaultOutput = defaultOutput.endsWith("/") ? defaultOutput : defaultOutput + "/";
+        uris.parse(this.defaultOutput);
+    }
+
+    /** Parses and checks a user-supplied URI; throws {@link StorageUriException} when it is not allowed. */
+    public StorageLocation resolve(String uri) {
+        return uris.parse(uri);
+    }
+
+    /** Where a job's output goes when the request names none. */
+    public StorageLocation defaultOutputFor(String jobId) {
+        return uris.parse(defaultOutput + jobId);
+    }
+
+    public boolean exists(StorageLocation location) {
+        return store(location).exists(location);
+    }
+
+    /** A local folder holding the location's files (for S3, a verified cache). */
+    public Path localCopy(StorageLocation location) {
+        return store(location).localCopy(location);
+    }
+
+    public OutputFolder createOutput(StorageLocation location) {
+        return store(location).createOutput(location);
+    }
+
+    /** The content of a small text file, or empty if it does not exist. */
+    public Optional<String> readText(StorageLocation file) {
+        return store(file).readText(file);
+    }
+
+    private ObjectStore store(StorageLocation location) {
+        return switch (location) {
+            case StorageLocation.Local l -> local;
+            case StorageLocation.S3 s -> {
+                if (s3 == null) {
+                    throw new StorageUriException(s.uri(), "S3 storage is not configured on this service");
+                }
+                yield s3;
+            }
+        };
+    }
+}

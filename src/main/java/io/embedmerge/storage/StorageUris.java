@@ -1,0 +1,148 @@
+package io.embedmerge.storage;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Turns user-supplied URIs into {@link StorageLocation}s, refusing everything outside the configured roots:
+ * other schemes, {@code ..} segments, hosts in {@code file:} URIs, and symlinks that lead out of a root.
+ */
+public final class StorageUris {
+
+    private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+
+    private final List<Path> localRoots;
+    private final List<StorageLocation.S3> s3Roots;
+    private final boolean s3Enabled;
+
+    public StorageUris(StorageProperties properties) {
+        List<Path> roots = new ArrayList<>();
+        for (String root : properties.localRoots()) {
+            Path path = Path.of(root).toAbsolutePath().normalize();
+            try {
+                Files.createDirectories(path);
+                roots.add(path.toRealPath());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create storage root " + path, e);
+            }
+        }
+        this.localRoots = List.copyOf(roots);
+        this.s3Enabled = properties.s3().enabled();
+        this.s3Roots = properties.s3().roots().stream().map(r -> parseS3(r, r)).toList();
+    }
+
+    public List<Path> localRoots() {
+        return localRoots;
+    }
+
+    public StorageLocation parse(String raw) {
+        if (raw == null || raw.isBlank()) {
+            throw new StorageUriException(raw, "a URI is required");
+        }
+        if (raw.startsWith("s3://")) {
+            return checkS3(raw);
+        }
+        if (raw.startsWith("file:")) {
+            return checkLocal(raw);
+        }
+        throw new StorageUriException(raw, "unsupported URI '" + raw + "': use file: (inside " + localRoots
+                + ") or s3://bucket/prefix");
+    }
+
+    private StorageLocation.Local checkLocal(String raw) {
+        URI uri;
+        try {
+            uri = new URI(raw);
+        } catch (URISyntaxException e) {
+            throw new StorageUriException(raw, "malformed URI '" + raw + "': " + e.getReason());
+        }
+        if (uri.getAuthority() != null && !uri.getAuthority().isEmpty()) {
+            throw new StorageUriException(raw, "file URI '" + raw + "' must not name a host");
+        }
+        String pathPart = uri.isOpaque() ? uri.getSchemeSpecificPart() : uri.getPath();
+        if (pathPart == null || pathPart.isEmpty()) {
+            throw new StorageUriException(raw, "file URI '" + raw + "' has no path");
+        }
+        rejectDotDot(raw, pathPart);
+        Path path = Path.of(pathPart).toAbsolutePath().normalize();
+        Path real = realPathOfNearestAncestor(path);
+        for (Path root : localRoots) {
+            if (real.startsWith(root)) {
+                return new StorageLocation.Local(real);
+            }
+        }
+        throw new StorageUriException(raw, "'" + raw + "' is outside the allowed local roots " + localRoots);
+    }
+
+    /** Resolves symlinks of the part of the path that exists, so a link pointing out of a root is caught. */
+    private static Path realPathOfNearestAncestor(Path path) {
+        Path existing = path;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return path;
+        }
+        try {
+            return existing.toRealPath().resolve(existing.relativize(path)).normalize();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private StorageLocation.S3 checkS3(String raw) {
+        if (!s3Enabled) {
+            throw new StorageUriException(raw, "S3 storage is not configured on this service (merge.storage.s3.enabled)");
+        }
+        StorageLocation.S3 location = parseS3(raw, raw);
+        for (StorageLocation.S3 root : s3Roots) {
+            if (root.bucket().equals(location.bucket()) && location.prefix().startsWith(root.prefix())) {
+                return location;
+            }
+        }
+        throw new StorageUriException(raw, "'" + raw + "' is outside the allowed S3 roots " + s3Roots.stream()
+                .map(StorageLocation::uri).toList());
+    }
+
+    private static StorageLocation.S3 parseS3(String raw, String shown) {
+        String rest = raw.substring("s3://".length());
+        int slash = rest.indexOf('/');
+        String bucket = slash < 0 ? rest : rest.substring(0, slash);
+        String key = slash < 0 ? "" : rest.substring(slash + 1);
+        if (!BUCKET.matcher(bucket).matches()) {
+            throw new StorageUriException(shown, "'" + shown + "' has an invalid bucket name '" + bucket + "'");
+        }
+        rejectDotDot(shown, key);
+        if (key.contains("//") || key.startsWith("/")) {
+            throw new StorageUriException(shown, "'" + shown + "' has an empty path segment");
+        }
+        return new StorageLocation.S3(bucket, key);
+    }
+
+    private static void rejectDotDot(String raw, String path) {
+        for (String segment : path.split("/")) {
+            if (segment.equals("..")) {
+                throw new StorageUriException(raw, "'" + raw + "' must not contain '..' segments");
+            }
+        }
+    }
+
+    static String checkRelative(String name) {
+        if (name.isEmpty() || name.startsWith("/") || name.contains("\\")) {
+            throw new IllegalArgumentException("invalid relative name '" + name + "'");
+        }
+        for (String segment : name.split("/")) {
+            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+                throw new IllegalArgumentException("invalid relative name '" + name + "'");
+            }
+        }
+        return name;
+    }
+}

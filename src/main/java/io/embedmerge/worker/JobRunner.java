@@ -1,0 +1,87 @@
+package io.embedmerge.worker;
+
+import io.embedmerge.checkpoint.CheckpointFormatException;
+import io.embedmerge.job.JobExecution;
+import io.embedmerge.job.JobResult;
+import io.embedmerge.job.MergeJobRequest;
+import io.embedmerge.job.RunTicket;
+import io.embedmerge.merge.InvalidMergeRequestException;
+import io.embedmerge.storage.OutputExistsException;
+import io.embedmerge.storage.StorageUriException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Executes one attempt of a job and records its outcome. Every failure of the job itself ends in FAILED with a
+ * code and message; nothing is rethrown to the queue except failures to record the outcome.
+ */
+@Component
+class JobRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
+
+    private final JobExecution execution;
+    private final MergeJobRunner merges;
+    private final WorkerProperties properties;
+    private final List<TensorListener> listeners;
+    private final MeterRegistry meters;
+    private final String workerId;
+
+    JobRunner(JobExecution execution, MergeJobRunner merges, WorkerProperties properties,
+              List<TensorListener> listeners, MeterRegistry meters, WorkerIdentity identity) {
+        this.execution = execution;
+        this.merges = merges;
+        this.properties = properties;
+        this.listeners = listeners;
+        this.meters = meters;
+        this.workerId = identity.id();
+    }
+
+    void run(UUID jobId) {
+        Optional<RunTicket> begun = execution.begin(jobId, workerId);
+        if (begun.isEmpty()) {
+            log.info("job {} is finished or gone; nothing to run", jobId);
+            return;
+        }
+        RunTicket ticket = begun.get();
+        ProgressReporter progress = new ProgressReporter(execution, ticket, properties.progressInterval(), listeners);
+        Timer.Sample sample = Timer.start(meters);
+        String outcome = "failed";
+        try {
+            progress.checkpoint();
+            JobResult result = switch (ticket.request()) {
+                case MergeJobRequest merge -> merges.run(ticket, merge, progress);
+            };
+            execution.succeed(ticket, result);
+            outcome = "succeeded";
+        } catch (JobCancelledException e) {
+            if (e.superseded()) {
+                log.warn("job {} attempt {} was superseded; stopping without recording", jobId, ticket.attempt());
+                outcome = "superseded";
+            } else {
+                execution.cancelled(ticket);
+                outcome = "cancelled";
+            }
+        } catch (CheckpointFormatException e) {
+            execution.fail(ticket, "INVALID_CHECKPOINT", e.getMessage());
+        } catch (InvalidMergeRequestException e) {
+            execution.fail(ticket, "INVALID_REQUEST", e.field() + ": " + e.getMessage());
+        } catch (StorageUriException e) {
+            execution.fail(ticket, "STORAGE_URI", e.getMessage());
+        } catch (OutputExistsException e) {
+            execution.fail(ticket, "OUTPUT_EXISTS", e.getMessage());
+        } catch (RuntimeException | OutOfMemoryError e) {
+            log.error("job {} attempt {} failed", jobId, ticket.attempt(), e);
+            execution.fail(ticket, "INTERNAL", e.getClass().getSimpleName() + ": " + e.getMessage());
+        } finally {
+            sample.stop(meters.timer("merge.job.duration", "kind", ticket.request().kind(), "outcome", outcome));
+        }
+    }
+}

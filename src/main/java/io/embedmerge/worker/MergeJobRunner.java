@@ -1,0 +1,140 @@
+package io.embedmerge.worker;
+
+import io.embedmerge.checkpoint.Checkpoint;
+import io.embedmerge.job.JobResult;
+import io.embedmerge.job.MergeJobRequest;
+import io.embedmerge.job.ModelInput;
+import io.embedmerge.job.RunTicket;
+import io.embedmerge.merge.ElementwiseMerger;
+import io.embedmerge.merge.MergeExecutor;
+import io.embedmerge.merge.MergeMethod;
+import io.embedmerge.merge.MethodParams;
+import io.embedmerge.merge.MethodRegistry;
+import io.embedmerge.storage.FileDigests;
+import io.embedmerge.storage.ObjectStorage;
+import io.embedmerge.storage.OutputFolder;
+import io.embedmerge.storage.StorageLocation;
+import io.embedmerge.storage.StoredFile;
+import io.embedmerge.tensor.DType;
+import org.springframework.boot.info.BuildProperties;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Runs one merge job: resolve and open the inputs, stream the merge into a staged folder, publish it. */
+@Component
+class MergeJobRunner {
+
+    private final ObjectStorage storage;
+    private final MethodRegistry methods;
+    private final JsonMapper json;
+    private final Clock clock;
+    private final String version;
+
+    MergeJobRunner(ObjectStorage storage, MethodRegistry methods, JsonMapper json, Clock clock,
+                   ObjectProvider<BuildProperties> build) {
+        this.storage = storage;
+        this.methods = methods;
+        this.json = json;
+        this.clock = clock;
+        BuildProperties properties = build.getIfAvailable();
+        this.version = properties == null ? "dev" : properties.getVersion();
+    }
+
+    JobResult run(RunTicket ticket, MergeJobRequest request, ProgressReporter progress) {
+        StorageLocation target = request.output() != null
+                ? storage.resolve(request.output())
+                : storage.defaultOutputFor(ticket.jobId().toString());
+        Optional<JobResult> published = alreadyPublished(ticket, target);
+        if (published.isPresent()) {
+            return published.get();
+        }
+        MergeMethod method = methods.require(request.method().name());
+        MethodParams params = methods.validate(method, request.method().params());
+        List<Double> weights = request.models().stream().map(ModelInput::effectiveWeight).toList();
+        ElementwiseMerger merger = method.prepare(params, weights);
+
+        progress.stage("fetching", "resolving " + (request.models().size() + 1) + " checkpoints");
+        Checkpoint base = null;
+        List<Checkpoint> models = new ArrayList<>();
+        try {
+            base = Checkpoint.open(storage.localCopy(storage.resolve(request.base())));
+            for (ModelInput model : request.models()) {
+                models.add(Checkpoint.open(storage.localCopy(storage.resolve(model.uri()))));
+            }
+            MergeExecutor.plan(base, models, outputDtype(request));
+
+            progress.stage("checksumming", "SHA-256 of the input files");
+            List<MergeManifest.Input> inputs = new ArrayList<>();
+            inputs.add(new MergeManifest.Input("base", request.base(), null, digests(base, progress)));
+            for (int i = 0; i < models.size(); i++) {
+                ModelInput model = request.models().get(i);
+                inputs.add(new MergeManifest.Input("model", model.uri(), model.label(), digests(models.get(i), progress)));
+            }
+
+            progress.stage("merging", "merging with " + method.name());
+            try (OutputFolder output = storage.createOutput(target)) {
+                new MergeExecutor().run(new MergeExecutor.Job(base, models, merger, outputDtype(request)), output, progress);
+                progress.checkpoint();
+                progress.stage("publishing", "writing the manifest and publishing " + target.uri());
+                MergeManifest manifest = new MergeManifest(ticket.jobId().toString(), "embed-merge", version,
+                        Instant.now(clock), request, new MergeManifest.Method(method.name(), params.values()),
+                        inputs, output.files());
+                try (OutputStream out = output.create(MergeManifest.FILE_NAME)) {
+                    out.write(json.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                output.commit();
+                return new JobResult(new JobResult.Output(target.uri(), output.files()));
+            }
+        } finally {
+            if (base != null) {
+                base.close();
+            }
+            models.forEach(Checkpoint::close);
+        }
+    }
+
+    private static DType outputDtype(MergeJobRequest request) {
+        return request.outputDtype() == null ? null : request.outputDtype().dtype();
+    }
+
+    private static List<StoredFile> digests(Checkpoint checkpoint, ProgressReporter progress) {
+        List<StoredFile> files = new ArrayList<>();
+        for (String name : checkpoint.files()) {
+            progress.checkpoint();
+            files.add(FileDigests.describe(checkpoint.folder(), name));
+        }
+        return files;
+    }
+
+    /**
+     * An earlier attempt of this job may have published the output and died before recording success: its manifest
+     * names this job, so the result is taken from it instead of merging again.
+     */
+    private Optional<JobResult> alreadyPublished(RunTicket ticket, StorageLocation target) {
+        Optional<String> text = storage.readText(target.child(MergeManifest.FILE_NAME));
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        MergeManifest manifest = json.readValue(text.get(), MergeManifest.class);
+        if (!ticket.jobId().toString().equals(manifest.jobId())) {
+            return Optional.empty();
+        }
+        byte[] bytes = text.get().getBytes(StandardCharsets.UTF_8);
+        List<StoredFile> files = new ArrayList<>(manifest.files());
+        files.add(new StoredFile(MergeManifest.FILE_NAME, bytes.length, FileDigests.sha256Hex(bytes)));
+        return Optional.of(new JobResult(new JobResult.Output(target.uri(), files)));
+    }
+}

@@ -1,0 +1,25 @@
+package io.embedmerge.worker;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+import java.time.Duration;
+
+/**
+ * The worker pool of this instance. A job whose worker stops sending heartbeats for
+ * {@code heartbeatInterval × missedHeartbeatsLimit} is picked up again by another instance.
+ *
+ * @param enabled   false for an API-only instance (jobs are still queued, other instances run them)
+ * @param id        name of this instance in the queue; default host name, process id and a random suffix
+ */
+@ConfigurationProperties("merge.worker")
+public record WorkerProperties(
+        @DefaultValue("true") boolean enabled,
+        @DefaultValue("1") int concurrency,
+        @DefaultValue("2s") Duration pollingInterval,
+        @DefaultValue("10s") Duration heartbeatInterval,
+        @DefaultValue("6") int missedHeartbeatsLimit,
+        @DefaultValue("30s") Duration shutdownMaxWait,
+        @DefaultValue("500ms") Duration progressInterval,
+        String id) {
+}
