@@ -9,6 +9,7 @@ import java.time.Duration;
  * The worker pool of this instance. A job whose worker stops sending heartbeats for
  * {@code heartbeatInterval × missedHeartbeatsLimit} is picked up again by another instance.
  *
+ * @param missedHeartbeatsLimit at least 4 (db-scheduler's minimum)
  * @param enabled   false for an API-only instance (jobs are still queued, other instances run them)
  * @param id        name of this instance in the queue; default host name, process id and a random suffix
  */
