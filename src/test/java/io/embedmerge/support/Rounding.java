@@ -20,7 +20,9 @@ public final class Rounding {
         int down = bits & 0xFFFF0000;
         int up = down + 0x10000;
         double lower = Float.intBitsToFloat(down);
-        double upper = Float.intBitsToFloat(up);
+        // Past the largest finite bf16, IEEE rounding treats 2^128 as the next value (overflow to infinity).
+        double upper = Float.isInfinite(Float.intBitsToFloat(up)) ? Math.copySign(Math.pow(2, 128), f)
+                : Float.intBitsToFloat(up);
         double dLow = Math.abs(f - lower);
         double dUp = Math.abs(upper - f);
         int chosen;

@@ -1,0 +1,129 @@
+package io.embedmerge.checkpoint;
+
+import io.embedmerge.support.TestSafetensors;
+import io.embedmerge.tensor.DType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SafetensorsFileTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void writerOutputIsReadByAnIndependentReaderAndByTheServiceReader() throws IOException {
+        List<TensorSpec> specs = List.of(
+                new TensorSpec("a", DType.F32, List.of(2L, 3L)),
+                new TensorSpec("b", DType.BF16, List.of(3L)),
+                new TensorSpec("empty", DType.F32, List.of(0L)),
+                new TensorSpec("c", DType.F16, List.of(1L, 2L)));
+        Path file = dir.resolve("model.safetensors");
+        try (OutputStream out = Files.newOutputStream(file)) {
+            SafetensorsWriter writer = SafetensorsWriter.start(out, specs, Map.of("format", "pt"));
+            writer.writeFloats(new float[]{1, 2, 3}, 3);
+            writer.writeFloats(new float[]{4, 5, 6}, 3);
+            writer.writeFloats(new float[]{0.5f, -1.5f, 2.25f}, 3);
+            writer.writeFloats(new float[]{7, -8}, 2);
+            writer.finish();
+        }
+        assertThat(Files.size(file)).isEqualTo(SafetensorsWriter.fileSize(specs, Map.of("format", "pt")));
+        var independent = TestSafetensors.read(file);
+        assertThat(independent.get("a").values()).containsExactly(1, 2, 3, 4, 5, 6);
+        assertThat(independent.get("b").values()).containsExactly(0.5, -1.5, 2.25);
+        assertThat(independent.get("c").values()).containsExactly(7, -8);
+        assertThat(TestSafetensors.metadata(file)).containsEntry("format", "pt");
+        try (SafetensorsFile read = SafetensorsFile.open(file)) {
+            assertThat(read.tensors().keySet()).containsExactly("a", "b", "empty", "c");
+            float[] values = new float[4];
+            read.readFloats(read.tensors().get("a"), 2, values, 4);
+            assertThat(values).containsExactly(3, 4, 5, 6);
+        }
+    }
+
+    @Test
+    void incompleteTensorsAreRefusedAtFinish() throws IOException {
+        try (OutputStream out = Files.newOutputStream(dir.resolve("x.safetensors"))) {
+            SafetensorsWriter writer = SafetensorsWriter.start(out, List.of(new TensorSpec("a", DType.F32, List.of(4L))), Map.of());
+            writer.writeFloats(new float[]{1, 2}, 2);
+            assertThatThrownBy(writer::finish).hasMessageContaining("'a' was not fully written");
+        }
+    }
+
+    private Path file(String header, int dataBytes) throws IOException {
+        byte[] json = header.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer buf = ByteBuffer.allocate(8 + json.length + dataBytes).order(ByteOrder.LITTLE_ENDIAN);
+        buf.putLong(json.length).put(json);
+        Path file = dir.resolve("bad.safetensors");
+        Files.write(file, buf.array());
+        return file;
+    }
+
+    private void assertRejected(Path file, String... fragments) {
+        assertThatThrownBy(() -> SafetensorsFile.open(file).close())
+                .isInstanceOf(CheckpointFormatException.class)
+                .message().contains(fragments);
+    }
+
+    @Test
+    void headerLengthBeyondTheFileIsRejected() throws IOException {
+        Path file = dir.resolve("short.safetensors");
+        ByteBuffer buf = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(1000).putLong(0);
+        Files.write(file, buf.array());
+        assertRejected(file, "short.safetensors", "runs past the end of the file");
+    }
+
+    @Test
+    void headerOver100MbIsRejectedWithoutReadingIt() throws IOException {
+        Path file = dir.resolve("huge.safetensors");
+        Files.write(file, ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(200L << 20).array());
+        assertRejected(file, "huge.safetensors", "header length");
+    }
+
+    @Test
+    void unknownDtypeIsRejectedNamingTheTensor() throws IOException {
+        assertRejected(file("{\"w\": {\"dtype\": \"F12\", \"shape\": [1], \"data_offsets\": [0, 4]}}", 4),
+                "bad.safetensors", "'w'", "unknown dtype 'F12'");
+    }
+
+    @Test
+    void shapeAndByteSizeDisagreementIsRejected() throws IOException {
+        assertRejected(file("{\"w\": {\"dtype\": \"F32\", \"shape\": [2, 2], \"data_offsets\": [0, 12]}}", 12),
+                "'w'", "12 bytes", "needs 16");
+    }
+
+    @Test
+    void offsetsOutsideTheDataAreRejected() throws IOException {
+        assertRejected(file("{\"w\": {\"dtype\": \"F32\", \"shape\": [4], \"data_offsets\": [0, 16]}}", 8),
+                "'w'", "outside the data section");
+    }
+
+    @Test
+    void overlappingTensorsAreRejected() throws IOException {
+        assertRejected(file("{\"a\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [0, 8]},"
+                + "\"b\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [4, 12]}}", 12), "'a'", "'b'", "overlap");
+    }
+
+    @Test
+    void duplicateNamesAreRejected() throws IOException {
+        assertRejected(file("{\"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 4]},"
+                + "\"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [4, 8]}}", 8), "bad.safetensors", "a");
+    }
+
+    @Test
+    void malformedJsonIsRejected() throws IOException {
+        assertRejected(file("{\"a\": ", 0), "bad.safetensors", "not valid JSON");
+    }
+}
