@@ -12,7 +12,6 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -51,8 +50,8 @@ class JobController {
         this.json = json;
     }
 
-    @PostMapping(path = "/v1/jobs", consumes = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(summary = "Submit a job",
+    @PostMapping(path = "/v1/jobs", consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(operationId = "submitJob", summary = "Submit a job",
             description = "Validates the request (method, parameters, URIs inside the storage roots, inputs present, "
                     + "output absent) and queues the job. With an Idempotency-Key, a retry with the same body returns "
                     + "the same job; the same key with another body is a 409.",
@@ -61,11 +60,11 @@ class JobController {
                     examples = @ExampleObject(name = "linear merge of two models", value = MERGE_EXAMPLE))))
     @ApiResponse(responseCode = "202", description = "Accepted; Location points at the job")
     @ApiResponse(responseCode = "400", description = "Malformed JSON or a value of the wrong type",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDocument.class)))
     @ApiResponse(responseCode = "409", description = "Idempotency-Key reused with another body",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDocument.class)))
     @ApiResponse(responseCode = "422", description = "Valid JSON that cannot be run; `errors` names each field",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDocument.class)))
     ResponseEntity<JobView> submit(
             @RequestBody JobRequest request,
             @Parameter(description = "Makes retries safe: the same key and body return the same job.")
@@ -76,16 +75,18 @@ class JobController {
                 .body(JobView.of(submission.job(), jobs));
     }
 
-    @GetMapping("/v1/jobs/{id}")
-    @Operation(summary = "Get a job", description = "Status, progress (stage, fraction, ETA), result or error.")
+    @GetMapping(path = "/v1/jobs/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(operationId = "getJob", summary = "Get a job",
+            description = "Status, progress (stage, fraction, ETA), result or error.")
+    @ApiResponse(responseCode = "200", description = "The job")
     @ApiResponse(responseCode = "404", description = "No such job",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDocument.class)))
     JobView get(@PathVariable UUID id) {
         return JobView.of(jobs.get(id), jobs);
     }
 
-    @GetMapping("/v1/jobs")
-    @Operation(summary = "List jobs", description = "Newest first, with cursor pagination through nextPageToken.")
+    @GetMapping(path = "/v1/jobs", produces = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(operationId = "listJobs", summary = "List jobs", description = "Newest first, with cursor pagination through nextPageToken.")
     JobPageView list(@RequestParam(required = false) JobStatus status,
                      @RequestParam(required = false) @Parameter(example = "merge") String kind,
                      @RequestParam(required = false) String pageToken,
@@ -94,20 +95,28 @@ class JobController {
         return new JobPageView(page.jobs().stream().map(j -> JobView.of(j, jobs)).toList(), page.nextPageToken());
     }
 
-    @PostMapping("/v1/jobs/{id}/cancel")
-    @Operation(summary = "Cancel a job", description = "A queued job is cancelled at once; a running one stops "
+    @PostMapping(path = "/v1/jobs/{id}/cancel", produces = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(operationId = "cancelJob", summary = "Cancel a job", description = "A queued job is cancelled at once; a running one stops "
             + "within seconds (checked between tensors) and leaves no output. 409 when the job already ended.")
     @ApiResponse(responseCode = "202", description = "Cancelled, or cancellation requested")
     @ApiResponse(responseCode = "409", description = "The job already ended",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDocument.class)))
     ResponseEntity<JobView> cancel(@PathVariable UUID id) {
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(JobView.of(jobs.cancel(id), jobs));
     }
 
     @GetMapping(path = "/v1/jobs/{id}/events", produces = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(summary = "List a job's events", description = "Ordered state and progress events. Ask with "
-            + "`Accept: text/event-stream` to stream them live until the job ends.")
+    @Operation(operationId = "listJobEvents", summary = "List or stream a job's events",
+            description = "Ordered state and progress events. With `Accept: text/event-stream` they are streamed live "
+                    + "as Server-Sent Events (id = event id, event = type, data = the JobEvent JSON) until the job "
+                    + "ends; the stream resumes after `Last-Event-ID` or `after`.")
+    @ApiResponse(responseCode = "200", description = "The events", content = {
+            @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+                    array = @io.swagger.v3.oas.annotations.media.ArraySchema(schema = @Schema(implementation = JobEventView.class))),
+            @Content(mediaType = MediaType.TEXT_EVENT_STREAM_VALUE, schema = @Schema(implementation = JobEventView.class))})
     List<JobEventView> events(@PathVariable UUID id,
+                              @RequestHeader(name = "Last-Event-ID", required = false)
+                              @Parameter(description = "For streams: resume after this event id") Long lastEventId,
                               @RequestParam(defaultValue = "0") @Parameter(description = "Only events with a larger id") long after,
                               @RequestParam(defaultValue = "1000") int limit) {
         return jobs.events(id, after, Math.clamp(limit, 1, 10_000)).stream()
@@ -115,9 +124,7 @@ class JobController {
     }
 
     @GetMapping(path = "/v1/jobs/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    @Operation(summary = "Stream a job's events (Server-Sent Events)",
-            description = "Each event has the event id as `id`, the type as `event` and the JobEvent JSON as `data`. "
-                    + "Resumes after `Last-Event-ID`. The stream ends when the job has ended.")
+    @Operation(hidden = true)
     SseEmitter stream(@PathVariable UUID id,
                       @RequestHeader(name = "Last-Event-ID", required = false) Long lastEventId,
                       @RequestParam(defaultValue = "0") long after) {

@@ -2,9 +2,11 @@ package io.embedmerge.api;
 
 import io.embedmerge.job.JobEvent;
 import io.swagger.v3.oas.annotations.media.Schema;
-import tools.jackson.databind.JsonNode;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
 
 import java.time.Instant;
+import java.util.Map;
 
 /** One entry of a job's history. */
 @Schema(name = "JobEvent")
@@ -14,9 +16,11 @@ public record JobEventView(
                 example = "progress") String type,
         Instant at,
         @Schema(description = "Status for state events; stage, fraction and message for progress events.")
-        JsonNode data) {
+        Map<String, Object> data) {
 
-    static JobEventView of(JobEvent event, tools.jackson.databind.json.JsonMapper json) {
-        return new JobEventView(event.getId(), event.getType(), event.getAt(), json.readTree(event.getData()));
+    static JobEventView of(JobEvent event, JsonMapper json) {
+        return new JobEventView(event.getId(), event.getType(), event.getAt(),
+                json.readValue(event.getData(), new TypeReference<Map<String, Object>>() {
+                }));
     }
 }

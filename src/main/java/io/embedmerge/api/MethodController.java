@@ -4,6 +4,7 @@ import io.embedmerge.merge.MethodDescriptor;
 import io.embedmerge.merge.MethodRegistry;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -19,8 +20,8 @@ class MethodController {
         this.methods = methods;
     }
 
-    @GetMapping("/v1/methods")
-    @Operation(summary = "List merge methods",
+    @GetMapping(path = "/v1/methods", produces = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(operationId = "listMethods", summary = "List merge methods",
             description = "Every merge method with its parameters, types, defaults and a one-line description.")
     List<MethodDescriptor> list() {
         return methods.descriptors();
