@@ -119,7 +119,8 @@ class JobController {
                               @Parameter(description = "For streams: resume after this event id") Long lastEventId,
                               @RequestParam(defaultValue = "0") @Parameter(description = "Only events with a larger id") long after,
                               @RequestParam(defaultValue = "1000") int limit) {
-        return jobs.events(id, after, Math.clamp(limit, 1, 10_000)).stream()
+        long from = lastEventId != null ? Math.max(lastEventId, after) : after;
+        return jobs.events(id, from, Math.clamp(limit, 1, 10_000)).stream()
                 .map(e -> JobEventView.of(e, json)).toList();
     }
 

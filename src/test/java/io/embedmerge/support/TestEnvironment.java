@@ -7,6 +7,17 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -18,7 +29,10 @@ import java.util.UUID;
  */
 public final class TestEnvironment {
 
-    private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+    /** Seconds since the epoch, then a random part: old schemas of earlier runs are recognised and dropped. */
+    private static final String RUN = Instant.now().getEpochSecond() + "_" + UUID.randomUUID().toString().substring(0, 6);
+    private static final Pattern RUN_SCHEMA = Pattern.compile("(test|failover|restart)_(\\d+)_.*");
+    private static final AtomicBoolean CLEANED = new AtomicBoolean();
     private static final Path STORAGE_ROOT = createStorageRoot();
     private static volatile PostgreSQLContainer container;
 
@@ -41,6 +55,9 @@ public final class TestEnvironment {
     public static Map<String, String> properties(String schema) {
         Map<String, String> p = new LinkedHashMap<>();
         String url = baseUrl();
+        if (CLEANED.compareAndSet(false, true)) {
+            dropSchemasOfOldRuns(url);
+        }
         p.put("spring.datasource.url", url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema);
         p.put("spring.datasource.username", username());
         p.put("spring.datasource.password", password());
@@ -64,6 +81,26 @@ public final class TestEnvironment {
 
     public static String newSchema(String prefix) {
         return prefix + "_" + RUN + "_" + UUID.randomUUID().toString().substring(0, 6);
+    }
+
+    /** Test runs against a shared server leave their schemas behind; drop those older than a day. */
+    private static void dropSchemasOfOldRuns(String url) {
+        long dayAgo = Instant.now().minus(Duration.ofDays(1)).getEpochSecond();
+        try (Connection c = DriverManager.getConnection(url, username(), password());
+             ResultSet rs = c.createStatement().executeQuery("select schema_name from information_schema.schemata")) {
+            List<String> old = new ArrayList<>();
+            while (rs.next()) {
+                Matcher m = RUN_SCHEMA.matcher(rs.getString(1));
+                if (m.matches() && Long.parseLong(m.group(2)) < dayAgo) {
+                    old.add(rs.getString(1));
+                }
+            }
+            for (String schema : old) {
+                c.createStatement().execute("drop schema if exists \"" + schema + "\" cascade");
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot reach the test database at " + url + ": " + e.getMessage(), e);
+        }
     }
 
     private static String baseUrl() {
