@@ -13,6 +13,11 @@ import javax.sql.DataSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * With no {@code spring.datasource.url}, the service runs a real PostgreSQL of its own (zonky's embedded binaries)
@@ -29,6 +34,7 @@ class EmbeddedDatabaseConfiguration {
                                       @Value("${merge.embedded-db.port:0}") int port) throws IOException {
         Path dataDir = Path.of(dir).toAbsolutePath().normalize();
         Files.createDirectories(dataDir);
+        stopOrphanedServer(dataDir);
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setDataDirectory(dataDir)
                 .setCleanDataDirectory(false);
@@ -38,6 +44,38 @@ class EmbeddedDatabaseConfiguration {
         EmbeddedPostgres postgres = builder.start();
         log.info("embedded PostgreSQL on port {} with data in {}", postgres.getPort(), dataDir);
         return postgres;
+    }
+
+    /**
+     * A service process that was killed hard leaves its PostgreSQL child running on the data folder, which would
+     * block the next start; such an orphan (its command line names our data folder) is shut down first.
+     */
+    static void stopOrphanedServer(Path dataDir) throws IOException {
+        Path pidFile = dataDir.resolve("postmaster.pid");
+        if (!Files.isRegularFile(pidFile)) {
+            return;
+        }
+        List<String> lines = Files.readAllLines(pidFile);
+        if (lines.isEmpty() || !lines.getFirst().strip().matches("\\d+")) {
+            return;
+        }
+        Optional<ProcessHandle> orphan = ProcessHandle.of(Long.parseLong(lines.getFirst().strip()))
+                .filter(p -> p.info().commandLine().map(c -> c.contains("postgres") && c.contains(dataDir.toString()))
+                        .orElse(false));
+        if (orphan.isEmpty()) {
+            return;
+        }
+        log.warn("stopping an orphaned embedded PostgreSQL (pid {}) left on {}", orphan.get().pid(), dataDir);
+        orphan.get().destroy();
+        try {
+            orphan.get().onExit().get(20, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            orphan.get().destroyForcibly();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Bean(destroyMethod = "close")
