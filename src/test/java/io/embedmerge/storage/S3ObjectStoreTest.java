@@ -1,8 +1,6 @@
 package io.embedmerge.storage;
 
-import org.gaul.s3proxy.S3Proxy;
-import org.gaul.s3proxy.BlobStores;
-import org.gaul.s3proxy.auth.AuthenticationType;
+import io.embedmerge.support.InProcessS3;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -13,12 +11,10 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Properties;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,35 +23,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The S3 adapter against an in-process S3 server (S3Proxy over an in-memory blob store). */
 class S3ObjectStoreTest {
 
-    private static S3Proxy proxy;
     private static S3Client s3;
-    private static URI endpoint;
 
     @TempDir
     Path cache;
 
     @BeforeAll
-    static void startS3() throws Exception {
-        int port;
-        try (var socket = new java.net.ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        endpoint = URI.create("http://127.0.0.1:" + port);
-        proxy = S3Proxy.builder().blobStore(BlobStores.create("transient", new Properties())).endpoint(endpoint)
-                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, "access", "secret").build();
-        proxy.start();
-        while (!proxy.getState().equals("STARTED")) {
-            Thread.sleep(10);
-        }
-        s3 = StorageConfiguration.s3Client(new StorageProperties.S3Settings(true, endpoint, "us-east-1", true,
-                "access", "secret", List.of("s3://models/"), 5 << 20));
+    static void startS3() {
+        s3 = StorageConfiguration.s3Client(new StorageProperties.S3Settings(true, InProcessS3.endpoint(), "us-east-1",
+                true, InProcessS3.ACCESS_KEY, InProcessS3.SECRET_KEY, List.of("s3://models/"), 5 << 20));
         s3.createBucket(b -> b.bucket("models"));
     }
 
     @AfterAll
-    static void stopS3() throws Exception {
+    static void closeClient() {
         s3.close();
-        proxy.stop();
     }
 
     private S3ObjectStore store(int partBytes) {
