@@ -1,5 +1,6 @@
 package io.embedmerge.job;
 
+import io.embedmerge.merge.MergeExecutor;
 import io.swagger.v3.oas.annotations.media.Schema;
 
 import java.util.List;
@@ -19,8 +20,21 @@ public record MergeJobRequest(
         String output,
         @Schema(description = "dtype of merged tensors; default: each base tensor's own dtype.", example = "f32")
         OutputDtype outputDtype,
-        @Schema(description = "Seed for methods that sample (dare).", example = "42")
-        Long seed) implements JobRequest {
+        @Schema(description = "Seed of the random drops of dare_linear and dare_ties (default 0): the same request "
+                + "gives byte-identical output.", example = "42")
+        Long seed,
+        @Schema(description = "Largest tensor data per output shard (default 5000000000, as Hugging Face); larger "
+                + "outputs are written as model-0000i-of-0000n.safetensors with model.safetensors.index.json.",
+                example = "5000000000")
+        Long maxShardBytes) implements JobRequest {
+
+    public long effectiveSeed() {
+        return seed == null ? 0L : seed;
+    }
+
+    public long effectiveMaxShardBytes() {
+        return maxShardBytes == null ? MergeExecutor.DEFAULT_MAX_SHARD_BYTES : maxShardBytes;
+    }
 
     @Override
     public String kind() {

@@ -48,6 +48,9 @@ class MergeRequestValidator {
                 }
             }
         }
+        if (request.maxShardBytes() != null && request.maxShardBytes() < 1) {
+            problems.add(new FieldProblem("maxShardBytes", "must be a positive number of bytes"));
+        }
         if (request.output() != null) {
             try {
                 StorageLocation output = storage.resolve(request.output());
@@ -89,7 +92,7 @@ class MergeRequestValidator {
             MergeMethod method = methods.require(request.method().name());
             MethodParams params = methods.validate(method, request.method().params());
             if (request.models() != null && !request.models().isEmpty() && problems.isEmpty()) {
-                method.prepare(params, request.models().stream().map(ModelInput::effectiveWeight).toList());
+                method.validate(params, request.models().stream().map(ModelInput::effectiveWeight).toList());
             }
         } catch (InvalidMergeRequestException e) {
             problems.add(new FieldProblem(e.field(), e.getMessage()));

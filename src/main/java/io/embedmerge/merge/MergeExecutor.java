@@ -2,8 +2,7 @@ package io.embedmerge.merge;
 
 import io.embedmerge.checkpoint.Checkpoint;
 import io.embedmerge.checkpoint.CheckpointFormatException;
-import io.embedmerge.checkpoint.SafetensorsFile;
-import io.embedmerge.checkpoint.SafetensorsWriter;
+import io.embedmerge.checkpoint.ShardedSafetensorsWriter;
 import io.embedmerge.checkpoint.TensorInfo;
 import io.embedmerge.checkpoint.TensorSpec;
 import io.embedmerge.storage.OutputFolder;
@@ -19,19 +18,22 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Streams an elementwise merge tensor by tensor, in chunks, from memory-mapped inputs to a safetensors output:
- * memory stays at a few chunk buffers whatever the model size. Non-floating tensors are copied from the base;
- * every non-weight file (config, tokenizer, pooling) is copied from the base folder.
+ * Runs a merge: the method plans it (streaming statistics passes over the inputs if it needs them), then one pass
+ * writes the output tensor by tensor, in chunks, from memory-mapped inputs into (sharded) safetensors. Memory stays
+ * at a few chunk buffers whatever the model size. Non-floating tensors are copied from the base, and so is every
+ * non-weight file (config, tokenizer, pooling).
  */
 public final class MergeExecutor {
 
-    static final int CHUNK_ELEMENTS = 1 << 20;
-    public static final String WEIGHTS_FILE = Checkpoint.SINGLE_FILE;
+    public static final int CHUNK_ELEMENTS = 1 << 20;
+    public static final long DEFAULT_MAX_SHARD_BYTES = 5_000_000_000L;
 
     /**
-     * @param outputDtype dtype of merged tensors, or null to keep each base tensor's dtype
+     * @param outputDtype   dtype of merged tensors, or null to keep each base tensor's dtype
+     * @param maxShardBytes largest tensor data per output shard
      */
-    public record Job(Checkpoint base, List<Checkpoint> models, ElementwiseMerger merger, DType outputDtype) {
+    public record Job(Checkpoint base, List<Checkpoint> models, MergeMethod method, MethodParams params,
+                      List<Double> weights, long seed, DType outputDtype, long maxShardBytes) {
     }
 
     /** Checks that every model has exactly the base's tensors with the same shapes; returns the output layout. */
@@ -70,43 +72,32 @@ public final class MergeExecutor {
 
     public void run(Job job, OutputFolder output, MergeMonitor monitor) {
         List<TensorSpec> specs = plan(job.base(), job.models(), job.outputDtype());
+        CheckpointScan inputs = new CheckpointScan(job.base(), job.models(), monitor);
+        TensorMerger merger = job.method().plan(new MergeSetup(job.params(), job.weights(), job.seed(), inputs));
         long totalBytes = specs.stream().mapToLong(TensorSpec::byteSize).sum();
-        int n = job.models().size();
-        float[] base = new float[CHUNK_ELEMENTS];
         float[] out = new float[CHUNK_ELEMENTS];
-        float[][] models = new float[n][CHUNK_ELEMENTS];
         long written = 0;
-        try (OutputStream stream = output.create(WEIGHTS_FILE)) {
-            SafetensorsWriter writer = SafetensorsWriter.start(stream, specs, Map.of("format", "pt"));
+        int next = 0;
+        try (ShardedSafetensorsWriter writer = new ShardedSafetensorsWriter(specs, job.maxShardBytes(),
+                Map.of("format", "pt"), output::create)) {
             for (int t = 0; t < specs.size(); t++) {
                 monitor.checkpoint();
                 TensorSpec spec = specs.get(t);
                 TensorInfo baseInfo = job.base().tensors().get(spec.name());
-                SafetensorsFile baseFile = job.base().fileOf(spec.name());
                 if (!baseInfo.dtype().mergeable()) {
-                    writer.writeBytes(baseFile.bytes(baseInfo));
+                    writer.writeBytes(job.base().fileOf(spec.name()).bytes(baseInfo));
                 } else {
-                    long elements = baseInfo.elementCount();
-                    for (long first = 0; first < elements; first += CHUNK_ELEMENTS) {
-                        int count = (int) Math.min(CHUNK_ELEMENTS, elements - first);
-                        baseFile.readFloats(baseInfo, first, base, count);
-                        for (int i = 0; i < n; i++) {
-                            Checkpoint model = job.models().get(i);
-                            model.fileOf(spec.name()).readFloats(model.tensors().get(spec.name()), first, models[i], count);
-                        }
-                        job.merger().merge(base, models, out, count);
+                    MergeTensor tensor = inputs.tensors().get(next++);
+                    ChunkMerger chunks = merger.forTensor(tensor);
+                    inputs.scanTensor(tensor, (tt, first, base, models, count) -> {
+                        chunks.merge(first, base, models, out, count);
                         writer.writeFloats(out, count);
-                        if (first + CHUNK_ELEMENTS < elements) {
-                            monitor.checkpoint();
-                        }
-                    }
+                    });
                 }
                 written += spec.byteSize();
                 monitor.tensorWritten(spec.name(), t + 1, specs.size(), written, totalBytes);
             }
             writer.finish();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
         copyOtherFiles(job.base(), output);
     }

@@ -2,8 +2,8 @@ package io.embedmerge.merge;
 
 import java.util.List;
 
-/** A merge method: its public description and how it combines task vectors. */
-public sealed interface MergeMethod permits LinearMerge {
+/** A merge method: its public description, its request-time checks and how it plans a merge. */
+public sealed interface MergeMethod permits LinearMerge, SlerpMerge, TiesMerge, DareMerge {
 
     MethodDescriptor descriptor();
 
@@ -11,10 +11,9 @@ public sealed interface MergeMethod permits LinearMerge {
         return descriptor().name();
     }
 
-    /**
-     * Checks the method-specific constraints that involve the per-model weights, and returns the merger.
-     *
-     * @param weights per-model weights w_i in request order
-     */
-    ElementwiseMerger prepare(MethodParams params, List<Double> weights);
+    /** Checks constraints that involve the per-model weights; runs at submit time, without reading any file. */
+    void validate(MethodParams params, List<Double> weights);
+
+    /** Plans the merge, streaming over the inputs for any whole-model statistics it needs. */
+    TensorMerger plan(MergeSetup setup);
 }

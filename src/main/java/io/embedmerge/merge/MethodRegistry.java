@@ -18,6 +18,10 @@ public class MethodRegistry {
     public MethodRegistry() {
         register(LinearMerge.linear());
         register(LinearMerge.taskArithmetic());
+        register(new SlerpMerge());
+        register(new TiesMerge());
+        register(DareMerge.dareLinear());
+        register(DareMerge.dareTies());
     }
 
     private void register(MergeMethod method) {

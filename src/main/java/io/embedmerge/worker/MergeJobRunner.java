@@ -5,7 +5,6 @@ import io.embedmerge.job.JobResult;
 import io.embedmerge.job.MergeJobRequest;
 import io.embedmerge.job.ModelInput;
 import io.embedmerge.job.RunTicket;
-import io.embedmerge.merge.ElementwiseMerger;
 import io.embedmerge.merge.MergeExecutor;
 import io.embedmerge.merge.MergeMethod;
 import io.embedmerge.merge.MethodParams;
@@ -62,7 +61,7 @@ class MergeJobRunner {
         MergeMethod method = methods.require(request.method().name());
         MethodParams params = methods.validate(method, request.method().params());
         List<Double> weights = request.models().stream().map(ModelInput::effectiveWeight).toList();
-        ElementwiseMerger merger = method.prepare(params, weights);
+        method.validate(params, weights);
 
         progress.stage("fetching", "resolving " + (request.models().size() + 1) + " checkpoints");
         Checkpoint base = null;
@@ -84,7 +83,8 @@ class MergeJobRunner {
 
             progress.stage("merging", "merging with " + method.name());
             try (OutputFolder output = storage.createOutput(target)) {
-                new MergeExecutor().run(new MergeExecutor.Job(base, models, merger, outputDtype(request)), output, progress);
+                new MergeExecutor().run(new MergeExecutor.Job(base, models, method, params, weights,
+                        request.effectiveSeed(), outputDtype(request), request.effectiveMaxShardBytes()), output, progress);
                 progress.checkpoint();
                 progress.stage("publishing", "writing the manifest and publishing " + target.uri());
                 MergeManifest manifest = new MergeManifest(ticket.jobId().toString(), "embed-merge", version,

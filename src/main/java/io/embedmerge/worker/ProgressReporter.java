@@ -22,7 +22,7 @@ final class ProgressReporter implements MergeMonitor {
     private final RunTicket ticket;
     private final long intervalNanos;
     private final List<TensorListener> listeners;
-    private final long startedAt = System.nanoTime();
+    private long stageStartedAt = System.nanoTime();
     private long lastReport;
     private long lastCancelCheck;
     private long lastTensorBytes;
@@ -36,7 +36,30 @@ final class ProgressReporter implements MergeMonitor {
 
     /** Reports a new stage at once. */
     void stage(String stage, String message) {
+        stageStartedAt = System.nanoTime();
         report(new JobProgress(stage, 0.0, message));
+    }
+
+    @Override
+    public void stage(String pass) {
+        stage("statistics:" + pass, "statistics pass '" + pass + "' over all tensors");
+    }
+
+    @Override
+    public void passProgress(String pass, int done, int total) {
+        long now = System.nanoTime();
+        if (done < total && now - lastReport < intervalNanos) {
+            return;
+        }
+        double fraction = (double) done / total;
+        String message = "pass '" + pass + "': tensor " + done + "/" + total + eta(fraction, now);
+        report(new JobProgress("statistics:" + pass, fraction, message));
+        log.info("job {} {}", ticket.jobId(), message);
+    }
+
+    private String eta(double fraction, long now) {
+        double elapsed = (now - stageStartedAt) / 1e9;
+        return fraction > 0 && fraction < 1 ? String.format(", ETA %.0f s", elapsed * (1 - fraction) / fraction) : "";
     }
 
     @Override
@@ -49,9 +72,7 @@ final class ProgressReporter implements MergeMonitor {
             return;
         }
         double fraction = totalBytes == 0 ? 1.0 : (double) bytesWritten / totalBytes;
-        double elapsed = (now - startedAt) / 1e9;
-        String eta = fraction > 0 && fraction < 1 ? String.format(", ETA %.0f s", elapsed * (1 - fraction) / fraction) : "";
-        String message = "tensor " + done + "/" + total + " " + name + eta;
+        String message = "tensor " + done + "/" + total + " " + name + eta(fraction, now);
         report(new JobProgress("merging", fraction, message));
         log.info("job {} merging {}% {}", ticket.jobId(), Math.round(fraction * 100), message);
     }

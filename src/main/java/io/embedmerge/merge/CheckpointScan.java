@@ -1,0 +1,65 @@
+package io.embedmerge.merge;
+
+import io.embedmerge.checkpoint.Checkpoint;
+import io.embedmerge.checkpoint.TensorInfo;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@link InputScan} over opened checkpoints: decodes each chunk of the base and every model into reused buffers. */
+final class CheckpointScan implements InputScan {
+
+    private final Checkpoint base;
+    private final List<Checkpoint> models;
+    private final MergeMonitor monitor;
+    private final List<MergeTensor> tensors = new ArrayList<>();
+    private final float[] baseChunk = new float[MergeExecutor.CHUNK_ELEMENTS];
+    private final float[][] modelChunks;
+
+    CheckpointScan(Checkpoint base, List<Checkpoint> models, MergeMonitor monitor) {
+        this.base = base;
+        this.models = models;
+        this.monitor = monitor;
+        this.modelChunks = new float[models.size()][MergeExecutor.CHUNK_ELEMENTS];
+        for (TensorInfo t : base.tensors().values()) {
+            if (t.dtype().mergeable()) {
+                tensors.add(new MergeTensor(tensors.size(), t.name(), t.shape(), t.elementCount()));
+            }
+        }
+    }
+
+    @Override
+    public List<MergeTensor> tensors() {
+        return tensors;
+    }
+
+    @Override
+    public void forEachChunk(String passName, ChunkVisitor visitor) {
+        monitor.stage(passName);
+        for (MergeTensor tensor : tensors) {
+            monitor.checkpoint();
+            scanTensor(tensor, visitor);
+            monitor.passProgress(passName, tensor.index() + 1, tensors.size());
+        }
+    }
+
+    @Override
+    public void scanTensor(MergeTensor tensor, ChunkVisitor visitor) {
+        TensorInfo baseInfo = base.tensors().get(tensor.name());
+        TensorInfo[] modelInfo = new TensorInfo[models.size()];
+        for (int i = 0; i < modelInfo.length; i++) {
+            modelInfo[i] = models.get(i).tensors().get(tensor.name());
+        }
+        for (long first = 0; first < tensor.elements(); first += MergeExecutor.CHUNK_ELEMENTS) {
+            int count = (int) Math.min(MergeExecutor.CHUNK_ELEMENTS, tensor.elements() - first);
+            base.fileOf(tensor.name()).readFloats(baseInfo, first, baseChunk, count);
+            for (int i = 0; i < modelInfo.length; i++) {
+                models.get(i).fileOf(tensor.name()).readFloats(modelInfo[i], first, modelChunks[i], count);
+            }
+            visitor.visit(tensor, first, baseChunk, modelChunks, count);
+            if (first + MergeExecutor.CHUNK_ELEMENTS < tensor.elements()) {
+                monitor.checkpoint();
+            }
+        }
+    }
+}

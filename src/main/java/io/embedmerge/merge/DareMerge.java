@@ -1,0 +1,97 @@
+package io.embedmerge.merge;
+
+import java.util.List;
+
+/**
+ * DARE: each task-vector entry is dropped with probability p = 1 − density and survivors are scaled by 1/density;
+ * then {@code dare_linear} combines them as {@code linear} and {@code dare_ties} as {@code ties} without its trim
+ * step. Drops come from the job's seed, so the same request gives byte-identical output.
+ */
+public final class DareMerge implements MergeMethod {
+
+    private static final ParamSpec DENSITY = Params.density(0.5,
+            "Share of entries kept (each is dropped with probability 1 − density; survivors are scaled by 1/density).");
+
+    private final MethodDescriptor descriptor;
+    private final boolean ties;
+
+    private DareMerge(MethodDescriptor descriptor, boolean ties) {
+        this.descriptor = descriptor;
+        this.ties = ties;
+    }
+
+    public static DareMerge dareLinear() {
+        return new DareMerge(new MethodDescriptor("dare_linear",
+                "DARE drop-and-rescale of each task vector, then linear: θ0 + λ·Σ w_i V'_i / Σ w_i. Seeded by the job's seed.",
+                List.of(DENSITY, Params.LAMBDA, Params.normalize(true))), false);
+    }
+
+    public static DareMerge dareTies() {
+        return new DareMerge(new MethodDescriptor("dare_ties",
+                "DARE drop-and-rescale of each task vector, then TIES sign election and disjoint merge (no trim). "
+                        + "Seeded by the job's seed.",
+                List.of(DENSITY, Params.LAMBDA, TiesMerge.SIGN_METHOD, Params.normalize(true))), true);
+    }
+
+    @Override
+    public MethodDescriptor descriptor() {
+        return descriptor;
+    }
+
+    @Override
+    public void validate(MethodParams params, List<Double> weights) {
+        if (!ties) {
+            LinearMerge.scales(params, weights);
+        }
+    }
+
+    @Override
+    public TensorMerger plan(MergeSetup setup) {
+        int n = setup.modelCount();
+        MethodParams p = setup.params();
+        double density = p.number("density");
+        DropMask mask = new DropMask(setup.seed(), density);
+        float rescale = (float) (1.0 / density);
+        ThreadLocal<float[][]> scratch = ThreadLocal.withInitial(() -> new float[n][MergeExecutor.CHUNK_ELEMENTS]);
+        ChunkFunction combine;
+        if (ties) {
+            TiesKernel kernel = new TiesKernel(setup.weights().stream().mapToDouble(Double::doubleValue).toArray(),
+                    p.string("signMethod").equals("count"), p.bool("normalize"));
+            double lambda = p.number("lambda");
+            combine = (base, dropped, out, count) -> kernel.apply(base, dropped, lambda, out, count);
+        } else {
+            double[] scales = LinearMerge.scales(p, setup.weights());
+            combine = (base, dropped, out, count) -> {
+                for (int j = 0; j < count; j++) {
+                    double acc = base[j];
+                    for (int i = 0; i < n; i++) {
+                        acc += scales[i] * dropped[i][j];
+                    }
+                    out[j] = (float) acc;
+                }
+            };
+        }
+        return tensor -> {
+            long[] streams = new long[n];
+            for (int i = 0; i < n; i++) {
+                streams[i] = mask.stream(i, tensor.name());
+            }
+            return (first, base, models, out, count) -> {
+                float[][] dropped = scratch.get();
+                for (int i = 0; i < n; i++) {
+                    float[] m = models[i];
+                    float[] d = dropped[i];
+                    for (int j = 0; j < count; j++) {
+                        d[j] = mask.keep(streams[i], first + j) ? (m[j] - base[j]) * rescale : 0f;
+                    }
+                }
+                combine.apply(base, dropped, out, count);
+            };
+        };
+    }
+
+    @FunctionalInterface
+    private interface ChunkFunction {
+        void apply(float[] base, float[][] dropped, float[] out, int count);
+    }
+}

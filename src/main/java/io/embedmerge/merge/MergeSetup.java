@@ -1,0 +1,20 @@
+package io.embedmerge.merge;
+
+import java.util.List;
+
+/**
+ * Everything a method needs to plan a merge.
+ *
+ * @param weights per-model weights w_i (a_i for slerp) in request order
+ * @param seed    seed of the random streams of sampling methods (dare)
+ */
+public record MergeSetup(MethodParams params, List<Double> weights, long seed, InputScan inputs) {
+
+    public MergeSetup {
+        weights = List.copyOf(weights);
+    }
+
+    public int modelCount() {
+        return weights.size();
+    }
+}

@@ -1,0 +1,42 @@
+package io.embedmerge.merge;
+
+import java.util.List;
+
+/** Parameter specs shared by several methods, and checks on the per-model weights. */
+final class Params {
+
+    static final ParamSpec LAMBDA = ParamSpec.number("lambda", 1.0, "Scale λ applied to the merged task vector.");
+    static final ParamSpec GRANULARITY = new ParamSpec("granularity", ParamType.STRING, "model",
+            "'model': statistics over all merged tensors as one vector (the paper); 'tensor': each tensor on its own (mergekit).",
+            null, null, List.of("model", "tensor"));
+
+    private Params() {
+    }
+
+    static ParamSpec normalize(boolean defaultValue) {
+        return ParamSpec.bool("normalize", defaultValue, "Divide the weighted sum by the sum of the per-model weights.");
+    }
+
+    static ParamSpec density(double defaultValue, String description) {
+        return new ParamSpec("density", ParamType.NUMBER, defaultValue, description, 1e-9, 1.0, List.of());
+    }
+
+    /** Σ w_i, refusing zero (a normalising division by it would be undefined). */
+    static double weightSum(List<Double> weights) {
+        double sum = weights.stream().mapToDouble(Double::doubleValue).sum();
+        if (sum == 0.0) {
+            throw new InvalidMergeRequestException("models[].weight",
+                    "the per-model weights sum to zero, so normalize=true cannot divide by them");
+        }
+        return sum;
+    }
+
+    static void requirePositiveWeights(String method, List<Double> weights) {
+        for (int i = 0; i < weights.size(); i++) {
+            if (!(weights.get(i) > 0)) {
+                throw new InvalidMergeRequestException("models[" + i + "].weight",
+                        method + " needs positive per-model weights, got " + weights.get(i));
+            }
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package io.embedmerge.merge;
+
+import java.util.List;
+
+/**
+ * Spherical interpolation of task vectors, iterated over N models with the paper's weights (merge-methods.md).
+ * One pass computes the Gram matrix of the task vectors (per tensor, and summed for the whole model), a second
+ * writes θ0 + λ Σ c_i V_i.
+ */
+public final class SlerpMerge implements MergeMethod {
+
+    private static final MethodDescriptor DESCRIPTOR = new MethodDescriptor("slerp",
+            "Iterated spherical interpolation of the task vectors, t_k = a_k / (mean(a_1..a_{k-1}) + a_k) with a_i the "
+                    + "per-model weights (two models: t = a_2/(a_1+a_2)); lerp where a vector is ~0 or |cos Ω| > 0.9995. "
+                    + "The result keeps the un-normalised norm.",
+            List.of(Params.LAMBDA, Params.GRANULARITY));
+
+    @Override
+    public MethodDescriptor descriptor() {
+        return DESCRIPTOR;
+    }
+
+    @Override
+    public void validate(MethodParams params, List<Double> weights) {
+        Params.requirePositiveWeights("slerp", weights);
+    }
+
+    @Override
+    public TensorMerger plan(MergeSetup setup) {
+        int n = setup.modelCount();
+        double[] a = setup.weights().stream().mapToDouble(Double::doubleValue).toArray();
+        double lambda = setup.params().number("lambda");
+        GramMatrices grams = GramMatrices.compute(setup.inputs(), n);
+        if (setup.params().string("granularity").equals("model")) {
+            WeightedSum sum = new WeightedSum(scaled(SlerpCoefficients.compute(grams.model(), a).c(), lambda));
+            return tensor -> sum;
+        }
+        return tensor -> new WeightedSum(scaled(SlerpCoefficients.compute(grams.of(tensor), a).c(), lambda));
+    }
+
+    private static double[] scaled(double[] c, double lambda) {
+        double[] s = c.clone();
+        for (int i = 0; i < s.length; i++) {
+            s[i] *= lambda;
+        }
+        return s;
+    }
+}
