@@ -51,16 +51,19 @@ public final class DareMerge implements MergeMethod {
         MethodParams p = setup.params();
         double density = p.number("density");
         DropMask mask = new DropMask(setup.seed(), density);
-        float rescale = (float) (1.0 / density);
         ThreadLocal<float[][]> scratch = ThreadLocal.withInitial(() -> new float[n][MergeExecutor.CHUNK_ELEMENTS]);
         ChunkFunction combine;
         if (ties) {
             TiesKernel kernel = new TiesKernel(setup.weights().stream().mapToDouble(Double::doubleValue).toArray(),
                     p.string("signMethod").equals("count"), p.bool("normalize"));
-            double lambda = p.number("lambda");
-            combine = (base, dropped, out, count) -> kernel.apply(base, dropped, lambda, out, count);
+            // τ̂ is linear in the survivors' common factor 1/density, so it is applied with λ in float64
+            double scale = p.number("lambda") / density;
+            combine = (base, dropped, out, count) -> kernel.apply(base, dropped, scale, out, count);
         } else {
             double[] scales = LinearMerge.scales(p, setup.weights());
+            for (int i = 0; i < n; i++) {
+                scales[i] /= density;
+            }
             combine = (base, dropped, out, count) -> {
                 for (int j = 0; j < count; j++) {
                     double acc = base[j];
@@ -82,7 +85,7 @@ public final class DareMerge implements MergeMethod {
                     float[] m = models[i];
                     float[] d = dropped[i];
                     for (int j = 0; j < count; j++) {
-                        d[j] = mask.keep(streams[i], first + j) ? (m[j] - base[j]) * rescale : 0f;
+                        d[j] = mask.keep(streams[i], first + j) ? m[j] - base[j] : 0f;
                     }
                 }
                 combine.apply(base, dropped, out, count);

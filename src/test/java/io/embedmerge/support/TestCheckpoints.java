@@ -66,6 +66,18 @@ public final class TestCheckpoints {
         return folder;
     }
 
+    /** A checkpoint folder with exactly these tensors (values must be representable in their dtypes). */
+    public static Path of(Map<String, Tensor> tensors) {
+        Path folder = TestEnvironment.storageRoot().resolve("models").resolve(UUID.randomUUID().toString());
+        TestSafetensors.write(folder.resolve("model.safetensors"), tensors);
+        try {
+            Files.writeString(folder.resolve("config.json"), "{\"model_type\": \"bert\"}\n");
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+        return folder;
+    }
+
     static double representable(String dtype, double value) {
         return switch (dtype) {
             case "F32" -> (float) value;

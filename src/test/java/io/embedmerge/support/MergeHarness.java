@@ -1,0 +1,117 @@
+package io.embedmerge.support;
+
+import io.embedmerge.checkpoint.Checkpoint;
+import io.embedmerge.merge.MergeExecutor;
+import io.embedmerge.merge.MergeMethod;
+import io.embedmerge.merge.MergeMonitor;
+import io.embedmerge.merge.MethodRegistry;
+import io.embedmerge.storage.OutputFolder;
+import io.embedmerge.storage.StorageLocation;
+import io.embedmerge.storage.StoredFile;
+import io.embedmerge.support.TestSafetensors.Tensor;
+import io.embedmerge.tensor.DType;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Runs the streaming merge executor directly (no HTTP) on checkpoint folders and reads the result back. */
+public final class MergeHarness {
+
+    private static final MethodRegistry METHODS = new MethodRegistry();
+
+    private MergeHarness() {
+    }
+
+    /** Merges into a new folder under the storage root and returns it. */
+    public static Path merge(String method, Map<String, Object> params, List<Double> weights, long seed,
+                             Path base, List<Path> models, DType outputDtype, long maxShardBytes) {
+        MergeMethod m = METHODS.require(method);
+        var resolved = METHODS.validate(m, params);
+        m.validate(resolved, weights);
+        Path out = TestEnvironment.storageRoot().resolve("harness").resolve(UUID.randomUUID().toString());
+        List<Checkpoint> opened = new ArrayList<>();
+        try (Checkpoint b = Checkpoint.open(base)) {
+            for (Path p : models) {
+                opened.add(Checkpoint.open(p));
+            }
+            new MergeExecutor().run(new MergeExecutor.Job(b, opened, m, resolved, weights, seed, outputDtype, maxShardBytes),
+                    new FolderOutput(out), new MergeMonitor() {
+                        @Override
+                        public void tensorWritten(String name, int done, int total, long bytesWritten, long totalBytes) {
+                        }
+
+                        @Override
+                        public void checkpoint() {
+                        }
+                    });
+        } finally {
+            opened.forEach(Checkpoint::close);
+        }
+        return out;
+    }
+
+    /** Merges with float32 output, so results can be compared with a float64 reference at 1e-6. */
+    public static Map<String, Tensor> mergeAndRead(String method, Map<String, Object> params, List<Double> weights,
+                                                   Path base, List<Path> models) {
+        return read(merge(method, params, weights, 0, base, models, DType.F32, MergeExecutor.DEFAULT_MAX_SHARD_BYTES));
+    }
+
+    /** All tensors of a folder, through the index when the weights are sharded. */
+    public static Map<String, Tensor> read(Path folder) {
+        Path index = folder.resolve("model.safetensors.index.json");
+        if (!Files.exists(index)) {
+            return TestSafetensors.read(folder.resolve("model.safetensors"));
+        }
+        JsonNode map = JsonMapper.builder().build().readTree(index.toFile()).path("weight_map");
+        Map<String, Tensor> all = new LinkedHashMap<>();
+        map.valueStream().map(JsonNode::asString).distinct()
+                .forEach(file -> all.putAll(TestSafetensors.read(folder.resolve(file))));
+        return all;
+    }
+
+    /** A plain output folder for tests: files are written in place. */
+    private record FolderOutput(Path folder) implements OutputFolder {
+        @Override
+        public StorageLocation location() {
+            return new StorageLocation.Local(folder);
+        }
+
+        @Override
+        public OutputStream create(String relativeName) {
+            try {
+                Path file = folder.resolve(relativeName);
+                Files.createDirectories(file.getParent());
+                return Files.newOutputStream(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public List<StoredFile> files() {
+            return List.of();
+        }
+
+        @Override
+        public void commit() {
+        }
+
+        @Override
+        public void abort() {
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
