@@ -1,5 +1,6 @@
 package io.embedmerge;
 
+import io.embedmerge.bench.BenchCommand;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -13,9 +14,13 @@ import java.time.Clock;
 @EnableScheduling
 public class EmbedMergeApplication {
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("demo-checkpoints")) {
             DemoCheckpointsCommand.run(args);
+            return;
+        }
+        if (args.length > 0 && args[0].equals("bench")) {
+            BenchCommand.run(args);
             return;
         }
         SpringApplication.run(EmbedMergeApplication.class, args);

@@ -192,6 +192,16 @@ public final class SafetensorsFile implements AutoCloseable {
         FloatCodec.decode(segment, tensor.begin() + first * tensor.dtype().byteSize(), tensor.dtype(), dst, count);
     }
 
+    /**
+     * Drops the pages of elements {@code [first, first + count)} from this process's resident set (madvise
+     * DONTNEED on the read-only mapping; the OS page cache keeps them), so resident memory stays bounded by the
+     * chunk being processed rather than growing with everything read.
+     */
+    public void release(TensorInfo tensor, long first, long count) {
+        long size = tensor.dtype().byteSize();
+        segment.asSlice(tensor.begin() + first * size, count * size).unload();
+    }
+
     /** The raw bytes of a tensor, for copying tensors that are not merged. */
     public MemorySegment bytes(TensorInfo tensor) {
         return segment.asSlice(tensor.begin(), tensor.byteSize());

@@ -17,8 +17,9 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Writes BERT-shaped checkpoint folders with random weights: a base (N(0, 0.02)) and fine-tuned variants (base plus
- * N(0, 0.002) noise), for demos and benchmarks where no real model is at hand. They merge like real ones but do not
+ * Writes BERT-shaped checkpoint folders with random weights: a base (std 0.02) and fine-tuned variants (base plus
+ * noise of std 0.002), for demos and benchmarks where no real model is at hand. Values are uniform with those
+ * standard deviations (cheaper to draw than Gaussians at billions of values). They merge like real ones but do not
  * encode text (there is no tokenizer).
  */
 public final class SyntheticCheckpoints {
@@ -32,10 +33,18 @@ public final class SyntheticCheckpoints {
 
     /** Writes {@code base/} and {@code model-1/} .. {@code model-N/} under {@code root}. */
     public static void write(Path root, Shape shape, DType dtype, int models, long seed) {
-        writeOne(root.resolve("base"), shape, dtype, seed, 0, 0f);
+        List<Runnable> jobs = new ArrayList<>();
+        jobs.add(() -> writeOne(root.resolve("base"), shape, dtype, seed, 0, 0f));
         for (int i = 1; i <= models; i++) {
-            writeOne(root.resolve("model-" + i), shape, dtype, seed, seed * 31 + i, 0.002f);
+            int model = i;
+            jobs.add(() -> writeOne(root.resolve("model-" + model), shape, dtype, seed, seed * 31 + model, 0.002f));
         }
+        jobs.parallelStream().forEach(Runnable::run);
+    }
+
+    /** Parameters of the floating tensors of a shape. */
+    public static long parameterCount(Shape shape) {
+        return layout(shape, DType.F32).stream().filter(t -> t.dtype() == DType.F32).mapToLong(TensorSpec::elementCount).sum();
     }
 
     public static List<TensorSpec> layout(Shape s, DType dtype) {
@@ -90,8 +99,8 @@ public final class SyntheticCheckpoints {
                     for (long done = 0; done < spec.elementCount(); ) {
                         int n = (int) Math.min(chunk.length, spec.elementCount() - done);
                         for (int i = 0; i < n; i++) {
-                            float value = (float) (layerNormWeight ? 1.0 : 0.02 * base.nextGaussian());
-                            chunk[i] = noise == 0f ? value : value + noise * (float) delta.nextGaussian();
+                            float value = (float) (layerNormWeight ? 1.0 : 0.02 * uniform(base));
+                            chunk[i] = noise == 0f ? value : value + noise * (float) uniform(delta);
                         }
                         writer.writeFloats(chunk, n);
                         done += n;
@@ -117,6 +126,11 @@ public final class SyntheticCheckpoints {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Uniform on [−√3, √3): mean 0, standard deviation 1. */
+    private static double uniform(SplittableRandom random) {
+        return (random.nextDouble() * 2 - 1) * 1.7320508075688772;
     }
 
     private static String torchName(DType dtype) {

@@ -57,6 +57,10 @@ final class CheckpointScan implements InputScan {
                 models.get(i).fileOf(tensor.name()).readFloats(modelInfo[i], first, modelChunks[i], count);
             }
             visitor.visit(tensor, first, baseChunk, modelChunks, count);
+            base.fileOf(tensor.name()).release(baseInfo, first, count);
+            for (int i = 0; i < modelInfo.length; i++) {
+                models.get(i).fileOf(tensor.name()).release(modelInfo[i], first, count);
+            }
             if (first + MergeExecutor.CHUNK_ELEMENTS < tensor.elements()) {
                 monitor.checkpoint();
             }

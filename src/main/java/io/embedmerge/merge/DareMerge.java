@@ -58,7 +58,10 @@ public final class DareMerge implements MergeMethod {
                     p.string("signMethod").equals("count"), p.bool("normalize"));
             // τ̂ is linear in the survivors' common factor 1/density, so it is applied with λ in float64
             double scale = p.number("lambda") / density;
-            combine = (base, dropped, out, count) -> kernel.apply(base, dropped, scale, out, count);
+            float[] keepAll = new float[n];
+            ThreadLocal<double[]> merged = ThreadLocal.withInitial(() -> new double[MergeExecutor.CHUNK_ELEMENTS]);
+            combine = (base, dropped, out, count) ->
+                    kernel.applyToEntries(base, dropped, keepAll, scale, merged.get(), out, count);
         } else {
             double[] scales = LinearMerge.scales(p, setup.weights());
             for (int i = 0; i < n; i++) {

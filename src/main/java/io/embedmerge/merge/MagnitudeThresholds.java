@@ -3,10 +3,10 @@ package io.embedmerge.merge;
 import java.util.function.Consumer;
 
 /**
- * The exact k-th largest |v| of each model's task vector, found in two streaming passes with bounded memory: a
- * histogram of the upper 16 bits of the float32 magnitude (its order is the order of the bit patterns), then a
- * histogram of the lower 16 bits within the bin that holds the k-th value. Memory is 2 × 65536 counters per model,
- * whatever the number of entries.
+ * The exact k-th largest |v| of each model's task vector v = θ_i − θ0 (float32), found in two streaming passes
+ * with bounded memory: a histogram of the upper 16 bits of |v| (for non-negative floats the order of the bit
+ * patterns is the order of the values), then a histogram of the lower 16 bits within the bin that holds the k-th
+ * value. Memory is 2 × 65536 counters per model, whatever the number of entries.
  */
 final class MagnitudeThresholds {
 
@@ -16,23 +16,27 @@ final class MagnitudeThresholds {
     }
 
     /**
-     * @param pass     runs one pass, feeding chunks of task vectors (per model, float32) to the given sink
-     * @param n        number of models
-     * @param entries  number of entries per model in the pass
-     * @param density  share ρ to keep; k = ⌈ρ·entries⌉
+     * @param pass    runs one pass over the entries, calling the visitor chunk by chunk
+     * @param n       number of models
+     * @param entries number of entries per model in the pass
+     * @param density share ρ to keep; k = ⌈ρ·entries⌉
      * @return per model the k-th largest magnitude (0 when there are no entries)
      */
-    static float[] find(Consumer<TaskVectorSink> pass, int n, long entries, double density) {
-        long k = Math.max(1, (long) Math.ceil(density * entries));
+    static float[] find(Consumer<ChunkVisitor> pass, int n, long entries, double density) {
         float[] thresholds = new float[n];
         if (entries == 0) {
             return thresholds;
         }
+        long k = Math.max(1, (long) Math.ceil(density * entries));
         long[][] high = new long[n][BINS];
-        pass.accept((model, v, count) -> {
-            long[] h = high[model];
-            for (int j = 0; j < count; j++) {
-                h[Float.floatToRawIntBits(Math.abs(v[j])) >>> 16]++;
+        int[] counts = new int[BINS];
+        pass.accept((tensor, first, base, models, count) -> {
+            for (int i = 0; i < n; i++) {
+                float[] m = models[i];
+                for (int j = 0; j < count; j++) {
+                    counts[Float.floatToRawIntBits(m[j] - base[j]) >>> 16 & 0x7FFF]++;
+                }
+                flush(counts, high[i]);
             }
         });
         int[] bin = new int[n];
@@ -48,14 +52,17 @@ final class MagnitudeThresholds {
             rank[i] = k - seen;
         }
         long[][] low = new long[n][BINS];
-        pass.accept((model, v, count) -> {
-            long[] h = low[model];
-            int target = bin[model];
-            for (int j = 0; j < count; j++) {
-                int bits = Float.floatToRawIntBits(Math.abs(v[j]));
-                if (bits >>> 16 == target) {
-                    h[bits & 0xFFFF]++;
+        pass.accept((tensor, first, base, models, count) -> {
+            for (int i = 0; i < n; i++) {
+                float[] m = models[i];
+                int target = bin[i];
+                for (int j = 0; j < count; j++) {
+                    int bits = Float.floatToRawIntBits(m[j] - base[j]) & 0x7FFFFFFF;
+                    if (bits >>> 16 == target) {
+                        counts[bits & 0xFFFF]++;
+                    }
                 }
+                flush(counts, low[i]);
             }
         });
         for (int i = 0; i < n; i++) {
@@ -70,9 +77,11 @@ final class MagnitudeThresholds {
         return thresholds;
     }
 
-    /** Receives the task vector of one model for one chunk. */
-    @FunctionalInterface
-    interface TaskVectorSink {
-        void accept(int model, float[] v, int count);
+    /** Adds a chunk's int counts to the long totals and clears them (a chunk has at most 2^20 entries). */
+    private static void flush(int[] counts, long[] totals) {
+        for (int b = 0; b < BINS; b++) {
+            totals[b] += counts[b];
+            counts[b] = 0;
+        }
     }
 }

@@ -1,8 +1,9 @@
 package io.embedmerge.merge;
 
 /**
- * Elect sign and disjoint merge of TIES (merge-methods.md, steps 2–3) on already trimmed or dropped task-vector
- * entries, followed by the scale λ·r (r from rescale=norm, else 1).
+ * Trim (optional), elect sign and disjoint merge of TIES (merge-methods.md, steps 1–3), fused into one loop per
+ * element so that no intermediate arrays are written; the result is scaled by λ·r (r from rescale=norm, else 1).
+ * Votes and sums are float64.
  */
 final class TiesKernel {
 
@@ -16,33 +17,54 @@ final class TiesKernel {
         this.normalize = normalize;
     }
 
-    /** τ̂ for one element from the models' (trimmed) entries t[i][j]. */
-    double merge(float[][] t, int j) {
-        double vote = 0;
-        for (int i = 0; i < weights.length; i++) {
-            double x = weights[i] * t[i][j];
-            vote += countSigns ? Math.signum(x) : x;
-        }
-        double sign = vote >= 0 ? 1 : -1;
-        double numerator = 0;
-        double divisor = 0;
-        for (int i = 0; i < weights.length; i++) {
-            double x = weights[i] * t[i][j];
-            if (t[i][j] != 0 && Math.signum(x) == sign) {
-                numerator += x;
-                divisor += weights[i];
+    /**
+     * τ̂[j] for {@code j < count}. The entries of model i are {@code models[i][j] − base[j]} when {@code base} is
+     * given, else {@code models[i][j]}; entries with |v| below {@code thresholds[i]} count as 0 (pass zeros to keep
+     * everything).
+     */
+    void merge(float[] base, float[][] models, float[] thresholds, double[] out, int count) {
+        int n = weights.length;
+        double[] w = weights;
+        for (int j = 0; j < count; j++) {
+            double b = base == null ? 0 : base[j];
+            double vote = 0;
+            for (int i = 0; i < n; i++) {
+                float v = base == null ? models[i][j] : models[i][j] - (float) b;
+                float t = Math.abs(v) >= thresholds[i] ? v : 0f;
+                double x = w[i] * t;
+                vote += countSigns ? Math.signum(x) : x;
             }
+            double sign = vote >= 0 ? 1 : -1;
+            double numerator = 0;
+            double divisor = 0;
+            for (int i = 0; i < n; i++) {
+                float v = base == null ? models[i][j] : models[i][j] - (float) b;
+                float t = Math.abs(v) >= thresholds[i] ? v : 0f;
+                double x = w[i] * t;
+                // agrees with the elected sign (+ where the vote is 0); zero entries and zero weights never agree
+                double agree = x * sign > 0 ? 1 : 0;
+                numerator += x * agree;
+                divisor += w[i] * agree;
+            }
+            out[j] = normalize && divisor != 0 ? numerator / divisor : numerator;
         }
-        if (!normalize || divisor == 0) {
-            return numerator;
-        }
-        return numerator / divisor;
     }
 
-    /** Writes out[j] = θ0 + scale·τ̂ for a chunk. */
-    void apply(float[] base, float[][] trimmed, double scale, float[] out, int count) {
+    /** Writes out[j] = θ0 + scale·τ̂ for a chunk of raw checkpoint values. */
+    void applyToCheckpoints(float[] base, float[][] models, float[] thresholds, double scale, double[] scratch,
+                            float[] out, int count) {
+        merge(base, models, thresholds, scratch, count);
         for (int j = 0; j < count; j++) {
-            out[j] = (float) (base[j] + scale * merge(trimmed, j));
+            out[j] = (float) (base[j] + scale * scratch[j]);
+        }
+    }
+
+    /** Writes out[j] = θ0 + scale·τ̂ for a chunk of task-vector entries that need no trim (dare). */
+    void applyToEntries(float[] base, float[][] entries, float[] zeros, double scale, double[] scratch,
+                        float[] out, int count) {
+        merge(null, entries, zeros, scratch, count);
+        for (int j = 0; j < count; j++) {
+            out[j] = (float) (base[j] + scale * scratch[j]);
         }
     }
 }

@@ -42,69 +42,45 @@ public final class TiesMerge implements MergeMethod {
         TiesKernel kernel = new TiesKernel(setup.weights().stream().mapToDouble(Double::doubleValue).toArray(),
                 p.string("signMethod").equals("count"), p.bool("normalize"));
         InputScan inputs = setup.inputs();
-        ThreadLocal<float[][]> scratch = ThreadLocal.withInitial(() -> new float[n][MergeExecutor.CHUNK_ELEMENTS]);
+        ThreadLocal<double[]> scratch = ThreadLocal.withInitial(() -> new double[MergeExecutor.CHUNK_ELEMENTS]);
 
         if (p.string("granularity").equals("model")) {
             long entries = inputs.tensors().stream().mapToLong(MergeTensor::elements).sum();
-            float[] thresholds = MagnitudeThresholds.find(sink -> inputs.forEachChunk("ties-threshold",
-                    (tensor, first, base, models, count) -> feed(sink, base, models, count, scratch.get())),
+            float[] thresholds = MagnitudeThresholds.find(visitor -> inputs.forEachChunk("ties-threshold", visitor),
                     n, entries, density);
             double factor = rescale ? normRatio(kernel, thresholds, scratch, visitor -> inputs.forEachChunk("ties-norm", visitor)) : 1;
             return tensor -> merger(kernel, thresholds, lambda * factor, scratch);
         }
         return tensor -> {
-            float[] thresholds = MagnitudeThresholds.find(sink -> inputs.scanTensor(tensor,
-                    (t, first, base, models, count) -> feed(sink, base, models, count, scratch.get())),
+            float[] thresholds = MagnitudeThresholds.find(visitor -> inputs.scanTensor(tensor, visitor),
                     n, tensor.elements(), density);
             double factor = rescale ? normRatio(kernel, thresholds, scratch, visitor -> inputs.scanTensor(tensor, visitor)) : 1;
             return merger(kernel, thresholds, lambda * factor, scratch);
         };
     }
 
-    private static void feed(MagnitudeThresholds.TaskVectorSink sink, float[] base, float[][] models, int count, float[][] v) {
-        for (int i = 0; i < models.length; i++) {
-            TaskVector.of(base, models[i], v[i], count);
-            sink.accept(i, v[i], count);
-        }
-    }
-
-    private static void trim(float[] base, float[][] models, float[] thresholds, float[][] t, int count) {
-        for (int i = 0; i < models.length; i++) {
-            float thr = thresholds[i];
-            float[] m = models[i];
-            float[] ti = t[i];
-            for (int j = 0; j < count; j++) {
-                float v = m[j] - base[j];
-                ti[j] = Math.abs(v) >= thr ? v : 0f;
-            }
-        }
-    }
-
-    private static ChunkMerger merger(TiesKernel kernel, float[] thresholds, double scale, ThreadLocal<float[][]> scratch) {
-        return (first, base, models, out, count) -> {
-            float[][] t = scratch.get();
-            trim(base, models, thresholds, t, count);
-            kernel.apply(base, t, scale, out, count);
-        };
+    private static ChunkMerger merger(TiesKernel kernel, float[] thresholds, double scale, ThreadLocal<double[]> scratch) {
+        return (first, base, models, out, count) ->
+                kernel.applyToCheckpoints(base, models, thresholds, scale, scratch.get(), out, count);
     }
 
     /** ‖τ_avg‖ / ‖τ̂‖ over the entries of one pass (1 when τ̂ is zero). */
-    private static double normRatio(TiesKernel kernel, float[] thresholds, ThreadLocal<float[][]> scratch,
+    private static double normRatio(TiesKernel kernel, float[] thresholds, ThreadLocal<double[]> scratch,
                                     java.util.function.Consumer<ChunkVisitor> pass) {
         double[] sums = new double[2];
         int n = thresholds.length;
         pass.accept((tensor, first, base, models, count) -> {
-            float[][] t = scratch.get();
-            trim(base, models, thresholds, t, count);
+            double[] merged = scratch.get();
+            kernel.merge(base, models, thresholds, merged, count);
             for (int j = 0; j < count; j++) {
                 double avg = 0;
                 for (int i = 0; i < n; i++) {
-                    avg += t[i][j];
+                    float v = models[i][j] - base[j];
+                    avg += Math.abs(v) >= thresholds[i] ? v : 0f;
                 }
                 avg /= n;
-                double merged = kernel.merge(t, j);
                 sums[0] += avg * avg;
-                sums[1] += merged * merged;
+                sums[1] += merged[j] * merged[j];
             }
         });
         return sums[1] == 0 ? 1 : Math.sqrt(sums[0]) / Math.sqrt(sums[1]);

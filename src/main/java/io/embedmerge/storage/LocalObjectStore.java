@@ -16,7 +16,7 @@ import java.util.UUID;
 import java.util.stream.Stream;
 
 /** Folders on the local file system; outputs are staged in a hidden sibling folder and renamed atomically. */
-final class LocalObjectStore implements ObjectStore {
+public final class LocalObjectStore implements ObjectStore {
 
     @Override
     public boolean exists(StorageLocation location) {

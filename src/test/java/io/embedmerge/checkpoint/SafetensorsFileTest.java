@@ -53,6 +53,36 @@ class SafetensorsFileTest {
         }
     }
 
+    /** A 2.4 GB tensor in a sparse file: offsets past 2 GiB must work through the memory-mapped reader. */
+    @Test
+    void tensorsAndFilesOver2GiBAreReadWithLongOffsets() throws IOException {
+        long elements = 600_000_000L;
+        String header = "{\"small\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [0, 8]},"
+                + " \"huge\": {\"dtype\": \"F32\", \"shape\": [600000000], \"data_offsets\": [8, " + (8 + elements * 4) + "]}}";
+        byte[] json = (header + " ".repeat((8 - header.length() % 8) % 8)).getBytes(StandardCharsets.UTF_8);
+        Path file = dir.resolve("huge.safetensors");
+        long dataStart = 8 + json.length;
+        try (var raf = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            ByteBuffer head = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(json.length);
+            raf.write(head.array());
+            raf.write(json);
+            raf.setLength(dataStart + 8 + elements * 4);
+            long last = elements - 3;
+            raf.seek(dataStart + 8 + last * 4);
+            ByteBuffer tail = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN).putFloat(1.5f).putFloat(-2.5f).putFloat(3.25f);
+            raf.write(tail.array());
+        }
+        assertThat(Files.size(file)).isGreaterThan(1L << 31);
+        try (SafetensorsFile read = SafetensorsFile.open(file)) {
+            TensorInfo huge = read.tensors().get("huge");
+            assertThat(huge.elementCount()).isEqualTo(elements);
+            assertThat(huge.byteSize()).isGreaterThan(1L << 31);
+            float[] values = new float[4];
+            read.readFloats(huge, elements - 4, values, 4);
+            assertThat(values).containsExactly(0f, 1.5f, -2.5f, 3.25f);
+        }
+    }
+
     @Test
     void incompleteTensorsAreRefusedAtFinish() throws IOException {
         try (OutputStream out = Files.newOutputStream(dir.resolve("x.safetensors"))) {
