@@ -60,15 +60,15 @@ public final class DareMerge implements MergeMethod {
             double scale = p.number("lambda") / density;
             float[] keepAll = new float[n];
             ThreadLocal<double[]> merged = ThreadLocal.withInitial(() -> new double[MergeExecutor.CHUNK_ELEMENTS]);
-            combine = (base, dropped, out, count) ->
-                    kernel.applyToEntries(base, dropped, keepAll, scale, merged.get(), out, count);
+            combine = (base, dropped, out, from, to) ->
+                    kernel.applyToEntries(base, dropped, keepAll, scale, merged.get(), out, from, to);
         } else {
             double[] scales = LinearMerge.scales(p, setup.weights());
             for (int i = 0; i < n; i++) {
                 scales[i] /= density;
             }
-            combine = (base, dropped, out, count) -> {
-                for (int j = 0; j < count; j++) {
+            combine = (base, dropped, out, from, to) -> {
+                for (int j = from; j < to; j++) {
                     double acc = base[j];
                     for (int i = 0; i < n; i++) {
                         acc += scales[i] * dropped[i][j];
@@ -82,22 +82,22 @@ public final class DareMerge implements MergeMethod {
             for (int i = 0; i < n; i++) {
                 streams[i] = mask.stream(i, tensor.name());
             }
-            return (first, base, models, out, count) -> {
+            return (first, base, models, out, from, to) -> {
                 float[][] dropped = scratch.get();
                 for (int i = 0; i < n; i++) {
                     float[] m = models[i];
                     float[] d = dropped[i];
-                    for (int j = 0; j < count; j++) {
+                    for (int j = from; j < to; j++) {
                         d[j] = mask.keep(streams[i], first + j) ? m[j] - base[j] : 0f;
                     }
                 }
-                combine.apply(base, dropped, out, count);
+                combine.apply(base, dropped, out, from, to);
             };
         };
     }
 
     @FunctionalInterface
     private interface ChunkFunction {
-        void apply(float[] base, float[][] dropped, float[] out, int count);
+        void apply(float[] base, float[][] dropped, float[] out, int from, int to);
     }
 }

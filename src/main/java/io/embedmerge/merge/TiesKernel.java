@@ -18,14 +18,14 @@ final class TiesKernel {
     }
 
     /**
-     * τ̂[j] for {@code j < count}. The entries of model i are {@code models[i][j] − base[j]} when {@code base} is
+     * τ̂[j] for {@code from <= j < to}. The entries of model i are {@code models[i][j] − base[j]} when {@code base} is
      * given, else {@code models[i][j]}; entries with |v| below {@code thresholds[i]} count as 0 (pass zeros to keep
      * everything).
      */
-    void merge(float[] base, float[][] models, float[] thresholds, double[] out, int count) {
+    void merge(float[] base, float[][] models, float[] thresholds, double[] out, int from, int to) {
         int n = weights.length;
         double[] w = weights;
-        for (int j = 0; j < count; j++) {
+        for (int j = from; j < to; j++) {
             double b = base == null ? 0 : base[j];
             double vote = 0;
             for (int i = 0; i < n; i++) {
@@ -52,18 +52,18 @@ final class TiesKernel {
 
     /** Writes out[j] = θ0 + scale·τ̂ for a chunk of raw checkpoint values. */
     void applyToCheckpoints(float[] base, float[][] models, float[] thresholds, double scale, double[] scratch,
-                            float[] out, int count) {
-        merge(base, models, thresholds, scratch, count);
-        for (int j = 0; j < count; j++) {
+                            float[] out, int from, int to) {
+        merge(base, models, thresholds, scratch, from, to);
+        for (int j = from; j < to; j++) {
             out[j] = (float) (base[j] + scale * scratch[j]);
         }
     }
 
     /** Writes out[j] = θ0 + scale·τ̂ for a chunk of task-vector entries that need no trim (dare). */
     void applyToEntries(float[] base, float[][] entries, float[] zeros, double scale, double[] scratch,
-                        float[] out, int count) {
-        merge(null, entries, zeros, scratch, count);
-        for (int j = 0; j < count; j++) {
+                        float[] out, int from, int to) {
+        merge(null, entries, zeros, scratch, from, to);
+        for (int j = from; j < to; j++) {
             out[j] = (float) (base[j] + scale * scratch[j]);
         }
     }

@@ -60,8 +60,8 @@ public final class TiesMerge implements MergeMethod {
     }
 
     private static ChunkMerger merger(TiesKernel kernel, float[] thresholds, double scale, ThreadLocal<double[]> scratch) {
-        return (first, base, models, out, count) ->
-                kernel.applyToCheckpoints(base, models, thresholds, scale, scratch.get(), out, count);
+        return (first, base, models, out, from, to) ->
+                kernel.applyToCheckpoints(base, models, thresholds, scale, scratch.get(), out, from, to);
     }
 
     /** ‖τ_avg‖ / ‖τ̂‖ over the entries of one pass (1 when τ̂ is zero). */
@@ -71,7 +71,7 @@ public final class TiesMerge implements MergeMethod {
         int n = thresholds.length;
         pass.accept((tensor, first, base, models, count) -> {
             double[] merged = scratch.get();
-            kernel.merge(base, models, thresholds, merged, count);
+            kernel.merge(base, models, thresholds, merged, 0, count);
             for (int j = 0; j < count; j++) {
                 double avg = 0;
                 for (int i = 0; i < n; i++) {

@@ -16,19 +16,19 @@ final class WeightedSum implements ChunkMerger {
     }
 
     @Override
-    public void merge(long first, float[] base, float[][] models, float[] out, int count) {
+    public void merge(long first, float[] base, float[][] models, float[] out, int from, int to) {
         double[] acc = accumulator.get();
-        for (int j = 0; j < count; j++) {
+        for (int j = from; j < to; j++) {
             acc[j] = base[j];
         }
         for (int i = 0; i < scales.length; i++) {
             double s = scales[i];
             float[] m = models[i];
-            for (int j = 0; j < count; j++) {
+            for (int j = from; j < to; j++) {
                 acc[j] += s * ((double) m[j] - base[j]);
             }
         }
-        for (int j = 0; j < count; j++) {
+        for (int j = from; j < to; j++) {
             out[j] = (float) acc[j];
         }
     }
