@@ -105,6 +105,16 @@ class JobController {
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(JobView.of(jobs.cancel(id), jobs));
     }
 
+    @GetMapping(path = "/v1/jobs/{id}/report", produces = MediaType.TEXT_HTML_VALUE)
+    @Operation(operationId = "getJobReport", summary = "A job's report as an HTML page",
+            description = "Status and output files; for analyze jobs a heat map of the angles between task vectors, "
+                    + "sign-conflict rates and bar charts of norms and TIES-trim shares per layer (plain SVG).")
+    @ApiResponse(responseCode = "200", description = "The page",
+            content = @Content(mediaType = MediaType.TEXT_HTML_VALUE, schema = @Schema(type = "string")))
+    String report(@PathVariable UUID id) {
+        return ReportPage.render(JobView.of(jobs.get(id), jobs));
+    }
+
     @GetMapping(path = "/v1/jobs/{id}/events", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(operationId = "listJobEvents", summary = "List or stream a job's events",
             description = "Ordered state and progress events. With `Accept: text/event-stream` they are streamed live "

@@ -7,11 +7,13 @@ import io.swagger.v3.oas.annotations.media.Schema;
 
 /** What a job should do; {@code kind} selects the variant. */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
-@JsonSubTypes({@JsonSubTypes.Type(value = MergeJobRequest.class, name = "merge")})
+@JsonSubTypes({@JsonSubTypes.Type(value = MergeJobRequest.class, name = "merge"),
+        @JsonSubTypes.Type(value = AnalyzeJobRequest.class, name = "analyze")})
 @Schema(description = "A job request; `kind` selects the variant.", discriminatorProperty = "kind",
-        discriminatorMapping = {@DiscriminatorMapping(value = "merge", schema = MergeJobRequest.class)},
-        oneOf = {MergeJobRequest.class})
-public sealed interface JobRequest permits MergeJobRequest {
+        discriminatorMapping = {@DiscriminatorMapping(value = "merge", schema = MergeJobRequest.class),
+                @DiscriminatorMapping(value = "analyze", schema = AnalyzeJobRequest.class)},
+        oneOf = {MergeJobRequest.class, AnalyzeJobRequest.class})
+public sealed interface JobRequest permits MergeJobRequest, AnalyzeJobRequest {
 
     /** The value of the {@code kind} field. */
     String kind();

@@ -28,19 +28,19 @@ public class JobService {
     private final JobRepository jobs;
     private final JobEventRepository events;
     private final JobEventLog eventLog;
-    private final MergeRequestValidator mergeValidator;
+    private final JobRequestValidator validator;
     private final JobDispatcher dispatcher;
     private final JobJson json;
     private final TransactionTemplate tx;
     private final Clock clock;
 
     JobService(JobRepository jobs, JobEventRepository events, JobEventLog eventLog,
-               MergeRequestValidator mergeValidator, JobDispatcher dispatcher, JobJson json,
+               JobRequestValidator validator, JobDispatcher dispatcher, JobJson json,
                TransactionTemplate tx, Clock clock) {
         this.jobs = jobs;
         this.events = events;
         this.eventLog = eventLog;
-        this.mergeValidator = mergeValidator;
+        this.validator = validator;
         this.dispatcher = dispatcher;
         this.json = json;
         this.tx = tx;
@@ -60,9 +60,7 @@ public class JobService {
                 return replay(existing.get(), hash);
             }
         }
-        switch (request) {
-            case MergeJobRequest merge -> mergeValidator.validate(merge);
-        }
+        validator.validate(request);
         try {
             Job job = tx.execute(status -> {
                 Job created = jobs.save(new Job(UUID.randomUUID(), request.kind(), body, hash, idempotencyKey,

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** {@link InputScan} over opened checkpoints: decodes each chunk of the base and every model into reused buffers. */
-final class CheckpointScan implements InputScan {
+public final class CheckpointScan implements InputScan {
 
     private final Checkpoint base;
     private final List<Checkpoint> models;
@@ -16,7 +16,7 @@ final class CheckpointScan implements InputScan {
     private final float[] baseChunk = new float[MergeExecutor.CHUNK_ELEMENTS];
     private final float[][] modelChunks;
 
-    CheckpointScan(Checkpoint base, List<Checkpoint> models, MergeMonitor monitor) {
+    public CheckpointScan(Checkpoint base, List<Checkpoint> models, MergeMonitor monitor) {
         this.base = base;
         this.models = models;
         this.monitor = monitor;

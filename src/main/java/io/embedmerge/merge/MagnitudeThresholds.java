@@ -8,7 +8,7 @@ import java.util.function.Consumer;
  * patterns is the order of the values), then a histogram of the lower 16 bits within the bin that holds the k-th
  * value. Memory is 2 × 65536 counters per model, whatever the number of entries.
  */
-final class MagnitudeThresholds {
+public final class MagnitudeThresholds {
 
     private static final int BINS = 1 << 16;
 
@@ -22,7 +22,7 @@ final class MagnitudeThresholds {
      * @param density share ρ to keep; k = ⌈ρ·entries⌉
      * @return per model the k-th largest magnitude (0 when there are no entries)
      */
-    static float[] find(Consumer<ChunkVisitor> pass, int n, long entries, double density) {
+    public static float[] find(Consumer<ChunkVisitor> pass, int n, long entries, double density) {
         float[] thresholds = new float[n];
         if (entries == 0) {
             return thresholds;

@@ -1,6 +1,7 @@
 package io.embedmerge.worker;
 
 import io.embedmerge.checkpoint.CheckpointFormatException;
+import io.embedmerge.job.AnalyzeJobRequest;
 import io.embedmerge.job.JobExecution;
 import io.embedmerge.job.JobResult;
 import io.embedmerge.job.MergeJobRequest;
@@ -29,15 +30,17 @@ class JobRunner {
 
     private final JobExecution execution;
     private final MergeJobRunner merges;
+    private final AnalyzeJobRunner analyses;
     private final WorkerProperties properties;
     private final List<TensorListener> listeners;
     private final MeterRegistry meters;
     private final String workerId;
 
-    JobRunner(JobExecution execution, MergeJobRunner merges, WorkerProperties properties,
+    JobRunner(JobExecution execution, MergeJobRunner merges, AnalyzeJobRunner analyses, WorkerProperties properties,
               List<TensorListener> listeners, MeterRegistry meters, WorkerIdentity identity) {
         this.execution = execution;
         this.merges = merges;
+        this.analyses = analyses;
         this.properties = properties;
         this.listeners = listeners;
         this.meters = meters;
@@ -58,6 +61,7 @@ class JobRunner {
             progress.checkpoint();
             JobResult result = switch (ticket.request()) {
                 case MergeJobRequest merge -> merges.run(ticket, merge, progress);
+                case AnalyzeJobRequest analyze -> analyses.run(analyze, progress);
             };
             execution.succeed(ticket, result);
             outcome = "succeeded";

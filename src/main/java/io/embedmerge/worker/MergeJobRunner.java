@@ -64,45 +64,35 @@ class MergeJobRunner {
         method.validate(params, weights);
 
         progress.stage("fetching", "resolving " + (request.models().size() + 1) + " checkpoints");
-        Checkpoint base = null;
-        List<Checkpoint> models = new ArrayList<>();
-        try {
-            base = Checkpoint.open(storage.localCopy(storage.resolve(request.base())));
-            for (ModelInput model : request.models()) {
-                models.add(Checkpoint.open(storage.localCopy(storage.resolve(model.uri()))));
-            }
-            MergeExecutor.plan(base, models, outputDtype(request));
+        try (CheckpointInputs inputs = CheckpointInputs.open(storage, request.base(), request.models())) {
+            MergeExecutor.plan(inputs.base(), inputs.models(), outputDtype(request));
 
             progress.stage("checksumming", "SHA-256 of the input files");
-            List<MergeManifest.Input> inputs = new ArrayList<>();
-            inputs.add(new MergeManifest.Input("base", request.base(), null, digests(base, progress)));
-            for (int i = 0; i < models.size(); i++) {
+            List<MergeManifest.Input> described = new ArrayList<>();
+            described.add(new MergeManifest.Input("base", request.base(), null, digests(inputs.base(), progress)));
+            for (int i = 0; i < inputs.models().size(); i++) {
                 ModelInput model = request.models().get(i);
-                inputs.add(new MergeManifest.Input("model", model.uri(), model.label(), digests(models.get(i), progress)));
+                described.add(new MergeManifest.Input("model", model.uri(), model.label(),
+                        digests(inputs.models().get(i), progress)));
             }
 
             progress.stage("merging", "merging with " + method.name());
             try (OutputFolder output = storage.createOutput(target)) {
-                new MergeExecutor().run(new MergeExecutor.Job(base, models, method, params, weights,
+                new MergeExecutor().run(new MergeExecutor.Job(inputs.base(), inputs.models(), method, params, weights,
                         request.effectiveSeed(), outputDtype(request), request.effectiveMaxShardBytes()), output, progress);
                 progress.checkpoint();
                 progress.stage("publishing", "writing the manifest and publishing " + target.uri());
                 MergeManifest manifest = new MergeManifest(ticket.jobId().toString(), "embed-merge", version,
                         Instant.now(clock), request, new MergeManifest.Method(method.name(), params.values()),
-                        inputs, output.files());
+                        described, output.files());
                 try (OutputStream out = output.create(MergeManifest.FILE_NAME)) {
                     out.write(json.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
                 output.commit();
-                return new JobResult(new JobResult.Output(target.uri(), output.files()));
+                return JobResult.of(new JobResult.Output(target.uri(), output.files()));
             }
-        } finally {
-            if (base != null) {
-                base.close();
-            }
-            models.forEach(Checkpoint::close);
         }
     }
 
@@ -135,6 +125,6 @@ class MergeJobRunner {
         byte[] bytes = text.get().getBytes(StandardCharsets.UTF_8);
         List<StoredFile> files = new ArrayList<>(manifest.files());
         files.add(new StoredFile(MergeManifest.FILE_NAME, bytes.length, FileDigests.sha256Hex(bytes)));
-        return Optional.of(new JobResult(new JobResult.Output(target.uri(), files)));
+        return Optional.of(JobResult.of(new JobResult.Output(target.uri(), files)));
     }
 }

@@ -282,4 +282,33 @@ class JobApiTest extends IntegrationTest {
         assertThat(metrics).contains("merge_jobs{status=\"SUCCEEDED\"}", "merge_queue_depth",
                 "merge_job_duration_seconds_count{kind=\"merge\",outcome=\"succeeded\"}", "merge_bytes_written_bytes_total");
     }
+
+    @Test
+    void analyzeJobsReportStatisticsAndAnHtmlPage() {
+        Path base = TestCheckpoints.create(TestCheckpoints.mixedLayout(), 41);
+        Path a = TestCheckpoints.create(TestCheckpoints.mixedLayout(), 42);
+        Path b = TestCheckpoints.create(TestCheckpoints.mixedLayout(), 43);
+        ApiClient.Response submitted = api.post("/v1/jobs", """
+                {"kind": "analyze", "base": "%s", "models": [{"uri": "%s", "label": "sts <a>"}, {"uri": "%s", "label": "nli"}],
+                 "density": 0.3}""".formatted(TestCheckpoints.uri(base), TestCheckpoints.uri(a), TestCheckpoints.uri(b)));
+        assertThat(submitted.status()).as(submitted.raw().body()).isEqualTo(202);
+        JsonNode job = api.awaitTerminal(submitted.body().path("id").asString());
+        assertThat(job.path("status").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
+        JsonNode analysis = job.path("result").path("analysis");
+        assertThat(analysis.path("labels").toString()).contains("sts <a>", "nli");
+        assertThat(analysis.path("model").path("angleDegrees").get(0).get(1).asDouble()).isBetween(0.0, 180.0);
+        assertThat(analysis.path("layers").size()).isEqualTo(3);
+
+        HttpResponse<String> page = api.getText("/v1/jobs/" + job.path("id").asString() + "/report", "text/html");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+        assertThat(page.body()).contains("<svg", "Angles between task vectors", "encoder.layer.0", "sts &lt;a&gt;")
+                .doesNotContain("sts <a>");
+
+        ApiClient.Response badDensity = api.post("/v1/jobs", """
+                {"kind": "analyze", "base": "%s", "models": [{"uri": "%s"}], "density": 1.5}"""
+                .formatted(TestCheckpoints.uri(base), TestCheckpoints.uri(a)));
+        assertThat(badDensity.status()).isEqualTo(422);
+        assertThat(fields(badDensity)).containsExactly("density");
+    }
 }

@@ -13,41 +13,39 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Submit-time checks of a merge request: everything that needs no reading of checkpoint contents (method,
+ * Submit-time checks of a job request: everything that needs no reading of checkpoint contents (method,
  * parameters, weights, URIs inside the storage roots, inputs present, output absent). Tensor names and shapes are
  * checked by the worker, which fails the job naming the tensor.
  */
 @Component
-class MergeRequestValidator {
+class JobRequestValidator {
 
     private final MethodRegistry methods;
     private final ObjectStorage storage;
 
-    MergeRequestValidator(MethodRegistry methods, ObjectStorage storage) {
+    JobRequestValidator(MethodRegistry methods, ObjectStorage storage) {
         this.methods = methods;
         this.storage = storage;
     }
 
-    void validate(MergeJobRequest request) {
+    void validate(JobRequest request) {
         List<FieldProblem> problems = new ArrayList<>();
-        checkInput("base", request.base(), problems);
-        List<ModelInput> models = request.models();
-        if (models == null || models.isEmpty()) {
-            problems.add(new FieldProblem("models", "at least one model is required"));
-        } else {
-            for (int i = 0; i < models.size(); i++) {
-                ModelInput model = models.get(i);
-                String field = "models[" + i + "]";
-                if (model == null) {
-                    problems.add(new FieldProblem(field, "must be an object with a 'uri'"));
-                    continue;
-                }
-                checkInput(field + ".uri", model.uri(), problems);
-                if (model.weight() != null && !Double.isFinite(model.weight())) {
-                    problems.add(new FieldProblem(field + ".weight", "must be a finite number"));
+        switch (request) {
+            case MergeJobRequest merge -> validateMerge(merge, problems);
+            case AnalyzeJobRequest analyze -> {
+                checkInputs(analyze.base(), analyze.models(), problems);
+                if (!(analyze.effectiveDensity() > 0 && analyze.effectiveDensity() <= 1)) {
+                    problems.add(new FieldProblem("density", "must be in (0, 1]"));
                 }
             }
         }
+        if (!problems.isEmpty()) {
+            throw new JobValidationException(problems);
+        }
+    }
+
+    private void validateMerge(MergeJobRequest request, List<FieldProblem> problems) {
+        checkInputs(request.base(), request.models(), problems);
         if (request.maxShardBytes() != null && request.maxShardBytes() < 1) {
             problems.add(new FieldProblem("maxShardBytes", "must be a positive number of bytes"));
         }
@@ -63,8 +61,25 @@ class MergeRequestValidator {
             }
         }
         checkMethod(request, problems);
-        if (!problems.isEmpty()) {
-            throw new JobValidationException(problems);
+    }
+
+    private void checkInputs(String base, List<ModelInput> models, List<FieldProblem> problems) {
+        checkInput("base", base, problems);
+        if (models == null || models.isEmpty()) {
+            problems.add(new FieldProblem("models", "at least one model is required"));
+        } else {
+            for (int i = 0; i < models.size(); i++) {
+                ModelInput model = models.get(i);
+                String field = "models[" + i + "]";
+                if (model == null) {
+                    problems.add(new FieldProblem(field, "must be an object with a 'uri'"));
+                    continue;
+                }
+                checkInput(field + ".uri", model.uri(), problems);
+                if (model.weight() != null && !Double.isFinite(model.weight())) {
+                    problems.add(new FieldProblem(field + ".weight", "must be a finite number"));
+                }
+            }
         }
     }
 

@@ -1,0 +1,98 @@
+package io.embedmerge.api;
+
+import io.embedmerge.analysis.TaskVectorReport;
+import io.embedmerge.job.JobResult;
+import io.embedmerge.storage.StoredFile;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** The HTML report of a job: summary, and for analyses the angle heat map and per-layer charts. */
+final class ReportPage {
+
+    private ReportPage() {
+    }
+
+    static String render(JobView job) {
+        StringBuilder html = new StringBuilder("""
+                <!doctype html><html lang='en'><head><meta charset='utf-8'><title>Job %s</title><style>
+                body{font-family:system-ui,sans-serif;margin:2rem;color:#222;max-width:1100px}
+                h1{font-size:1.4rem}h2{font-size:1.15rem;margin-top:2rem}
+                table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:4px 8px;font-size:.9rem;text-align:right}
+                th{background:#f5f5f5}td.l,th.l{text-align:left}.legend span{margin-right:1rem}
+                .legend i{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:middle}
+                code{background:#f5f5f5;padding:1px 4px}
+                </style></head><body>
+                """.formatted(Svg.escape(job.id().toString())));
+        html.append("<h1>Job <code>").append(job.id()).append("</code> (").append(Svg.escape(job.kind()))
+                .append(")</h1><p>Status <b>").append(job.status()).append("</b>");
+        if (job.progress() != null && job.progress().stage() != null) {
+            html.append(" · stage ").append(Svg.escape(job.progress().stage()));
+            if (job.progress().fraction() != null) {
+                html.append(String.format(Locale.ROOT, " · %.0f%%", job.progress().fraction() * 100));
+            }
+        }
+        html.append(" · created ").append(job.createdAt()).append("</p>");
+        if (job.error() != null) {
+            html.append("<p><b>").append(Svg.escape(job.error().code())).append("</b>: ")
+                    .append(Svg.escape(job.error().message())).append("</p>");
+        }
+        JobResult result = job.result();
+        if (result != null && result.output() != null) {
+            html.append("<h2>Output</h2><p><code>").append(Svg.escape(result.output().uri())).append("</code></p>")
+                    .append("<table><tr><th class='l'>file</th><th>bytes</th><th class='l'>sha256</th></tr>");
+            for (StoredFile f : result.output().files()) {
+                html.append("<tr><td class='l'>").append(Svg.escape(f.name())).append("</td><td>").append(f.bytes())
+                        .append("</td><td class='l'><code>").append(f.sha256()).append("</code></td></tr>");
+            }
+            html.append("</table>");
+        }
+        if (result != null && result.analysis() != null) {
+            analysis(html, result.analysis());
+        }
+        return html.append("</body></html>").toString();
+    }
+
+    private static void analysis(StringBuilder html, TaskVectorReport report) {
+        List<String> labels = report.labels();
+        TaskVectorReport.Group model = report.model();
+        html.append("<h2>Angles between task vectors (whole model)</h2>")
+                .append("<p>90° means orthogonal task vectors; smaller angles mean the tasks pull the same way.</p>")
+                .append(Svg.heatMap(labels, model.angleDegrees(), 90, "°"));
+        html.append("<h2>Sign conflicts (whole model)</h2><p>Share of entries, among those where both task vectors are "
+                        + "non-zero, whose signs differ. Any-pair conflict rate: ")
+                .append(String.format(Locale.ROOT, "%.1f%%", model.anySignConflictRate() * 100)).append("</p>")
+                .append(Svg.heatMap(labels, percent(model.signConflictRate()), 100, "%"));
+        html.append("<h2>Task-vector norms</h2><table><tr><th class='l'>model</th><th>‖V‖</th><th>kept by TIES trim at ρ=")
+                .append(report.trimDensity()).append("</th></tr>");
+        for (int i = 0; i < labels.size(); i++) {
+            html.append(String.format(Locale.ROOT, "<tr><td class='l'>%s</td><td>%.4g</td><td>%.1f%%</td></tr>",
+                    Svg.escape(labels.get(i)), model.norms().get(i), model.keptShare().get(i) * 100));
+        }
+        html.append("</table>");
+        List<String> layers = report.layers().stream().map(TaskVectorReport.Group::name).toList();
+        List<List<Double>> norms = new ArrayList<>();
+        List<List<Double>> kept = new ArrayList<>();
+        for (int i = 0; i < labels.size(); i++) {
+            int index = i;
+            norms.add(report.layers().stream().map(g -> g.norms().get(index)).toList());
+            kept.add(report.layers().stream().map(g -> g.keptShare().get(index) * 100).toList());
+        }
+        html.append("<h2>Task-vector norm per layer</h2>").append(Svg.legend(labels))
+                .append(Svg.groupedBars(layers, labels, norms, "%.3g"));
+        html.append("<h2>Share of each layer kept by a model-level TIES trim (ρ = ").append(report.trimDensity())
+                .append(")</h2><p>Uneven shares show where a model's update is concentrated (data imbalance).</p>")
+                .append(Svg.legend(labels)).append(Svg.groupedBars(layers, labels, kept, "%.0f%%"));
+        if (labels.size() >= 2) {
+            List<List<Double>> conflict = List.of(report.layers().stream()
+                    .map(g -> g.anySignConflictRate() * 100).toList());
+            html.append("<h2>Sign-conflict rate per layer</h2>")
+                    .append(Svg.groupedBars(layers, List.of("any pair"), conflict, "%.0f%%"));
+        }
+    }
+
+    private static List<List<Double>> percent(List<List<Double>> rates) {
+        return rates.stream().map(row -> row.stream().map(v -> v * 100).toList()).toList();
+    }
+}

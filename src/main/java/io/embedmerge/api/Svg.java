@@ -1,0 +1,101 @@
+package io.embedmerge.api;
+
+import java.util.List;
+import java.util.Locale;
+
+/** Small, dependency-free SVG charts for the report page. */
+final class Svg {
+
+    static final String[] PALETTE = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1",
+            "#ff9da7", "#9c755f", "#bab0ac"};
+
+    private Svg() {
+    }
+
+    static String escape(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    /** An N×N heat map; {@code max} maps to the darkest colour. */
+    static String heatMap(List<String> labels, List<List<Double>> values, double max, String unit) {
+        int n = labels.size();
+        int cell = 64;
+        int left = 140;
+        int top = 30;
+        StringBuilder svg = new StringBuilder();
+        svg.append(String.format(Locale.ROOT, "<svg xmlns='http://www.w3.org/2000/svg' width='%d' height='%d' role='img'>",
+                left + n * cell + 10, top + n * cell + 10));
+        for (int i = 0; i < n; i++) {
+            svg.append(String.format(Locale.ROOT, "<text x='%d' y='%d' font-size='12' text-anchor='end'>%s</text>",
+                    left - 6, top + i * cell + cell / 2 + 4, escape(labels.get(i))));
+            svg.append(String.format(Locale.ROOT, "<text x='%d' y='%d' font-size='12' text-anchor='middle'>%s</text>",
+                    left + i * cell + cell / 2, top - 8, escape(labels.get(i))));
+            for (int j = 0; j < n; j++) {
+                double v = values.get(i).get(j);
+                double shade = max == 0 ? 0 : Math.min(1, Math.max(0, v / max));
+                int r = (int) Math.round(255 - shade * (255 - 33));
+                int g = (int) Math.round(255 - shade * (255 - 102));
+                int b = (int) Math.round(255 - shade * (255 - 172));
+                svg.append(String.format(Locale.ROOT,
+                        "<rect x='%d' y='%d' width='%d' height='%d' fill='rgb(%d,%d,%d)' stroke='#fff'/>"
+                                + "<text x='%d' y='%d' font-size='12' text-anchor='middle' fill='%s'>%.1f%s</text>",
+                        left + j * cell, top + i * cell, cell, cell, r, g, b, left + j * cell + cell / 2,
+                        top + i * cell + cell / 2 + 4, shade > 0.55 ? "#fff" : "#222", v, unit));
+            }
+        }
+        return svg.append("</svg>").toString();
+    }
+
+    /** Grouped vertical bars: one group per category, one bar per series. */
+    static String groupedBars(List<String> categories, List<String> series, List<List<Double>> values, String format) {
+        int groups = categories.size();
+        int perGroup = series.size();
+        int barWidth = Math.max(4, Math.min(18, 600 / Math.max(1, groups * perGroup)));
+        int groupWidth = barWidth * perGroup + 8;
+        int height = 220;
+        int left = 60;
+        int top = 20;
+        int bottom = 120;
+        double max = values.stream().flatMap(List::stream).mapToDouble(Double::doubleValue).max().orElse(1);
+        if (max <= 0) {
+            max = 1;
+        }
+        int width = left + groups * groupWidth + 20;
+        StringBuilder svg = new StringBuilder();
+        svg.append(String.format(Locale.ROOT, "<svg xmlns='http://www.w3.org/2000/svg' width='%d' height='%d' role='img'>",
+                width, top + height + bottom));
+        svg.append(String.format(Locale.ROOT, "<line x1='%d' y1='%d' x2='%d' y2='%d' stroke='#999'/>", left, top + height,
+                width - 10, top + height));
+        for (int t = 0; t <= 4; t++) {
+            double v = max * t / 4;
+            int y = top + height - (int) Math.round(height * t / 4.0);
+            svg.append(String.format(Locale.ROOT, "<text x='%d' y='%d' font-size='10' text-anchor='end'>%s</text>"
+                    + "<line x1='%d' y1='%d' x2='%d' y2='%d' stroke='#eee'/>", left - 4, y + 3,
+                    String.format(Locale.ROOT, format, v), left, y, width - 10, y));
+        }
+        for (int g = 0; g < groups; g++) {
+            int x0 = left + g * groupWidth + 4;
+            for (int s = 0; s < perGroup; s++) {
+                double v = values.get(s).get(g);
+                int h = (int) Math.round(height * v / max);
+                svg.append(String.format(Locale.ROOT,
+                        "<rect x='%d' y='%d' width='%d' height='%d' fill='%s'><title>%s / %s: %s</title></rect>",
+                        x0 + s * barWidth, top + height - h, barWidth - 1, h, PALETTE[s % PALETTE.length],
+                        escape(categories.get(g)), escape(series.get(s)), String.format(Locale.ROOT, format, v)));
+            }
+            svg.append(String.format(Locale.ROOT,
+                    "<text font-size='10' transform='translate(%d,%d) rotate(60)'>%s</text>",
+                    x0 + groupWidth / 2 - 4, top + height + 8, escape(categories.get(g))));
+        }
+        return svg.append("</svg>").toString();
+    }
+
+    static String legend(List<String> series) {
+        StringBuilder html = new StringBuilder("<p class='legend'>");
+        for (int s = 0; s < series.size(); s++) {
+            html.append("<span><i style='background:").append(PALETTE[s % PALETTE.length]).append("'></i>")
+                    .append(escape(series.get(s))).append("</span> ");
+        }
+        return html.append("</p>").toString();
+    }
+}

@@ -1,0 +1,29 @@
+package io.embedmerge.job;
+
+import io.swagger.v3.oas.annotations.media.Schema;
+
+import java.util.List;
+
+/** Task-vector statistics of fine-tuned checkpoints against their base (norms, angles, sign conflicts, trim shares). */
+@Schema(name = "AnalyzeJobRequest", description = "Computes per model and per layer: task-vector L2 norms, pairwise "
+        + "cosine and angle, sign-conflict rates, and the share of each layer kept by a TIES trim at `density`. "
+        + "The result is in `result.analysis` and drawn on GET /v1/jobs/{id}/report.")
+public record AnalyzeJobRequest(
+        @Schema(description = "Base checkpoint θ0 (folder URI).", example = "file:./data/models/base",
+                requiredMode = Schema.RequiredMode.REQUIRED)
+        String base,
+        @Schema(description = "Fine-tuned checkpoints θ1..θN.", requiredMode = Schema.RequiredMode.REQUIRED)
+        List<ModelInput> models,
+        @Schema(description = "Density ρ of the TIES trim whose kept share per layer is reported (default 0.2).",
+                example = "0.2")
+        Double density) implements JobRequest {
+
+    @Override
+    public String kind() {
+        return "analyze";
+    }
+
+    public double effectiveDensity() {
+        return density == null ? 0.2 : density;
+    }
+}
