@@ -43,6 +43,7 @@ public final class BenchCommand {
         int models = Integer.parseInt(options.getOrDefault("models", "3"));
         DType dtype = DType.valueOf(options.getOrDefault("dtype", "f32").toUpperCase());
         List<String> methods = List.of(options.getOrDefault("methods", "linear,ties,slerp").split(","));
+        int repeat = Integer.parseInt(options.getOrDefault("repeat", "3"));
         Path dir = Path.of(options.getOrDefault("dir", "./data/bench")).toAbsolutePath();
         Path inputs = dir.resolve("inputs");
 
@@ -62,9 +63,13 @@ public final class BenchCommand {
         long inputBytes = weightFiles.stream().mapToLong(BenchCommand::size).sum();
         System.out.printf("inputs %.2f GB, output %.2f GB%n", inputBytes / 1e9, outputBytes / 1e9);
 
-        double floor = ioFloor(weightFiles, dir.resolve("io-floor.bin"), outputBytes);
-        System.out.printf("%-10s %8.2f s   (read %.2f GB + write %.2f GB with sequential NIO)%n", "io-floor", floor,
-                inputBytes / 1e9, outputBytes / 1e9);
+        List<Double> floors = new ArrayList<>();
+        for (int r = 0; r < repeat; r++) {
+            floors.add(ioFloor(weightFiles, dir.resolve("io-floor.bin"), outputBytes));
+        }
+        double floor = median(floors);
+        System.out.printf("%-10s %8.2f s   median of %s (read %.2f GB + write %.2f GB with sequential NIO)%n",
+                "io-floor", floor, format(floors), inputBytes / 1e9, outputBytes / 1e9);
 
         Map<String, Double> times = new LinkedHashMap<>();
         MethodRegistry registry = new MethodRegistry();
@@ -75,7 +80,22 @@ public final class BenchCommand {
             for (int i = 0; i < models; i++) {
                 weights.add(1.0);
             }
-            Path out = dir.resolve("out-" + name);
+            List<Double> runs = new ArrayList<>();
+            for (int r = 0; r < repeat; r++) {
+                runs.add(mergeOnce(inputs, models, method, params, weights, dir.resolve("out-" + name),
+                        options.containsKey("keep") && r == repeat - 1));
+            }
+            double t = median(runs);
+            times.put(name, t);
+            System.out.printf("%-10s %8.2f s   median of %s, %.2fx io-floor%s%n", name, t, format(runs), t / floor,
+                    times.containsKey("linear") && !name.equals("linear")
+                            ? String.format("   %.2fx linear", t / times.get("linear")) : "");
+        }
+        System.out.printf("peak resident memory (VmHWM): %d MB%n", peakResidentKb() / 1024);
+    }
+
+    private static double mergeOnce(Path inputs, int models, MergeMethod method, MethodParams params,
+                                    List<Double> weights, Path out, boolean keep) throws IOException {
             deleteRecursively(out);
             List<Checkpoint> opened = new ArrayList<>();
             long t0 = System.nanoTime();
@@ -92,15 +112,19 @@ public final class BenchCommand {
                 opened.forEach(Checkpoint::close);
             }
             double t = seconds(t0);
-            times.put(name, t);
-            System.out.printf("%-10s %8.2f s   %.2fx io-floor%s%n", name, t, t / floor,
-                    times.containsKey("linear") && !name.equals("linear")
-                            ? String.format("   %.2fx linear", t / times.get("linear")) : "");
-            if (!options.containsKey("keep")) {
+            if (!keep) {
                 deleteRecursively(out);
             }
-        }
-        System.out.printf("peak resident memory (VmHWM): %d MB%n", peakResidentKb() / 1024);
+            return t;
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        return sorted.get(sorted.size() / 2);
+    }
+
+    private static String format(List<Double> values) {
+        return values.stream().map(v -> String.format("%.2f", v)).toList().toString();
     }
 
     /** Reads every input file and writes one file of the output's size, sequentially, with 8 MB buffers. */

@@ -51,29 +51,32 @@ public final class DareMerge implements MergeMethod {
         MethodParams p = setup.params();
         double density = p.number("density");
         DropMask mask = new DropMask(setup.seed(), density);
-        ThreadLocal<float[][]> scratch = ThreadLocal.withInitial(() -> new float[n][MergeExecutor.CHUNK_ELEMENTS]);
-        ChunkFunction combine;
+        BlockCombiner combine;
         if (ties) {
             TiesKernel kernel = new TiesKernel(setup.weights().stream().mapToDouble(Double::doubleValue).toArray(),
                     p.string("signMethod").equals("count"), p.bool("normalize"));
             // τ̂ is linear in the survivors' common factor 1/density, so it is applied with λ in float64
             double scale = p.number("lambda") / density;
-            float[] keepAll = new float[n];
-            ThreadLocal<double[]> merged = ThreadLocal.withInitial(() -> new double[MergeExecutor.CHUNK_ELEMENTS]);
-            combine = (base, dropped, out, from, to) ->
-                    kernel.applyToEntries(base, dropped, keepAll, scale, merged.get(), out, from, to);
+            combine = (base, scratch, out, start, end) -> kernel.combine(scratch, base, scale, out, start, end);
         } else {
             double[] scales = LinearMerge.scales(p, setup.weights());
             for (int i = 0; i < n; i++) {
                 scales[i] /= density;
             }
-            combine = (base, dropped, out, from, to) -> {
-                for (int j = from; j < to; j++) {
-                    double acc = base[j];
-                    for (int i = 0; i < n; i++) {
-                        acc += scales[i] * dropped[i][j];
+            combine = (base, scratch, out, start, end) -> {
+                double[] acc = scratch.merged;
+                for (int k = 0; k < end - start; k++) {
+                    acc[k] = 0;
+                }
+                for (int i = 0; i < n; i++) {
+                    double s = scales[i];
+                    double[] d = scratch.entries[i];
+                    for (int k = 0; k < end - start; k++) {
+                        acc[k] += s * d[k];
                     }
-                    out[j] = (float) acc;
+                }
+                for (int j = start; j < end; j++) {
+                    out[j] = (float) (base[j] + acc[j - start]);
                 }
             };
         }
@@ -83,21 +86,25 @@ public final class DareMerge implements MergeMethod {
                 streams[i] = mask.stream(i, tensor.name());
             }
             return (first, base, models, out, from, to) -> {
-                float[][] dropped = scratch.get();
-                for (int i = 0; i < n; i++) {
-                    float[] m = models[i];
-                    float[] d = dropped[i];
-                    for (int j = from; j < to; j++) {
-                        d[j] = mask.keep(streams[i], first + j) ? m[j] - base[j] : 0f;
+                TiesKernel.Scratch scratch = new TiesKernel.Scratch(n);
+                for (int start = from; start < to; start += TiesKernel.BLOCK) {
+                    int end = Math.min(to, start + TiesKernel.BLOCK);
+                    for (int i = 0; i < n; i++) {
+                        float[] m = models[i];
+                        double[] d = scratch.entries[i];
+                        for (int j = start; j < end; j++) {
+                            d[j - start] = mask.keep(streams[i], first + j) ? m[j] - base[j] : 0f;
+                        }
                     }
+                    combine.apply(base, scratch, out, start, end);
                 }
-                combine.apply(base, dropped, out, from, to);
             };
         };
     }
 
+    /** Combines the surviving entries of positions [start, end) (in the scratch) into the output. */
     @FunctionalInterface
-    private interface ChunkFunction {
-        void apply(float[] base, float[][] dropped, float[] out, int from, int to);
+    private interface BlockCombiner {
+        void apply(float[] base, TiesKernel.Scratch scratch, float[] out, int start, int end);
     }
 }

@@ -18,17 +18,27 @@ final class GramMatrices {
         Map<Integer, double[][]> perTensor = new HashMap<>();
         double[][] model = new double[n][n];
         float[][] v = new float[n][MergeExecutor.CHUNK_ELEMENTS];
+        double[][][] partial = new double[ChunkRanges.PARTS][n][n];
         inputs.forEachChunk("gram", (tensor, first, base, models, count) -> {
             double[][] g = perTensor.computeIfAbsent(tensor.index(), k -> new double[n][n]);
-            for (int i = 0; i < n; i++) {
-                TaskVector.of(base, models[i], v[i], count);
-            }
-            for (int i = 0; i < n; i++) {
-                for (int j = i; j < n; j++) {
-                    double dot = dot(v[i], v[j], count);
-                    g[i][j] += dot;
-                    if (i != j) {
-                        g[j][i] += dot;
+            ChunkRanges.forEach(count, (part, from, to) -> {
+                for (int i = 0; i < n; i++) {
+                    TaskVector.of(base, models[i], v[i], from, to);
+                }
+                for (int i = 0; i < n; i++) {
+                    for (int j = i; j < n; j++) {
+                        partial[part][i][j] = dot(v[i], v[j], from, to);
+                    }
+                }
+            });
+            for (double[][] p : partial) {
+                for (int i = 0; i < n; i++) {
+                    for (int j = i; j < n; j++) {
+                        g[i][j] += p[i][j];
+                        if (i != j) {
+                            g[j][i] += p[i][j];
+                        }
+                        p[i][j] = 0;
                     }
                 }
             }
@@ -43,12 +53,23 @@ final class GramMatrices {
         return new GramMatrices(perTensor, model);
     }
 
-    private static double dot(float[] a, float[] b, int count) {
-        double sum = 0;
-        for (int j = 0; j < count; j++) {
-            sum += (double) a[j] * b[j];
+    /** Four independent partial sums break the dependency chain of a float64 reduction. */
+    private static double dot(float[] a, float[] b, int from, int to) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int j = from;
+        for (; j + 3 < to; j += 4) {
+            s0 += (double) a[j] * b[j];
+            s1 += (double) a[j + 1] * b[j + 1];
+            s2 += (double) a[j + 2] * b[j + 2];
+            s3 += (double) a[j + 3] * b[j + 3];
         }
-        return sum;
+        for (; j < to; j++) {
+            s0 += (double) a[j] * b[j];
+        }
+        return (s0 + s1) + (s2 + s3);
     }
 
     double[][] model() {

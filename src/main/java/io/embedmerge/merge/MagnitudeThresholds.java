@@ -29,13 +29,16 @@ public final class MagnitudeThresholds {
         }
         long k = Math.max(1, (long) Math.ceil(density * entries));
         long[][] high = new long[n][BINS];
-        int[] counts = new int[BINS];
+        int[][] counts = new int[ChunkRanges.PARTS][BINS];
         pass.accept((tensor, first, base, models, count) -> {
             for (int i = 0; i < n; i++) {
                 float[] m = models[i];
-                for (int j = 0; j < count; j++) {
-                    counts[Float.floatToRawIntBits(m[j] - base[j]) >>> 16 & 0x7FFF]++;
-                }
+                ChunkRanges.forEach(count, (part, from, to) -> {
+                    int[] c = counts[part];
+                    for (int j = from; j < to; j++) {
+                        c[Float.floatToRawIntBits(m[j] - base[j]) >>> 16 & 0x7FFF]++;
+                    }
+                });
                 flush(counts, high[i]);
             }
         });
@@ -56,12 +59,15 @@ public final class MagnitudeThresholds {
             for (int i = 0; i < n; i++) {
                 float[] m = models[i];
                 int target = bin[i];
-                for (int j = 0; j < count; j++) {
-                    int bits = Float.floatToRawIntBits(m[j] - base[j]) & 0x7FFFFFFF;
-                    if (bits >>> 16 == target) {
-                        counts[bits & 0xFFFF]++;
+                ChunkRanges.forEach(count, (part, from, to) -> {
+                    int[] c = counts[part];
+                    for (int j = from; j < to; j++) {
+                        int bits = Float.floatToRawIntBits(m[j] - base[j]) & 0x7FFFFFFF;
+                        if (bits >>> 16 == target) {
+                            c[bits & 0xFFFF]++;
+                        }
                     }
-                }
+                });
                 flush(counts, low[i]);
             }
         });
@@ -77,11 +83,13 @@ public final class MagnitudeThresholds {
         return thresholds;
     }
 
-    /** Adds a chunk's int counts to the long totals and clears them (a chunk has at most 2^20 entries). */
-    private static void flush(int[] counts, long[] totals) {
-        for (int b = 0; b < BINS; b++) {
-            totals[b] += counts[b];
-            counts[b] = 0;
+    /** Adds each part's int counts of a chunk to the long totals and clears them (a chunk has at most 2^20 entries). */
+    private static void flush(int[][] counts, long[] totals) {
+        for (int[] c : counts) {
+            for (int b = 0; b < BINS; b++) {
+                totals[b] += c[b];
+                c[b] = 0;
+            }
         }
     }
 }

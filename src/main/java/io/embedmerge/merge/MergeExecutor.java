@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
 
 /**
  * Runs a merge: the method plans it (streaming statistics passes over the inputs if it needs them), then one pass
@@ -28,8 +27,6 @@ public final class MergeExecutor {
 
     public static final int CHUNK_ELEMENTS = 1 << 20;
     public static final long DEFAULT_MAX_SHARD_BYTES = 5_000_000_000L;
-    private static final int PARALLELISM = Runtime.getRuntime().availableProcessors();
-    private static final int MIN_ELEMENTS_PER_THREAD = 1 << 16;
 
     /**
      * @param outputDtype   dtype of merged tensors, or null to keep each base tensor's dtype
@@ -93,7 +90,7 @@ public final class MergeExecutor {
                     MergeTensor tensor = inputs.tensors().get(next++);
                     ChunkMerger chunks = merger.forTensor(tensor);
                     inputs.scanTensor(tensor, (tt, first, base, models, count) -> {
-                        mergeInParallel(chunks, first, base, models, out, count);
+                        ChunkRanges.forEach(count, (part, from, to) -> chunks.merge(first, base, models, out, from, to));
                         writer.writeFloats(out, count);
                     });
                 }
@@ -103,18 +100,6 @@ public final class MergeExecutor {
             writer.finish();
         }
         copyOtherFiles(job.base(), output);
-    }
-
-    /** Splits a chunk into one range per core; the ranges are disjoint, so mergers need no locking. */
-    private static void mergeInParallel(ChunkMerger chunks, long first, float[] base, float[][] models, float[] out,
-                                        int count) {
-        int parts = Math.min(PARALLELISM, Math.max(1, count / MIN_ELEMENTS_PER_THREAD));
-        if (parts == 1) {
-            chunks.merge(first, base, models, out, 0, count);
-            return;
-        }
-        IntStream.range(0, parts).parallel().forEach(p -> chunks.merge(first, base, models, out,
-                (int) ((long) count * p / parts), (int) ((long) count * (p + 1) / parts)));
     }
 
     private static void copyOtherFiles(Checkpoint base, OutputFolder output) {

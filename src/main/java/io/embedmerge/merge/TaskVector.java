@@ -6,8 +6,8 @@ final class TaskVector {
     private TaskVector() {
     }
 
-    static void of(float[] base, float[] model, float[] out, int count) {
-        for (int j = 0; j < count; j++) {
+    static void of(float[] base, float[] model, float[] out, int from, int to) {
+        for (int j = from; j < to; j++) {
             out[j] = model[j] - base[j];
         }
     }

@@ -1,11 +1,14 @@
 package io.embedmerge.merge;
 
 /**
- * Trim (optional), elect sign and disjoint merge of TIES (merge-methods.md, steps 1–3), fused into one loop per
- * element so that no intermediate arrays are written; the result is scaled by λ·r (r from rescale=norm, else 1).
- * Votes and sums are float64.
+ * Trim, elect sign and disjoint merge of TIES (merge-methods.md, steps 1–3), scaled by λ·r. Work is done in blocks
+ * of {@link #BLOCK} elements with one simple loop per step and selects written as arithmetic ({@code signum},
+ * {@code min}, {@code max}), so that the JIT vectorises every loop. Block scratch is float64 (votes and sums are
+ * float64 by contract), which also tells the JIT that it cannot alias the float32 inputs.
  */
 final class TiesKernel {
+
+    static final int BLOCK = 2048;
 
     private final double[] weights;
     private final boolean countSigns;
@@ -17,54 +20,83 @@ final class TiesKernel {
         this.normalize = normalize;
     }
 
+    /** Per-call working memory for one block: the entries of each model, and the per-element sums. */
+    static final class Scratch {
+        final double[][] entries;
+        final double[] vote = new double[BLOCK];
+        final double[] sign = new double[BLOCK];
+        final double[] divisor = new double[BLOCK];
+        final double[] merged = new double[BLOCK];
+
+        Scratch(int models) {
+            entries = new double[models][BLOCK];
+        }
+    }
+
     /**
-     * τ̂[j] for {@code from <= j < to}. The entries of model i are {@code models[i][j] − base[j]} when {@code base} is
-     * given, else {@code models[i][j]}; entries with |v| below {@code thresholds[i]} count as 0 (pass zeros to keep
-     * everything).
+     * Step 1 for positions [start, end) into {@code t[0 .. end-start)}: v = model − base in float32, kept when
+     * |v| ≥ threshold. Exact: for floats |v| − threshold is 0 only when they are equal, so
+     * signum(|v| − threshold) + 1 ≥ 1 exactly when v is kept.
      */
-    void merge(float[] base, float[][] models, float[] thresholds, double[] out, int from, int to) {
-        int n = weights.length;
-        double[] w = weights;
-        for (int j = from; j < to; j++) {
-            double b = base == null ? 0 : base[j];
-            double vote = 0;
-            for (int i = 0; i < n; i++) {
-                float v = base == null ? models[i][j] : models[i][j] - (float) b;
-                float t = Math.abs(v) >= thresholds[i] ? v : 0f;
-                double x = w[i] * t;
-                vote += countSigns ? Math.signum(x) : x;
-            }
-            double sign = vote >= 0 ? 1 : -1;
-            double numerator = 0;
-            double divisor = 0;
-            for (int i = 0; i < n; i++) {
-                float v = base == null ? models[i][j] : models[i][j] - (float) b;
-                float t = Math.abs(v) >= thresholds[i] ? v : 0f;
-                double x = w[i] * t;
-                // agrees with the elected sign (+ where the vote is 0); zero entries and zero weights never agree
-                double agree = x * sign > 0 ? 1 : 0;
-                numerator += x * agree;
-                divisor += w[i] * agree;
-            }
-            out[j] = normalize && divisor != 0 ? numerator / divisor : numerator;
+    static void trim(float[] model, float[] base, float threshold, double[] t, int start, int end) {
+        for (int j = start; j < end; j++) {
+            float v = model[j] - base[j];
+            t[j - start] = v * Math.min(1f, Math.signum(Math.abs(v) - threshold) + 1f);
         }
     }
 
-    /** Writes out[j] = θ0 + scale·τ̂ for a chunk of raw checkpoint values. */
-    void applyToCheckpoints(float[] base, float[][] models, float[] thresholds, double scale, double[] scratch,
-                            float[] out, int from, int to) {
-        merge(base, models, thresholds, scratch, from, to);
-        for (int j = from; j < to; j++) {
-            out[j] = (float) (base[j] + scale * scratch[j]);
+    /** Steps 2–3 on {@code scratch.entries[i][0 .. length)}: τ̂ into {@code scratch.merged}. */
+    void merge(Scratch scratch, int length) {
+        double[] vote = scratch.vote;
+        double[] sign = scratch.sign;
+        double[] divisor = scratch.divisor;
+        double[] merged = scratch.merged;
+        for (int k = 0; k < length; k++) {
+            vote[k] = 0;
+            merged[k] = 0;
+            divisor[k] = 0;
+        }
+        for (int i = 0; i < weights.length; i++) {
+            double w = weights[i];
+            double[] t = scratch.entries[i];
+            if (countSigns) {
+                for (int k = 0; k < length; k++) {
+                    vote[k] += Math.signum(w * t[k]);
+                }
+            } else {
+                for (int k = 0; k < length; k++) {
+                    vote[k] += w * t[k];
+                }
+            }
+        }
+        for (int k = 0; k < length; k++) {
+            sign[k] = Math.min(1.0, Math.signum(vote[k]) * 2 + 1);
+        }
+        for (int i = 0; i < weights.length; i++) {
+            double w = weights[i];
+            double[] t = scratch.entries[i];
+            for (int k = 0; k < length; k++) {
+                double x = w * t[k];
+                // 1 where x has the elected sign; zero entries and zero weights never agree
+                double agrees = Math.max(0, Math.signum(x * sign[k]));
+                merged[k] += x * agrees;
+                divisor[k] += w * agrees;
+            }
+        }
+        if (normalize) {
+            for (int k = 0; k < length; k++) {
+                double d = divisor[k];
+                merged[k] = merged[k] / (d + (1 - Math.abs(Math.signum(d))));
+            }
         }
     }
 
-    /** Writes out[j] = θ0 + scale·τ̂ for a chunk of task-vector entries that need no trim (dare). */
-    void applyToEntries(float[] base, float[][] entries, float[] zeros, double scale, double[] scratch,
-                        float[] out, int from, int to) {
-        merge(null, entries, zeros, scratch, from, to);
-        for (int j = from; j < to; j++) {
-            out[j] = (float) (base[j] + scale * scratch[j]);
+    /** out[j] = base[j] + scale·τ̂ for positions [start, end), from entries already in the scratch. */
+    void combine(Scratch scratch, float[] base, double scale, float[] out, int start, int end) {
+        merge(scratch, end - start);
+        double[] merged = scratch.merged;
+        for (int j = start; j < end; j++) {
+            out[j] = (float) (base[j] + scale * merged[j - start]);
         }
     }
 }

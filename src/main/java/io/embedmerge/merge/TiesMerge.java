@@ -42,45 +42,56 @@ public final class TiesMerge implements MergeMethod {
         TiesKernel kernel = new TiesKernel(setup.weights().stream().mapToDouble(Double::doubleValue).toArray(),
                 p.string("signMethod").equals("count"), p.bool("normalize"));
         InputScan inputs = setup.inputs();
-        ThreadLocal<double[]> scratch = ThreadLocal.withInitial(() -> new double[MergeExecutor.CHUNK_ELEMENTS]);
 
         if (p.string("granularity").equals("model")) {
             long entries = inputs.tensors().stream().mapToLong(MergeTensor::elements).sum();
             float[] thresholds = MagnitudeThresholds.find(visitor -> inputs.forEachChunk("ties-threshold", visitor),
                     n, entries, density);
-            double factor = rescale ? normRatio(kernel, thresholds, scratch, visitor -> inputs.forEachChunk("ties-norm", visitor)) : 1;
-            return tensor -> merger(kernel, thresholds, lambda * factor, scratch);
+            double factor = rescale ? normRatio(kernel, thresholds, visitor -> inputs.forEachChunk("ties-norm", visitor)) : 1;
+            return tensor -> merger(kernel, thresholds, lambda * factor);
         }
         return tensor -> {
             float[] thresholds = MagnitudeThresholds.find(visitor -> inputs.scanTensor(tensor, visitor),
                     n, tensor.elements(), density);
-            double factor = rescale ? normRatio(kernel, thresholds, scratch, visitor -> inputs.scanTensor(tensor, visitor)) : 1;
-            return merger(kernel, thresholds, lambda * factor, scratch);
+            double factor = rescale ? normRatio(kernel, thresholds, visitor -> inputs.scanTensor(tensor, visitor)) : 1;
+            return merger(kernel, thresholds, lambda * factor);
         };
     }
 
-    private static ChunkMerger merger(TiesKernel kernel, float[] thresholds, double scale, ThreadLocal<double[]> scratch) {
-        return (first, base, models, out, from, to) ->
-                kernel.applyToCheckpoints(base, models, thresholds, scale, scratch.get(), out, from, to);
+    private static ChunkMerger merger(TiesKernel kernel, float[] thresholds, double scale) {
+        return (first, base, models, out, from, to) -> {
+            TiesKernel.Scratch scratch = new TiesKernel.Scratch(models.length);
+            for (int start = from; start < to; start += TiesKernel.BLOCK) {
+                int end = Math.min(to, start + TiesKernel.BLOCK);
+                for (int i = 0; i < models.length; i++) {
+                    TiesKernel.trim(models[i], base, thresholds[i], scratch.entries[i], start, end);
+                }
+                kernel.combine(scratch, base, scale, out, start, end);
+            }
+        };
     }
 
     /** ‖τ_avg‖ / ‖τ̂‖ over the entries of one pass (1 when τ̂ is zero). */
-    private static double normRatio(TiesKernel kernel, float[] thresholds, ThreadLocal<double[]> scratch,
-                                    java.util.function.Consumer<ChunkVisitor> pass) {
+    private static double normRatio(TiesKernel kernel, float[] thresholds, java.util.function.Consumer<ChunkVisitor> pass) {
         double[] sums = new double[2];
         int n = thresholds.length;
+        TiesKernel.Scratch scratch = new TiesKernel.Scratch(n);
         pass.accept((tensor, first, base, models, count) -> {
-            double[] merged = scratch.get();
-            kernel.merge(base, models, thresholds, merged, 0, count);
-            for (int j = 0; j < count; j++) {
-                double avg = 0;
+            for (int start = 0; start < count; start += TiesKernel.BLOCK) {
+                int end = Math.min(count, start + TiesKernel.BLOCK);
                 for (int i = 0; i < n; i++) {
-                    float v = models[i][j] - base[j];
-                    avg += Math.abs(v) >= thresholds[i] ? v : 0f;
+                    TiesKernel.trim(models[i], base, thresholds[i], scratch.entries[i], start, end);
                 }
-                avg /= n;
-                sums[0] += avg * avg;
-                sums[1] += merged[j] * merged[j];
+                kernel.merge(scratch, end - start);
+                for (int k = 0; k < end - start; k++) {
+                    double avg = 0;
+                    for (int i = 0; i < n; i++) {
+                        avg += scratch.entries[i][k];
+                    }
+                    avg /= n;
+                    sums[0] += avg * avg;
+                    sums[1] += scratch.merged[k] * scratch.merged[k];
+                }
             }
         });
         return sums[1] == 0 ? 1 : Math.sqrt(sums[0]) / Math.sqrt(sums[1]);

@@ -102,7 +102,8 @@ public final class LocalObjectStore implements ObjectStore {
             Path file = staging.resolve(StorageUris.checkRelative(relativeName));
             try {
                 Files.createDirectories(file.getParent());
-                return new ChecksummingOutputStream(Files.newOutputStream(file), relativeName, files::add);
+                return new PipelinedOutputStream(
+                        new ChecksummingOutputStream(Files.newOutputStream(file), relativeName, files::add), relativeName);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

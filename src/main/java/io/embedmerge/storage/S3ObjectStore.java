@@ -137,7 +137,7 @@ final class S3ObjectStore implements ObjectStore {
             MultipartUploadStream upload = new MultipartUploadStream(s3, target.bucket(),
                     stagingPrefix + StorageUris.checkRelative(relativeName), partBytes);
             open.add(upload);
-            return new ChecksummingOutputStream(upload, relativeName, files::add);
+            return new PipelinedOutputStream(new ChecksummingOutputStream(upload, relativeName, files::add), relativeName);
         }
 
         @Override
