@@ -24,19 +24,21 @@ public final class Checkpoint implements AutoCloseable {
 
     public static final String SINGLE_FILE = "model.safetensors";
     public static final String INDEX_FILE = "model.safetensors.index.json";
+    public static final String LEGACY_FILE = "pytorch_model.bin";
+    public static final String LEGACY_INDEX_FILE = "pytorch_model.bin.index.json";
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final Path folder;
-    private final List<SafetensorsFile> files;
-    private final Map<String, SafetensorsFile> fileOfTensor;
+    private final List<WeightFile> files;
+    private final Map<String, WeightFile> fileOfTensor;
     private final Map<String, TensorInfo> tensors;
 
-    private Checkpoint(Path folder, List<SafetensorsFile> files) {
+    private Checkpoint(Path folder, List<WeightFile> files) {
         this.folder = folder;
         this.files = files;
-        Map<String, SafetensorsFile> owner = new LinkedHashMap<>();
+        Map<String, WeightFile> owner = new LinkedHashMap<>();
         Map<String, TensorInfo> all = new TreeMap<>();
-        for (SafetensorsFile file : files) {
+        for (WeightFile file : files) {
             for (TensorInfo t : file.tensors().values()) {
                 if (owner.putIfAbsent(t.name(), file) != null) {
                     throw new CheckpointFormatException(folder.getFileName() + ": tensor '" + t.name()
@@ -50,41 +52,59 @@ public final class Checkpoint implements AutoCloseable {
     }
 
     /** True when the folder holds weights this class can open. */
-    public static boolean looksLikeCheckpoint(Path folder) {
-        return Files.isRegularFile(folder.resolve(SINGLE_FILE)) || Files.isRegularFile(folder.resolve(INDEX_FILE));
-    }
-
+    /**
+     * Opens the weights: {@code model.safetensors}, or its index and shards; failing those, a legacy
+     * {@code pytorch_model.bin} (or its index and shards), read without executing its pickle.
+     */
     public static Checkpoint open(Path folder) {
-        List<SafetensorsFile> opened = new ArrayList<>();
+        List<WeightFile> opened = new ArrayList<>();
         try {
             for (Path file : weightFiles(folder)) {
-                opened.add(SafetensorsFile.open(file));
+                opened.add(file.getFileName().toString().endsWith(".safetensors")
+                        ? SafetensorsFile.open(file) : TorchZipFile.open(file));
             }
             return new Checkpoint(folder, opened);
         } catch (RuntimeException e) {
-            opened.forEach(SafetensorsFile::close);
+            opened.forEach(WeightFile::close);
             throw e;
         }
     }
 
     private static List<Path> weightFiles(Path folder) {
-        Path index = folder.resolve(INDEX_FILE);
-        if (Files.isRegularFile(index)) {
+        if (Files.isRegularFile(folder.resolve(INDEX_FILE))) {
+            return shards(folder, INDEX_FILE, ".safetensors");
+        }
+        if (Files.isRegularFile(folder.resolve(SINGLE_FILE))) {
+            return List.of(folder.resolve(SINGLE_FILE));
+        }
+        if (Files.isRegularFile(folder.resolve(LEGACY_INDEX_FILE))) {
+            return shards(folder, LEGACY_INDEX_FILE, ".bin");
+        }
+        if (Files.isRegularFile(folder.resolve(LEGACY_FILE))) {
+            return List.of(folder.resolve(LEGACY_FILE));
+        }
+        throw new CheckpointFormatException("no " + SINGLE_FILE + ", " + INDEX_FILE + " or " + LEGACY_FILE
+                + " in the checkpoint folder");
+    }
+
+    private static List<Path> shards(Path folder, String indexName, String suffix) {
+        Path index = folder.resolve(indexName);
+        {
             JsonNode weightMap;
             try {
                 weightMap = JSON.readTree(index.toFile()).path("weight_map");
             } catch (JacksonException e) {
-                throw new CheckpointFormatException(INDEX_FILE + " is not valid JSON: " + e.getOriginalMessage());
+                throw new CheckpointFormatException(indexName + " is not valid JSON: " + e.getOriginalMessage());
             }
             if (!weightMap.isObject() || weightMap.isEmpty()) {
-                throw new CheckpointFormatException(INDEX_FILE + " has no 'weight_map' object");
+                throw new CheckpointFormatException(indexName + " has no 'weight_map' object");
             }
             List<Path> shards = new ArrayList<>();
             for (JsonNode shard : weightMap) {
                 Path shardPath = folder.resolve(shard.asString()).normalize();
-                if (!shardPath.getParent().equals(folder.normalize()) || !shardPath.toString().endsWith(".safetensors")) {
-                    throw new CheckpointFormatException(INDEX_FILE + " names shard '" + shard.asString()
-                            + "' outside the checkpoint folder");
+                if (!shardPath.getParent().equals(folder.normalize()) || !shardPath.toString().endsWith(suffix)) {
+                    throw new CheckpointFormatException(indexName + " names shard '" + shard.asString()
+                            + "' outside the checkpoint folder or not ending in " + suffix);
                 }
                 if (!shards.contains(shardPath)) {
                     shards.add(shardPath);
@@ -92,11 +112,6 @@ public final class Checkpoint implements AutoCloseable {
             }
             return shards;
         }
-        Path single = folder.resolve(SINGLE_FILE);
-        if (Files.isRegularFile(single)) {
-            return List.of(single);
-        }
-        throw new CheckpointFormatException("no " + SINGLE_FILE + " or " + INDEX_FILE + " in the checkpoint folder");
     }
 
     public Path folder() {
@@ -108,7 +123,7 @@ public final class Checkpoint implements AutoCloseable {
         return tensors;
     }
 
-    public SafetensorsFile fileOf(String tensorName) {
+    public WeightFile fileOf(String tensorName) {
         return fileOfTensor.get(tensorName);
     }
 
@@ -138,6 +153,6 @@ public final class Checkpoint implements AutoCloseable {
 
     @Override
     public void close() {
-        files.forEach(SafetensorsFile::close);
+        files.forEach(WeightFile::close);
     }
 }

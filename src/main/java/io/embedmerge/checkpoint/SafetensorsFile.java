@@ -1,7 +1,6 @@
 package io.embedmerge.checkpoint;
 
 import io.embedmerge.tensor.DType;
-import io.embedmerge.tensor.FloatCodec;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.JsonNode;
@@ -27,7 +26,7 @@ import java.util.Map;
  * A memory-mapped safetensors file. The header is validated strictly, since checkpoints come from untrusted users:
  * every problem is reported as a {@link CheckpointFormatException} naming the file and tensor.
  */
-public final class SafetensorsFile implements AutoCloseable {
+public final class SafetensorsFile implements WeightFile {
 
     static final long MAX_HEADER_BYTES = 100L * 1024 * 1024;
     private static final JsonMapper HEADER_MAPPER = JsonMapper.builder()
@@ -175,10 +174,12 @@ public final class SafetensorsFile implements AutoCloseable {
         }
     }
 
+    @Override
     public Path path() {
         return path;
     }
 
+    @Override
     public Map<String, TensorInfo> tensors() {
         return tensors;
     }
@@ -188,8 +189,9 @@ public final class SafetensorsFile implements AutoCloseable {
     }
 
     /** Decodes elements {@code [first, first + count)} of a floating tensor to float32. */
+    @Override
     public void readFloats(TensorInfo tensor, long first, float[] dst, int count) {
-        FloatCodec.decode(segment, tensor.begin() + first * tensor.dtype().byteSize(), tensor.dtype(), dst, count);
+        MappedTensors.readFloats(segment, tensor, first, dst, count);
     }
 
     /**
@@ -197,12 +199,13 @@ public final class SafetensorsFile implements AutoCloseable {
      * DONTNEED on the read-only mapping; the OS page cache keeps them), so resident memory stays bounded by the
      * chunk being processed rather than growing with everything read.
      */
+    @Override
     public void release(TensorInfo tensor, long first, long count) {
-        long size = tensor.dtype().byteSize();
-        segment.asSlice(tensor.begin() + first * size, count * size).unload();
+        MappedTensors.release(segment, tensor, first, count);
     }
 
     /** The raw bytes of a tensor, for copying tensors that are not merged. */
+    @Override
     public MemorySegment bytes(TensorInfo tensor) {
         return segment.asSlice(tensor.begin(), tensor.byteSize());
     }

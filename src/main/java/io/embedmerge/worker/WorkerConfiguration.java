@@ -15,6 +15,7 @@ import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
 
 import javax.sql.DataSource;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * The job queue is db-scheduler's table in PostgreSQL, shared by every instance. Each instance can submit (through
@@ -47,7 +48,7 @@ class WorkerConfiguration {
     @ConditionalOnProperty(name = "merge.worker.enabled", havingValue = "true", matchIfMissing = true)
     WorkerPool workerPool(DataSource dataSource, OneTimeTask<String> jobTask, WorkerProperties properties,
                           WorkerIdentity identity) {
-        Scheduler scheduler = Scheduler.create(dataSource, jobTask)
+        return new WorkerPool(() -> Scheduler.create(dataSource, jobTask)
                 .threads(properties.concurrency())
                 .pollingInterval(properties.pollingInterval())
                 .heartbeatInterval(properties.heartbeatInterval())
@@ -55,34 +56,40 @@ class WorkerConfiguration {
                 .shutdownMaxWait(properties.shutdownMaxWait())
                 .schedulerName(new SchedulerName.Fixed(identity.id()))
                 .enableImmediateExecution()
-                .build();
-        return new WorkerPool(scheduler);
+                .build());
     }
 
-    /** Starts polling once the application is up and stops (waiting for running jobs) on shutdown. */
+    /**
+     * Starts polling once the application is up and stops (waiting for running jobs) on shutdown. A db-scheduler
+     * instance cannot be restarted, so each start builds a new one (contexts may be stopped and started again).
+     */
     static final class WorkerPool implements SmartLifecycle {
-        private final Scheduler scheduler;
-        private volatile boolean running;
+        private final Supplier<Scheduler> schedulers;
+        private Scheduler scheduler;
 
-        WorkerPool(Scheduler scheduler) {
-            this.scheduler = scheduler;
+        WorkerPool(Supplier<Scheduler> schedulers) {
+            this.schedulers = schedulers;
         }
 
         @Override
-        public void start() {
-            scheduler.start();
-            running = true;
+        public synchronized void start() {
+            if (scheduler == null) {
+                scheduler = schedulers.get();
+                scheduler.start();
+            }
         }
 
         @Override
-        public void stop() {
-            scheduler.stop();
-            running = false;
+        public synchronized void stop() {
+            if (scheduler != null) {
+                scheduler.stop();
+                scheduler = null;
+            }
         }
 
         @Override
-        public boolean isRunning() {
-            return running;
+        public synchronized boolean isRunning() {
+            return scheduler != null;
         }
     }
 }
