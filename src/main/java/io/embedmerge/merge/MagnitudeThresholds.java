@@ -11,8 +11,18 @@ import java.util.function.Consumer;
 public final class MagnitudeThresholds {
 
     private static final int BINS = 1 << 16;
+    private static final long FLUSH_AFTER = 1L << 30;
 
     private MagnitudeThresholds() {
+    }
+
+    private static void highHistogram(float[] m, float[] base, int count, int[][] counts) {
+        ChunkRanges.forEach(count, (part, from, to) -> {
+            int[] c = counts[part];
+            for (int j = from; j < to; j++) {
+                c[Float.floatToRawIntBits(m[j] - base[j]) >>> 16 & 0x7FFF]++;
+            }
+        });
     }
 
     /**
@@ -29,19 +39,18 @@ public final class MagnitudeThresholds {
         }
         long k = Math.max(1, (long) Math.ceil(density * entries));
         long[][] high = new long[n][BINS];
-        int[][] counts = new int[ChunkRanges.PARTS][BINS];
+        int[][][] counts = new int[n][ChunkRanges.PARTS][BINS];
+        long[] pending = new long[1];
         pass.accept((tensor, first, base, models, count) -> {
             for (int i = 0; i < n; i++) {
-                float[] m = models[i];
-                ChunkRanges.forEach(count, (part, from, to) -> {
-                    int[] c = counts[part];
-                    for (int j = from; j < to; j++) {
-                        c[Float.floatToRawIntBits(m[j] - base[j]) >>> 16 & 0x7FFF]++;
-                    }
-                });
-                flush(counts, high[i]);
+                highHistogram(models[i], base, count, counts[i]);
+            }
+            if ((pending[0] += count) > FLUSH_AFTER) {
+                flushAll(counts, high);
+                pending[0] = 0;
             }
         });
+        flushAll(counts, high);
         int[] bin = new int[n];
         long[] rank = new long[n];
         for (int i = 0; i < n; i++) {
@@ -55,12 +64,14 @@ public final class MagnitudeThresholds {
             rank[i] = k - seen;
         }
         long[][] low = new long[n][BINS];
+        pending[0] = 0;
         pass.accept((tensor, first, base, models, count) -> {
             for (int i = 0; i < n; i++) {
                 float[] m = models[i];
                 int target = bin[i];
+                int[][] modelCounts = counts[i];
                 ChunkRanges.forEach(count, (part, from, to) -> {
-                    int[] c = counts[part];
+                    int[] c = modelCounts[part];
                     for (int j = from; j < to; j++) {
                         int bits = Float.floatToRawIntBits(m[j] - base[j]) & 0x7FFFFFFF;
                         if (bits >>> 16 == target) {
@@ -68,9 +79,13 @@ public final class MagnitudeThresholds {
                         }
                     }
                 });
-                flush(counts, low[i]);
+            }
+            if ((pending[0] += count) > FLUSH_AFTER) {
+                flushAll(counts, low);
+                pending[0] = 0;
             }
         });
+        flushAll(counts, low);
         for (int i = 0; i < n; i++) {
             long seen = 0;
             int b = BINS - 1;
@@ -83,12 +98,18 @@ public final class MagnitudeThresholds {
         return thresholds;
     }
 
-    /** Adds each part's int counts of a chunk to the long totals and clears them (a chunk has at most 2^20 entries). */
-    private static void flush(int[][] counts, long[] totals) {
-        for (int[] c : counts) {
-            for (int b = 0; b < BINS; b++) {
-                totals[b] += c[b];
-                c[b] = 0;
+    /**
+     * Adds the int counts of every model and part to the long totals and clears them; called before any int counter
+     * could overflow (each pass flushes after {@link #FLUSH_AFTER} entries per model) and at the end of a pass.
+     */
+    private static void flushAll(int[][][] counts, long[][] totals) {
+        for (int i = 0; i < counts.length; i++) {
+            for (int[] c : counts[i]) {
+                long[] t = totals[i];
+                for (int b = 0; b < c.length; b++) {
+                    t[b] += c[b];
+                    c[b] = 0;
+                }
             }
         }
     }

@@ -13,6 +13,7 @@ public final class FloatCodec {
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfDouble F64 = ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final int BLOCK = 4096;
 
     private FloatCodec() {
     }
@@ -21,14 +22,22 @@ public final class FloatCodec {
     public static void decode(MemorySegment src, long offset, DType type, float[] dst, int count) {
         switch (type) {
             case F32 -> MemorySegment.copy(src, F32, offset, dst, 0, count);
-            case F16 -> {
-                for (int i = 0; i < count; i++) {
-                    dst[i] = Float.float16ToFloat(src.get(U16, offset + 2L * i));
-                }
-            }
-            case BF16 -> {
-                for (int i = 0; i < count; i++) {
-                    dst[i] = bf16ToFloat(src.get(U16, offset + 2L * i));
+            case F16, BF16 -> {
+                // bulk-copy blocks of 16-bit values, then convert in a loop the JIT vectorises
+                short[] block = new short[Math.min(count, BLOCK)];
+                boolean half = type == DType.F16;
+                for (int done = 0; done < count; done += block.length) {
+                    int n = Math.min(block.length, count - done);
+                    MemorySegment.copy(src, U16, offset + 2L * done, block, 0, n);
+                    if (half) {
+                        for (int i = 0; i < n; i++) {
+                            dst[done + i] = Float.float16ToFloat(block[i]);
+                        }
+                    } else {
+                        for (int i = 0; i < n; i++) {
+                            dst[done + i] = Float.intBitsToFloat((block[i] & 0xFFFF) << 16);
+                        }
+                    }
                 }
             }
             case F64 -> {
@@ -44,14 +53,21 @@ public final class FloatCodec {
     public static void encode(float[] src, int from, int count, DType type, MemorySegment dst, long offset) {
         switch (type) {
             case F32 -> MemorySegment.copy(src, from, dst, F32, offset, count);
-            case F16 -> {
-                for (int i = 0; i < count; i++) {
-                    dst.set(U16, offset + 2L * i, Float.floatToFloat16(src[from + i]));
-                }
-            }
-            case BF16 -> {
-                for (int i = 0; i < count; i++) {
-                    dst.set(U16, offset + 2L * i, floatToBf16(src[from + i]));
+            case F16, BF16 -> {
+                short[] block = new short[Math.min(count, BLOCK)];
+                boolean half = type == DType.F16;
+                for (int done = 0; done < count; done += block.length) {
+                    int n = Math.min(block.length, count - done);
+                    if (half) {
+                        for (int i = 0; i < n; i++) {
+                            block[i] = Float.floatToFloat16(src[from + done + i]);
+                        }
+                    } else {
+                        for (int i = 0; i < n; i++) {
+                            block[i] = floatToBf16(src[from + done + i]);
+                        }
+                    }
+                    MemorySegment.copy(block, 0, dst, U16, offset + 2L * done, n);
                 }
             }
             case F64 -> {

@@ -1,0 +1,47 @@
+package io.embedmerge.merge;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The exact k-th largest |v| from two histogram passes, against sorting, on data spanning several chunks. */
+class MagnitudeThresholdsTest {
+
+    private static float kthLargestMagnitude(float[] v, double density) {
+        float[] mags = new float[v.length];
+        for (int j = 0; j < v.length; j++) {
+            mags[j] = Math.abs(v[j]);
+        }
+        Arrays.sort(mags);
+        return mags[mags.length - (int) Math.ceil(density * v.length)];
+    }
+
+    @Test
+    void thresholdsEqualSortingForSeveralDensities() {
+        Random random = new Random(5);
+        float[][] models = new float[2][2_500_000];
+        for (int j = 0; j < models[0].length; j++) {
+            models[0][j] = (float) (random.nextGaussian() * 0.01);
+            models[1][j] = Math.round(random.nextGaussian() * 8) / 8f;   // many exact ties
+        }
+        float[] base = new float[MergeExecutor.CHUNK_ELEMENTS];
+        MergeTensor tensor = new MergeTensor(0, "t", java.util.List.of((long) models[0].length), models[0].length);
+        for (double density : new double[]{1e-6, 0.2, 0.5, 1.0}) {
+            float[] thresholds = MagnitudeThresholds.find(visitor -> {
+                for (int first = 0; first < models[0].length; first += MergeExecutor.CHUNK_ELEMENTS) {
+                    int count = Math.min(MergeExecutor.CHUNK_ELEMENTS, models[0].length - first);
+                    float[][] chunk = {Arrays.copyOfRange(models[0], first, first + count),
+                            Arrays.copyOfRange(models[1], first, first + count)};
+                    visitor.visit(tensor, first, base, chunk, count);
+                }
+            }, 2, models[0].length, density);
+            for (int i = 0; i < 2; i++) {
+                assertThat(thresholds[i]).as("density %s model %d", density, i)
+                        .isEqualTo(kthLargestMagnitude(models[i], density));
+            }
+        }
+    }
+}
