@@ -27,8 +27,8 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * {@code java -jar embed-merge.jar bench [--shape base|large|L,H,I,V] [--models 3] [--dtype f32|f16|bf16]
- * [--methods linear,ties,slerp] [--dir DIR] [--keep]}: generates BERT-shaped checkpoints, measures the I/O floor
+ * {@code java -jar embed-merge.jar bench [--shape tiny|base|large|L,H,I,V] [--models 3] [--dtype f32|f16|bf16]
+ * [--methods linear,ties,slerp] [--repeat 3] [--dir DIR] [--keep] [--no-checksum]}: generates BERT-shaped checkpoints, measures the I/O floor
  * (reading every input and writing one output of the same size with plain sequential NIO) and then each method
  * through the streaming executor, and prints wall times, ratios and the process's peak resident memory.
  */
@@ -83,7 +83,7 @@ public final class BenchCommand {
             List<Double> runs = new ArrayList<>();
             for (int r = 0; r < repeat; r++) {
                 runs.add(mergeOnce(inputs, models, method, params, weights, dir.resolve("out-" + name),
-                        options.containsKey("keep") && r == repeat - 1));
+                        options.containsKey("keep") && r == repeat - 1, options.containsKey("no-checksum")));
             }
             double t = median(runs);
             times.put(name, t);
@@ -95,7 +95,7 @@ public final class BenchCommand {
     }
 
     private static double mergeOnce(Path inputs, int models, MergeMethod method, MethodParams params,
-                                    List<Double> weights, Path out, boolean keep) throws IOException {
+                                    List<Double> weights, Path out, boolean keep, boolean noChecksum) throws IOException {
             deleteRecursively(out);
             List<Checkpoint> opened = new ArrayList<>();
             long t0 = System.nanoTime();
@@ -103,7 +103,8 @@ public final class BenchCommand {
                 for (int i = 1; i <= models; i++) {
                     opened.add(Checkpoint.open(inputs.resolve("model-" + i)));
                 }
-                try (OutputFolder folder = new LocalObjectStore().createOutput(new StorageLocation.Local(out))) {
+                try (OutputFolder folder = noChecksum ? new PlainFolder(out)
+                        : new LocalObjectStore().createOutput(new StorageLocation.Local(out))) {
                     new MergeExecutor().run(new MergeExecutor.Job(base, opened, method, params, weights, 0, null,
                             MergeExecutor.DEFAULT_MAX_SHARD_BYTES), folder, new QuietMonitor());
                     folder.commit();
@@ -209,6 +210,45 @@ public final class BenchCommand {
 
     private static double seconds(long t0) {
         return (System.nanoTime() - t0) / 1e9;
+    }
+
+    /**
+     * {@code --no-checksum}: writes files directly, without the staging folder and SHA-256 of the service's output
+     * path, to show how much of a merge's time is the checksum.
+     */
+    private record PlainFolder(Path folder) implements OutputFolder {
+        @Override
+        public StorageLocation location() {
+            return new StorageLocation.Local(folder);
+        }
+
+        @Override
+        public java.io.OutputStream create(String relativeName) {
+            try {
+                Path file = folder.resolve(relativeName);
+                Files.createDirectories(file.getParent());
+                return new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 22);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public List<io.embedmerge.storage.StoredFile> files() {
+            return List.of();
+        }
+
+        @Override
+        public void commit() {
+        }
+
+        @Override
+        public void abort() {
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     /** Prints how long each statistics pass took (the write pass is the rest). */
