@@ -7,6 +7,7 @@ import io.embedmerge.merge.MergeMethod;
 import io.embedmerge.merge.MergeMonitor;
 import io.embedmerge.merge.MethodParams;
 import io.embedmerge.merge.MethodRegistry;
+import io.embedmerge.storage.DirectFolder;
 import io.embedmerge.storage.LocalObjectStore;
 import io.embedmerge.storage.OutputFolder;
 import io.embedmerge.storage.StorageLocation;
@@ -103,7 +104,7 @@ public final class BenchCommand {
                 for (int i = 1; i <= models; i++) {
                     opened.add(Checkpoint.open(inputs.resolve("model-" + i)));
                 }
-                try (OutputFolder folder = noChecksum ? new PlainFolder(out)
+                try (OutputFolder folder = noChecksum ? new DirectFolder(out)
                         : new LocalObjectStore().createOutput(new StorageLocation.Local(out))) {
                     new MergeExecutor().run(new MergeExecutor.Job(base, opened, method, params, weights, 0, null,
                             MergeExecutor.DEFAULT_MAX_SHARD_BYTES), folder, new QuietMonitor());
@@ -210,45 +211,6 @@ public final class BenchCommand {
 
     private static double seconds(long t0) {
         return (System.nanoTime() - t0) / 1e9;
-    }
-
-    /**
-     * {@code --no-checksum}: writes files directly, without the staging folder and SHA-256 of the service's output
-     * path, to show how much of a merge's time is the checksum.
-     */
-    private record PlainFolder(Path folder) implements OutputFolder {
-        @Override
-        public StorageLocation location() {
-            return new StorageLocation.Local(folder);
-        }
-
-        @Override
-        public java.io.OutputStream create(String relativeName) {
-            try {
-                Path file = folder.resolve(relativeName);
-                Files.createDirectories(file.getParent());
-                return new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 22);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        @Override
-        public List<io.embedmerge.storage.StoredFile> files() {
-            return List.of();
-        }
-
-        @Override
-        public void commit() {
-        }
-
-        @Override
-        public void abort() {
-        }
-
-        @Override
-        public void close() {
-        }
     }
 
     /** Prints how long each statistics pass took (the write pass is the rest). */

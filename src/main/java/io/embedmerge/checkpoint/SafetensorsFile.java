@@ -26,25 +26,18 @@ import java.util.Map;
  * A memory-mapped safetensors file. The header is validated strictly, since checkpoints come from untrusted users:
  * every problem is reported as a {@link CheckpointFormatException} naming the file and tensor.
  */
-public final class SafetensorsFile implements WeightFile {
+public final class SafetensorsFile extends WeightFile {
 
     static final long MAX_HEADER_BYTES = 100L * 1024 * 1024;
     private static final JsonMapper HEADER_MAPPER = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 
-    private final Path path;
-    private final Arena arena;
-    private final MemorySegment segment;
-    private final Map<String, TensorInfo> tensors;
     private final Map<String, String> metadata;
 
     private SafetensorsFile(Path path, Arena arena, MemorySegment segment,
                             Map<String, TensorInfo> tensors, Map<String, String> metadata) {
-        this.path = path;
-        this.arena = arena;
-        this.segment = segment;
-        this.tensors = tensors;
+        super(path, arena, segment, tensors);
         this.metadata = metadata;
     }
 
@@ -174,44 +167,7 @@ public final class SafetensorsFile implements WeightFile {
         }
     }
 
-    @Override
-    public Path path() {
-        return path;
-    }
-
-    @Override
-    public Map<String, TensorInfo> tensors() {
-        return tensors;
-    }
-
     public Map<String, String> metadata() {
         return metadata;
-    }
-
-    /** Decodes elements {@code [first, first + count)} of a floating tensor to float32. */
-    @Override
-    public void readFloats(TensorInfo tensor, long first, float[] dst, int count) {
-        MappedTensors.readFloats(segment, tensor, first, dst, count);
-    }
-
-    /**
-     * Drops the pages of elements {@code [first, first + count)} from this process's resident set (madvise
-     * DONTNEED on the read-only mapping; the OS page cache keeps them), so resident memory stays bounded by the
-     * chunk being processed rather than growing with everything read.
-     */
-    @Override
-    public void release(TensorInfo tensor, long first, long count) {
-        MappedTensors.release(segment, tensor, first, count);
-    }
-
-    /** The raw bytes of a tensor, for copying tensors that are not merged. */
-    @Override
-    public MemorySegment bytes(TensorInfo tensor) {
-        return segment.asSlice(tensor.begin(), tensor.byteSize());
-    }
-
-    @Override
-    public void close() {
-        arena.close();
     }
 }

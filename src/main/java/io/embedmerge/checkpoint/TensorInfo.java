@@ -12,11 +12,7 @@ public record TensorInfo(String name, DType dtype, List<Long> shape, long begin,
     }
 
     public long elementCount() {
-        long n = 1;
-        for (long d : shape) {
-            n = Math.multiplyExact(n, d);
-        }
-        return n;
+        return TensorSpec.elementCount(shape);
     }
 
     public long byteSize() {

@@ -12,6 +12,10 @@ public record TensorSpec(String name, DType dtype, List<Long> shape) {
     }
 
     public long elementCount() {
+        return elementCount(shape);
+    }
+
+    static long elementCount(List<Long> shape) {
         long n = 1;
         for (long d : shape) {
             n = Math.multiplyExact(n, d);

@@ -20,20 +20,12 @@ import java.util.Map;
  * {@link RestrictedUnpickler}, which never executes code, and each tensor is located inside its uncompressed
  * storage entry, so the file is memory-mapped and read like safetensors.
  */
-public final class TorchZipFile implements WeightFile {
+public final class TorchZipFile extends WeightFile {
 
     private static final long MAX_PICKLE_BYTES = 100L * 1024 * 1024;
 
-    private final Path path;
-    private final Arena arena;
-    private final MemorySegment segment;
-    private final Map<String, TensorInfo> tensors;
-
     private TorchZipFile(Path path, Arena arena, MemorySegment segment, Map<String, TensorInfo> tensors) {
-        this.path = path;
-        this.arena = arena;
-        this.segment = segment;
-        this.tensors = tensors;
+        super(path, arena, segment, tensors);
     }
 
     public static TorchZipFile open(Path path) {
@@ -118,35 +110,5 @@ public final class TorchZipFile implements WeightFile {
             expected *= shape.get(i);
         }
         return true;
-    }
-
-    @Override
-    public Path path() {
-        return path;
-    }
-
-    @Override
-    public Map<String, TensorInfo> tensors() {
-        return tensors;
-    }
-
-    @Override
-    public void readFloats(TensorInfo tensor, long first, float[] dst, int count) {
-        MappedTensors.readFloats(segment, tensor, first, dst, count);
-    }
-
-    @Override
-    public MemorySegment bytes(TensorInfo tensor) {
-        return segment.asSlice(tensor.begin(), tensor.byteSize());
-    }
-
-    @Override
-    public void release(TensorInfo tensor, long first, long count) {
-        MappedTensors.release(segment, tensor, first, count);
-    }
-
-    @Override
-    public void close() {
-        arena.close();
     }
 }

@@ -1,26 +1,58 @@
 package io.embedmerge.checkpoint;
 
+import io.embedmerge.tensor.FloatCodec;
+
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.Map;
 
 /** One memory-mapped file of tensors: safetensors, or a legacy PyTorch zip checkpoint. */
-public sealed interface WeightFile extends AutoCloseable permits SafetensorsFile, TorchZipFile {
+public abstract sealed class WeightFile implements AutoCloseable permits SafetensorsFile, TorchZipFile {
 
-    Path path();
+    private final Path path;
+    private final Arena arena;
+    private final MemorySegment segment;
+    private final Map<String, TensorInfo> tensors;
+
+    WeightFile(Path path, Arena arena, MemorySegment segment, Map<String, TensorInfo> tensors) {
+        this.path = path;
+        this.arena = arena;
+        this.segment = segment;
+        this.tensors = tensors;
+    }
+
+    public Path path() {
+        return path;
+    }
 
     /** Tensors by name; offsets are absolute in the file. */
-    Map<String, TensorInfo> tensors();
+    public Map<String, TensorInfo> tensors() {
+        return tensors;
+    }
 
     /** Decodes elements {@code [first, first + count)} of a floating tensor to float32. */
-    void readFloats(TensorInfo tensor, long first, float[] dst, int count);
+    public void readFloats(TensorInfo tensor, long first, float[] dst, int count) {
+        FloatCodec.decode(segment, tensor.begin() + first * tensor.dtype().byteSize(), tensor.dtype(), dst, count);
+    }
 
     /** The raw bytes of a tensor, for copying tensors that are not merged. */
-    MemorySegment bytes(TensorInfo tensor);
+    public MemorySegment bytes(TensorInfo tensor) {
+        return segment.asSlice(tensor.begin(), tensor.byteSize());
+    }
 
-    /** Drops the pages of elements {@code [first, first + count)} from this process's resident set. */
-    void release(TensorInfo tensor, long first, long count);
+    /**
+     * Drops the pages of elements {@code [first, first + count)} from this process's resident set (madvise
+     * DONTNEED on the read-only mapping; the OS page cache keeps them), so resident memory stays bounded by the
+     * chunk being processed rather than growing with everything read.
+     */
+    public void release(TensorInfo tensor, long first, long count) {
+        long size = tensor.dtype().byteSize();
+        segment.asSlice(tensor.begin() + first * size, count * size).unload();
+    }
 
     @Override
-    void close();
+    public void close() {
+        arena.close();
+    }
 }

@@ -7,10 +7,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -81,10 +78,9 @@ public final class LocalObjectStore implements ObjectStore {
         }
     }
 
-    private static final class StagedFolder implements OutputFolder {
+    private static final class StagedFolder extends ChecksummedFolder {
         private final StorageLocation.Local target;
         private final Path staging;
-        private final List<StoredFile> files = Collections.synchronizedList(new ArrayList<>());
         private boolean committed;
 
         StagedFolder(StorageLocation.Local target, Path staging) {
@@ -98,20 +94,14 @@ public final class LocalObjectStore implements ObjectStore {
         }
 
         @Override
-        public OutputStream create(String relativeName) {
-            Path file = staging.resolve(StorageUris.checkRelative(relativeName));
+        protected OutputStream openStaged(String relativeName) {
+            Path file = staging.resolve(relativeName);
             try {
                 Files.createDirectories(file.getParent());
-                return new PipelinedOutputStream(
-                        new ChecksummingOutputStream(Files.newOutputStream(file), relativeName, files::add), relativeName);
+                return Files.newOutputStream(file);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-        }
-
-        @Override
-        public List<StoredFile> files() {
-            return List.copyOf(files);
         }
 
         @Override

@@ -114,10 +114,9 @@ final class S3ObjectStore implements ObjectStore {
         return new StagedPrefix(target, staging);
     }
 
-    private final class StagedPrefix implements OutputFolder {
+    private final class StagedPrefix extends ChecksummedFolder {
         private final StorageLocation.S3 target;
         private final String stagingPrefix;
-        private final List<StoredFile> files = Collections.synchronizedList(new ArrayList<>());
         private final List<MultipartUploadStream> open = Collections.synchronizedList(new ArrayList<>());
         private final List<String> published = new ArrayList<>();
         private boolean committed;
@@ -133,16 +132,11 @@ final class S3ObjectStore implements ObjectStore {
         }
 
         @Override
-        public OutputStream create(String relativeName) {
-            MultipartUploadStream upload = new MultipartUploadStream(s3, target.bucket(),
-                    stagingPrefix + StorageUris.checkRelative(relativeName), partBytes);
+        protected OutputStream openStaged(String relativeName) {
+            MultipartUploadStream upload = new MultipartUploadStream(s3, target.bucket(), stagingPrefix + relativeName,
+                    partBytes);
             open.add(upload);
-            return new PipelinedOutputStream(new ChecksummingOutputStream(upload, relativeName, files::add), relativeName);
-        }
-
-        @Override
-        public List<StoredFile> files() {
-            return List.copyOf(files);
+            return upload;
         }
 
         @Override

@@ -53,15 +53,7 @@ class TaskVectorAnalysisTest {
         List<Checkpoint> opened = new ArrayList<>();
         try (Checkpoint b = Checkpoint.open(base)) {
             models.forEach(p -> opened.add(Checkpoint.open(p)));
-            report = TaskVectorAnalysis.run(b, opened, List.of("a", "b", "c"), density, new MergeMonitor() {
-                @Override
-                public void tensorWritten(String name, int done, int total, long bytesWritten, long totalBytes) {
-                }
-
-                @Override
-                public void checkpoint() {
-                }
-            });
+            report = TaskVectorAnalysis.run(b, opened, List.of("a", "b", "c"), density, MergeMonitor.NONE);
         } finally {
             opened.forEach(Checkpoint::close);
         }

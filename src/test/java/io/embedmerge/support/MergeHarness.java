@@ -5,17 +5,12 @@ import io.embedmerge.merge.MergeExecutor;
 import io.embedmerge.merge.MergeMethod;
 import io.embedmerge.merge.MergeMonitor;
 import io.embedmerge.merge.MethodRegistry;
-import io.embedmerge.storage.OutputFolder;
-import io.embedmerge.storage.StorageLocation;
-import io.embedmerge.storage.StoredFile;
+import io.embedmerge.storage.DirectFolder;
 import io.embedmerge.support.TestSafetensors.Tensor;
 import io.embedmerge.tensor.DType;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,15 +40,7 @@ public final class MergeHarness {
                 opened.add(Checkpoint.open(p));
             }
             new MergeExecutor().run(new MergeExecutor.Job(b, opened, m, resolved, weights, seed, outputDtype, maxShardBytes),
-                    new FolderOutput(out), new MergeMonitor() {
-                        @Override
-                        public void tensorWritten(String name, int done, int total, long bytesWritten, long totalBytes) {
-                        }
-
-                        @Override
-                        public void checkpoint() {
-                        }
-                    });
+                    new DirectFolder(out), MergeMonitor.NONE);
         } finally {
             opened.forEach(Checkpoint::close);
         }
@@ -77,41 +64,5 @@ public final class MergeHarness {
         map.valueStream().map(JsonNode::asString).distinct()
                 .forEach(file -> all.putAll(TestSafetensors.read(folder.resolve(file))));
         return all;
-    }
-
-    /** A plain output folder for tests: files are written in place. */
-    private record FolderOutput(Path folder) implements OutputFolder {
-        @Override
-        public StorageLocation location() {
-            return new StorageLocation.Local(folder);
-        }
-
-        @Override
-        public OutputStream create(String relativeName) {
-            try {
-                Path file = folder.resolve(relativeName);
-                Files.createDirectories(file.getParent());
-                return Files.newOutputStream(file);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        @Override
-        public List<StoredFile> files() {
-            return List.of();
-        }
-
-        @Override
-        public void commit() {
-        }
-
-        @Override
-        public void abort() {
-        }
-
-        @Override
-        public void close() {
-        }
     }
 }
