@@ -60,7 +60,7 @@ final class Svg {
         if (max <= 0) {
             max = 1;
         }
-        int width = left + groups * groupWidth + 20;
+        int width = left + groups * groupWidth + 90;
         StringBuilder svg = new StringBuilder();
         svg.append(String.format(Locale.ROOT, "<svg xmlns='http://www.w3.org/2000/svg' width='%d' height='%d' role='img'>",
                 width, top + height + bottom));
