@@ -211,4 +211,24 @@ class LinearMergeApiTest extends IntegrationTest {
         }
         return max;
     }
+
+    @Test
+    void tiesThroughTheApiReportsStatisticsPassesAndShardsTheOutput() {
+        Inputs in = inputs(2);
+        String body = """
+                {"kind": "merge", "base": "%s", "models": [{"uri": "%s"}, {"uri": "%s"}],
+                 "method": {"name": "ties", "params": {"density": 0.3}}, "maxShardBytes": 3000}
+                """.formatted(TestCheckpoints.uri(in.base()), TestCheckpoints.uri(in.models().get(0)),
+                TestCheckpoints.uri(in.models().get(1)));
+        ApiClient api = new ApiClient(port);
+        String id = api.post("/v1/jobs", body).body().path("id").asString();
+        JsonNode job = api.awaitTerminal(id);
+        assertThat(job.path("status").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
+        List<String> names = new java.util.ArrayList<>();
+        job.path("result").path("output").path("files").forEach(f -> names.add(f.path("name").asString()));
+        assertThat(names).contains("model.safetensors.index.json").doesNotContain("model.safetensors")
+                .anyMatch(n -> n.matches("model-00001-of-0000[2-9]\\.safetensors"));
+        String events = api.get("/v1/jobs/" + id + "/events").body().toString();
+        assertThat(events).contains("statistics:ties-threshold", "ETA");
+    }
 }
