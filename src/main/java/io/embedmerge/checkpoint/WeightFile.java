@@ -33,7 +33,12 @@ public abstract sealed class WeightFile implements AutoCloseable permits Safeten
 
     /** Decodes elements {@code [first, first + count)} of a floating tensor to float32. */
     public void readFloats(TensorInfo tensor, long first, float[] dst, int count) {
-        FloatCodec.decode(segment, tensor.begin() + first * tensor.dtype().byteSize(), tensor.dtype(), dst, count);
+        readFloats(tensor, first, dst, 0, count);
+    }
+
+    /** Decodes elements {@code [first, first + count)} into {@code dst[at .. at + count)}. */
+    public void readFloats(TensorInfo tensor, long first, float[] dst, int at, int count) {
+        FloatCodec.decode(segment, tensor.begin() + first * tensor.dtype().byteSize(), tensor.dtype(), dst, at, count);
     }
 
     /** The raw bytes of a tensor, for copying tensors that are not merged. */

@@ -52,10 +52,13 @@ public final class CheckpointScan implements InputScan {
         }
         for (long first = 0; first < tensor.elements(); first += MergeExecutor.CHUNK_ELEMENTS) {
             int count = (int) Math.min(MergeExecutor.CHUNK_ELEMENTS, tensor.elements() - first);
-            base.fileOf(tensor.name()).readFloats(baseInfo, first, baseChunk, count);
-            for (int i = 0; i < modelInfo.length; i++) {
-                models.get(i).fileOf(tensor.name()).readFloats(modelInfo[i], first, modelChunks[i], count);
-            }
+            long start = first;
+            ChunkRanges.forEach(count, (part, from, to) -> {
+                base.fileOf(tensor.name()).readFloats(baseInfo, start + from, baseChunk, from, to - from);
+                for (int i = 0; i < modelInfo.length; i++) {
+                    models.get(i).fileOf(tensor.name()).readFloats(modelInfo[i], start + from, modelChunks[i], from, to - from);
+                }
+            });
             visitor.visit(tensor, first, baseChunk, modelChunks, count);
             base.fileOf(tensor.name()).release(baseInfo, first, count);
             for (int i = 0; i < modelInfo.length; i++) {

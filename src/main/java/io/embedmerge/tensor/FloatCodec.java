@@ -20,8 +20,13 @@ public final class FloatCodec {
 
     /** Reads {@code count} elements of {@code type} starting at byte {@code offset} into {@code dst[0..count)}. */
     public static void decode(MemorySegment src, long offset, DType type, float[] dst, int count) {
+        decode(src, offset, type, dst, 0, count);
+    }
+
+    /** Reads {@code count} elements starting at byte {@code offset} into {@code dst[at..at+count)}. */
+    public static void decode(MemorySegment src, long offset, DType type, float[] dst, int at, int count) {
         switch (type) {
-            case F32 -> MemorySegment.copy(src, F32, offset, dst, 0, count);
+            case F32 -> MemorySegment.copy(src, F32, offset, dst, at, count);
             case F16, BF16 -> {
                 // bulk-copy blocks of 16-bit values, then convert in a loop the JIT vectorises
                 short[] block = new short[Math.min(count, BLOCK)];
@@ -31,18 +36,18 @@ public final class FloatCodec {
                     MemorySegment.copy(src, U16, offset + 2L * done, block, 0, n);
                     if (half) {
                         for (int i = 0; i < n; i++) {
-                            dst[done + i] = Float.float16ToFloat(block[i]);
+                            dst[at + done + i] = Float.float16ToFloat(block[i]);
                         }
                     } else {
                         for (int i = 0; i < n; i++) {
-                            dst[done + i] = Float.intBitsToFloat((block[i] & 0xFFFF) << 16);
+                            dst[at + done + i] = Float.intBitsToFloat((block[i] & 0xFFFF) << 16);
                         }
                     }
                 }
             }
             case F64 -> {
                 for (int i = 0; i < count; i++) {
-                    dst[i] = (float) src.get(F64, offset + 8L * i);
+                    dst[at + i] = (float) src.get(F64, offset + 8L * i);
                 }
             }
             default -> throw new IllegalArgumentException("dtype " + type + " is not a floating type");
