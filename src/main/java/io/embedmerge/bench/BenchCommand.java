@@ -66,6 +66,7 @@ public final class BenchCommand {
 
         List<Double> floors = new ArrayList<>();
         for (int r = 0; r < repeat; r++) {
+            flushDirtyPages();
             floors.add(ioFloor(weightFiles, dir.resolve("io-floor.bin"), outputBytes));
         }
         double floor = median(floors);
@@ -83,6 +84,7 @@ public final class BenchCommand {
             }
             List<Double> runs = new ArrayList<>();
             for (int r = 0; r < repeat; r++) {
+                flushDirtyPages();
                 runs.add(mergeOnce(inputs, models, method, params, weights, dir.resolve("out-" + name),
                         options.containsKey("keep") && r == repeat - 1, options.containsKey("no-checksum")));
             }
@@ -118,6 +120,20 @@ public final class BenchCommand {
                 deleteRecursively(out);
             }
             return t;
+    }
+
+    /**
+     * Writes back the outputs of earlier runs before a timed run (not timed), so that no run pays for the
+     * write-back of another. Uses the system's {@code sync}; without it the numbers are only noisier.
+     */
+    private static void flushDirtyPages() {
+        try {
+            new ProcessBuilder("sync").inheritIO().start().waitFor();
+        } catch (IOException e) {
+            // no sync command: measure anyway
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static double median(List<Double> values) {

@@ -8,7 +8,7 @@ package io.embedmerge.merge;
  */
 final class TiesKernel {
 
-    static final int BLOCK = 2048;
+    static final int BLOCK = 1024;
 
     private final double[] weights;
     private final boolean countSigns;
