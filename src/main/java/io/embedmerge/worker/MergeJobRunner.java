@@ -1,6 +1,5 @@
 package io.embedmerge.worker;
 
-import io.embedmerge.checkpoint.Checkpoint;
 import io.embedmerge.job.JobResult;
 import io.embedmerge.job.MergeJobRequest;
 import io.embedmerge.job.ModelInput;
@@ -67,21 +66,14 @@ class MergeJobRunner {
         try (CheckpointInputs inputs = CheckpointInputs.open(storage, request.base(), request.models())) {
             MergeExecutor.plan(inputs.base(), inputs.models(), outputDtype(request));
 
-            progress.stage("checksumming", "SHA-256 of the input files");
-            List<MergeManifest.Input> described = new ArrayList<>();
-            described.add(new MergeManifest.Input("base", request.base(), null, digests(inputs.base(), progress)));
-            for (int i = 0; i < inputs.models().size(); i++) {
-                ModelInput model = request.models().get(i);
-                described.add(new MergeManifest.Input("model", model.uri(), model.label(),
-                        digests(inputs.models().get(i), progress)));
-            }
-
             progress.stage("merging", "merging with " + method.name());
-            try (OutputFolder output = storage.createOutput(target)) {
+            try (InputDigests inputDigests = InputDigests.start(request, inputs, ticket.jobId().toString());
+                 OutputFolder output = storage.createOutput(target)) {
                 new MergeExecutor().run(new MergeExecutor.Job(inputs.base(), inputs.models(), method, params, weights,
                         request.effectiveSeed(), outputDtype(request), request.effectiveMaxShardBytes()), output, progress);
                 progress.checkpoint();
-                progress.stage("publishing", "writing the manifest and publishing " + target.uri());
+                progress.stage("publishing", "checksums of the inputs, the manifest, publishing " + target.uri());
+                List<MergeManifest.Input> described = inputDigests.await();
                 MergeManifest manifest = new MergeManifest(ticket.jobId().toString(), "embed-merge", version,
                         Instant.now(clock), request, new MergeManifest.Method(method.name(), params.values()),
                         described, output.files());
@@ -98,15 +90,6 @@ class MergeJobRunner {
 
     private static DType outputDtype(MergeJobRequest request) {
         return request.outputDtype() == null ? null : request.outputDtype().dtype();
-    }
-
-    private static List<StoredFile> digests(Checkpoint checkpoint, ProgressReporter progress) {
-        List<StoredFile> files = new ArrayList<>();
-        for (String name : checkpoint.files()) {
-            progress.checkpoint();
-            files.add(FileDigests.describe(checkpoint.folder(), name));
-        }
-        return files;
     }
 
     /**

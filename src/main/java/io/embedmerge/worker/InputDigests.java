@@ -1,0 +1,70 @@
+package io.embedmerge.worker;
+
+import io.embedmerge.checkpoint.Checkpoint;
+import io.embedmerge.job.MergeJobRequest;
+import io.embedmerge.job.ModelInput;
+import io.embedmerge.storage.FileDigests;
+import io.embedmerge.storage.StoredFile;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+
+/**
+ * SHA-256 of every input file for the manifest, computed on a background thread while the merge runs (the merge
+ * reads the same files, so they are in the page cache once for both).
+ */
+final class InputDigests implements AutoCloseable {
+
+    private final FutureTask<List<MergeManifest.Input>> task;
+
+    private InputDigests(FutureTask<List<MergeManifest.Input>> task) {
+        this.task = task;
+    }
+
+    static InputDigests start(MergeJobRequest request, CheckpointInputs inputs, String name) {
+        FutureTask<List<MergeManifest.Input>> task = new FutureTask<>(() -> {
+            List<MergeManifest.Input> described = new ArrayList<>();
+            described.add(new MergeManifest.Input("base", request.base(), null, digests(inputs.base())));
+            for (int i = 0; i < inputs.models().size(); i++) {
+                ModelInput model = request.models().get(i);
+                described.add(new MergeManifest.Input("model", model.uri(), model.label(),
+                        digests(inputs.models().get(i))));
+            }
+            return described;
+        });
+        Thread.ofPlatform().name("input-digests-" + name).daemon(true).start(task);
+        return new InputDigests(task);
+    }
+
+    private static List<StoredFile> digests(Checkpoint checkpoint) {
+        List<StoredFile> files = new ArrayList<>();
+        for (String name : checkpoint.files()) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new CancellationException("input checksums cancelled");
+            }
+            files.add(FileDigests.describe(checkpoint.folder(), name));
+        }
+        return files;
+    }
+
+    /** Waits for the checksums. */
+    List<MergeManifest.Input> await() {
+        try {
+            return task.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for input checksums", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** Stops the hashing if the merge ended without needing it (failure or cancellation). */
+    @Override
+    public void close() {
+        task.cancel(true);
+    }
+}
