@@ -8,12 +8,14 @@ import io.swagger.v3.oas.annotations.media.Schema;
 /** What a job should do; {@code kind} selects the variant. */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
 @JsonSubTypes({@JsonSubTypes.Type(value = MergeJobRequest.class, name = "merge"),
-        @JsonSubTypes.Type(value = AnalyzeJobRequest.class, name = "analyze")})
+        @JsonSubTypes.Type(value = AnalyzeJobRequest.class, name = "analyze"),
+        @JsonSubTypes.Type(value = ImportJobRequest.class, name = "import")})
 @Schema(description = "A job request; `kind` selects the variant.", discriminatorProperty = "kind",
         discriminatorMapping = {@DiscriminatorMapping(value = "merge", schema = MergeJobRequest.class),
-                @DiscriminatorMapping(value = "analyze", schema = AnalyzeJobRequest.class)},
-        oneOf = {MergeJobRequest.class, AnalyzeJobRequest.class})
-public sealed interface JobRequest permits MergeJobRequest, AnalyzeJobRequest {
+                @DiscriminatorMapping(value = "analyze", schema = AnalyzeJobRequest.class),
+                @DiscriminatorMapping(value = "import", schema = ImportJobRequest.class)},
+        oneOf = {MergeJobRequest.class, AnalyzeJobRequest.class, ImportJobRequest.class})
+public sealed interface JobRequest permits MergeJobRequest, AnalyzeJobRequest, ImportJobRequest {
 
     /** The value of the {@code kind} field. */
     String kind();

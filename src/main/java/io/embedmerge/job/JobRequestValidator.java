@@ -4,6 +4,7 @@ import io.embedmerge.merge.InvalidMergeRequestException;
 import io.embedmerge.merge.MergeMethod;
 import io.embedmerge.merge.MethodParams;
 import io.embedmerge.merge.MethodRegistry;
+import io.embedmerge.model.BuiltinModel;
 import io.embedmerge.storage.ObjectStorage;
 import io.embedmerge.storage.StorageLocation;
 import io.embedmerge.storage.StorageUriException;
@@ -32,6 +33,7 @@ class JobRequestValidator {
         List<FieldProblem> problems = new ArrayList<>();
         switch (request) {
             case MergeJobRequest merge -> validateMerge(merge, problems);
+            case ImportJobRequest imported -> validateImport(imported, problems);
             case AnalyzeJobRequest analyze -> {
                 checkInputs(analyze.base(), analyze.models(), problems);
                 if (!(analyze.effectiveDensity() > 0 && analyze.effectiveDensity() <= 1)) {
@@ -49,18 +51,54 @@ class JobRequestValidator {
         if (request.maxShardBytes() != null && request.maxShardBytes() < 1) {
             problems.add(new FieldProblem("maxShardBytes", "must be a positive number of bytes"));
         }
-        if (request.output() != null) {
-            try {
-                StorageLocation output = storage.resolve(request.output());
-                if (storage.exists(output)) {
-                    problems.add(new FieldProblem("output", "'" + request.output()
-                            + "' already exists; outputs are never overwritten"));
-                }
-            } catch (StorageUriException e) {
-                problems.add(new FieldProblem("output", e.getMessage()));
-            }
-        }
+        checkOutput(request.output(), problems);
         checkMethod(request, problems);
+    }
+
+    private void validateImport(ImportJobRequest request, List<FieldProblem> problems) {
+        if (request.source() == null || request.source().isBlank()) {
+            problems.add(new FieldProblem("source", "a source is required: builtin:all-minilm-l6-v2, "
+                    + "builtin:bge-small-zh-v1.5 or the URI of an .onnx file"));
+        } else if (request.source().startsWith(BuiltinModel.SCHEME)) {
+            if (BuiltinModel.fromSource(request.source()).isEmpty()) {
+                problems.add(new FieldProblem("source", "unknown built-in model '" + request.source() + "'; available: "
+                        + java.util.Arrays.stream(BuiltinModel.values()).map(m -> BuiltinModel.SCHEME + m.id()).toList()));
+            }
+        } else if (!request.source().endsWith(".onnx")) {
+            problems.add(new FieldProblem("source", "must be a built-in model or the URI of an .onnx file"));
+        } else {
+            checkExisting("source", request.source(), problems);
+            String tokenizer = request.tokenizer() != null ? request.tokenizer()
+                    : request.source().substring(0, request.source().lastIndexOf('/') + 1) + "tokenizer.json";
+            checkExisting(request.tokenizer() != null ? "tokenizer" : "source", tokenizer, problems);
+        }
+        if (request.maxSeqLength() != null && request.maxSeqLength() < 1) {
+            problems.add(new FieldProblem("maxSeqLength", "must be positive"));
+        }
+        checkOutput(request.output(), problems);
+    }
+
+    private void checkExisting(String field, String uri, List<FieldProblem> problems) {
+        try {
+            if (!storage.exists(storage.resolve(uri))) {
+                problems.add(new FieldProblem(field, "'" + uri + "' does not exist"));
+            }
+        } catch (StorageUriException e) {
+            problems.add(new FieldProblem(field, e.getMessage()));
+        }
+    }
+
+    private void checkOutput(String output, List<FieldProblem> problems) {
+        if (output == null) {
+            return;
+        }
+        try {
+            if (storage.exists(storage.resolve(output))) {
+                problems.add(new FieldProblem("output", "'" + output + "' already exists; outputs are never overwritten"));
+            }
+        } catch (StorageUriException e) {
+            problems.add(new FieldProblem("output", e.getMessage()));
+        }
     }
 
     private void checkInputs(String base, List<ModelInput> models, List<FieldProblem> problems) {

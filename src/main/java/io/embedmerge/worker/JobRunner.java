@@ -2,11 +2,13 @@ package io.embedmerge.worker;
 
 import io.embedmerge.checkpoint.CheckpointFormatException;
 import io.embedmerge.job.AnalyzeJobRequest;
+import io.embedmerge.job.ImportJobRequest;
 import io.embedmerge.job.JobExecution;
 import io.embedmerge.job.JobResult;
 import io.embedmerge.job.MergeJobRequest;
 import io.embedmerge.job.RunTicket;
 import io.embedmerge.merge.InvalidMergeRequestException;
+import io.embedmerge.model.onnx.OnnxFormatException;
 import io.embedmerge.storage.OutputExistsException;
 import io.embedmerge.storage.StorageUriException;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -31,16 +33,19 @@ class JobRunner {
     private final JobExecution execution;
     private final MergeJobRunner merges;
     private final AnalyzeJobRunner analyses;
+    private final ImportJobRunner imports;
     private final WorkerProperties properties;
     private final List<TensorListener> listeners;
     private final MeterRegistry meters;
     private final String workerId;
 
-    JobRunner(JobExecution execution, MergeJobRunner merges, AnalyzeJobRunner analyses, WorkerProperties properties,
+    JobRunner(JobExecution execution, MergeJobRunner merges, AnalyzeJobRunner analyses, ImportJobRunner imports,
+              WorkerProperties properties,
               List<TensorListener> listeners, MeterRegistry meters, WorkerIdentity identity) {
         this.execution = execution;
         this.merges = merges;
         this.analyses = analyses;
+        this.imports = imports;
         this.properties = properties;
         this.listeners = listeners;
         this.meters = meters;
@@ -62,6 +67,7 @@ class JobRunner {
             JobResult result = switch (ticket.request()) {
                 case MergeJobRequest merge -> merges.run(ticket, merge, progress);
                 case AnalyzeJobRequest analyze -> analyses.run(analyze, progress);
+                case ImportJobRequest imported -> imports.run(ticket, imported, progress);
             };
             execution.succeed(ticket, result);
             outcome = "succeeded";
@@ -77,6 +83,8 @@ class JobRunner {
             execution.fail(ticket, "INVALID_CHECKPOINT", e.getMessage());
         } catch (InvalidMergeRequestException e) {
             execution.fail(ticket, "INVALID_REQUEST", e.field() + ": " + e.getMessage());
+        } catch (OnnxFormatException e) {
+            execution.fail(ticket, "INVALID_ONNX", e.getMessage());
         } catch (StorageUriException e) {
             execution.fail(ticket, "STORAGE_URI", e.getMessage());
         } catch (OutputExistsException e) {
