@@ -221,8 +221,16 @@ class LinearMergeApiTest extends IntegrationTest {
                 """.formatted(TestCheckpoints.uri(in.base()), TestCheckpoints.uri(in.models().get(0)),
                 TestCheckpoints.uri(in.models().get(1)));
         ApiClient api = new ApiClient(port);
-        String id = api.post("/v1/jobs", body).body().path("id").asString();
-        JsonNode job = api.awaitTerminal(id);
+        JsonNode job;
+        String id;
+        // slow the write pass down so that progress is reported between tensors, with an ETA
+        io.embedmerge.support.TensorPacing.delayMillis = 60;
+        try {
+            id = api.post("/v1/jobs", body).body().path("id").asString();
+            job = api.awaitTerminal(id);
+        } finally {
+            io.embedmerge.support.TensorPacing.delayMillis = 0;
+        }
         assertThat(job.path("status").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
         List<String> names = new java.util.ArrayList<>();
         job.path("result").path("output").path("files").forEach(f -> names.add(f.path("name").asString()));
