@@ -48,10 +48,38 @@ final class ReportPage {
             }
             html.append("</table>");
         }
+        if (result != null && result.scores() != null) {
+            scores(html, result);
+        }
         if (result != null && result.analysis() != null) {
             analysis(html, result.analysis());
         }
         return html.append("</body></html>").toString();
+    }
+
+    private static void scores(StringBuilder html, JobResult result) {
+        List<JobResult.CheckpointScores> rows = result.comparison() != null ? result.comparison()
+                : List.of(new JobResult.CheckpointScores("checkpoint", null, result.scores(), result.averageScore()));
+        List<String> names = new ArrayList<>(result.scores().keySet());
+        html.append("<h2>Scores</h2><table><tr><th class='l'>checkpoint</th>");
+        names.forEach(n -> html.append("<th>").append(Svg.escape(n)).append("</th>"));
+        html.append("<th>average</th></tr>");
+        for (JobResult.CheckpointScores row : rows) {
+            html.append("<tr><td class='l'>").append(Svg.escape(row.checkpoint())).append("</td>");
+            for (String n : names) {
+                html.append(String.format(Locale.ROOT, "<td>%.2f</td>", row.scores().get(n).main()));
+            }
+            html.append(String.format(Locale.ROOT, "<td><b>%.2f</b></td></tr>", row.averageScore()));
+        }
+        html.append("</table>");
+        if (result.comparison() != null) {
+            List<String> checkpoints = rows.stream().map(JobResult.CheckpointScores::checkpoint).toList();
+            List<List<Double>> values = new ArrayList<>();
+            for (JobResult.CheckpointScores row : rows) {
+                values.add(names.stream().map(n -> row.scores().get(n).main()).toList());
+            }
+            html.append(Svg.legend(checkpoints)).append(Svg.groupedBars(names, checkpoints, values, "%.1f"));
+        }
     }
 
     private static void analysis(StringBuilder html, TaskVectorReport report) {

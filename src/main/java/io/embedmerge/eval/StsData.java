@@ -8,10 +8,41 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reads STS pairs in the STS Benchmark TSV layout (genre, source, year, id, score, sentence1, sentence2). */
+/**
+ * Reads STS pairs: the STS Benchmark TSV layout (genre, source, year, id, score, sentence1, sentence2), or JSON
+ * lines {@code {"sentence1", "sentence2", "score"}} for files ending in .jsonl.
+ */
 public final class StsData {
 
     private StsData() {
+    }
+
+    private static final tools.jackson.databind.json.JsonMapper JSON = tools.jackson.databind.json.JsonMapper.builder().build();
+
+    public static List<StsPair> read(Path file) {
+        if (!file.getFileName().toString().endsWith(".jsonl")) {
+            return readStsBenchmark(file);
+        }
+        List<StsPair> pairs = new ArrayList<>();
+        try {
+            int lineNumber = 0;
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                lineNumber++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                var node = JSON.readTree(line);
+                if (!node.has("sentence1") || !node.has("sentence2") || !node.path("score").isNumber()) {
+                    throw new IllegalArgumentException(file.getFileName() + " line " + lineNumber
+                            + ": needs \"sentence1\", \"sentence2\" and a numeric \"score\"");
+                }
+                pairs.add(new StsPair(node.path("sentence1").asString(), node.path("sentence2").asString(),
+                        node.path("score").asDouble()));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return pairs;
     }
 
     public static List<StsPair> readStsBenchmark(Path file) {

@@ -9,13 +9,15 @@ import io.swagger.v3.oas.annotations.media.Schema;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
 @JsonSubTypes({@JsonSubTypes.Type(value = MergeJobRequest.class, name = "merge"),
         @JsonSubTypes.Type(value = AnalyzeJobRequest.class, name = "analyze"),
-        @JsonSubTypes.Type(value = ImportJobRequest.class, name = "import")})
+        @JsonSubTypes.Type(value = ImportJobRequest.class, name = "import"),
+        @JsonSubTypes.Type(value = EvaluateJobRequest.class, name = "evaluate")})
 @Schema(description = "A job request; `kind` selects the variant.", discriminatorProperty = "kind",
         discriminatorMapping = {@DiscriminatorMapping(value = "merge", schema = MergeJobRequest.class),
                 @DiscriminatorMapping(value = "analyze", schema = AnalyzeJobRequest.class),
-                @DiscriminatorMapping(value = "import", schema = ImportJobRequest.class)},
-        oneOf = {MergeJobRequest.class, AnalyzeJobRequest.class, ImportJobRequest.class})
-public sealed interface JobRequest permits MergeJobRequest, AnalyzeJobRequest, ImportJobRequest {
+                @DiscriminatorMapping(value = "import", schema = ImportJobRequest.class),
+                @DiscriminatorMapping(value = "evaluate", schema = EvaluateJobRequest.class)},
+        oneOf = {MergeJobRequest.class, AnalyzeJobRequest.class, ImportJobRequest.class, EvaluateJobRequest.class})
+public sealed interface JobRequest permits MergeJobRequest, AnalyzeJobRequest, ImportJobRequest, EvaluateJobRequest {
 
     /** The value of the {@code kind} field. */
     String kind();

@@ -34,6 +34,13 @@ class JobRequestValidator {
         switch (request) {
             case MergeJobRequest merge -> validateMerge(merge, problems);
             case ImportJobRequest imported -> validateImport(imported, problems);
+            case EvaluateJobRequest evaluate -> {
+                checkInput("checkpoint", evaluate.checkpoint(), problems);
+                if (evaluate.evaluation() == null || evaluate.evaluation().isEmpty()) {
+                    problems.add(new FieldProblem("evaluation", "at least one evaluation is required"));
+                }
+                checkEvaluations(evaluate.evaluation(), problems);
+            }
             case AnalyzeJobRequest analyze -> {
                 checkInputs(analyze.base(), analyze.models(), problems);
                 if (!(analyze.effectiveDensity() > 0 && analyze.effectiveDensity() <= 1)) {
@@ -53,6 +60,33 @@ class JobRequestValidator {
         }
         checkOutput(request.output(), problems);
         checkMethod(request, problems);
+        checkEvaluations(request.evaluation(), problems);
+    }
+
+    private void checkEvaluations(List<EvaluationSpec> evaluations, List<FieldProblem> problems) {
+        if (evaluations == null) {
+            return;
+        }
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (int i = 0; i < evaluations.size(); i++) {
+            EvaluationSpec spec = evaluations.get(i);
+            String field = "evaluation[" + i + "]";
+            if (spec == null || spec.name() == null || spec.name().isBlank()) {
+                problems.add(new FieldProblem(field + ".name", "a name is required"));
+                continue;
+            }
+            if (!names.add(spec.name())) {
+                problems.add(new FieldProblem(field + ".name", "'" + spec.name() + "' is used twice"));
+            }
+            if (spec.task() == null) {
+                problems.add(new FieldProblem(field + ".task", "must be sts or retrieval"));
+            }
+            if (spec.data() == null) {
+                problems.add(new FieldProblem(field + ".data", "a data URI is required"));
+            } else {
+                checkExisting(field + ".data", spec.data(), problems);
+            }
+        }
     }
 
     private void validateImport(ImportJobRequest request, List<FieldProblem> problems) {

@@ -1,22 +1,42 @@
 package io.embedmerge.job;
 
 import io.embedmerge.analysis.TaskVectorReport;
+import io.embedmerge.eval.Score;
 import io.embedmerge.storage.StoredFile;
 import io.swagger.v3.oas.annotations.media.Schema;
 
 import java.util.List;
+import java.util.Map;
 
 /** What a finished job produced; each kind fills its own fields. */
 public record JobResult(
-        @Schema(description = "merge: the published checkpoint folder") Output output,
-        @Schema(description = "analyze: task-vector statistics") TaskVectorReport analysis) {
+        @Schema(description = "merge, import: the published checkpoint folder") Output output,
+        @Schema(description = "analyze: task-vector statistics") TaskVectorReport analysis,
+        @Schema(description = "evaluate, merge with evaluation: score per evaluation name") Map<String, Score> scores,
+        @Schema(description = "Mean of the main scores") Double averageScore,
+        @Schema(description = "merge with evaluateInputs: the same scores for the base, each input and the merged output")
+        List<CheckpointScores> comparison) {
 
     public static JobResult of(Output output) {
-        return new JobResult(output, null);
+        return new JobResult(output, null, null, null, null);
     }
 
     public static JobResult of(TaskVectorReport analysis) {
-        return new JobResult(null, analysis);
+        return new JobResult(null, analysis, null, null, null);
+    }
+
+    public JobResult withScores(Map<String, Score> scores, List<CheckpointScores> comparison) {
+        return new JobResult(output, analysis, scores, average(scores), comparison);
+    }
+
+    public static Double average(Map<String, Score> scores) {
+        return scores == null || scores.isEmpty() ? null
+                : scores.values().stream().mapToDouble(Score::main).average().orElse(Double.NaN);
+    }
+
+    /** Scores of one checkpoint in a comparison. */
+    public record CheckpointScores(@Schema(example = "merged") String checkpoint, String uri,
+                                   Map<String, Score> scores, Double averageScore) {
     }
 
     /** The published output folder and its files with sizes and SHA-256. */

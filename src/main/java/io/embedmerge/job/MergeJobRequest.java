@@ -26,7 +26,11 @@ public record MergeJobRequest(
         @Schema(description = "Largest tensor data per output shard (default 5000000000, as Hugging Face); larger "
                 + "outputs are written as model-0000i-of-0000n.safetensors with model.safetensors.index.json.",
                 example = "5000000000")
-        Long maxShardBytes) implements JobRequest {
+        Long maxShardBytes,
+        @Schema(description = "Evaluations of the merged checkpoint (scores in result.scores)")
+        List<EvaluationSpec> evaluation,
+        @Schema(description = "Also score the base and every input model (result.comparison)")
+        Boolean evaluateInputs) implements JobRequest {
 
     public long effectiveSeed() {
         return seed == null ? 0L : seed;

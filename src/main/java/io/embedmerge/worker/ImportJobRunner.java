@@ -47,11 +47,10 @@ class ImportJobRunner {
             onnx = extract(builtin.get().onnxResource());
             tokenizer = extract(builtin.get().tokenizerResource());
         } else {
-            Path folder = storage.localCopy(storage.resolve(parent(request.source())));
-            onnx = folder.resolve(fileName(request.source()));
+            onnx = LocalFiles.file(storage, request.source());
             tokenizer = request.tokenizer() != null
-                    ? storage.localCopy(storage.resolve(parent(request.tokenizer()))).resolve(fileName(request.tokenizer()))
-                    : folder.resolve("tokenizer.json");
+                    ? LocalFiles.file(storage, request.tokenizer())
+                    : onnx.resolveSibling("tokenizer.json");
         }
         Pooling pooling = request.pooling() != null ? request.pooling() : builtin.map(BuiltinModel::pooling).orElse(Pooling.MEAN);
         int maxSeqLength = request.maxSeqLength() != null ? request.maxSeqLength()
@@ -92,13 +91,5 @@ class ImportJobRunner {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot extract " + resource, e);
         }
-    }
-
-    private static String parent(String uri) {
-        return uri.substring(0, uri.lastIndexOf('/') + 1);
-    }
-
-    private static String fileName(String uri) {
-        return uri.substring(uri.lastIndexOf('/') + 1);
     }
 }

@@ -2,6 +2,7 @@ package io.embedmerge.worker;
 
 import io.embedmerge.checkpoint.CheckpointFormatException;
 import io.embedmerge.job.AnalyzeJobRequest;
+import io.embedmerge.job.EvaluateJobRequest;
 import io.embedmerge.job.ImportJobRequest;
 import io.embedmerge.job.JobExecution;
 import io.embedmerge.job.JobResult;
@@ -34,18 +35,20 @@ class JobRunner {
     private final MergeJobRunner merges;
     private final AnalyzeJobRunner analyses;
     private final ImportJobRunner imports;
+    private final EvaluateJobRunner evaluations;
     private final WorkerProperties properties;
     private final List<TensorListener> listeners;
     private final MeterRegistry meters;
     private final String workerId;
 
     JobRunner(JobExecution execution, MergeJobRunner merges, AnalyzeJobRunner analyses, ImportJobRunner imports,
-              WorkerProperties properties,
+              EvaluateJobRunner evaluations, WorkerProperties properties,
               List<TensorListener> listeners, MeterRegistry meters, WorkerIdentity identity) {
         this.execution = execution;
         this.merges = merges;
         this.analyses = analyses;
         this.imports = imports;
+        this.evaluations = evaluations;
         this.properties = properties;
         this.listeners = listeners;
         this.meters = meters;
@@ -68,6 +71,7 @@ class JobRunner {
                 case MergeJobRequest merge -> merges.run(ticket, merge, progress);
                 case AnalyzeJobRequest analyze -> analyses.run(analyze, progress);
                 case ImportJobRequest imported -> imports.run(ticket, imported, progress);
+                case EvaluateJobRequest evaluate -> evaluations.run(evaluate, progress);
             };
             execution.succeed(ticket, result);
             outcome = "succeeded";

@@ -1,5 +1,6 @@
 package io.embedmerge.worker;
 
+import io.embedmerge.eval.Score;
 import io.embedmerge.job.JobResult;
 import io.embedmerge.job.MergeJobRequest;
 import io.embedmerge.job.ModelInput;
@@ -27,6 +28,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Runs one merge job: resolve and open the inputs, stream the merge into a staged folder, publish it. */
@@ -38,9 +40,11 @@ class MergeJobRunner {
     private final JsonMapper json;
     private final Clock clock;
     private final String version;
+    private final Evaluator evaluator;
 
     MergeJobRunner(ObjectStorage storage, MethodRegistry methods, JsonMapper json, Clock clock,
-                   ObjectProvider<BuildProperties> build) {
+                   ObjectProvider<BuildProperties> build, Evaluator evaluator) {
+        this.evaluator = evaluator;
         this.storage = storage;
         this.methods = methods;
         this.json = json;
@@ -83,9 +87,33 @@ class MergeJobRunner {
                     throw new UncheckedIOException(e);
                 }
                 output.commit();
-                return JobResult.of(new JobResult.Output(target.uri(), output.files()));
+                JobResult result = JobResult.of(new JobResult.Output(target.uri(), output.files()));
+                return evaluate(request, inputs, target, result, progress);
             }
         }
+    }
+
+    /** Scores the published output (and, with evaluateInputs, the base and each input) when the request asks. */
+    private JobResult evaluate(MergeJobRequest request, CheckpointInputs inputs, StorageLocation target, JobResult result,
+                               ProgressReporter progress) {
+        if (request.evaluation() == null || request.evaluation().isEmpty()) {
+            return result;
+        }
+        Map<String, Score> merged = evaluator.score(storage.localCopy(target), request.evaluation(), progress, "merged");
+        List<JobResult.CheckpointScores> comparison = null;
+        if (Boolean.TRUE.equals(request.evaluateInputs())) {
+            comparison = new ArrayList<>();
+            Map<String, Score> base = evaluator.score(inputs.base().folder(), request.evaluation(), progress, "base");
+            comparison.add(new JobResult.CheckpointScores("base", request.base(), base, JobResult.average(base)));
+            for (int i = 0; i < inputs.models().size(); i++) {
+                ModelInput model = request.models().get(i);
+                String label = model.label() != null ? model.label() : "models[" + i + "]";
+                Map<String, Score> scores = evaluator.score(inputs.models().get(i).folder(), request.evaluation(), progress, label);
+                comparison.add(new JobResult.CheckpointScores(label, model.uri(), scores, JobResult.average(scores)));
+            }
+            comparison.add(new JobResult.CheckpointScores("merged", target.uri(), merged, JobResult.average(merged)));
+        }
+        return result.withScores(merged, comparison);
     }
 
     private static DType outputDtype(MergeJobRequest request) {

@@ -1,0 +1,20 @@
+package io.embedmerge.job;
+
+import io.swagger.v3.oas.annotations.media.Schema;
+
+import java.util.List;
+
+/** Scores a checkpoint with the Java encoder. */
+@Schema(name = "EvaluateJobRequest", description = "Encodes with the checkpoint's own pooling and normalisation and "
+        + "scores it: STS as cosine Spearman × 100 (MTEB's main STS score), retrieval as nDCG@10 × 100 with MRR@10 "
+        + "and Recall@100 (exact search). Scores are in result.scores.")
+public record EvaluateJobRequest(
+        @Schema(description = "Checkpoint folder URI", example = "file:./data/models/minilm",
+                requiredMode = Schema.RequiredMode.REQUIRED) String checkpoint,
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED) List<EvaluationSpec> evaluation) implements JobRequest {
+
+    @Override
+    public String kind() {
+        return "evaluate";
+    }
+}

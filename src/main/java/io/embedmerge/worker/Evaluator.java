@@ -1,0 +1,49 @@
+package io.embedmerge.worker;
+
+import io.embedmerge.eval.RetrievalEvaluation;
+import io.embedmerge.eval.Score;
+import io.embedmerge.eval.StsData;
+import io.embedmerge.eval.StsEvaluation;
+import io.embedmerge.job.EvaluationSpec;
+import io.embedmerge.model.BertEncoder;
+import io.embedmerge.storage.ObjectStorage;
+import org.springframework.stereotype.Component;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Scores a local checkpoint folder on a job's evaluations with the Java encoder. */
+@Component
+class Evaluator {
+
+    static final int BATCH_SIZE = 32;
+
+    private final ObjectStorage storage;
+
+    Evaluator(ObjectStorage storage) {
+        this.storage = storage;
+    }
+
+    Map<String, Score> score(Path checkpoint, List<EvaluationSpec> evaluations, ProgressReporter progress, String label) {
+        Map<String, Score> scores = new LinkedHashMap<>();
+        try (BertEncoder encoder = BertEncoder.load(checkpoint)) {
+            for (EvaluationSpec spec : evaluations) {
+                progress.stage("evaluating", label + ": " + spec.name());
+                Score score = switch (spec.task()) {
+                    case STS -> {
+                        double main = StsEvaluation.cosineSpearman(StsData.read(LocalFiles.file(storage, spec.data())),
+                                sentences -> encoder.encode(sentences, BATCH_SIZE));
+                        yield new Score(main, Map.of("cosine_spearman", main));
+                    }
+                    case RETRIEVAL -> RetrievalEvaluation.evaluate(storage.localCopy(storage.resolve(spec.data())),
+                            texts -> encoder.encode(texts, BATCH_SIZE));
+                };
+                scores.put(spec.name(), score);
+                progress.checkpoint();
+            }
+        }
+        return scores;
+    }
+}
