@@ -5,7 +5,11 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
+import ai.djl.nn.core.Embedding;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.LayerNorm;
 import io.embedmerge.checkpoint.Checkpoint;
 import io.embedmerge.checkpoint.TensorInfo;
 
@@ -58,9 +62,7 @@ public final class BertEncoder implements AutoCloseable {
                     float[] values = new float[Math.toIntExact(t.elementCount())];
                     checkpoint.fileOf(t.name()).readFloats(t, 0, values, values.length);
                     long[] shape = t.shape().stream().mapToLong(Long::longValue).toArray();
-                    NDArray array = manager.create(values, new Shape(shape));
-                    // Linear weights are [out, in]; keep them transposed for x·Wᵀ
-                    encoder.weights.put(t.name(), isLinearWeight(t.name()) ? array.transpose() : array);
+                    encoder.weights.put(t.name(), manager.create(values, new Shape(shape)));
                 }
             }
             return encoder;
@@ -71,10 +73,6 @@ public final class BertEncoder implements AutoCloseable {
             manager.close();
             throw e;
         }
-    }
-
-    private static boolean isLinearWeight(String name) {
-        return name.endsWith(".weight") && (name.contains(".attention.self.") || name.endsWith("dense.weight"));
     }
 
     public EncoderConfig config() {
@@ -142,9 +140,10 @@ public final class BertEncoder implements AutoCloseable {
         long b = ids.getShape().get(0);
         long length = ids.getShape().get(1);
         int h = config.hiddenSize();
-        NDArray x = w("embeddings.word_embeddings.weight").get(ids.flatten()).reshape(b, length, h)
+        NDArray x = Embedding.embedding(ids, w("embeddings.word_embeddings.weight"), SparseFormat.DENSE).singletonOrThrow()
                 .add(w("embeddings.position_embeddings.weight").get("0:" + length))
-                .add(w("embeddings.token_type_embeddings.weight").get(types.flatten()).reshape(b, length, h));
+                .add(Embedding.embedding(types, w("embeddings.token_type_embeddings.weight"), SparseFormat.DENSE)
+                        .singletonOrThrow());
         x = layerNorm(x, "embeddings.LayerNorm");
         // 0 where attended, a large negative number at padding: added to the scores before softmax
         NDArray maskBias = mask.neg().add(1f).mul(-1e9f).reshape(b, 1, 1, length);
@@ -177,16 +176,14 @@ public final class BertEncoder implements AutoCloseable {
         return x.reshape(b, length, heads, headSize).transpose(0, 2, 1, 3);
     }
 
+    /** y = x Wᵀ + b with W as stored, [out, in] (PyTorch's fused linear). */
     private NDArray linear(NDArray x, String prefix) {
-        return x.matMul(w(prefix + ".weight")).add(w(prefix + ".bias"));
+        return Linear.linear(x, w(prefix + ".weight"), w(prefix + ".bias")).singletonOrThrow();
     }
 
     private NDArray layerNorm(NDArray x, String prefix) {
-        NDArray mean = x.mean(new int[]{-1}, true);
-        NDArray centered = x.sub(mean);
-        NDArray variance = centered.square().mean(new int[]{-1}, true);
-        return centered.div(variance.add((float) config.layerNormEps()).sqrt())
-                .mul(w(prefix + ".weight")).add(w(prefix + ".bias"));
+        return LayerNorm.layerNorm(x, new Shape(config.hiddenSize()), w(prefix + ".weight"), w(prefix + ".bias"),
+                (float) config.layerNormEps()).singletonOrThrow();
     }
 
     private NDArray w(String name) {
