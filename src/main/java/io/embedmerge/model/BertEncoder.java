@@ -4,6 +4,7 @@ import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
@@ -18,9 +19,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.stream.IntStream;
 
 /**
@@ -37,23 +39,27 @@ public final class BertEncoder implements AutoCloseable {
 
     private final EncoderConfig config;
     private final NDManager manager;
-    private final Map<String, NDArray> weights = new HashMap<>();
-    private final HuggingFaceTokenizer tokenizer;
+    private final Map<String, NDArray> weights = new LinkedHashMap<>();
+    private final Path folder;
+    private HuggingFaceTokenizer tokenizer;
+    private BiConsumer<String, NDArray> linearInputs;
 
-    private BertEncoder(EncoderConfig config, NDManager manager, HuggingFaceTokenizer tokenizer) {
+    private BertEncoder(EncoderConfig config, NDManager manager, Path folder) {
         this.config = config;
         this.manager = manager;
-        this.tokenizer = tokenizer;
+        this.folder = folder;
     }
 
     public static BertEncoder load(Path folder) {
+        return load(folder, DataType.FLOAT32);
+    }
+
+    /** @param precision FLOAT32 for inference and training, FLOAT64 for gradient checks */
+    public static BertEncoder load(Path folder, DataType precision) {
         EncoderConfig config = EncoderConfig.read(folder);
         NDManager manager = NDManager.newBaseManager();
         try {
-            HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(folder.resolve("tokenizer.json"), Map.of(
-                    "addSpecialTokens", "true", "truncation", "true", "padding", "false",
-                    "maxLength", String.valueOf(config.maxSeqLength())));
-            BertEncoder encoder = new BertEncoder(config, manager, tokenizer);
+            BertEncoder encoder = new BertEncoder(config, manager, folder);
             try (Checkpoint checkpoint = Checkpoint.open(folder)) {
                 for (TensorInfo t : checkpoint.tensors().values()) {
                     if (!t.dtype().mergeable()) {
@@ -62,13 +68,11 @@ public final class BertEncoder implements AutoCloseable {
                     float[] values = new float[Math.toIntExact(t.elementCount())];
                     checkpoint.fileOf(t.name()).readFloats(t, 0, values, values.length);
                     long[] shape = t.shape().stream().mapToLong(Long::longValue).toArray();
-                    encoder.weights.put(t.name(), manager.create(values, new Shape(shape)));
+                    NDArray array = manager.create(values, new Shape(shape));
+                    encoder.weights.put(t.name(), precision == DataType.FLOAT32 ? array : array.toType(precision, false));
                 }
             }
             return encoder;
-        } catch (IOException e) {
-            manager.close();
-            throw new UncheckedIOException(e);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
@@ -79,9 +83,36 @@ public final class BertEncoder implements AutoCloseable {
         return config;
     }
 
+    /** Every parameter by its checkpoint name; call {@code setRequiresGradient(true)} on those to train. */
+    public Map<String, NDArray> parameters() {
+        return weights;
+    }
+
+    /**
+     * Calls the recorder with the input of every Linear layer (prefix such as
+     * {@code encoder.layer.0.attention.self.query}, input [batch, length, in]) during forward passes; RegMean
+     * accumulates XᵀX from these. Null stops recording.
+     */
+    public void recordLinearInputs(BiConsumer<String, NDArray> recorder) {
+        this.linearInputs = recorder;
+    }
+
+    private synchronized HuggingFaceTokenizer tokenizer() {
+        if (tokenizer == null) {
+            try {
+                tokenizer = HuggingFaceTokenizer.newInstance(folder.resolve("tokenizer.json"), Map.of(
+                        "addSpecialTokens", "true", "truncation", "true", "padding", "false",
+                        "maxLength", String.valueOf(config.maxSeqLength())));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot load " + folder.resolve("tokenizer.json"), e);
+            }
+        }
+        return tokenizer;
+    }
+
     /** Sentence embeddings in input order; batches are formed by length to minimise padding. */
     public float[][] encode(List<String> sentences, int batchSize) {
-        Encoding[] encodings = tokenizer.batchEncode(sentences);
+        Encoding[] encodings = tokenizer().batchEncode(sentences);
         Integer[] order = IntStream.range(0, encodings.length).boxed().toArray(Integer[]::new);
         java.util.Arrays.sort(order, Comparator.comparingInt(i -> encodings[i].getIds().length));
         float[][] result = new float[encodings.length][];
@@ -118,14 +149,7 @@ public final class BertEncoder implements AutoCloseable {
             NDArray idArray = scope.create(ids, new Shape(b, length));
             NDArray typeArray = scope.create(types, new Shape(b, length));
             NDArray maskArray = scope.create(mask, new Shape(b, length));
-            NDArray hidden = forward(idArray, typeArray, maskArray);
-            NDArray pooled = config.pooling() == Pooling.CLS
-                    ? hidden.get(":, 0, :")
-                    : hidden.mul(maskArray.expandDims(2)).sum(new int[]{1}).div(maskArray.sum(new int[]{1}, true));
-            if (config.normalize()) {
-                pooled = pooled.div(pooled.norm(new int[]{1}, true).maximum(1e-12f));
-            }
-            float[] flat = pooled.toFloatArray();
+            float[] flat = embed(idArray, typeArray, maskArray).toType(DataType.FLOAT32, false).toFloatArray();
             int h = config.hiddenSize();
             float[][] out = new float[b][h];
             for (int i = 0; i < b; i++) {
@@ -133,6 +157,23 @@ public final class BertEncoder implements AutoCloseable {
             }
             return out;
         }
+    }
+
+    /**
+     * Sentence embeddings [batch, hidden] for token ids, token types and the attention mask (1 for tokens, 0 for
+     * padding), each [batch, length]: the last layer pooled as configured, L2-normalised if a Normalize module
+     * follows. Differentiable: run it inside a GradientCollector to train.
+     */
+    public NDArray embed(NDArray ids, NDArray types, NDArray mask) {
+        NDArray hidden = forward(ids, types, mask);
+        NDArray tokenWeights = mask.toType(hidden.getDataType(), false);
+        NDArray pooled = config.pooling() == Pooling.CLS
+                ? hidden.get(":, 0, :")
+                : hidden.mul(tokenWeights.expandDims(2)).sum(new int[]{1}).div(tokenWeights.sum(new int[]{1}, true));
+        if (config.normalize()) {
+            pooled = pooled.div(pooled.norm(new int[]{1}, true).maximum(1e-12f));
+        }
+        return pooled;
     }
 
     /** Token embeddings [batch, length, hidden] of the last layer. */
@@ -146,7 +187,7 @@ public final class BertEncoder implements AutoCloseable {
                         .singletonOrThrow());
         x = layerNorm(x, "embeddings.LayerNorm");
         // 0 where attended, a large negative number at padding: added to the scores before softmax
-        NDArray maskBias = mask.neg().add(1f).mul(-1e9f).reshape(b, 1, 1, length);
+        NDArray maskBias = mask.toType(x.getDataType(), false).neg().add(1f).mul(-1e9f).reshape(b, 1, 1, length);
         int heads = config.heads();
         int headSize = h / heads;
         float scale = (float) (1.0 / Math.sqrt(headSize));
@@ -178,6 +219,9 @@ public final class BertEncoder implements AutoCloseable {
 
     /** y = x Wᵀ + b with W as stored, [out, in] (PyTorch's fused linear). */
     private NDArray linear(NDArray x, String prefix) {
+        if (linearInputs != null) {
+            linearInputs.accept(prefix, x);
+        }
         return Linear.linear(x, w(prefix + ".weight"), w(prefix + ".bias")).singletonOrThrow();
     }
 
@@ -196,7 +240,9 @@ public final class BertEncoder implements AutoCloseable {
 
     @Override
     public void close() {
-        tokenizer.close();
+        if (tokenizer != null) {
+            tokenizer.close();
+        }
         manager.close();
     }
 }
