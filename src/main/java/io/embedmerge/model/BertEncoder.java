@@ -26,7 +26,8 @@ import java.util.function.BiConsumer;
 import java.util.stream.IntStream;
 
 /**
- * The BERT encoder of a checkpoint folder, in DJL (PyTorch engine): embeddings (word + position + token type),
+ * The BERT-family encoder (BERT, XLM-RoBERTa) of a checkpoint folder, in DJL (PyTorch engine): embeddings (word +
+ * position + token type),
  * LayerNorm, self-attention with the padding mask, GELU feed-forward, then the sentence-transformers pooling (CLS
  * or masked mean) and optional L2 normalisation. Weights come through the project's own checkpoint reader, so
  * bf16 and f16 checkpoints reach DJL as float32.
@@ -182,7 +183,7 @@ public final class BertEncoder implements AutoCloseable {
         long length = ids.getShape().get(1);
         int h = config.hiddenSize();
         NDArray x = Embedding.embedding(ids, w("embeddings.word_embeddings.weight"), SparseFormat.DENSE).singletonOrThrow()
-                .add(w("embeddings.position_embeddings.weight").get("0:" + length))
+                .add(positionEmbeddings(mask, length))
                 .add(Embedding.embedding(types, w("embeddings.token_type_embeddings.weight"), SparseFormat.DENSE)
                         .singletonOrThrow());
         x = layerNorm(x, "embeddings.LayerNorm");
@@ -203,6 +204,20 @@ public final class BertEncoder implements AutoCloseable {
             x = layerNorm(linear(intermediate, p + "output.dense").add(x), p + "output.LayerNorm");
         }
         return x;
+    }
+
+    /**
+     * BERT numbers positions 0, 1, 2, …; XLM-RoBERTa counts only real tokens and starts after its padding index
+     * (padding_idx + 1, + 2, …), padding tokens taking padding_idx itself.
+     */
+    private NDArray positionEmbeddings(NDArray mask, long length) {
+        NDArray table = w("embeddings.position_embeddings.weight");
+        if (!config.xlmRoberta()) {
+            return table.get("0:" + length);
+        }
+        NDArray tokens = mask.toType(DataType.INT64, false);
+        NDArray positions = tokens.cumSum(1).mul(tokens).add(config.padTokenId());
+        return Embedding.embedding(positions, table, SparseFormat.DENSE).singletonOrThrow();
     }
 
     private NDArray activation(NDArray x) {

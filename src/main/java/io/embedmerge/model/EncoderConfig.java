@@ -7,19 +7,24 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * What the encoder needs from a checkpoint folder: {@code config.json} (sizes, LayerNorm epsilon, activation) and
- * the sentence-transformers files (pooling, {@code max_seq_length}, whether a Normalize module follows).
+ * What the encoder needs from a checkpoint folder: {@code config.json} (sizes, LayerNorm epsilon, activation, for
+ * XLM-RoBERTa the padding index its positions count from) and the sentence-transformers files (pooling,
+ * {@code max_seq_length}, whether a Normalize module follows).
  */
 public record EncoderConfig(String modelType, int hiddenSize, int layers, int heads, double layerNormEps,
-                            String hiddenAct, Pooling pooling, int maxSeqLength, boolean normalize) {
+                            String hiddenAct, Pooling pooling, int maxSeqLength, boolean normalize, int padTokenId) {
+
+    public boolean xlmRoberta() {
+        return modelType.equals("xlm-roberta");
+    }
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     public static EncoderConfig read(Path folder) {
         JsonNode config = JSON.readTree(folder.resolve("config.json").toFile());
         String type = config.path("model_type").asString("bert");
-        if (!type.equals("bert")) {
-            throw new IllegalArgumentException("model_type '" + type + "' is not supported yet (bert only)");
+        if (!type.equals("bert") && !type.equals("xlm-roberta")) {
+            throw new IllegalArgumentException("model_type '" + type + "' is not supported (bert, xlm-roberta)");
         }
         Pooling pooling = Pooling.CLS;
         Path poolingFile = folder.resolve("1_Pooling/config.json");
@@ -37,6 +42,7 @@ public record EncoderConfig(String modelType, int hiddenSize, int layers, int he
                 && JSON.readTree(modules.toFile()).toString().contains("sentence_transformers.models.Normalize");
         return new EncoderConfig(type, config.path("hidden_size").asInt(), config.path("num_hidden_layers").asInt(),
                 config.path("num_attention_heads").asInt(), config.path("layer_norm_eps").asDouble(1e-12),
-                config.path("hidden_act").asString("gelu"), pooling, maxSeqLength, normalize);
+                config.path("hidden_act").asString("gelu"), pooling, maxSeqLength, normalize,
+                config.path("pad_token_id").asInt(type.equals("xlm-roberta") ? 1 : 0));
     }
 }
