@@ -30,6 +30,22 @@ class StsEvaluationTest {
         assertThat(StsEvaluation.spearman(new double[]{3, 1, 2}, new double[]{30, 10, 20})).isCloseTo(1, within(1e-12));
     }
 
+    @Test
+    void readsStsPairsFromJsonLinesAndRefusesIncompleteLines() throws Exception {
+        Path file = dir.resolve("pairs.jsonl");
+        Files.writeString(file, """
+                {"sentence1": "A man plays.", "sentence2": "A man is playing.", "score": 4.5}
+
+                {"sentence1": "A cat.", "sentence2": "A plane.", "score": 0}
+                """);
+        assertThat(StsData.read(file)).containsExactly(new StsPair("A man plays.", "A man is playing.", 4.5),
+                new StsPair("A cat.", "A plane.", 0));
+        Path bad = dir.resolve("bad.jsonl");
+        Files.writeString(bad, "{\"sentence1\": \"x\", \"score\": 1}\n");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> StsData.read(bad))
+                .hasMessageContaining("bad.jsonl line 1").hasMessageContaining("sentence2");
+    }
+
     /**
      * all-MiniLM-L6-v2, imported from its ONNX export and run by the Java encoder, on the STS Benchmark test set:
      * MTEB reports cosine Spearman 82.03 for sentence-transformers/all-MiniLM-L6-v2 on STSBenchmark (MTEB paper,
