@@ -4,6 +4,7 @@ package io.embedmerge.merge;
  * Iterated SLERP of task vectors expressed through their Gram matrix (merge-methods.md, slerp): U_1 = V_1,
  * U_k = slerp(U_{k−1}, V_k, t_k) with t_k = a_k / (mean(a_1..a_{k−1}) + a_k). Every U_k is Σ c_i V_i, and the
  * angles only need ⟨U_{k−1}, V_k⟩ = Σ_i c_i G_ik and ‖U_{k−1}‖² = cᵀGc, so the coefficients follow from G alone.
+ * They are computed with forward-mode derivatives, so the Jacobian ∂c/∂a comes for free (Self-Positioning).
  */
 public final class SlerpCoefficients {
 
@@ -11,10 +12,11 @@ public final class SlerpCoefficients {
     static final double MAX_COS = 0.9995;
 
     /**
-     * @param c coefficients of U_N = Σ c_i V_i
-     * @param t interpolation parameters t_2..t_N
+     * @param c        coefficients of U_N = Σ c_i V_i
+     * @param t        interpolation parameters t_2..t_N
+     * @param jacobian ∂c_i/∂a_j
      */
-    public record Result(double[] c, double[] t) {
+    public record Result(double[] c, double[] t, double[][] jacobian) {
     }
 
     private SlerpCoefficients() {
@@ -22,40 +24,52 @@ public final class SlerpCoefficients {
 
     public static Result compute(double[][] gram, double[] a) {
         int n = a.length;
-        double[] c = new double[n];
+        Dual[] weights = new Dual[n];
+        for (int j = 0; j < n; j++) {
+            weights[j] = Dual.variable(n, j, a[j]);
+        }
+        Dual[] c = new Dual[n];
+        for (int i = 0; i < n; i++) {
+            c[i] = Dual.constant(n, 0);
+        }
+        c[0] = Dual.constant(n, 1);
         double[] t = new double[Math.max(0, n - 1)];
-        c[0] = 1.0;
-        double sumPrev = a[0];
+        Dual sumPrevious = weights[0];
         for (int k = 1; k < n; k++) {
-            double tk = a[k] / (sumPrev / k + a[k]);
-            t[k - 1] = tk;
-            double dot = 0;
-            double normA2 = 0;
+            Dual tk = weights[k].dividedBy(sumPrevious.times(1.0 / k).plus(weights[k]));
+            t[k - 1] = tk.v();
+            Dual dot = Dual.constant(n, 0);
+            Dual normA2 = Dual.constant(n, 0);
             for (int i = 0; i < k; i++) {
-                dot += c[i] * gram[i][k];
+                dot = dot.plus(c[i].times(gram[i][k]));
                 for (int j = 0; j < k; j++) {
-                    normA2 += c[i] * c[j] * gram[i][j];
+                    normA2 = normA2.plus(c[i].times(c[j]).times(gram[i][j]));
                 }
             }
-            double normA = Math.sqrt(Math.max(0, normA2));
             double normB = Math.sqrt(Math.max(0, gram[k][k]));
-            double alpha = 1 - tk;
-            double beta = tk;
-            if (normA >= MIN_NORM && normB >= MIN_NORM) {
-                double cos = dot / (normA * normB);
-                if (Math.abs(cos) <= MAX_COS) {
-                    double omega = Math.acos(cos);
-                    double sin = Math.sin(omega);
-                    alpha = Math.sin((1 - tk) * omega) / sin;
-                    beta = Math.sin(tk * omega) / sin;
+            Dual alpha = tk.times(-1).plus(1);
+            Dual beta = tk;
+            if (normA2.v() > 0 && Math.sqrt(normA2.v()) >= MIN_NORM && normB >= MIN_NORM) {
+                Dual cos = dot.dividedBy(normA2.sqrt().times(normB));
+                if (Math.abs(cos.v()) <= MAX_COS) {
+                    Dual omega = cos.acos();
+                    Dual sin = omega.sin();
+                    alpha = alpha.times(omega).sin().dividedBy(sin);
+                    beta = tk.times(omega).sin().dividedBy(sin);
                 }
             }
             for (int i = 0; i < k; i++) {
-                c[i] *= alpha;
+                c[i] = c[i].times(alpha);
             }
             c[k] = beta;
-            sumPrev += a[k];
+            sumPrevious = sumPrevious.plus(weights[k]);
         }
-        return new Result(c, t);
+        double[] values = new double[n];
+        double[][] jacobian = new double[n][];
+        for (int i = 0; i < n; i++) {
+            values[i] = c[i].v();
+            jacobian[i] = c[i].d().clone();
+        }
+        return new Result(values, t, jacobian);
     }
 }
