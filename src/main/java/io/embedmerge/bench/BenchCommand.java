@@ -109,7 +109,7 @@ public final class BenchCommand {
                 try (OutputFolder folder = noChecksum ? new DirectFolder(out)
                         : new LocalObjectStore().createOutput(new StorageLocation.Local(out))) {
                     new MergeExecutor().run(new MergeExecutor.Job(base, opened, method, params, weights, 0, null,
-                            MergeExecutor.DEFAULT_MAX_SHARD_BYTES), folder, new QuietMonitor());
+                            MergeExecutor.DEFAULT_MAX_SHARD_BYTES, null), folder, new QuietMonitor());
                     folder.commit();
                 }
             } finally {

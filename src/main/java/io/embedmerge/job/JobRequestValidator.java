@@ -61,6 +61,13 @@ class JobRequestValidator {
         checkOutput(request.output(), problems);
         checkMethod(request, problems);
         checkEvaluations(request.evaluation(), problems);
+        if (request.method() != null && "self_positioning".equals(request.method().name())) {
+            if (request.probe() == null) {
+                problems.add(new FieldProblem("probe", "self_positioning needs probe pairs (a data URI)"));
+            } else {
+                checkExisting("probe", request.probe(), problems);
+            }
+        }
     }
 
     private void checkEvaluations(List<EvaluationSpec> evaluations, List<FieldProblem> problems) {

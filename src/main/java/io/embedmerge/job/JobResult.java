@@ -15,18 +15,32 @@ public record JobResult(
         @Schema(description = "evaluate, merge with evaluation: score per evaluation name") Map<String, Score> scores,
         @Schema(description = "Mean of the main scores") Double averageScore,
         @Schema(description = "merge with evaluateInputs: the same scores for the base, each input and the merged output")
-        List<CheckpointScores> comparison) {
+        List<CheckpointScores> comparison,
+        @Schema(description = "self_positioning: the learned coefficients") Coefficients coefficients,
+        @Schema(description = "self_positioning: the probe loss after each step") List<Double> lossCurve) {
 
     public static JobResult of(Output output) {
-        return new JobResult(output, null, null, null, null);
+        return new JobResult(output, null, null, null, null, null, null);
     }
 
     public static JobResult of(TaskVectorReport analysis) {
-        return new JobResult(null, analysis, null, null, null);
+        return new JobResult(null, analysis, null, null, null, null, null);
+    }
+
+    public static JobResult empty() {
+        return new JobResult(null, null, null, null, null, null, null);
     }
 
     public JobResult withScores(Map<String, Score> scores, List<CheckpointScores> comparison) {
-        return new JobResult(output, analysis, scores, average(scores), comparison);
+        return new JobResult(output, analysis, scores, average(scores), comparison, coefficients, lossCurve);
+    }
+
+    public JobResult withCoefficients(Coefficients learned, List<Double> curve) {
+        return new JobResult(output, analysis, scores, averageScore, comparison, learned, curve);
+    }
+
+    /** Self-Positioning's result: the learned a_i and λ, the slerp steps t_k and the coefficients c_i of U_N. */
+    public record Coefficients(List<Double> weights, double lambda, List<Double> t, List<Double> c) {
     }
 
     public static Double average(Map<String, Score> scores) {

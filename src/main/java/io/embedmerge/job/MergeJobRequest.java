@@ -30,7 +30,10 @@ public record MergeJobRequest(
         @Schema(description = "Evaluations of the merged checkpoint (scores in result.scores)")
         List<EvaluationSpec> evaluation,
         @Schema(description = "Also score the base and every input model (result.comparison)")
-        Boolean evaluateInputs) implements JobRequest {
+        Boolean evaluateInputs,
+        @Schema(description = "self_positioning: the probe/target pairs (JSONL query/positive, FlagEmbedding "
+                + "query/pos, or STS data whose pairs above scoreThreshold count)", example = "file:./data/probe/sts-train.csv")
+        String probe) implements JobRequest {
 
     public long effectiveSeed() {
         return seed == null ? 0L : seed;

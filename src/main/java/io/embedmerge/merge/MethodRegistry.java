@@ -22,6 +22,7 @@ public class MethodRegistry {
         register(new TiesMerge());
         register(DareMerge.dareLinear());
         register(DareMerge.dareTies());
+        register(new SelfPositioningMerge());
     }
 
     private void register(MergeMethod method) {

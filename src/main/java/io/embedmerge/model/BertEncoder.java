@@ -131,26 +131,35 @@ public final class BertEncoder implements AutoCloseable {
         return result;
     }
 
-    private float[][] encodeBatch(List<Encoding> batch) {
+    /** Token ids, token types and attention mask of texts, padded to the longest: [ids, types, mask]. */
+    public NDArray[] tokenize(List<String> texts, NDManager scope) {
+        return padded(List.of(tokenizer().batchEncode(texts)), scope);
+    }
+
+    private static NDArray[] padded(List<Encoding> batch, NDManager scope) {
         int b = batch.size();
         int length = batch.stream().mapToInt(e -> e.getIds().length).max().orElse(1);
         long[] ids = new long[b * length];
         long[] types = new long[b * length];
-        float[] mask = new float[b * length];
+        long[] mask = new long[b * length];
         for (int i = 0; i < b; i++) {
             long[] tokenIds = batch.get(i).getIds();
             long[] tokenTypes = batch.get(i).getTypeIds();
             for (int j = 0; j < tokenIds.length; j++) {
                 ids[i * length + j] = tokenIds[j];
                 types[i * length + j] = tokenTypes[j];
-                mask[i * length + j] = 1f;
+                mask[i * length + j] = 1;
             }
         }
+        Shape shape = new Shape(b, length);
+        return new NDArray[]{scope.create(ids, shape), scope.create(types, shape), scope.create(mask, shape)};
+    }
+
+    private float[][] encodeBatch(List<Encoding> batch) {
+        int b = batch.size();
         try (NDManager scope = manager.newSubManager()) {
-            NDArray idArray = scope.create(ids, new Shape(b, length));
-            NDArray typeArray = scope.create(types, new Shape(b, length));
-            NDArray maskArray = scope.create(mask, new Shape(b, length));
-            float[] flat = embed(idArray, typeArray, maskArray).toType(DataType.FLOAT32, false).toFloatArray();
+            NDArray[] inputs = padded(batch, scope);
+            float[] flat = embed(inputs[0], inputs[1], inputs[2]).toType(DataType.FLOAT32, false).toFloatArray();
             int h = config.hiddenSize();
             float[][] out = new float[b][h];
             for (int i = 0; i < b; i++) {

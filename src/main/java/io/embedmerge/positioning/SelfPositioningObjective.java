@@ -67,6 +67,13 @@ public final class SelfPositioningObjective implements AutoCloseable {
         }
     }
 
+    /** Tokenizes (query, positive) pairs into a batch owned by {@code scope}. */
+    public ProbeBatch batch(List<TextPair> pairs, ai.djl.ndarray.NDManager scope) {
+        NDArray[] q = encoder.tokenize(pairs.stream().map(TextPair::query).toList(), scope);
+        NDArray[] p = encoder.tokenize(pairs.stream().map(TextPair::positive).toList(), scope);
+        return new ProbeBatch(q[0], q[1], q[2], p[0], p[1], p[2]);
+    }
+
     /** ⟨a, b⟩ in float64, closing the intermediate arrays. */
     private static double dot(NDArray a, NDArray b) {
         try (NDArray product = a.mul(b); NDArray sum = product.sum(); NDArray wide = sum.toType(DataType.FLOAT64, false)) {

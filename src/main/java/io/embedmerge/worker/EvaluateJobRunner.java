@@ -21,6 +21,6 @@ class EvaluateJobRunner {
         progress.stage("fetching", "resolving " + request.checkpoint());
         var folder = storage.localCopy(storage.resolve(request.checkpoint()));
         var scores = evaluator.score(folder, request.evaluation(), progress, "checkpoint");
-        return new JobResult(null, null, null, null, null).withScores(scores, null);
+        return JobResult.empty().withScores(scores, null);
     }
 }

@@ -9,6 +9,7 @@ import io.embedmerge.merge.MergeExecutor;
 import io.embedmerge.merge.MergeMethod;
 import io.embedmerge.merge.MethodParams;
 import io.embedmerge.merge.MethodRegistry;
+import io.embedmerge.merge.SelfPositioningMerge;
 import io.embedmerge.storage.FileDigests;
 import io.embedmerge.storage.ObjectStorage;
 import io.embedmerge.storage.OutputFolder;
@@ -41,10 +42,12 @@ class MergeJobRunner {
     private final Clock clock;
     private final String version;
     private final Evaluator evaluator;
+    private final PositioningRunner positioning;
 
     MergeJobRunner(ObjectStorage storage, MethodRegistry methods, JsonMapper json, Clock clock,
-                   ObjectProvider<BuildProperties> build, Evaluator evaluator) {
+                   ObjectProvider<BuildProperties> build, Evaluator evaluator, PositioningRunner positioning) {
         this.evaluator = evaluator;
+        this.positioning = positioning;
         this.storage = storage;
         this.methods = methods;
         this.json = json;
@@ -70,11 +73,14 @@ class MergeJobRunner {
         try (CheckpointInputs inputs = CheckpointInputs.open(storage, request.base(), request.models())) {
             MergeExecutor.plan(inputs.base(), inputs.models(), outputDtype(request));
 
+            PositioningRunner.Searched searched = method instanceof SelfPositioningMerge
+                    ? positioning.search(request, params, inputs, progress) : null;
             progress.stage("merging", "merging with " + method.name());
             try (InputDigests inputDigests = InputDigests.start(request, inputs, ticket.jobId().toString());
                  OutputFolder output = storage.createOutput(target)) {
                 new MergeExecutor().run(new MergeExecutor.Job(inputs.base(), inputs.models(), method, params, weights,
-                        request.effectiveSeed(), outputDtype(request), request.effectiveMaxShardBytes()), output, progress);
+                        request.effectiveSeed(), outputDtype(request), request.effectiveMaxShardBytes(),
+                        searched == null ? null : searched.learned()), output, progress);
                 progress.checkpoint();
                 progress.stage("publishing", "checksums of the inputs, the manifest, publishing " + target.uri());
                 List<MergeManifest.Input> described = inputDigests.await();
@@ -88,6 +94,9 @@ class MergeJobRunner {
                 }
                 output.commit();
                 JobResult result = JobResult.of(new JobResult.Output(target.uri(), output.files()));
+                if (searched != null) {
+                    result = result.withCoefficients(searched.coefficients(), searched.lossCurve());
+                }
                 return evaluate(request, inputs, target, result, progress);
             }
         }

@@ -57,6 +57,19 @@ final class ProgressReporter implements MergeMonitor {
         log.info("job {} {}", ticket.jobId(), message);
     }
 
+    /** Step {@code done} of {@code total} of an iterative stage, with a message (for example the loss). */
+    void step(String stage, int done, int total, String message) {
+        checkpoint();
+        long now = System.nanoTime();
+        if (done < total && now - lastReport < intervalNanos) {
+            return;
+        }
+        double fraction = (double) done / total;
+        String line = "step " + done + "/" + total + ", " + message + eta(fraction, now);
+        report(new JobProgress(stage, fraction, line));
+        log.info("job {} {}: {}", ticket.jobId(), stage, line);
+    }
+
     private String eta(double fraction, long now) {
         double elapsed = (now - stageStartedAt) / 1e9;
         return fraction > 0 && fraction < 1 ? String.format(", ETA %.0f s", elapsed * (1 - fraction) / fraction) : "";

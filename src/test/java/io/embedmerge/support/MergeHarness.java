@@ -39,7 +39,7 @@ public final class MergeHarness {
             for (Path p : models) {
                 opened.add(Checkpoint.open(p));
             }
-            new MergeExecutor().run(new MergeExecutor.Job(b, opened, m, resolved, weights, seed, outputDtype, maxShardBytes),
+            new MergeExecutor().run(new MergeExecutor.Job(b, opened, m, resolved, weights, seed, outputDtype, maxShardBytes, null),
                     new DirectFolder(out), MergeMonitor.NONE);
         } finally {
             opened.forEach(Checkpoint::close);

@@ -1,0 +1,50 @@
+package io.embedmerge.merge;
+
+import java.util.List;
+
+/**
+ * Self-Positioning (2410.15035): θ0 + λ·U_N(a) with (a, λ) learned by Adam on the probe set (the request's
+ * {@code probe}); the per-model weights are the initial a_i. The search runs before the merge (worker), which then
+ * writes θ0 + λ Σ c_i V_i like a model-level slerp.
+ */
+public final class SelfPositioningMerge implements MergeMethod {
+
+    private static final MethodDescriptor DESCRIPTOR = new MethodDescriptor("self_positioning",
+            "Learns the slerp weights a_i and the scale λ by SGD (Adam) on the probe set: minimises the contrastive loss "
+                    + "of θ0 + λ·U_N(a) plus μ·λ over the N+1 scalars only. Needs `probe` (pairs). The per-model weights are "
+                    + "the initial a_i.",
+            List.of(new ParamSpec("steps", ParamType.INTEGER, 200L, "Adam steps.", 1.0, 100_000.0, List.of()),
+                    new ParamSpec("batchSize", ParamType.INTEGER, 16L, "Pairs per step.", 1.0, 4096.0, List.of()),
+                    new ParamSpec("learningRate", ParamType.NUMBER, 0.05, "Adam step size on softplus⁻¹(a), softplus⁻¹(λ).",
+                            1e-6, 10.0, List.of()),
+                    new ParamSpec("mu", ParamType.NUMBER, 0.01, "Weight μ of the λ penalty (the paper: best below 0.05).",
+                            0.0, 10.0, List.of()),
+                    new ParamSpec("temperature", ParamType.NUMBER, 0.05, "InfoNCE temperature τ.", 1e-4, 10.0, List.of()),
+                    new ParamSpec("initLambda", ParamType.NUMBER, 1.0, "Initial λ.", 1e-6, 100.0, List.of()),
+                    new ParamSpec("scoreThreshold", ParamType.NUMBER, 4.0,
+                            "For STS probe data: pairs scoring at least this become (query, positive).", null, null, List.of())));
+
+    @Override
+    public MethodDescriptor descriptor() {
+        return DESCRIPTOR;
+    }
+
+    @Override
+    public void validate(MethodParams params, List<Double> weights) {
+        Params.requirePositiveWeights("self_positioning", weights);
+    }
+
+    @Override
+    public TensorMerger plan(MergeSetup setup) {
+        LearnedCoefficients learned = setup.learned();
+        if (learned == null) {
+            throw new IllegalStateException("self_positioning needs its coefficients searched before the merge");
+        }
+        double[] scales = learned.c().clone();
+        for (int i = 0; i < scales.length; i++) {
+            scales[i] *= learned.lambda();
+        }
+        WeightedSum sum = new WeightedSum(scales);
+        return tensor -> sum;
+    }
+}

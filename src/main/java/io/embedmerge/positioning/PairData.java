@@ -1,0 +1,72 @@
+package io.embedmerge.positioning;
+
+import io.embedmerge.eval.StsData;
+import io.embedmerge.eval.StsPair;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Probe and training pairs: JSON lines {@code {"query", "positive"}}, the FlagEmbedding layout
+ * {@code {"query", "pos": [...]}}, or STS data (TSV or {@code sentence1/sentence2/score} lines) whose pairs scoring at
+ * least {@code threshold} become (query, positive).
+ */
+public final class PairData {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private PairData() {
+    }
+
+    public static List<TextPair> read(Path file, double threshold) {
+        if (file.getFileName().toString().endsWith(".jsonl") && isPairLayout(file)) {
+            return pairs(file);
+        }
+        List<TextPair> pairs = new ArrayList<>();
+        for (StsPair p : StsData.read(file)) {
+            if (p.score() >= threshold) {
+                pairs.add(new TextPair(p.sentence1(), p.sentence2()));
+            }
+        }
+        return pairs;
+    }
+
+    private static boolean isPairLayout(Path file) {
+        try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
+            return lines.filter(l -> !l.isBlank()).findFirst().map(l -> JSON.readTree(l).has("query")).orElse(false);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static List<TextPair> pairs(Path file) {
+        List<TextPair> pairs = new ArrayList<>();
+        try {
+            int lineNumber = 0;
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                lineNumber++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                JsonNode node = JSON.readTree(line);
+                String positive = node.has("positive") ? node.path("positive").asString()
+                        : node.path("pos").isArray() && !node.path("pos").isEmpty() ? node.path("pos").get(0).asString() : null;
+                if (!node.has("query") || positive == null) {
+                    throw new IllegalArgumentException(file.getFileName() + " line " + lineNumber
+                            + ": needs \"query\" and \"positive\" (or a non-empty \"pos\")");
+                }
+                pairs.add(new TextPair(node.path("query").asString(), positive));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return pairs;
+    }
+}

@@ -1,0 +1,108 @@
+package io.embedmerge.positioning;
+
+import io.embedmerge.support.ApiClient;
+import io.embedmerge.support.IntegrationTest;
+import io.embedmerge.support.TestEnvironment;
+import io.embedmerge.support.TestSafetensors;
+import io.embedmerge.support.TestSafetensors.Tensor;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A self_positioning merge through the API on a real encoder: the imported all-MiniLM-L6-v2 as base and two
+ * perturbed copies as task models, STS Benchmark pairs as the probe. The output must be θ0 + λ·Σ c_i V_i with the
+ * coefficients the job reports.
+ */
+class SelfPositioningApiTest extends IntegrationTest {
+
+    @LocalServerPort
+    int port;
+
+    private static Path perturbed(Path model, long seed) throws Exception {
+        Path copy = Files.createDirectories(TestEnvironment.storageRoot().resolve("sp-" + UUID.randomUUID()));
+        try (Stream<Path> files = Files.walk(model)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                Path target = copy.resolve(model.relativize(file).toString());
+                Files.createDirectories(target.getParent());
+                Files.copy(file, target);
+            }
+        }
+        Map<String, Tensor> tensors = new LinkedHashMap<>(TestSafetensors.read(model.resolve("model.safetensors")));
+        Random random = new Random(seed);
+        tensors.replaceAll((name, t) -> {
+            if (t.values() == null) {
+                return t;
+            }
+            double[] v = t.values().clone();
+            for (int j = 0; j < v.length; j++) {
+                v[j] = (float) (v[j] + 0.01 * random.nextGaussian());
+            }
+            return Tensor.floating("F32", t.shape(), v);
+        });
+        TestSafetensors.write(copy.resolve("model.safetensors"), tensors);
+        return copy;
+    }
+
+    @Test
+    void learnsCoefficientsAndWritesTheModelTheyDescribe() throws Exception {
+        ApiClient api = new ApiClient(port);
+        JsonNode imported = api.awaitTerminal(api.post("/v1/jobs",
+                "{\"kind\": \"import\", \"source\": \"builtin:all-minilm-l6-v2\"}").body().path("id").asString());
+        Path base = Path.of(URI.create(imported.path("result").path("output").path("uri").asString()));
+        Path m1 = perturbed(base, 1);
+        Path m2 = perturbed(base, 2);
+        Path probe = TestEnvironment.storageRoot().resolve("probe-" + UUID.randomUUID() + ".tsv");
+        Files.write(probe, Files.readAllLines(Path.of("..", "shared", "data", "stsbenchmark", "sts-test.csv")).subList(0, 300));
+
+        ApiClient.Response noProbe = api.post("/v1/jobs", """
+                {"kind": "merge", "base": "%s", "models": [{"uri": "%s"}], "method": {"name": "self_positioning"}}"""
+                .formatted(base.toUri(), m1.toUri()));
+        assertThat(noProbe.status()).isEqualTo(422);
+        assertThat(noProbe.body().path("errors").get(0).path("field").asString()).isEqualTo("probe");
+
+        JsonNode job = api.awaitTerminal(api.post("/v1/jobs", """
+                {"kind": "merge", "base": "%s", "models": [{"uri": "%s", "weight": 1.0}, {"uri": "%s", "weight": 2.0}],
+                 "method": {"name": "self_positioning", "params": {"steps": 4, "batchSize": 8, "scoreThreshold": 3.5}},
+                 "probe": "%s", "seed": 7}""".formatted(base.toUri(), m1.toUri(), m2.toUri(), probe.toUri()))
+                .body().path("id").asString());
+        assertThat(job.path("status").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
+        JsonNode coefficients = job.path("result").path("coefficients");
+        assertThat(coefficients.path("weights")).hasSize(2);
+        assertThat(coefficients.path("lambda").asDouble()).isPositive();
+        assertThat(coefficients.path("t")).hasSize(1);
+        assertThat(job.path("result").path("lossCurve")).hasSize(4);
+        String events = api.get("/v1/jobs/" + job.path("id").asString() + "/events").body().toString();
+        assertThat(events).contains("positioning", "loss");
+
+        double lambda = coefficients.path("lambda").asDouble();
+        double c1 = coefficients.path("c").get(0).asDouble();
+        double c2 = coefficients.path("c").get(1).asDouble();
+        Path out = Path.of(URI.create(job.path("result").path("output").path("uri").asString()));
+        var merged = TestSafetensors.read(out.resolve("model.safetensors"));
+        var b = TestSafetensors.read(base.resolve("model.safetensors"));
+        var x = TestSafetensors.read(m1.resolve("model.safetensors"));
+        var y = TestSafetensors.read(m2.resolve("model.safetensors"));
+        for (String name : List.of("encoder.layer.2.attention.self.query.weight", "embeddings.LayerNorm.bias")) {
+            double[] got = merged.get(name).values();
+            for (int j = 0; j < got.length; j += 7) {
+                double expected = b.get(name).values()[j]
+                        + lambda * (c1 * (x.get(name).values()[j] - b.get(name).values()[j])
+                        + c2 * (y.get(name).values()[j] - b.get(name).values()[j]));
+                assertThat(got[j]).as("%s[%d]", name, j).isCloseTo(expected, org.assertj.core.data.Offset.offset(2e-6));
+            }
+        }
+    }
+}
