@@ -61,6 +61,19 @@ class JobRequestValidator {
         checkOutput(request.output(), problems);
         checkMethod(request, problems);
         checkEvaluations(request.evaluation(), problems);
+        if (request.method() != null && "fisher".equals(request.method().name()) && request.models() != null) {
+            for (int i = 0; i < request.models().size(); i++) {
+                ModelInput model = request.models().get(i);
+                if (model == null) {
+                    continue;
+                }
+                if (model.probe() == null) {
+                    problems.add(new FieldProblem("models[" + i + "].probe", "fisher needs probe pairs for every model"));
+                } else {
+                    checkExisting("models[" + i + "].probe", model.probe(), problems);
+                }
+            }
+        }
         if (request.method() != null && "self_positioning".equals(request.method().name())) {
             if (request.probe() == null) {
                 problems.add(new FieldProblem("probe", "self_positioning needs probe pairs (a data URI)"));

@@ -10,7 +10,9 @@ public record ModelInput(
         @Schema(description = "Per-model weight w_i (default 1).", example = "1.0")
         Double weight,
         @Schema(description = "Free-form label shown in results.", example = "sts")
-        String label) {
+        String label,
+        @Schema(description = "fisher, regmean: this model's probe pairs (same formats as `probe`)")
+        String probe) {
 
     public double effectiveWeight() {
         return weight == null ? 1.0 : weight;

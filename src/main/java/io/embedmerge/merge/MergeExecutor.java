@@ -31,11 +31,11 @@ public final class MergeExecutor {
     /**
      * @param outputDtype   dtype of merged tensors, or null to keep each base tensor's dtype
      * @param maxShardBytes largest tensor data per output shard
-     * @param learned       coefficients searched before the merge (self_positioning), else null
+     * @param precomputed   statistics computed with the encoder before the merge (data-aware methods), else null
      */
     public record Job(Checkpoint base, List<Checkpoint> models, MergeMethod method, MethodParams params,
                       List<Double> weights, long seed, DType outputDtype, long maxShardBytes,
-                      LearnedCoefficients learned) {
+                      Precomputed precomputed) {
     }
 
     /** Checks that every model has exactly the base's tensors with the same shapes; returns the output layout. */
@@ -75,7 +75,7 @@ public final class MergeExecutor {
     public void run(Job job, OutputFolder output, MergeMonitor monitor) {
         List<TensorSpec> specs = plan(job.base(), job.models(), job.outputDtype());
         CheckpointScan inputs = new CheckpointScan(job.base(), job.models(), monitor);
-        TensorMerger merger = job.method().plan(new MergeSetup(job.params(), job.weights(), job.seed(), inputs, job.learned()));
+        TensorMerger merger = job.method().plan(new MergeSetup(job.params(), job.weights(), job.seed(), inputs, job.precomputed()));
         long totalBytes = specs.stream().mapToLong(TensorSpec::byteSize).sum();
         float[] out = new float[CHUNK_ELEMENTS];
         long written = 0;

@@ -7,10 +7,10 @@ import java.util.List;
  *
  * @param weights per-model weights w_i (a_i for slerp) in request order
  * @param seed    seed of the random streams of sampling methods (dare)
- * @param learned coefficients searched before the merge (self_positioning), else null
+ * @param precomputed statistics computed with the encoder before the merge (data-aware methods), else null
  */
 public record MergeSetup(MethodParams params, List<Double> weights, long seed, InputScan inputs,
-                         LearnedCoefficients learned) {
+                         Precomputed precomputed) {
 
     public MergeSetup {
         weights = List.copyOf(weights);

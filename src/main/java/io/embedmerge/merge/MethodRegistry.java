@@ -23,6 +23,7 @@ public class MethodRegistry {
         register(DareMerge.dareLinear());
         register(DareMerge.dareTies());
         register(new SelfPositioningMerge());
+        register(new FisherMerge());
     }
 
     private void register(MergeMethod method) {

@@ -36,8 +36,7 @@ public final class SelfPositioningMerge implements MergeMethod {
 
     @Override
     public TensorMerger plan(MergeSetup setup) {
-        LearnedCoefficients learned = setup.learned();
-        if (learned == null) {
+        if (!(setup.precomputed() instanceof LearnedCoefficients learned)) {
             throw new IllegalStateException("self_positioning needs its coefficients searched before the merge");
         }
         double[] scales = learned.c().clone();

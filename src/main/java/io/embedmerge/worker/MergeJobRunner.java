@@ -9,6 +9,8 @@ import io.embedmerge.merge.MergeExecutor;
 import io.embedmerge.merge.MergeMethod;
 import io.embedmerge.merge.MethodParams;
 import io.embedmerge.merge.MethodRegistry;
+import io.embedmerge.merge.FisherMerge;
+import io.embedmerge.merge.Precomputed;
 import io.embedmerge.merge.SelfPositioningMerge;
 import io.embedmerge.storage.FileDigests;
 import io.embedmerge.storage.ObjectStorage;
@@ -75,12 +77,14 @@ class MergeJobRunner {
 
             PositioningRunner.Searched searched = method instanceof SelfPositioningMerge
                     ? positioning.search(request, params, inputs, progress) : null;
+            Precomputed precomputed = searched != null ? searched.learned()
+                    : method instanceof FisherMerge ? positioning.fisher(request, params, inputs, progress) : null;
             progress.stage("merging", "merging with " + method.name());
             try (InputDigests inputDigests = InputDigests.start(request, inputs, ticket.jobId().toString());
                  OutputFolder output = storage.createOutput(target)) {
                 new MergeExecutor().run(new MergeExecutor.Job(inputs.base(), inputs.models(), method, params, weights,
                         request.effectiveSeed(), outputDtype(request), request.effectiveMaxShardBytes(),
-                        searched == null ? null : searched.learned()), output, progress);
+                        precomputed), output, progress);
                 progress.checkpoint();
                 progress.stage("publishing", "checksums of the inputs, the manifest, publishing " + target.uri());
                 List<MergeManifest.Input> described = inputDigests.await();

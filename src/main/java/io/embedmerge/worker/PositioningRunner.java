@@ -3,7 +3,10 @@ package io.embedmerge.worker;
 import ai.djl.ndarray.types.DataType;
 import io.embedmerge.job.JobResult;
 import io.embedmerge.job.MergeJobRequest;
+import io.embedmerge.merge.FisherDiagonals;
 import io.embedmerge.merge.LearnedCoefficients;
+import io.embedmerge.model.BertEncoder;
+import io.embedmerge.positioning.FisherInformation;
 import io.embedmerge.merge.MethodParams;
 import io.embedmerge.positioning.PairData;
 import io.embedmerge.positioning.SelfPositioning;
@@ -12,10 +15,15 @@ import io.embedmerge.positioning.TextPair;
 import io.embedmerge.storage.ObjectStorage;
 import org.springframework.stereotype.Component;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
-/** The Self-Positioning search of a merge job, with its progress (step, loss, ETA) reported as it runs. */
+/**
+ * The encoder work that data-aware merges need before the write pass: the Self-Positioning search (progress: step,
+ * loss, ETA) and the models' Fisher diagonals.
+ */
 @Component
 class PositioningRunner {
 
@@ -45,6 +53,21 @@ class PositioningRunner {
                     new JobResult.Coefficients(box(outcome.weights()), outcome.lambda(), box(outcome.t()), box(outcome.c())),
                     outcome.lossCurve());
         }
+    }
+
+    FisherDiagonals fisher(MergeJobRequest request, MethodParams params, CheckpointInputs inputs, ProgressReporter progress) {
+        List<Map<String, float[]>> perModel = new ArrayList<>();
+        for (int i = 0; i < inputs.models().size(); i++) {
+            progress.step("fisher", i, inputs.models().size(), "model " + (i + 1));
+            List<TextPair> probe = PairData.read(LocalFiles.file(storage, request.models().get(i).probe()),
+                    params.number("scoreThreshold"));
+            try (BertEncoder encoder = BertEncoder.load(inputs.models().get(i).folder())) {
+                perModel.add(FisherInformation.diagonal(encoder, probe, (int) params.number("fisherExamples"),
+                        (int) params.number("batchSize"), params.number("temperature"), request.effectiveSeed()));
+            }
+        }
+        progress.step("fisher", inputs.models().size(), inputs.models().size(), "done");
+        return new FisherDiagonals(perModel);
     }
 
     private static List<Double> box(double[] values) {

@@ -105,4 +105,47 @@ class SelfPositioningApiTest extends IntegrationTest {
             }
         }
     }
+
+    @Test
+    void fisherMergesWithPerModelProbeDataIntoAConvexCombination() throws Exception {
+        ApiClient api = new ApiClient(port);
+        JsonNode imported = api.awaitTerminal(api.post("/v1/jobs",
+                "{\"kind\": \"import\", \"source\": \"builtin:all-minilm-l6-v2\"}").body().path("id").asString());
+        Path base = Path.of(URI.create(imported.path("result").path("output").path("uri").asString()));
+        Path m1 = perturbed(base, 3);
+        Path m2 = perturbed(base, 4);
+        List<String> lines = Files.readAllLines(Path.of("..", "shared", "data", "stsbenchmark", "sts-test.csv"));
+        Path probe1 = TestEnvironment.storageRoot().resolve("fisher-a-" + UUID.randomUUID() + ".tsv");
+        Path probe2 = TestEnvironment.storageRoot().resolve("fisher-b-" + UUID.randomUUID() + ".tsv");
+        Files.write(probe1, lines.subList(0, 200));
+        Files.write(probe2, lines.subList(200, 400));
+
+        ApiClient.Response noProbe = api.post("/v1/jobs", """
+                {"kind": "merge", "base": "%s", "models": [{"uri": "%s"}], "method": {"name": "fisher"}}"""
+                .formatted(base.toUri(), m1.toUri()));
+        assertThat(noProbe.status()).isEqualTo(422);
+        assertThat(noProbe.body().path("errors").get(0).path("field").asString()).isEqualTo("models[0].probe");
+
+        JsonNode job = api.awaitTerminal(api.post("/v1/jobs", """
+                {"kind": "merge", "base": "%s",
+                 "models": [{"uri": "%s", "probe": "%s"}, {"uri": "%s", "probe": "%s", "weight": 2.0}],
+                 "method": {"name": "fisher", "params": {"fisherExamples": 16, "batchSize": 8, "scoreThreshold": 3.0}}}"""
+                .formatted(base.toUri(), m1.toUri(), probe1.toUri(), m2.toUri(), probe2.toUri())).body().path("id").asString());
+        assertThat(job.path("status").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
+        Path out = Path.of(URI.create(job.path("result").path("output").path("uri").asString()));
+        var merged = TestSafetensors.read(out.resolve("model.safetensors"));
+        var x = TestSafetensors.read(m1.resolve("model.safetensors"));
+        var y = TestSafetensors.read(m2.resolve("model.safetensors"));
+        int strictlyInside = 0;
+        for (String name : List.of("encoder.layer.4.intermediate.dense.weight", "embeddings.word_embeddings.weight")) {
+            double[] got = merged.get(name).values();
+            for (int j = 0; j < got.length; j += 11) {
+                double lo = Math.min(x.get(name).values()[j], y.get(name).values()[j]);
+                double hi = Math.max(x.get(name).values()[j], y.get(name).values()[j]);
+                assertThat(got[j]).as("%s[%d]", name, j).isBetween(lo - 1e-6, hi + 1e-6);
+                strictlyInside += got[j] > lo + 1e-6 && got[j] < hi - 1e-6 ? 1 : 0;
+            }
+        }
+        assertThat(strictlyInside).isPositive();
+    }
 }

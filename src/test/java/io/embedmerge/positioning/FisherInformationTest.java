@@ -1,0 +1,74 @@
+package io.embedmerge.positioning;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.embedmerge.checkpoint.SyntheticCheckpoints;
+import io.embedmerge.model.BertEncoder;
+import io.embedmerge.tensor.DType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The diagonal Fisher against an autograd-free computation: the squared central-difference gradient of the
+ * contrastive loss of each batch, averaged over the batches (float64, tiny random encoder).
+ */
+class FisherInformationTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void fisherEqualsTheMeanSquaredFiniteDifferenceGradient() {
+        SyntheticCheckpoints.write(dir, new SyntheticCheckpoints.Shape(2, 32, 64, 50), DType.F32, 1, 13);
+        try (BertEncoder encoder = BertEncoder.load(dir.resolve("model-1"), DataType.FLOAT64);
+             NDManager manager = NDManager.newBaseManager()) {
+            List<ProbeBatch> batches = List.of(batch(manager, new long[]{2, 5, 7, 9, 3, 4, 8, 1}, new long[]{2, 5, 6, 9, 3, 4, 8, 2}),
+                    batch(manager, new long[]{11, 12, 13, 14, 20, 21, 22, 23}, new long[]{11, 12, 15, 14, 20, 25, 22, 23}));
+            Map<String, float[]> fisher = FisherInformation.diagonal(encoder, batches, 0.05);
+            assertThat(fisher.keySet()).containsAll(encoder.parameters().keySet());
+            String name = "encoder.layer.1.attention.self.value.weight";
+            NDArray parameter = encoder.parameters().get(name);
+            for (int index : new int[]{0, 33, 517, 1023}) {
+                long[] position = {index / 32, index % 32};
+                double mean = 0;
+                for (ProbeBatch batch : batches) {
+                    double g = finiteDifference(encoder, parameter, position, batch);
+                    mean += g * g / batches.size();
+                }
+                assertThat((double) fisher.get(name)[index]).as("F[%d]", index)
+                        .isCloseTo(mean, org.assertj.core.data.Offset.offset(1e-3 * Math.abs(mean) + 1e-12));
+            }
+        }
+    }
+
+    private static ProbeBatch batch(NDManager manager, long[] queries, long[] positives) {
+        Shape shape = new Shape(2, 4);
+        return new ProbeBatch(manager.create(queries, shape), manager.zeros(shape, DataType.INT64), manager.ones(shape, DataType.INT64),
+                manager.create(positives, shape), manager.zeros(shape, DataType.INT64), manager.ones(shape, DataType.INT64));
+    }
+
+    private static double loss(BertEncoder encoder, ProbeBatch b) {
+        return ContrastiveLoss.of(encoder.embed(b.queryIds(), b.queryTypes(), b.queryMask()),
+                encoder.embed(b.positiveIds(), b.positiveTypes(), b.positiveMask()), 0.05).getDouble();
+    }
+
+    private static double finiteDifference(BertEncoder encoder, NDArray parameter, long[] index, ProbeBatch batch) {
+        double h = 1e-6;
+        double original = parameter.getDouble(index);
+        parameter.set(new NDIndex(index), original + h);
+        double up = loss(encoder, batch);
+        parameter.set(new NDIndex(index), original - h);
+        double down = loss(encoder, batch);
+        parameter.set(new NDIndex(index), original);
+        return (up - down) / (2 * h);
+    }
+}
