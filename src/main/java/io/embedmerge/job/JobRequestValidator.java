@@ -61,14 +61,16 @@ class JobRequestValidator {
         checkOutput(request.output(), problems);
         checkMethod(request, problems);
         checkEvaluations(request.evaluation(), problems);
-        if (request.method() != null && "fisher".equals(request.method().name()) && request.models() != null) {
+        if (request.method() != null && List.of("fisher", "regmean").contains(request.method().name())
+                && request.models() != null) {
             for (int i = 0; i < request.models().size(); i++) {
                 ModelInput model = request.models().get(i);
                 if (model == null) {
                     continue;
                 }
                 if (model.probe() == null) {
-                    problems.add(new FieldProblem("models[" + i + "].probe", "fisher needs probe pairs for every model"));
+                    problems.add(new FieldProblem("models[" + i + "].probe", request.method().name()
+                            + " needs probe pairs for every model"));
                 } else {
                     checkExisting("models[" + i + "].probe", model.probe(), problems);
                 }

@@ -3,7 +3,7 @@ package io.embedmerge.merge;
 import java.util.List;
 
 /** A merge method: its public description, its request-time checks and how it plans a merge. */
-public sealed interface MergeMethod permits LinearMerge, SlerpMerge, TiesMerge, DareMerge, SelfPositioningMerge, FisherMerge {
+public sealed interface MergeMethod permits LinearMerge, SlerpMerge, TiesMerge, DareMerge, SelfPositioningMerge, FisherMerge, RegMeanMerge {
 
     MethodDescriptor descriptor();
 

@@ -24,6 +24,7 @@ public class MethodRegistry {
         register(DareMerge.dareTies());
         register(new SelfPositioningMerge());
         register(new FisherMerge());
+        register(new RegMeanMerge());
     }
 
     private void register(MergeMethod method) {

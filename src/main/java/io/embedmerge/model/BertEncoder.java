@@ -22,7 +22,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiConsumer;
 import java.util.stream.IntStream;
 
 /**
@@ -43,7 +42,8 @@ public final class BertEncoder implements AutoCloseable {
     private final Map<String, NDArray> weights = new LinkedHashMap<>();
     private final Path folder;
     private HuggingFaceTokenizer tokenizer;
-    private BiConsumer<String, NDArray> linearInputs;
+    private LinearInputRecorder linearInputs;
+    private NDArray currentMask;
 
     private BertEncoder(EncoderConfig config, NDManager manager, Path folder) {
         this.config = config;
@@ -94,7 +94,7 @@ public final class BertEncoder implements AutoCloseable {
      * {@code encoder.layer.0.attention.self.query}, input [batch, length, in]) during forward passes; RegMean
      * accumulates XᵀX from these. Null stops recording.
      */
-    public void recordLinearInputs(BiConsumer<String, NDArray> recorder) {
+    public void recordLinearInputs(LinearInputRecorder recorder) {
         this.linearInputs = recorder;
     }
 
@@ -188,6 +188,7 @@ public final class BertEncoder implements AutoCloseable {
 
     /** Token embeddings [batch, length, hidden] of the last layer. */
     NDArray forward(NDArray ids, NDArray types, NDArray mask) {
+        currentMask = mask;
         long b = ids.getShape().get(0);
         long length = ids.getShape().get(1);
         int h = config.hiddenSize();
@@ -244,7 +245,7 @@ public final class BertEncoder implements AutoCloseable {
     /** y = x Wᵀ + b with W as stored, [out, in] (PyTorch's fused linear). */
     private NDArray linear(NDArray x, String prefix) {
         if (linearInputs != null) {
-            linearInputs.accept(prefix, x);
+            linearInputs.record(prefix, x, currentMask);
         }
         return Linear.linear(x, w(prefix + ".weight"), w(prefix + ".bias")).singletonOrThrow();
     }

@@ -11,6 +11,7 @@ import io.embedmerge.merge.MethodParams;
 import io.embedmerge.merge.MethodRegistry;
 import io.embedmerge.merge.FisherMerge;
 import io.embedmerge.merge.Precomputed;
+import io.embedmerge.merge.RegMeanMerge;
 import io.embedmerge.merge.SelfPositioningMerge;
 import io.embedmerge.storage.FileDigests;
 import io.embedmerge.storage.ObjectStorage;
@@ -78,7 +79,8 @@ class MergeJobRunner {
             PositioningRunner.Searched searched = method instanceof SelfPositioningMerge
                     ? positioning.search(request, params, inputs, progress) : null;
             Precomputed precomputed = searched != null ? searched.learned()
-                    : method instanceof FisherMerge ? positioning.fisher(request, params, inputs, progress) : null;
+                    : method instanceof FisherMerge ? positioning.fisher(request, params, inputs, progress)
+                    : method instanceof RegMeanMerge ? positioning.regmean(request, params, inputs, progress) : null;
             progress.stage("merging", "merging with " + method.name());
             try (InputDigests inputDigests = InputDigests.start(request, inputs, ticket.jobId().toString());
                  OutputFolder output = storage.createOutput(target)) {

@@ -5,6 +5,8 @@ import io.embedmerge.job.JobResult;
 import io.embedmerge.job.MergeJobRequest;
 import io.embedmerge.merge.FisherDiagonals;
 import io.embedmerge.merge.LearnedCoefficients;
+import io.embedmerge.merge.RegMeanWeights;
+import io.embedmerge.positioning.RegMean;
 import io.embedmerge.model.BertEncoder;
 import io.embedmerge.positioning.FisherInformation;
 import io.embedmerge.merge.MethodParams;
@@ -17,12 +19,13 @@ import org.springframework.stereotype.Component;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The encoder work that data-aware merges need before the write pass: the Self-Positioning search (progress: step,
- * loss, ETA) and the models' Fisher diagonals.
+ * loss, ETA), the models' Fisher diagonals and RegMean's solved Linear weights.
  */
 @Component
 class PositioningRunner {
@@ -68,6 +71,37 @@ class PositioningRunner {
         }
         progress.step("fisher", inputs.models().size(), inputs.models().size(), "done");
         return new FisherDiagonals(perModel);
+    }
+
+    RegMeanWeights regmean(MergeJobRequest request, MethodParams params, CheckpointInputs inputs, ProgressReporter progress) {
+        List<Map<String, double[]>> grams = new ArrayList<>();
+        List<Map<String, float[]>> linearWeights = new ArrayList<>();
+        for (int i = 0; i < inputs.models().size(); i++) {
+            progress.step("regmean", i, inputs.models().size(), "Gram matrices of model " + (i + 1));
+            List<TextPair> probe = PairData.read(LocalFiles.file(storage, request.models().get(i).probe()),
+                    params.number("scoreThreshold"));
+            try (BertEncoder encoder = BertEncoder.load(inputs.models().get(i).folder())) {
+                Map<String, double[]> g = RegMean.gramMatrices(encoder, probe, (int) params.number("regmeanExamples"),
+                        (int) params.number("batchSize"), request.effectiveSeed());
+                grams.add(g);
+                Map<String, float[]> w = new LinkedHashMap<>();
+                for (String prefix : g.keySet()) {
+                    w.put(prefix, encoder.parameters().get(prefix + ".weight").toType(DataType.FLOAT32, false).toFloatArray());
+                }
+                linearWeights.add(w);
+            }
+        }
+        Map<String, float[]> merged = new LinkedHashMap<>();
+        for (String prefix : grams.getFirst().keySet()) {
+            progress.checkpoint();
+            int in = (int) Math.round(Math.sqrt(grams.getFirst().get(prefix).length));
+            int out = linearWeights.getFirst().get(prefix).length / in;
+            merged.put(prefix + ".weight", RegMean.solve(grams.stream().map(g -> g.get(prefix)).toList(),
+                    linearWeights.stream().map(w -> w.get(prefix)).toList(), in, out,
+                    params.number("reduceNonDiagonalRatio")));
+        }
+        progress.step("regmean", inputs.models().size(), inputs.models().size(), "solved " + merged.size() + " layers");
+        return new RegMeanWeights(merged);
     }
 
     private static List<Double> box(double[] values) {

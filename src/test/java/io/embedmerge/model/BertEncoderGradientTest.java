@@ -99,7 +99,7 @@ class BertEncoderGradientTest {
              NDManager manager = NDManager.newBaseManager()) {
             List<String> seen = new ArrayList<>();
             Map<String, Shape> shapes = new java.util.HashMap<>();
-            encoder.recordLinearInputs((prefix, input) -> {
+            encoder.recordLinearInputs((prefix, input, mask) -> {
                 seen.add(prefix);
                 shapes.put(prefix, input.getShape());
             });

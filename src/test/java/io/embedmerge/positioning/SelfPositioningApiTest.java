@@ -148,4 +148,42 @@ class SelfPositioningApiTest extends IntegrationTest {
         }
         assertThat(strictlyInside).isPositive();
     }
+
+    @Test
+    void regmeanSolvesLinearLayersAndAveragesTheRest() throws Exception {
+        ApiClient api = new ApiClient(port);
+        JsonNode imported = api.awaitTerminal(api.post("/v1/jobs",
+                "{\"kind\": \"import\", \"source\": \"builtin:all-minilm-l6-v2\"}").body().path("id").asString());
+        Path base = Path.of(URI.create(imported.path("result").path("output").path("uri").asString()));
+        Path m1 = perturbed(base, 5);
+        Path m2 = perturbed(base, 6);
+        List<String> lines = Files.readAllLines(Path.of("..", "shared", "data", "stsbenchmark", "sts-test.csv"));
+        Path probe = TestEnvironment.storageRoot().resolve("regmean-" + UUID.randomUUID() + ".tsv");
+        Files.write(probe, lines.subList(0, 100));
+        JsonNode job = api.awaitTerminal(api.post("/v1/jobs", """
+                {"kind": "merge", "base": "%1$s",
+                 "models": [{"uri": "%2$s", "probe": "%4$s"}, {"uri": "%3$s", "probe": "%4$s"}],
+                 "method": {"name": "regmean", "params": {"regmeanExamples": 8, "scoreThreshold": 0}}}"""
+                .formatted(base.toUri(), m1.toUri(), m2.toUri(), probe.toUri())).body().path("id").asString());
+        assertThat(job.path("status").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
+        Path out = Path.of(URI.create(job.path("result").path("output").path("uri").asString()));
+        var merged = TestSafetensors.read(out.resolve("model.safetensors"));
+        var x = TestSafetensors.read(m1.resolve("model.safetensors"));
+        var y = TestSafetensors.read(m2.resolve("model.safetensors"));
+        double[] bias = merged.get("encoder.layer.0.attention.self.query.bias").values();
+        for (int j = 0; j < bias.length; j++) {
+            double average = (x.get("encoder.layer.0.attention.self.query.bias").values()[j]
+                    + y.get("encoder.layer.0.attention.self.query.bias").values()[j]) / 2;
+            assertThat(bias[j]).isCloseTo(average, org.assertj.core.data.Offset.offset(1e-6));
+        }
+        double[] weight = merged.get("encoder.layer.0.attention.self.query.weight").values();
+        double differs = 0;
+        for (int j = 0; j < weight.length; j++) {
+            double average = (x.get("encoder.layer.0.attention.self.query.weight").values()[j]
+                    + y.get("encoder.layer.0.attention.self.query.weight").values()[j]) / 2;
+            assertThat(Double.isFinite(weight[j])).isTrue();
+            differs = Math.max(differs, Math.abs(weight[j] - average));
+        }
+        assertThat(differs).as("the regression mean is not the plain average").isGreaterThan(1e-6);
+    }
 }
