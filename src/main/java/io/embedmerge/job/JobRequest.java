@@ -10,14 +10,18 @@ import io.swagger.v3.oas.annotations.media.Schema;
 @JsonSubTypes({@JsonSubTypes.Type(value = MergeJobRequest.class, name = "merge"),
         @JsonSubTypes.Type(value = AnalyzeJobRequest.class, name = "analyze"),
         @JsonSubTypes.Type(value = ImportJobRequest.class, name = "import"),
-        @JsonSubTypes.Type(value = EvaluateJobRequest.class, name = "evaluate")})
+        @JsonSubTypes.Type(value = EvaluateJobRequest.class, name = "evaluate"),
+        @JsonSubTypes.Type(value = TrainJobRequest.class, name = "train")})
 @Schema(description = "A job request; `kind` selects the variant.", discriminatorProperty = "kind",
         discriminatorMapping = {@DiscriminatorMapping(value = "merge", schema = MergeJobRequest.class),
                 @DiscriminatorMapping(value = "analyze", schema = AnalyzeJobRequest.class),
                 @DiscriminatorMapping(value = "import", schema = ImportJobRequest.class),
-                @DiscriminatorMapping(value = "evaluate", schema = EvaluateJobRequest.class)},
-        oneOf = {MergeJobRequest.class, AnalyzeJobRequest.class, ImportJobRequest.class, EvaluateJobRequest.class})
-public sealed interface JobRequest permits MergeJobRequest, AnalyzeJobRequest, ImportJobRequest, EvaluateJobRequest {
+                @DiscriminatorMapping(value = "evaluate", schema = EvaluateJobRequest.class),
+                @DiscriminatorMapping(value = "train", schema = TrainJobRequest.class)},
+        oneOf = {MergeJobRequest.class, AnalyzeJobRequest.class, ImportJobRequest.class, EvaluateJobRequest.class,
+                TrainJobRequest.class})
+public sealed interface JobRequest permits MergeJobRequest, AnalyzeJobRequest, ImportJobRequest, EvaluateJobRequest,
+        TrainJobRequest {
 
     /** The value of the {@code kind} field. */
     String kind();

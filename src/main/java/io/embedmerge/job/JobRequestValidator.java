@@ -34,6 +34,25 @@ class JobRequestValidator {
         switch (request) {
             case MergeJobRequest merge -> validateMerge(merge, problems);
             case ImportJobRequest imported -> validateImport(imported, problems);
+            case TrainJobRequest train -> {
+                checkInput("base", train.base(), problems);
+                if (train.data() == null || train.data().isEmpty()) {
+                    problems.add(new FieldProblem("data", "at least one dataset is required"));
+                } else {
+                    for (int i = 0; i < train.data().size(); i++) {
+                        TrainingData d = train.data().get(i);
+                        if (d == null || d.uri() == null) {
+                            problems.add(new FieldProblem("data[" + i + "].uri", "a data URI is required"));
+                        } else {
+                            checkExisting("data[" + i + "].uri", d.uri(), problems);
+                        }
+                    }
+                }
+                if (train.pipeline() != null && !List.of("separate", "sequential").contains(train.pipeline())) {
+                    problems.add(new FieldProblem("pipeline", "must be separate or sequential"));
+                }
+                checkOutput(train.output(), problems);
+            }
             case EvaluateJobRequest evaluate -> {
                 checkInput("checkpoint", evaluate.checkpoint(), problems);
                 if (evaluate.evaluation() == null || evaluate.evaluation().isEmpty()) {

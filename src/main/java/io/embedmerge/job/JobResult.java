@@ -17,26 +17,35 @@ public record JobResult(
         @Schema(description = "merge with evaluateInputs: the same scores for the base, each input and the merged output")
         List<CheckpointScores> comparison,
         @Schema(description = "self_positioning: the learned coefficients") Coefficients coefficients,
-        @Schema(description = "self_positioning: the probe loss after each step") List<Double> lossCurve) {
+        @Schema(description = "self_positioning: the probe loss after each step") List<Double> lossCurve,
+        @Schema(description = "train: each run's folder (inside output) and loss curve") List<TrainingRun> runs) {
 
     public static JobResult of(Output output) {
-        return new JobResult(output, null, null, null, null, null, null);
+        return new JobResult(output, null, null, null, null, null, null, null);
     }
 
     public static JobResult of(TaskVectorReport analysis) {
-        return new JobResult(null, analysis, null, null, null, null, null);
+        return new JobResult(null, analysis, null, null, null, null, null, null);
     }
 
     public static JobResult empty() {
-        return new JobResult(null, null, null, null, null, null, null);
+        return new JobResult(null, null, null, null, null, null, null, null);
     }
 
     public JobResult withScores(Map<String, Score> scores, List<CheckpointScores> comparison) {
-        return new JobResult(output, analysis, scores, average(scores), comparison, coefficients, lossCurve);
+        return new JobResult(output, analysis, scores, average(scores), comparison, coefficients, lossCurve, runs);
     }
 
     public JobResult withCoefficients(Coefficients learned, List<Double> curve) {
-        return new JobResult(output, analysis, scores, averageScore, comparison, learned, curve);
+        return new JobResult(output, analysis, scores, averageScore, comparison, learned, curve, runs);
+    }
+
+    public JobResult withRuns(List<TrainingRun> trainingRuns) {
+        return new JobResult(output, analysis, scores, averageScore, comparison, coefficients, lossCurve, trainingRuns);
+    }
+
+    /** One fine-tuning run: its folder relative to the output ("" for a single run) and its loss per step. */
+    public record TrainingRun(@Schema(example = "dataset-1/") String folder, List<Double> lossCurve) {
     }
 
     /** Self-Positioning's result: the learned a_i and λ, the slerp steps t_k and the coefficients c_i of U_N. */

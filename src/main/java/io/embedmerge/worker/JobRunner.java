@@ -8,6 +8,7 @@ import io.embedmerge.job.JobExecution;
 import io.embedmerge.job.JobResult;
 import io.embedmerge.job.MergeJobRequest;
 import io.embedmerge.job.RunTicket;
+import io.embedmerge.job.TrainJobRequest;
 import io.embedmerge.merge.InvalidMergeRequestException;
 import io.embedmerge.model.onnx.OnnxFormatException;
 import io.embedmerge.storage.OutputExistsException;
@@ -36,19 +37,21 @@ class JobRunner {
     private final AnalyzeJobRunner analyses;
     private final ImportJobRunner imports;
     private final EvaluateJobRunner evaluations;
+    private final TrainJobRunner trainings;
     private final WorkerProperties properties;
     private final List<TensorListener> listeners;
     private final MeterRegistry meters;
     private final String workerId;
 
     JobRunner(JobExecution execution, MergeJobRunner merges, AnalyzeJobRunner analyses, ImportJobRunner imports,
-              EvaluateJobRunner evaluations, WorkerProperties properties,
+              EvaluateJobRunner evaluations, TrainJobRunner trainings, WorkerProperties properties,
               List<TensorListener> listeners, MeterRegistry meters, WorkerIdentity identity) {
         this.execution = execution;
         this.merges = merges;
         this.analyses = analyses;
         this.imports = imports;
         this.evaluations = evaluations;
+        this.trainings = trainings;
         this.properties = properties;
         this.listeners = listeners;
         this.meters = meters;
@@ -72,6 +75,7 @@ class JobRunner {
                 case AnalyzeJobRequest analyze -> analyses.run(analyze, progress);
                 case ImportJobRequest imported -> imports.run(ticket, imported, progress);
                 case EvaluateJobRequest evaluate -> evaluations.run(evaluate, progress);
+                case TrainJobRequest train -> trainings.run(ticket, train, progress);
             };
             execution.succeed(ticket, result);
             outcome = "succeeded";

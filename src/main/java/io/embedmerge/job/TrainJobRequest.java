@@ -1,0 +1,25 @@
+package io.embedmerge.job;
+
+import io.swagger.v3.oas.annotations.media.Schema;
+
+import java.util.List;
+
+/** Contrastive fine-tuning of a base checkpoint, to make the task models that merges combine. */
+@Schema(name = "TrainJobRequest", description = "Fine-tunes `base` with InfoNCE (in-batch negatives) and AdamW. "
+        + "Without `pipeline` the datasets are mixed by weight into one run (output folder = the model); "
+        + "`separate` trains one model per dataset from the base (`dataset-1/`, `dataset-2/`, …); `sequential` trains "
+        + "through the datasets in order and keeps every stage (`stage-1/` = M1, `stage-2/` = M1+2, …).")
+public record TrainJobRequest(
+        @Schema(example = "file:./data/models/minilm", requiredMode = Schema.RequiredMode.REQUIRED) String base,
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED) List<TrainingData> data,
+        TrainParams params,
+        @Schema(allowableValues = {"separate", "sequential"}) String pipeline,
+        @Schema(description = "Seed of the shuffles (default 0)") Long seed,
+        @Schema(description = "Output folder URI; default `<merge.storage.default-output>/<job id>/`. Must not exist.")
+        String output) implements JobRequest {
+
+    @Override
+    public String kind() {
+        return "train";
+    }
+}

@@ -1,0 +1,95 @@
+package io.embedmerge.positioning;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import io.embedmerge.model.BertEncoder;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Contrastive fine-tuning of every encoder parameter: InfoNCE with in-batch negatives, AdamW (decoupled weight
+ * decay 0.01), linear warm-up over {@code warmupRatio} of the steps then linear decay to zero.
+ */
+public final class ContrastiveTrainer {
+
+    /** Hyper-parameters. */
+    public record Settings(int steps, int batchSize, double learningRate, double warmupRatio, double temperature,
+                           long seed) {
+    }
+
+    private ContrastiveTrainer() {
+    }
+
+    /** Trains in place; returns the loss of every step. */
+    public static List<Double> train(BertEncoder encoder, List<TextPair> pairs, Settings settings,
+                                     SelfPositioning.StepListener listener) {
+        if (pairs.isEmpty()) {
+            throw new IllegalArgumentException("the training data has no pairs");
+        }
+        Map<String, NDArray> parameters = encoder.parameters();
+        Map<String, NDArray[]> moments = new LinkedHashMap<>();
+        parameters.forEach((name, p) -> {
+            p.setRequiresGradient(true);
+            moments.put(name, new NDArray[]{p.zerosLike(), p.zerosLike()});
+        });
+        List<TextPair> order = new ArrayList<>(pairs);
+        Random random = new Random(settings.seed());
+        Collections.shuffle(order, random);
+        int cursor = 0;
+        int warmup = (int) Math.ceil(settings.warmupRatio() * settings.steps());
+        List<Double> losses = new ArrayList<>();
+        double beta1 = 0.9;
+        double beta2 = 0.999;
+        for (int step = 1; step <= settings.steps(); step++) {
+            List<TextPair> batch = new ArrayList<>();
+            while (batch.size() < Math.min(settings.batchSize(), order.size())) {
+                if (cursor == order.size()) {
+                    Collections.shuffle(order, random);
+                    cursor = 0;
+                }
+                batch.add(order.get(cursor++));
+            }
+            double rate = settings.learningRate() * (step <= warmup ? (double) step / Math.max(1, warmup)
+                    : Math.max(0, (double) (settings.steps() - step + 1) / Math.max(1, settings.steps() - warmup)));
+            double loss;
+            try (NDManager scope = NDManager.newBaseManager();
+                 GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                collector.zeroGradients();
+                NDArray[] q = encoder.tokenize(batch.stream().map(TextPair::query).toList(), scope);
+                NDArray[] p = encoder.tokenize(batch.stream().map(TextPair::positive).toList(), scope);
+                NDArray value = ContrastiveLoss.of(encoder.embed(q[0], q[1], q[2]), encoder.embed(p[0], p[1], p[2]),
+                        settings.temperature());
+                loss = value.getFloat();
+                collector.backward(value);
+            }
+            double correction1 = 1 - Math.pow(beta1, step);
+            double correction2 = 1 - Math.pow(beta2, step);
+            for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
+                NDArray p = e.getValue();
+                NDArray[] m = moments.get(e.getKey());
+                NDArray g = p.getGradient();
+                // every temporary is closed: the parameters' manager lives as long as the encoder
+                try (NDArray first = g.mul(1 - beta1); NDArray squared = g.square(); NDArray second = squared.mul(1 - beta2)) {
+                    m[0].muli(beta1).addi(first);
+                    m[1].muli(beta2).addi(second);
+                }
+                try (NDArray mHat = m[0].div(correction1); NDArray vHat = m[1].div(correction2);
+                     NDArray root = vHat.sqrt(); NDArray denominator = root.add(1e-8);
+                     NDArray update = mHat.div(denominator); NDArray change = update.mul(rate)) {
+                    p.muli(1 - rate * 0.01);
+                    p.subi(change);
+                }
+            }
+            losses.add(loss);
+            listener.stepDone(step, settings.steps(), loss);
+        }
+        return losses;
+    }
+}

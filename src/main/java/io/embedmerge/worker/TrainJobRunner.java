@@ -1,0 +1,108 @@
+package io.embedmerge.worker;
+
+import io.embedmerge.checkpoint.Checkpoint;
+import io.embedmerge.job.JobResult;
+import io.embedmerge.job.RunTicket;
+import io.embedmerge.job.TrainJobRequest;
+import io.embedmerge.job.TrainParams;
+import io.embedmerge.job.TrainingData;
+import io.embedmerge.model.BertEncoder;
+import io.embedmerge.model.TrainedCheckpoint;
+import io.embedmerge.positioning.ContrastiveTrainer;
+import io.embedmerge.positioning.PairData;
+import io.embedmerge.positioning.TextPair;
+import io.embedmerge.storage.ObjectStorage;
+import io.embedmerge.storage.OutputFolder;
+import io.embedmerge.storage.StorageLocation;
+import org.springframework.stereotype.Component;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/** Runs a train job: one mixed run, one run per dataset (separate) or runs through the datasets (sequential). */
+@Component
+class TrainJobRunner {
+
+    private final ObjectStorage storage;
+
+    TrainJobRunner(ObjectStorage storage) {
+        this.storage = storage;
+    }
+
+    JobResult run(RunTicket ticket, TrainJobRequest request, ProgressReporter progress) {
+        StorageLocation target = request.output() != null
+                ? storage.resolve(request.output())
+                : storage.defaultOutputFor(ticket.jobId().toString());
+        TrainParams p = request.params() != null ? request.params() : new TrainParams(null, null, null, null, null, null, null);
+        double threshold = p.scoreThreshold() != null ? p.scoreThreshold() : 4.0;
+        long seed = request.seed() != null ? request.seed() : 0;
+        List<List<TextPair>> datasets = new ArrayList<>();
+        for (TrainingData d : request.data()) {
+            datasets.add(PairData.read(LocalFiles.file(storage, d.uri()), threshold));
+        }
+        Path basePath = storage.localCopy(storage.resolve(request.base()));
+        List<JobResult.TrainingRun> runs = new ArrayList<>();
+        try (Checkpoint base = Checkpoint.open(basePath); OutputFolder output = storage.createOutput(target)) {
+            if (request.pipeline() == null) {
+                runs.add(train(basePath, base, mix(request.data(), datasets, seed), p, seed, output, "", progress, "mixture"));
+            } else if (request.pipeline().equals("separate")) {
+                for (int i = 0; i < datasets.size(); i++) {
+                    runs.add(train(basePath, base, datasets.get(i), p, seed, output, "dataset-" + (i + 1) + "/", progress,
+                            "dataset " + (i + 1) + "/" + datasets.size()));
+                }
+            } else {
+                try (BertEncoder encoder = BertEncoder.load(basePath)) {
+                    for (int i = 0; i < datasets.size(); i++) {
+                        String folder = "stage-" + (i + 1) + "/";
+                        List<Double> curve = ContrastiveTrainer.train(encoder, datasets.get(i), settings(p, datasets.get(i), seed),
+                                listener(progress, "stage " + (i + 1) + "/" + datasets.size()));
+                        TrainedCheckpoint.write(base, encoder.parameters(), output, folder);
+                        runs.add(new JobResult.TrainingRun(folder, curve));
+                    }
+                }
+            }
+            progress.checkpoint();
+            output.commit();
+            return JobResult.of(new JobResult.Output(target.uri(), output.files())).withRuns(runs);
+        }
+    }
+
+    private JobResult.TrainingRun train(Path basePath, Checkpoint base, List<TextPair> pairs, TrainParams p, long seed,
+                                        OutputFolder output, String folder, ProgressReporter progress, String label) {
+        try (BertEncoder encoder = BertEncoder.load(basePath)) {
+            List<Double> curve = ContrastiveTrainer.train(encoder, pairs, settings(p, pairs, seed), listener(progress, label));
+            TrainedCheckpoint.write(base, encoder.parameters(), output, folder);
+            return new JobResult.TrainingRun(folder, curve);
+        }
+    }
+
+    private static io.embedmerge.positioning.SelfPositioning.StepListener listener(ProgressReporter progress, String label) {
+        return (step, steps, loss) -> progress.step("training", step, steps, label + ", loss " + String.format("%.4f", loss));
+    }
+
+    private static ContrastiveTrainer.Settings settings(TrainParams p, List<TextPair> pairs, long seed) {
+        int batchSize = p.batchSize() != null ? p.batchSize() : 32;
+        int steps = p.epochs() != null ? (int) Math.ceil(p.epochs() * pairs.size() / batchSize)
+                : p.steps() != null ? p.steps() : 100;
+        return new ContrastiveTrainer.Settings(Math.max(1, steps), batchSize,
+                p.learningRate() != null ? p.learningRate() : 2e-5, p.warmupRatio() != null ? p.warmupRatio() : 0.1,
+                p.temperature() != null ? p.temperature() : 0.05, seed);
+    }
+
+    /** The datasets mixed by weight: each contributes weight × its size pairs, drawn with a seeded shuffle. */
+    private static List<TextPair> mix(List<TrainingData> data, List<List<TextPair>> datasets, long seed) {
+        Random random = new Random(seed);
+        List<TextPair> mixture = new ArrayList<>();
+        for (int i = 0; i < datasets.size(); i++) {
+            double weight = data.get(i).weight() != null ? data.get(i).weight() : 1.0;
+            List<TextPair> pool = datasets.get(i);
+            int count = (int) Math.round(weight * pool.size());
+            for (int k = 0; k < count && !pool.isEmpty(); k++) {
+                mixture.add(k < pool.size() ? pool.get(k) : pool.get(random.nextInt(pool.size())));
+            }
+        }
+        return mixture;
+    }
+}

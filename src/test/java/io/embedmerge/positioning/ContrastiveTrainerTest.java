@@ -1,0 +1,61 @@
+package io.embedmerge.positioning;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import io.embedmerge.model.BertEncoder;
+import io.embedmerge.model.Pooling;
+import io.embedmerge.model.SentenceTransformersFiles;
+import io.embedmerge.model.onnx.BertOnnxImport;
+import io.embedmerge.storage.DirectFolder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Fine-tuning lowers the contrastive loss of the pairs it trains on (all-MiniLM-L6-v2, a few AdamW steps). */
+class ContrastiveTrainerTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void trainingOnPairsLowersTheirLoss() throws Exception {
+        Path onnx = dir.resolve("m.onnx");
+        try (InputStream in = getClass().getResourceAsStream("/all-minilm-l6-v2.onnx")) {
+            Files.copy(in, onnx);
+        }
+        Path checkpoint = dir.resolve("minilm");
+        try (BertOnnxImport imported = BertOnnxImport.read(onnx)) {
+            imported.write(new DirectFolder(checkpoint));
+        }
+        try (InputStream in = getClass().getResourceAsStream("/all-minilm-l6-v2-tokenizer.json")) {
+            Files.copy(in, checkpoint.resolve("tokenizer.json"));
+        }
+        SentenceTransformersFiles.write(new DirectFolder(checkpoint), Pooling.MEAN, 64, 384);
+        List<TextPair> pairs = List.of(new TextPair("a red car", "the fox jumps"), new TextPair("blue sky", "a red car"),
+                new TextPair("the fox jumps", "blue sky"), new TextPair("cold water", "green grass"),
+                new TextPair("green grass", "cold water"), new TextPair("old book", "fast runner"),
+                new TextPair("fast runner", "old book"), new TextPair("loud music", "quiet room"));
+        try (BertEncoder encoder = BertEncoder.load(checkpoint)) {
+            double before = loss(encoder, pairs);
+            List<Double> curve = ContrastiveTrainer.train(encoder, pairs,
+                    new ContrastiveTrainer.Settings(12, 8, 1e-4, 0.1, 0.05, 1), (step, steps, loss) -> { });
+            double after = loss(encoder, pairs);
+            assertThat(curve).hasSize(12);
+            assertThat(after).as("loss %s → %s, curve %s", before, after, curve).isLessThan(before * 0.5);
+        }
+    }
+
+    private static double loss(BertEncoder encoder, List<TextPair> pairs) {
+        try (NDManager scope = NDManager.newBaseManager()) {
+            NDArray[] q = encoder.tokenize(pairs.stream().map(TextPair::query).toList(), scope);
+            NDArray[] p = encoder.tokenize(pairs.stream().map(TextPair::positive).toList(), scope);
+            return ContrastiveLoss.of(encoder.embed(q[0], q[1], q[2]), encoder.embed(p[0], p[1], p[2]), 0.05).getFloat();
+        }
+    }
+}

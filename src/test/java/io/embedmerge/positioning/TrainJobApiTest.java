@@ -1,0 +1,72 @@
+package io.embedmerge.positioning;
+
+import io.embedmerge.support.ApiClient;
+import io.embedmerge.support.IntegrationTest;
+import io.embedmerge.support.TestEnvironment;
+import io.embedmerge.support.TestSafetensors;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Train jobs make task models (separate and sequential pipelines) that merges then combine. */
+class TrainJobApiTest extends IntegrationTest {
+
+    @LocalServerPort
+    int port;
+
+    @Test
+    void trainsOneModelPerDatasetAndStagesThatMerge() throws Exception {
+        ApiClient api = new ApiClient(port);
+        JsonNode imported = api.awaitTerminal(api.post("/v1/jobs",
+                "{\"kind\": \"import\", \"source\": \"builtin:all-minilm-l6-v2\"}").body().path("id").asString());
+        String base = imported.path("result").path("output").path("uri").asString();
+        List<String> lines = Files.readAllLines(Path.of("..", "shared", "data", "stsbenchmark", "sts-train.csv"));
+        Path a = TestEnvironment.storageRoot().resolve("train-a-" + UUID.randomUUID() + ".tsv");
+        Path b = TestEnvironment.storageRoot().resolve("train-b-" + UUID.randomUUID() + ".tsv");
+        Files.write(a, lines.subList(0, 300));
+        Files.write(b, lines.subList(300, 600));
+        String data = "[{\"uri\": \"%s\"}, {\"uri\": \"%s\"}]".formatted(a.toUri(), b.toUri());
+        String params = "{\"steps\": 3, \"batchSize\": 8, \"learningRate\": 5e-5, \"scoreThreshold\": 3.5}";
+
+        JsonNode separate = api.awaitTerminal(api.post("/v1/jobs", """
+                {"kind": "train", "base": "%s", "data": %s, "params": %s, "pipeline": "separate", "seed": 3}"""
+                .formatted(base, data, params)).body().path("id").asString());
+        assertThat(separate.path("status").asString()).as(separate.toString()).isEqualTo("SUCCEEDED");
+        assertThat(separate.path("result").path("runs")).hasSize(2);
+        assertThat(separate.path("result").path("runs").get(0).path("lossCurve")).hasSize(3);
+        Path out = Path.of(URI.create(separate.path("result").path("output").path("uri").asString()));
+        assertThat(out.resolve("dataset-1/model.safetensors")).exists();
+        assertThat(out.resolve("dataset-2/tokenizer.json")).exists();
+        var trained = TestSafetensors.read(out.resolve("dataset-1/model.safetensors"));
+        var original = TestSafetensors.read(Path.of(URI.create(base)).resolve("model.safetensors"));
+        assertThat(trained.keySet()).isEqualTo(original.keySet());
+        assertThat(trained.get("encoder.layer.0.attention.self.query.weight").values())
+                .isNotEqualTo(original.get("encoder.layer.0.attention.self.query.weight").values());
+
+        JsonNode merged = api.awaitTerminal(api.post("/v1/jobs", """
+                {"kind": "merge", "base": "%s", "models": [{"uri": "%s"}, {"uri": "%s"}], "method": {"name": "ties"}}"""
+                .formatted(base, out.resolve("dataset-1").toUri(), out.resolve("dataset-2").toUri())).body().path("id").asString());
+        assertThat(merged.path("status").asString()).as(merged.toString()).isEqualTo("SUCCEEDED");
+
+        JsonNode sequential = api.awaitTerminal(api.post("/v1/jobs", """
+                {"kind": "train", "base": "%s", "data": %s, "params": %s, "pipeline": "sequential"}"""
+                .formatted(base, data, params)).body().path("id").asString());
+        assertThat(sequential.path("status").asString()).as(sequential.toString()).isEqualTo("SUCCEEDED");
+        Path stages = Path.of(URI.create(sequential.path("result").path("output").path("uri").asString()));
+        assertThat(TestSafetensors.read(stages.resolve("stage-1/model.safetensors")).get("pooler.dense.bias")).isNull();
+        assertThat(TestSafetensors.read(stages.resolve("stage-2/model.safetensors")).get("encoder.layer.5.output.dense.bias").values())
+                .isNotEqualTo(TestSafetensors.read(stages.resolve("stage-1/model.safetensors")).get("encoder.layer.5.output.dense.bias").values());
+
+        ApiClient.Response badPipeline = api.post("/v1/jobs", """
+                {"kind": "train", "base": "%s", "data": %s, "pipeline": "parallel"}""".formatted(base, data));
+        assertThat(badPipeline.status()).isEqualTo(422);
+    }
+}
