@@ -73,6 +73,8 @@ public final class ContrastiveTrainer {
             double correction2 = 1 - Math.pow(beta2, step);
             for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
                 NDArray p = e.getValue();
+                // parameters are leaves that require gradients: they are replaced, never updated in place, since
+                // PyTorch refuses in-place updates of such leaves wherever grad mode is on (a worker thread's default)
                 NDArray[] m = moments.get(e.getKey());
                 NDArray g = p.getGradient();
                 // every temporary is closed: the parameters' manager lives as long as the encoder
@@ -82,9 +84,12 @@ public final class ContrastiveTrainer {
                 }
                 try (NDArray mHat = m[0].div(correction1); NDArray vHat = m[1].div(correction2);
                      NDArray root = vHat.sqrt(); NDArray denominator = root.add(1e-8);
-                     NDArray update = mHat.div(denominator); NDArray change = update.mul(rate)) {
-                    p.muli(1 - rate * 0.01);
-                    p.subi(change);
+                     NDArray update = mHat.div(denominator); NDArray change = update.mul(rate);
+                     NDArray decayed = p.mul(1 - rate * 0.01); NDArray moved = decayed.sub(change)) {
+                    NDArray next = moved.stopGradient();
+                    next.setRequiresGradient(true);
+                    e.setValue(next);
+                    p.close();
                 }
             }
             losses.add(loss);
