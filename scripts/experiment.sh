@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# The README's real-data experiment, against a running service (default http://localhost:8080) whose storage root
+# is ./data (the default). Needs curl and python3. Usage: scripts/experiment.sh [steps-per-task]
+#
+# 1. import all-MiniLM-L6-v2 (no download)
+# 2. fine-tune two task models from STS Benchmark train: "captions" (main-captions pairs, score >= 3.5) and
+#    "news+forums" (main-news and main-forums pairs, score >= 3.5), InfoNCE with in-batch negatives
+# 3. merge them with linear, slerp, ties, fisher, regmean and self_positioning (probe: STS Benchmark dev, score >= 4)
+# 4. score base, inputs and merges on STS Benchmark test (cosine Spearman) and on a retrieval set built from the
+#    test pairs (queries: sentence1 of pairs scoring >= 4; corpus: every sentence2; relevant: the partner)
+set -euo pipefail
+API=${API:-http://localhost:8080}
+STEPS=${1:-150}
+SHARED=${SHARED:-../shared/data/stsbenchmark}
+DATA=./data/experiment
+mkdir -p "$DATA/beir/qrels"
+
+python3 - "$SHARED" "$DATA" <<'PY'
+import json, sys, os
+shared, out = sys.argv[1], sys.argv[2]
+def rows(name):
+    for line in open(os.path.join(shared, name), encoding="utf-8"):
+        f = line.rstrip("\n").split("\t")
+        if len(f) >= 7:
+            yield f
+with open(f"{out}/captions.tsv", "w") as a, open(f"{out}/news-forums.tsv", "w") as b:
+    for f in rows("sts-train.csv"):
+        (a if f[0] == "main-captions" else b).write("\t".join(f[:7]) + "\n")
+with open(f"{out}/sts-test.tsv", "w") as t:
+    for f in rows("sts-test.csv"):
+        t.write("\t".join(f[:7]) + "\n")
+with open(f"{out}/sts-dev.tsv", "w") as d:
+    for f in rows("sts-dev.csv"):
+        d.write("\t".join(f[:7]) + "\n")
+test = list(rows("sts-test.csv"))
+with open(f"{out}/beir/corpus.jsonl", "w") as c, open(f"{out}/beir/queries.jsonl", "w") as q, \
+        open(f"{out}/beir/qrels/test.tsv", "w") as r:
+    r.write("query-id\tcorpus-id\tscore\n")
+    for i, f in enumerate(test):
+        c.write(json.dumps({"_id": f"d{i}", "title": "", "text": f[6]}) + "\n")
+        if float(f[4]) >= 4.0:
+            q.write(json.dumps({"_id": f"q{i}", "text": f[5]}) + "\n")
+            r.write(f"q{i}\td{i}\t1\n")
+PY
+
+submit() { curl -sf -X POST "$API/v1/jobs" -H 'Content-Type: application/json' -d "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'; }
+wait_for() {
+  while true; do
+    body=$(curl -sf "$API/v1/jobs/$1")
+    status=$(echo "$body" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')
+    case "$status" in
+      SUCCEEDED) echo "$body"; return 0 ;;
+      FAILED|CANCELLED) echo "job $1 $status: $body" >&2; return 1 ;;
+    esac
+    sleep 2
+  done
+}
+field() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+ROOT="file:$(cd ./data && pwd)"
+
+BASE=$(wait_for "$(submit '{"kind": "import", "source": "builtin:all-minilm-l6-v2"}')" | field 'd["result"]["output"]["uri"]')
+echo "base: $BASE"
+TRAIN=$(wait_for "$(submit "{\"kind\": \"train\", \"base\": \"$BASE\", \"pipeline\": \"separate\", \"seed\": 1,
+  \"data\": [{\"uri\": \"$ROOT/experiment/captions.tsv\"}, {\"uri\": \"$ROOT/experiment/news-forums.tsv\"}],
+  \"params\": {\"steps\": $STEPS, \"batchSize\": 32, \"learningRate\": 2e-5, \"scoreThreshold\": 3.5}}")" | field 'd["result"]["output"]["uri"]')
+A="${TRAIN}dataset-1/"; B="${TRAIN}dataset-2/"
+echo "task models: $A $B"
+
+EVAL="[{\"name\": \"stsb-test\", \"task\": \"sts\", \"data\": \"$ROOT/experiment/sts-test.tsv\"},
+       {\"name\": \"stsb-test-retrieval\", \"task\": \"retrieval\", \"data\": \"$ROOT/experiment/beir\"}]"
+MODELS="[{\"uri\": \"$A\", \"label\": \"captions\", \"probe\": \"$ROOT/experiment/captions.tsv\"},
+         {\"uri\": \"$B\", \"label\": \"news+forums\", \"probe\": \"$ROOT/experiment/news-forums.tsv\"}]"
+for method in linear slerp ties fisher regmean self_positioning; do
+  params='{}'
+  case $method in
+    fisher) params='{"scoreThreshold": 3.5}' ;;
+    regmean) params='{"scoreThreshold": 3.5}' ;;
+    self_positioning) params='{"steps": 100, "batchSize": 16, "mu": 0.01}' ;;
+  esac
+  inputs=false; [ "$method" = linear ] && inputs=true
+  job=$(wait_for "$(submit "{\"kind\": \"merge\", \"base\": \"$BASE\", \"models\": $MODELS,
+    \"method\": {\"name\": \"$method\", \"params\": $params}, \"probe\": \"$ROOT/experiment/sts-dev.tsv\",
+    \"evaluation\": $EVAL, \"evaluateInputs\": $inputs, \"seed\": 1}")")
+  echo "$job" | python3 -c "
+import json,sys
+d=json.load(sys.stdin)['result']
+rows=d.get('comparison') or [{'checkpoint':'$method','scores':d['scores'],'averageScore':d['averageScore']}]
+for r in rows:
+    name = '$method' if r['checkpoint']=='merged' else r['checkpoint']
+    s=r['scores']
+    print(f\"| {name} | {s['stsb-test']['main']:.2f} | {s['stsb-test-retrieval']['main']:.2f} | {r['averageScore']:.2f} |\")
+if d.get('coefficients'):
+    c=d['coefficients']
+    print(f\"self_positioning coefficients: a={['%.3f'%x for x in c['weights']]} lambda={c['lambda']:.3f} t={['%.3f'%x for x in c['t']]} c={['%.3f'%x for x in c['c']]}\")
+"
+done
