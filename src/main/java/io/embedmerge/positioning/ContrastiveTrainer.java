@@ -7,11 +7,9 @@ import ai.djl.training.GradientCollector;
 import io.embedmerge.model.BertEncoder;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 /**
  * Contrastive fine-tuning of every encoder parameter: InfoNCE with in-batch negatives, AdamW (decoupled weight
@@ -39,23 +37,13 @@ public final class ContrastiveTrainer {
             p.setRequiresGradient(true);
             moments.put(name, new NDArray[]{p.zerosLike(), p.zerosLike()});
         });
-        List<TextPair> order = new ArrayList<>(pairs);
-        Random random = new Random(settings.seed());
-        Collections.shuffle(order, random);
-        int cursor = 0;
+        PairBatches batches = new PairBatches(pairs, settings.batchSize(), settings.seed());
         int warmup = (int) Math.ceil(settings.warmupRatio() * settings.steps());
         List<Double> losses = new ArrayList<>();
         double beta1 = 0.9;
         double beta2 = 0.999;
         for (int step = 1; step <= settings.steps(); step++) {
-            List<TextPair> batch = new ArrayList<>();
-            while (batch.size() < Math.min(settings.batchSize(), order.size())) {
-                if (cursor == order.size()) {
-                    Collections.shuffle(order, random);
-                    cursor = 0;
-                }
-                batch.add(order.get(cursor++));
-            }
+            List<TextPair> batch = batches.next();
             double rate = settings.learningRate() * (step <= warmup ? (double) step / Math.max(1, warmup)
                     : Math.max(0, (double) (settings.steps() - step + 1) / Math.max(1, settings.steps() - warmup)));
             double loss;

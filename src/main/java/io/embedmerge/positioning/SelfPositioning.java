@@ -3,9 +3,7 @@ package io.embedmerge.positioning;
 import ai.djl.ndarray.NDManager;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Random;
 
 /**
  * Learns the merge coefficients (a_1..a_N, λ) by Adam on the probe set (merge-methods.md, self_positioning). The
@@ -43,20 +41,10 @@ public final class SelfPositioning {
         x[n] = inverseSoftplus(settings.initLambda());
         double[] m = new double[n + 1];
         double[] v = new double[n + 1];
-        List<TextPair> order = new ArrayList<>(probe);
-        Random random = new Random(settings.seed());
-        Collections.shuffle(order, random);
+        PairBatches batches = new PairBatches(probe, settings.batchSize(), settings.seed());
         List<Double> curve = new ArrayList<>();
-        int cursor = 0;
         for (int step = 1; step <= settings.steps(); step++) {
-            List<TextPair> batch = new ArrayList<>();
-            while (batch.size() < Math.min(settings.batchSize(), order.size())) {
-                if (cursor == order.size()) {
-                    Collections.shuffle(order, random);
-                    cursor = 0;
-                }
-                batch.add(order.get(cursor++));
-            }
+            List<TextPair> batch = batches.next();
             double[] a = new double[n];
             for (int i = 0; i < n; i++) {
                 a[i] = softplus(x[i]);
