@@ -223,7 +223,8 @@ public final class BertEncoder implements AutoCloseable {
     private NDArray positionEmbeddings(NDArray mask, long length) {
         NDArray table = w("embeddings.position_embeddings.weight");
         if (!config.xlmRoberta()) {
-            return table.get("0:" + length);
+            NDArray positions = mask.getManager().arange(0L, length, 1L, DataType.INT64);
+            return Embedding.embedding(positions, table, SparseFormat.DENSE).singletonOrThrow();
         }
         NDArray tokens = mask.toType(DataType.INT64, false);
         NDArray positions = tokens.cumSum(1).mul(tokens).add(config.padTokenId());

@@ -64,9 +64,10 @@ public final class ContrastiveTrainer {
                 // parameters are leaves that require gradients: they are replaced, never updated in place, since
                 // PyTorch refuses in-place updates of such leaves wherever grad mode is on (a worker thread's default)
                 NDArray[] m = moments.get(e.getKey());
-                NDArray g = p.getGradient();
-                // every temporary is closed: the parameters' manager lives as long as the encoder
-                try (NDArray first = g.mul(1 - beta1); NDArray squared = g.square(); NDArray second = squared.mul(1 - beta2)) {
+                // every temporary is closed, the gradient handle too (it would keep the gradient alive): the
+                // parameters' manager lives as long as the encoder
+                try (NDArray g = p.getGradient(); NDArray first = g.mul(1 - beta1); NDArray squared = g.square();
+                     NDArray second = squared.mul(1 - beta2)) {
                     m[0].muli(beta1).addi(first);
                     m[1].muli(beta2).addi(second);
                 }

@@ -54,7 +54,7 @@ public final class FisherInformation {
                 collector.backward(ContrastiveLoss.of(q, p, temperature));
             }
             for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
-                try (NDArray squared = e.getValue().getGradient().square();
+                try (NDArray gradient = e.getValue().getGradient(); NDArray squared = gradient.square();
                      NDArray wide = squared.toType(DataType.FLOAT64, false)) {
                     double[] values = wide.toDoubleArray();
                     double[] sum = sums.computeIfAbsent(e.getKey(), k -> new double[values.length]);

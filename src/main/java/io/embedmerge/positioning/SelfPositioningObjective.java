@@ -125,9 +125,10 @@ public final class SelfPositioningObjective implements AutoCloseable {
             collector.backward(loss);
         }
         for (Map.Entry<String, NDArray> e : encoder.parameters().entrySet()) {
-            NDArray gradient = e.getValue().getGradient();
-            for (int i = 0; i < n; i++) {
-                g[i] += dot(gradient, taskVectors.get(i).get(e.getKey()));
+            try (NDArray gradient = e.getValue().getGradient()) {
+                for (int i = 0; i < n; i++) {
+                    g[i] += dot(gradient, taskVectors.get(i).get(e.getKey()));
+                }
             }
         }
         double[] c = coefficients.c();
