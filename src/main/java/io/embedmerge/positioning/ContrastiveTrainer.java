@@ -3,6 +3,8 @@ package io.embedmerge.positioning;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import io.embedmerge.model.BertEncoder;
 
@@ -61,8 +63,7 @@ public final class ContrastiveTrainer {
             double correction2 = 1 - Math.pow(beta2, step);
             for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
                 NDArray p = e.getValue();
-                // parameters are leaves that require gradients: they are replaced, never updated in place, since
-                // PyTorch refuses in-place updates of such leaves wherever grad mode is on (a worker thread's default)
+
                 NDArray[] m = moments.get(e.getKey());
                 // every temporary is closed, the gradient handle too (it would keep the gradient alive): the
                 // parameters' manager lives as long as the encoder
@@ -73,12 +74,18 @@ public final class ContrastiveTrainer {
                 }
                 try (NDArray mHat = m[0].div(correction1); NDArray vHat = m[1].div(correction2);
                      NDArray root = vHat.sqrt(); NDArray denominator = root.add(1e-8);
-                     NDArray update = mHat.div(denominator); NDArray change = update.mul(rate);
-                     NDArray decayed = p.mul(1 - rate * 0.01); NDArray moved = decayed.sub(change)) {
-                    NDArray next = moved.stopGradient();
-                    next.setRequiresGradient(true);
-                    e.setValue(next);
-                    p.close();
+                     NDArray update = mHat.div(denominator); NDArray change = update.mul(rate)) {
+                    // in place under no-grad, as torch.optim does: PyTorch refuses in-place updates of leaves that
+                    // require gradients wherever grad mode is on (a worker thread's default)
+                    boolean gradMode = JniUtils.isGradMode();
+                    JniUtils.setGradMode(false);
+                    try {
+                        p.muli(1 - rate * 0.01);
+                        p.subi(change);
+                        JniUtils.zeroGrad((PtNDArray) p);
+                    } finally {
+                        JniUtils.setGradMode(gradMode);
+                    }
                 }
             }
             losses.add(loss);

@@ -3,6 +3,8 @@ package io.embedmerge.positioning;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import io.embedmerge.merge.SlerpCoefficients;
 import io.embedmerge.model.BertEncoder;
@@ -40,7 +42,10 @@ public final class SelfPositioningObjective implements AutoCloseable {
         this.encoder = BertEncoder.load(base, precision);
         this.temperature = temperature;
         this.mu = mu;
-        encoder.parameters().forEach((name, p) -> this.base.put(name, p.duplicate()));
+        encoder.parameters().forEach((name, p) -> {
+            this.base.put(name, p.duplicate());
+            p.setRequiresGradient(true);
+        });
         for (Path model : models) {
             Map<String, NDArray> v = new LinkedHashMap<>();
             try (BertEncoder other = BertEncoder.load(model, precision)) {
@@ -85,19 +90,27 @@ public final class SelfPositioningObjective implements AutoCloseable {
         return gram;
     }
 
-    /** Sets the encoder's parameters to θ0 + λ Σ c_i V_i and returns c and t. */
+    /**
+     * Sets the encoder's parameters to θ0 + λ Σ c_i V_i, in place under no-grad (replacing them would leak their
+     * native memory), clears their gradients, and returns c and t.
+     */
     private SlerpCoefficients.Result position(double[] a, double lambda) {
         SlerpCoefficients.Result coefficients = SlerpCoefficients.compute(gram, a);
-        for (Map.Entry<String, NDArray> e : base.entrySet()) {
-            NDArray theta = e.getValue().duplicate();
-            for (int i = 0; i < coefficients.c().length; i++) {
-                theta.addi(taskVectors.get(i).get(e.getKey()).mul(lambda * coefficients.c()[i]));
+        boolean gradMode = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try {
+            for (Map.Entry<String, NDArray> e : base.entrySet()) {
+                NDArray theta = encoder.parameters().get(e.getKey());
+                theta.muli(0).addi(e.getValue());
+                for (int i = 0; i < coefficients.c().length; i++) {
+                    try (NDArray step = taskVectors.get(i).get(e.getKey()).mul(lambda * coefficients.c()[i])) {
+                        theta.addi(step);
+                    }
+                }
+                JniUtils.zeroGrad((PtNDArray) theta);
             }
-            theta.setRequiresGradient(true);
-            NDArray previous = encoder.parameters().put(e.getKey(), theta);
-            if (previous != null) {
-                previous.close();
-            }
+        } finally {
+            JniUtils.setGradMode(gradMode);
         }
         return coefficients;
     }
