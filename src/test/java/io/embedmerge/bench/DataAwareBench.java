@@ -1,0 +1,118 @@
+package io.embedmerge.bench;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import io.embedmerge.eval.StsData;
+import io.embedmerge.eval.StsPair;
+import io.embedmerge.model.BertEncoder;
+import io.embedmerge.model.Pooling;
+import io.embedmerge.model.SentenceTransformersFiles;
+import io.embedmerge.model.onnx.BertOnnxImport;
+import io.embedmerge.positioning.FisherInformation;
+import io.embedmerge.positioning.RegMean;
+import io.embedmerge.positioning.SelfPositioningObjective;
+import io.embedmerge.positioning.TextPair;
+import io.embedmerge.storage.DirectFolder;
+import io.embedmerge.support.TestSafetensors;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+
+/**
+ * Times the data-aware statistics on all-MiniLM-L6-v2 at batch 32 on this machine's CPU: one Self-Positioning step
+ * (forward/backward at θ(a, λ) plus the projections), Fisher per batch, RegMean Gram matrices per batch and the
+ * float64 solves of all Linear layers.
+ * <pre>./mvnw -q test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass=io.embedmerge.bench.DataAwareBench</pre>
+ */
+public final class DataAwareBench {
+
+    private DataAwareBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path dir = Files.createTempDirectory("data-aware-bench");
+        Path base = dir.resolve("base");
+        Path onnx = dir.resolve("m.onnx");
+        try (InputStream in = DataAwareBench.class.getResourceAsStream("/all-minilm-l6-v2.onnx")) {
+            Files.copy(in, onnx);
+        }
+        try (BertOnnxImport imported = BertOnnxImport.read(onnx)) {
+            imported.write(new DirectFolder(base));
+        }
+        try (InputStream in = DataAwareBench.class.getResourceAsStream("/all-minilm-l6-v2-tokenizer.json")) {
+            Files.copy(in, base.resolve("tokenizer.json"));
+        }
+        SentenceTransformersFiles.write(new DirectFolder(base), Pooling.MEAN, 256, 384);
+        List<Path> models = List.of(perturbed(base, dir.resolve("m1"), 1), perturbed(base, dir.resolve("m2"), 2));
+        List<TextPair> pairs = new ArrayList<>();
+        for (StsPair p : StsData.readStsBenchmark(Path.of("..", "shared", "data", "stsbenchmark", "sts-train.csv"))) {
+            pairs.add(new TextPair(p.sentence1(), p.sentence2()));
+        }
+        int batch = 32;
+        System.out.printf("all-MiniLM-L6-v2, batch %d, %d cores%n", batch, Runtime.getRuntime().availableProcessors());
+
+        try (SelfPositioningObjective objective = new SelfPositioningObjective(base, models, DataType.FLOAT32, 0.05, 0.01)) {
+            double total = 0;
+            for (int step = 0; step < 6; step++) {
+                try (NDManager scope = NDManager.newBaseManager()) {
+                    var probe = objective.batch(pairs.subList(step * batch, (step + 1) * batch), scope);
+                    long t0 = System.nanoTime();
+                    objective.evaluate(new double[]{1, 1}, 1, probe);
+                    if (step > 0) {
+                        total += (System.nanoTime() - t0) / 1e9;
+                    }
+                }
+            }
+            System.out.printf("self_positioning step:           %.3f s%n", total / 5);
+        }
+        try (BertEncoder encoder = BertEncoder.load(models.getFirst())) {
+            FisherInformation.diagonal(encoder, pairs.subList(0, batch), batch, batch, 0.05, 0);
+            long t0 = System.nanoTime();
+            FisherInformation.diagonal(encoder, pairs.subList(0, 4 * batch), 4 * batch, batch, 0.05, 0);
+            System.out.printf("fisher, per batch of %d pairs:   %.3f s%n", batch, (System.nanoTime() - t0) / 1e9 / 4);
+        }
+        try (BertEncoder encoder = BertEncoder.load(models.getFirst())) {
+            RegMean.gramMatrices(encoder, pairs.subList(0, batch / 2), batch / 2, batch, 0);
+            long t0 = System.nanoTime();
+            var grams = RegMean.gramMatrices(encoder, pairs.subList(0, 2 * batch), 2 * batch, batch, 0);
+            System.out.printf("regmean Gram, per batch of %d texts: %.3f s%n", batch, (System.nanoTime() - t0) / 1e9 / 4);
+            long t1 = System.nanoTime();
+            for (var e : grams.entrySet()) {
+                int in = (int) Math.round(Math.sqrt(e.getValue().length));
+                float[] w = encoder.parameters().get(e.getKey() + ".weight").toFloatArray();
+                RegMean.solve(List.of(e.getValue(), e.getValue()), List.of(w, w), in, w.length / in, 0.9);
+            }
+            System.out.printf("regmean solves, all %d Linear layers: %.3f s%n", grams.size(), (System.nanoTime() - t1) / 1e9);
+        }
+    }
+
+    private static Path perturbed(Path base, Path copy, long seed) throws Exception {
+        try (Stream<Path> files = Files.walk(base)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                Path target = copy.resolve(base.relativize(file).toString());
+                Files.createDirectories(target.getParent());
+                Files.copy(file, target);
+            }
+        }
+        var tensors = new LinkedHashMap<>(TestSafetensors.read(base.resolve("model.safetensors")));
+        Random random = new Random(seed);
+        tensors.replaceAll((name, t) -> {
+            if (t.values() == null) {
+                return t;
+            }
+            double[] v = t.values().clone();
+            for (int j = 0; j < v.length; j++) {
+                v[j] = (float) (v[j] + 0.01 * random.nextGaussian());
+            }
+            return TestSafetensors.Tensor.floating("F32", t.shape(), v);
+        });
+        TestSafetensors.write(copy.resolve("model.safetensors"), tensors);
+        return copy;
+    }
+}
