@@ -48,6 +48,10 @@ class JobRequestValidator {
                         }
                     }
                 }
+                if (train.params() != null && train.params().maxSeqLength() != null
+                        && train.params().maxSeqLength() < 2) {
+                    problems.add(new FieldProblem("params.maxSeqLength", "must be at least 2 ([CLS] and [SEP])"));
+                }
                 if (train.pipeline() != null && !List.of("separate", "sequential").contains(train.pipeline())) {
                     problems.add(new FieldProblem("pipeline", "must be separate or sequential"));
                 }

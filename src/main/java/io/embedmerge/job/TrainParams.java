@@ -10,5 +10,8 @@ public record TrainParams(
         @Schema(description = "Peak learning rate (default 2e-5)") Double learningRate,
         @Schema(description = "Share of the steps spent warming up (default 0.1)") Double warmupRatio,
         @Schema(description = "InfoNCE temperature τ (default 0.05)") Double temperature,
-        @Schema(description = "For STS data: pairs scoring at least this are positives (default 4)") Double scoreThreshold) {
+        @Schema(description = "For STS data: pairs scoring at least this are positives (default 4)") Double scoreThreshold,
+        @Schema(description = "Tokens kept per text during training, special tokens included (default: the base's "
+                + "max_seq_length, which is also the cap); the trained checkpoint keeps the base's max_seq_length")
+        Integer maxSeqLength) {
 }

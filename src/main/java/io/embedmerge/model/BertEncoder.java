@@ -42,6 +42,7 @@ public final class BertEncoder implements AutoCloseable {
     private final Map<String, NDArray> weights = new LinkedHashMap<>();
     private final Path folder;
     private HuggingFaceTokenizer tokenizer;
+    private int maxTokens;
     private LinearInputRecorder linearInputs;
     private NDArray currentMask;
 
@@ -49,6 +50,7 @@ public final class BertEncoder implements AutoCloseable {
         this.config = config;
         this.manager = manager;
         this.folder = folder;
+        this.maxTokens = config.maxSeqLength();
     }
 
     public static BertEncoder load(Path folder) {
@@ -98,12 +100,27 @@ public final class BertEncoder implements AutoCloseable {
         this.linearInputs = recorder;
     }
 
+    /**
+     * Truncates inputs to at most {@code tokens} tokens (special tokens included) from now on, never beyond the
+     * checkpoint's own {@code max_seq_length}; training uses it to bound activation memory.
+     */
+    public synchronized void limitSequenceLength(int tokens) {
+        if (tokens < 2) {
+            throw new IllegalArgumentException("a sequence needs at least 2 tokens ([CLS] and [SEP])");
+        }
+        maxTokens = Math.min(tokens, config.maxSeqLength());
+        if (tokenizer != null) {
+            tokenizer.close();
+            tokenizer = null;
+        }
+    }
+
     private synchronized HuggingFaceTokenizer tokenizer() {
         if (tokenizer == null) {
             try {
                 tokenizer = HuggingFaceTokenizer.newInstance(folder.resolve("tokenizer.json"), Map.of(
                         "addSpecialTokens", "true", "truncation", "true", "padding", "false",
-                        "maxLength", String.valueOf(config.maxSeqLength())));
+                        "maxLength", String.valueOf(maxTokens)));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot load " + folder.resolve("tokenizer.json"), e);
             }

