@@ -52,10 +52,7 @@ public final class ContrastiveTrainer {
             try (NDManager scope = NDManager.newBaseManager();
                  GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 collector.zeroGradients();
-                NDArray[] q = encoder.tokenize(batch.stream().map(TextPair::query).toList(), scope);
-                NDArray[] p = encoder.tokenize(batch.stream().map(TextPair::positive).toList(), scope);
-                NDArray value = ContrastiveLoss.of(encoder.embed(q[0], q[1], q[2]), encoder.embed(p[0], p[1], p[2]),
-                        settings.temperature());
+                NDArray value = ProbeBatch.of(encoder, batch, scope).contrastiveLoss(encoder, settings.temperature());
                 loss = value.getFloat();
                 collector.backward(value);
             }

@@ -33,9 +33,7 @@ public final class FisherInformation {
             List<ProbeBatch> batches = new ArrayList<>();
             for (int start = 0; start < used.size(); start += batchSize) {
                 List<TextPair> slice = used.subList(start, Math.min(used.size(), start + batchSize));
-                NDArray[] q = encoder.tokenize(slice.stream().map(TextPair::query).toList(), scope);
-                NDArray[] p = encoder.tokenize(slice.stream().map(TextPair::positive).toList(), scope);
-                batches.add(new ProbeBatch(q[0], q[1], q[2], p[0], p[1], p[2]));
+                batches.add(ProbeBatch.of(encoder, slice, scope));
             }
             return diagonal(encoder, batches, temperature);
         }
@@ -49,9 +47,7 @@ public final class FisherInformation {
         for (ProbeBatch batch : batches) {
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 collector.zeroGradients();
-                NDArray q = encoder.embed(batch.queryIds(), batch.queryTypes(), batch.queryMask());
-                NDArray p = encoder.embed(batch.positiveIds(), batch.positiveTypes(), batch.positiveMask());
-                collector.backward(ContrastiveLoss.of(q, p, temperature));
+                collector.backward(batch.contrastiveLoss(encoder, temperature));
             }
             for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
                 try (NDArray gradient = e.getValue().getGradient(); NDArray squared = gradient.square();

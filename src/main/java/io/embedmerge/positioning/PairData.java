@@ -14,8 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Probe and training pairs: JSON lines {@code {"query", "positive"}}, the FlagEmbedding layout
- * {@code {"query", "pos": [...]}}, or STS data (TSV or {@code sentence1/sentence2/score} lines) whose pairs scoring at
+ * Probe and training pairs: JSON lines {@code {"query", "positive", "negatives": [...]}}, the FlagEmbedding layout
+ * {@code {"query", "pos": [...], "neg": [...]}} (negatives optional in both), or STS data (TSV or {@code sentence1/sentence2/score} lines) whose pairs scoring at
  * least {@code threshold} become (query, positive).
  */
 public final class PairData {
@@ -62,7 +62,14 @@ public final class PairData {
                     throw new IllegalArgumentException(file.getFileName() + " line " + lineNumber
                             + ": needs \"query\" and \"positive\" (or a non-empty \"pos\")");
                 }
-                pairs.add(new TextPair(node.path("query").asString(), positive));
+                JsonNode negatives = node.has("negatives") ? node.path("negatives") : node.path("neg");
+                if (!negatives.isMissingNode() && !negatives.isArray()) {
+                    throw new IllegalArgumentException(file.getFileName() + " line " + lineNumber
+                            + ": \"negatives\" must be an array of texts");
+                }
+                List<String> negativeTexts = new ArrayList<>();
+                negatives.forEach(n -> negativeTexts.add(n.asString()));
+                pairs.add(new TextPair(node.path("query").asString(), positive, negativeTexts));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

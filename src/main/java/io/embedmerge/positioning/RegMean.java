@@ -31,6 +31,7 @@ public final class RegMean {
         for (TextPair p : order.subList(0, Math.min(examples, order.size()))) {
             texts.add(p.query());
             texts.add(p.positive());
+            texts.addAll(p.negatives());
         }
         try (NDManager scope = NDManager.newBaseManager()) {
             List<NDArray[]> batches = new ArrayList<>();

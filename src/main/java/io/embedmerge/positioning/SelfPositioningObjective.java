@@ -74,9 +74,7 @@ public final class SelfPositioningObjective implements AutoCloseable {
 
     /** Tokenizes (query, positive) pairs into a batch owned by {@code scope}. */
     public ProbeBatch batch(List<TextPair> pairs, ai.djl.ndarray.NDManager scope) {
-        NDArray[] q = encoder.tokenize(pairs.stream().map(TextPair::query).toList(), scope);
-        NDArray[] p = encoder.tokenize(pairs.stream().map(TextPair::positive).toList(), scope);
-        return new ProbeBatch(q[0], q[1], q[2], p[0], p[1], p[2]);
+        return ProbeBatch.of(encoder, pairs, scope);
     }
 
     /** ⟨a, b⟩ in float64, closing the intermediate arrays. */
@@ -116,9 +114,7 @@ public final class SelfPositioningObjective implements AutoCloseable {
     }
 
     private NDArray loss(ProbeBatch batch, double lambda) {
-        NDArray q = encoder.embed(batch.queryIds(), batch.queryTypes(), batch.queryMask());
-        NDArray p = encoder.embed(batch.positiveIds(), batch.positiveTypes(), batch.positiveMask());
-        return ContrastiveLoss.of(q, p, temperature).add(mu * lambda);
+        return batch.contrastiveLoss(encoder, temperature).add(mu * lambda);
     }
 
     /** L(a, λ) only, without gradients. */

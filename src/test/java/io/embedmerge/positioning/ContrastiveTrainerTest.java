@@ -1,6 +1,5 @@
 package io.embedmerge.positioning;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.embedmerge.model.BertEncoder;
 import io.embedmerge.model.Pooling;
@@ -17,7 +16,10 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Fine-tuning lowers the contrastive loss of the pairs it trains on (all-MiniLM-L6-v2, a few AdamW steps). */
+/**
+ * Fine-tuning lowers the contrastive loss (in-batch and given negatives) of the pairs it trains on
+ * (all-MiniLM-L6-v2, a few AdamW steps).
+ */
 class ContrastiveTrainerTest {
 
     @TempDir
@@ -37,7 +39,8 @@ class ContrastiveTrainerTest {
             Files.copy(in, checkpoint.resolve("tokenizer.json"));
         }
         SentenceTransformersFiles.write(new DirectFolder(checkpoint), Pooling.MEAN, 64, 384);
-        List<TextPair> pairs = List.of(new TextPair("a red car", "the fox jumps"), new TextPair("blue sky", "a red car"),
+        List<TextPair> pairs = List.of(new TextPair("a red car", "the fox jumps", List.of("a red truck")),
+                new TextPair("blue sky", "a red car", List.of("blue sea", "grey sky")),
                 new TextPair("the fox jumps", "blue sky"), new TextPair("cold water", "green grass"),
                 new TextPair("green grass", "cold water"), new TextPair("old book", "fast runner"),
                 new TextPair("fast runner", "old book"), new TextPair("loud music", "quiet room"));
@@ -53,9 +56,7 @@ class ContrastiveTrainerTest {
 
     private static double loss(BertEncoder encoder, List<TextPair> pairs) {
         try (NDManager scope = NDManager.newBaseManager()) {
-            NDArray[] q = encoder.tokenize(pairs.stream().map(TextPair::query).toList(), scope);
-            NDArray[] p = encoder.tokenize(pairs.stream().map(TextPair::positive).toList(), scope);
-            return ContrastiveLoss.of(encoder.embed(q[0], q[1], q[2]), encoder.embed(p[0], p[1], p[2]), 0.05).getFloat();
+            return ProbeBatch.of(encoder, pairs, scope).contrastiveLoss(encoder, 0.05).getFloat();
         }
     }
 }
