@@ -46,11 +46,19 @@ class JobRequestValidator {
                         } else {
                             checkExisting("data[" + i + "].uri", d.uri(), problems);
                         }
+                        if (d != null && d.weight() != null && !(d.weight() > 0 && Double.isFinite(d.weight()))) {
+                            problems.add(new FieldProblem("data[" + i + "].weight", "must be a positive number"));
+                        }
                     }
                 }
                 if (train.params() != null && train.params().maxSeqLength() != null
                         && train.params().maxSeqLength() < 2) {
                     problems.add(new FieldProblem("params.maxSeqLength", "must be at least 2 ([CLS] and [SEP])"));
+                }
+                if (train.resample() != null && !List.of("total_length", "max_length").contains(train.resample())) {
+                    problems.add(new FieldProblem("resample", "must be total_length or max_length"));
+                } else if (train.resample() != null && train.pipeline() != null) {
+                    problems.add(new FieldProblem("resample", "applies to a mixed run only, not to a pipeline"));
                 }
                 if (train.pipeline() != null && !List.of("separate", "sequential").contains(train.pipeline())) {
                     problems.add(new FieldProblem("pipeline", "must be separate or sequential"));

@@ -5,15 +5,20 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
 
 /** Contrastive fine-tuning of a base checkpoint, to make the task models that merges combine. */
-@Schema(name = "TrainJobRequest", description = "Fine-tunes `base` with InfoNCE (in-batch negatives) and AdamW. "
+@Schema(name = "TrainJobRequest", description = "Fine-tunes `base` with InfoNCE (in-batch negatives plus the data's "
+        + "given negatives) and AdamW. "
         + "Without `pipeline` the datasets are mixed by weight into one run (output folder = the model); "
-        + "`separate` trains one model per dataset from the base (`dataset-1/`, `dataset-2/`, …); `sequential` trains "
+        + "`resample` sets how the mixture is drawn. `separate` trains one model per dataset from the base (`dataset-1/`, `dataset-2/`, …); `sequential` trains "
         + "through the datasets in order and keeps every stage (`stage-1/` = M1, `stage-2/` = M1+2, …).")
 public record TrainJobRequest(
         @Schema(example = "file:./data/models/minilm", requiredMode = Schema.RequiredMode.REQUIRED) String base,
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED) List<TrainingData> data,
         TrainParams params,
         @Schema(allowableValues = {"separate", "sequential"}) String pipeline,
+        @Schema(allowableValues = {"total_length", "max_length"}, description = "Resampling of the mixture (no "
+                + "`pipeline`) by the datasets' weights as ratios: `total_length` keeps the total size and shares it "
+                + "by the ratios; `max_length` resizes every dataset to the largest one's size times its ratio. "
+                + "Without it each dataset contributes weight × its size.") String resample,
         @Schema(description = "Seed of the shuffles (default 0)") Long seed,
         @Schema(description = "Output folder URI; default `<merge.storage.default-output>/<job id>/`. Must not exist.")
         String output) implements JobRequest {

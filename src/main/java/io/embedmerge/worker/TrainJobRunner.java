@@ -7,6 +7,7 @@ import io.embedmerge.job.TrainJobRequest;
 import io.embedmerge.job.TrainParams;
 import io.embedmerge.job.TrainingData;
 import io.embedmerge.model.BertEncoder;
+import io.embedmerge.positioning.DataMix;
 import io.embedmerge.model.TrainedCheckpoint;
 import io.embedmerge.positioning.ContrastiveTrainer;
 import io.embedmerge.positioning.PairData;
@@ -19,7 +20,6 @@ import org.springframework.stereotype.Component;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 
 /** Runs a train job: one mixed run, one run per dataset (separate) or runs through the datasets (sequential). */
 @Component
@@ -46,7 +46,7 @@ class TrainJobRunner {
         List<JobResult.TrainingRun> runs = new ArrayList<>();
         try (Checkpoint base = Checkpoint.open(basePath); OutputFolder output = storage.createOutput(target)) {
             if (request.pipeline() == null) {
-                runs.add(train(basePath, base, mix(request.data(), datasets, seed), p, seed, output, "", progress, "mixture"));
+                runs.add(train(basePath, base, mix(request, datasets, seed), p, seed, output, "", progress, "mixture"));
             } else if (request.pipeline().equals("separate")) {
                 for (int i = 0; i < datasets.size(); i++) {
                     runs.add(train(basePath, base, datasets.get(i), p, seed, output, "dataset-" + (i + 1) + "/", progress,
@@ -99,18 +99,10 @@ class TrainJobRunner {
                 p.temperature() != null ? p.temperature() : 0.05, seed);
     }
 
-    /** The datasets mixed by weight: each contributes weight × its size pairs, drawn with a seeded shuffle. */
-    private static List<TextPair> mix(List<TrainingData> data, List<List<TextPair>> datasets, long seed) {
-        Random random = new Random(seed);
-        List<TextPair> mixture = new ArrayList<>();
-        for (int i = 0; i < datasets.size(); i++) {
-            double weight = data.get(i).weight() != null ? data.get(i).weight() : 1.0;
-            List<TextPair> pool = datasets.get(i);
-            int count = (int) Math.round(weight * pool.size());
-            for (int k = 0; k < count && !pool.isEmpty(); k++) {
-                mixture.add(k < pool.size() ? pool.get(k) : pool.get(random.nextInt(pool.size())));
-            }
-        }
-        return mixture;
+    private static List<TextPair> mix(TrainJobRequest request, List<List<TextPair>> datasets, long seed) {
+        double[] weights = request.data().stream().mapToDouble(d -> d.weight() != null ? d.weight() : 1.0).toArray();
+        DataMix.Resample resample = request.resample() == null ? DataMix.Resample.NONE
+                : DataMix.Resample.valueOf(request.resample().toUpperCase(java.util.Locale.ROOT));
+        return DataMix.mix(datasets, weights, resample, seed);
     }
 }

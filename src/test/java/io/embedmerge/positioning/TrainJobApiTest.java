@@ -65,6 +65,20 @@ class TrainJobApiTest extends IntegrationTest {
         assertThat(TestSafetensors.read(stages.resolve("stage-2/model.safetensors")).get("encoder.layer.5.output.dense.bias").values())
                 .isNotEqualTo(TestSafetensors.read(stages.resolve("stage-1/model.safetensors")).get("encoder.layer.5.output.dense.bias").values());
 
+        JsonNode resampled = api.awaitTerminal(api.post("/v1/jobs", """
+                {"kind": "train", "base": "%s", "data": [{"uri": "%s", "weight": 1}, {"uri": "%s", "weight": 3}],
+                 "params": %s, "resample": "total_length"}""".formatted(base, a.toUri(), b.toUri(), params))
+                .body().path("id").asString());
+        assertThat(resampled.path("status").asString()).as(resampled.toString()).isEqualTo("SUCCEEDED");
+        assertThat(resampled.path("result").path("runs")).hasSize(1);
+        assertThat(Path.of(URI.create(resampled.path("result").path("output").path("uri").asString()))
+                .resolve("model.safetensors")).exists();
+        ApiClient.Response resampledPipeline = api.post("/v1/jobs", """
+                {"kind": "train", "base": "%s", "data": %s, "pipeline": "separate", "resample": "max_length"}"""
+                .formatted(base, data));
+        assertThat(resampledPipeline.status()).isEqualTo(422);
+        assertThat(resampledPipeline.body().path("errors").get(0).path("field").asString()).isEqualTo("resample");
+
         ApiClient.Response badPipeline = api.post("/v1/jobs", """
                 {"kind": "train", "base": "%s", "data": %s, "pipeline": "parallel"}""".formatted(base, data));
         assertThat(badPipeline.status()).isEqualTo(422);
