@@ -8,7 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** The HTML report of a job: summary, and for analyses the angle heat map and per-layer charts. */
+/**
+ * The HTML report of a job: summary, scores, for analyses the angle heat map and per-layer charts, and the loss
+ * curves of training and Self-Positioning runs.
+ */
 final class ReportPage {
 
     private ReportPage() {
@@ -54,7 +57,34 @@ final class ReportPage {
         if (result != null && result.analysis() != null) {
             analysis(html, result.analysis());
         }
+        if (result != null) {
+            lossCurves(html, result);
+        }
         return html.append("</body></html>").toString();
+    }
+
+    private static void lossCurves(StringBuilder html, JobResult result) {
+        List<String> labels = new ArrayList<>();
+        List<List<Double>> curves = new ArrayList<>();
+        if (result.lossCurve() != null && !result.lossCurve().isEmpty()) {
+            labels.add("self_positioning probe loss");
+            curves.add(result.lossCurve());
+        }
+        if (result.runs() != null) {
+            for (JobResult.TrainingRun run : result.runs()) {
+                labels.add(run.folder().isEmpty() ? "training loss" : run.folder());
+                curves.add(run.lossCurve());
+            }
+        }
+        if (curves.isEmpty()) {
+            return;
+        }
+        html.append("<h2>Loss curve</h2>").append(Svg.lineChart(curves)).append(Svg.legend(labels));
+        if (result.coefficients() != null) {
+            JobResult.Coefficients c = result.coefficients();
+            html.append(String.format(Locale.ROOT, "<p>Learned a = %s, λ = %.4f, t = %s, c = %s</p>",
+                    c.weights(), c.lambda(), c.t(), c.c()));
+        }
     }
 
     private static void scores(StringBuilder html, JobResult result) {

@@ -90,6 +90,42 @@ final class Svg {
         return svg.append("</svg>").toString();
     }
 
+    /** Loss curves over steps, one polyline per series, on shared axes (y from the smallest to the largest value). */
+    static String lineChart(List<List<Double>> series) {
+        int width = 640;
+        int height = 220;
+        int left = 60;
+        int top = 16;
+        int bottom = 30;
+        int steps = series.stream().mapToInt(List::size).max().orElse(1);
+        double min = series.stream().flatMap(List::stream).mapToDouble(Double::doubleValue).min().orElse(0);
+        double max = series.stream().flatMap(List::stream).mapToDouble(Double::doubleValue).max().orElse(1);
+        double span = max > min ? max - min : 1;
+        StringBuilder svg = new StringBuilder(String.format(Locale.ROOT,
+                "<svg xmlns='http://www.w3.org/2000/svg' width='%d' height='%d' role='img'>", width, top + height + bottom));
+        for (int t = 0; t <= 4; t++) {
+            double v = min + span * t / 4;
+            int y = top + height - (int) Math.round(height * t / 4.0);
+            svg.append(String.format(Locale.ROOT, "<text x='%d' y='%d' font-size='10' text-anchor='end'>%.4g</text>"
+                    + "<line x1='%d' y1='%d' x2='%d' y2='%d' stroke='#eee'/>", left - 4, y + 3, v, left, y, width - 10, y));
+        }
+        svg.append(String.format(Locale.ROOT, "<text x='%d' y='%d' font-size='10'>step 1</text>"
+                + "<text x='%d' y='%d' font-size='10' text-anchor='end'>step %d</text>", left, top + height + 16,
+                width - 10, top + height + 16, steps));
+        for (int s = 0; s < series.size(); s++) {
+            StringBuilder points = new StringBuilder();
+            List<Double> values = series.get(s);
+            for (int k = 0; k < values.size(); k++) {
+                double x = left + (width - 10 - left) * (steps == 1 ? 0 : (double) k / (steps - 1));
+                double y = top + height - height * (values.get(k) - min) / span;
+                points.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
+            }
+            svg.append(String.format(Locale.ROOT, "<polyline fill='none' stroke='%s' stroke-width='1.5' points='%s'/>",
+                    PALETTE[s % PALETTE.length], points.toString().trim()));
+        }
+        return svg.append("</svg>").toString();
+    }
+
     static String legend(List<String> series) {
         StringBuilder html = new StringBuilder("<p class='legend'>");
         for (int s = 0; s < series.size(); s++) {

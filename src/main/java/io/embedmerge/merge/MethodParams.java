@@ -2,6 +2,7 @@ package io.embedmerge.merge;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** A method's parameters after validation, with defaults filled in. */
@@ -17,6 +18,12 @@ public record MethodParams(Map<String, Object> values) {
 
     public boolean bool(String name) {
         return (Boolean) values.get(name);
+    }
+
+    /** A {@link ParamType#NUMBER_LIST} value, or null when not given and without default. */
+    public double[] numbers(String name) {
+        Object value = values.get(name);
+        return value == null ? null : ((List<?>) value).stream().mapToDouble(v -> ((Number) v).doubleValue()).toArray();
     }
 
     public String string(String name) {

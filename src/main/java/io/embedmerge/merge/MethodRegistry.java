@@ -4,6 +4,7 @@ import org.springframework.stereotype.Component;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,6 +92,22 @@ public class MethodRegistry {
                     throw new InvalidMergeRequestException(field, spec.name() + " must be true or false, got " + describe(value));
                 }
                 yield value;
+            }
+            case NUMBER_LIST -> {
+                if (!(value instanceof List<?> list) || list.isEmpty()) {
+                    throw new InvalidMergeRequestException(field, spec.name() + " must be a non-empty array of numbers, got "
+                            + describe(value));
+                }
+                List<Double> numbers = new ArrayList<>();
+                for (int i = 0; i < list.size(); i++) {
+                    if (!(list.get(i) instanceof Number n) || !Double.isFinite(n.doubleValue())) {
+                        throw new InvalidMergeRequestException(field + "[" + i + "]", spec.name() + "[" + i
+                                + "] must be a finite number, got " + describe(list.get(i)));
+                    }
+                    checkRange(spec, field + "[" + i + "]", n.doubleValue());
+                    numbers.add(n.doubleValue());
+                }
+                yield List.copyOf(numbers);
             }
             case STRING -> {
                 if (!(value instanceof String s)) {

@@ -11,8 +11,8 @@ public final class SelfPositioningMerge implements MergeMethod {
 
     private static final MethodDescriptor DESCRIPTOR = new MethodDescriptor("self_positioning",
             "Learns the slerp weights a_i and the scale λ by SGD (Adam) on the probe set: minimises the contrastive loss "
-                    + "of θ0 + λ·U_N(a) plus μ·λ over the N+1 scalars only. Needs `probe` (pairs). The per-model weights are "
-                    + "the initial a_i.",
+                    + "of θ0 + λ·U_N(a) plus μ·λ over the N+1 scalars only. Needs `probe` (pairs). The initial a_i are "
+                    + "`initWeights`, or the per-model weights when it is absent.",
             List.of(new ParamSpec("steps", ParamType.INTEGER, 200L, "Adam steps.", 1.0, 100_000.0, List.of()),
                     new ParamSpec("batchSize", ParamType.INTEGER, 16L, "Pairs per step.", 1.0, 4096.0, List.of()),
                     new ParamSpec("learningRate", ParamType.NUMBER, 0.05, "Adam step size on softplus⁻¹(a), softplus⁻¹(λ).",
@@ -20,6 +20,8 @@ public final class SelfPositioningMerge implements MergeMethod {
                     new ParamSpec("mu", ParamType.NUMBER, 0.01, "Weight μ of the λ penalty (the paper: best below 0.05).",
                             0.0, 10.0, List.of()),
                     new ParamSpec("temperature", ParamType.NUMBER, 0.05, "InfoNCE temperature τ.", 1e-4, 10.0, List.of()),
+                    new ParamSpec("initWeights", ParamType.NUMBER_LIST, null,
+                            "Initial a_1..a_N, one per model (default: the models' weights).", 1e-6, 100.0, List.of()),
                     new ParamSpec("initLambda", ParamType.NUMBER, 1.0, "Initial λ.", 1e-6, 100.0, List.of()),
                     new ParamSpec("scoreThreshold", ParamType.NUMBER, 4.0,
                             "For STS probe data: pairs scoring at least this become (query, positive).", null, null, List.of())));
@@ -32,6 +34,11 @@ public final class SelfPositioningMerge implements MergeMethod {
     @Override
     public void validate(MethodParams params, List<Double> weights) {
         Params.requirePositiveWeights("self_positioning", weights);
+        double[] initWeights = params.numbers("initWeights");
+        if (initWeights != null && initWeights.length != weights.size()) {
+            throw new InvalidMergeRequestException("method.params.initWeights", "initWeights has " + initWeights.length
+                    + " values for " + weights.size() + " models");
+        }
     }
 
     @Override

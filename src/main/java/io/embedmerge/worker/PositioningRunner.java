@@ -43,7 +43,8 @@ class PositioningRunner {
     Searched search(MergeJobRequest request, MethodParams params, CheckpointInputs inputs, ProgressReporter progress) {
         progress.stage("positioning", "reading the probe set");
         List<TextPair> probe = PairData.read(LocalFiles.file(storage, request.probe()), params.number("scoreThreshold"));
-        double[] init = request.models().stream().mapToDouble(m -> m.effectiveWeight()).toArray();
+        double[] init = params.numbers("initWeights") != null ? params.numbers("initWeights")
+                : request.models().stream().mapToDouble(m -> m.effectiveWeight()).toArray();
         SelfPositioning.Settings settings = new SelfPositioning.Settings((int) params.number("steps"),
                 (int) params.number("batchSize"), params.number("learningRate"), params.number("initLambda"),
                 request.effectiveSeed());

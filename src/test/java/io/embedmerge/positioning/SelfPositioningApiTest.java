@@ -72,15 +72,28 @@ class SelfPositioningApiTest extends IntegrationTest {
                 .formatted(base.toUri(), m1.toUri()));
         assertThat(noProbe.status()).isEqualTo(422);
         assertThat(noProbe.body().path("errors").get(0).path("field").asString()).isEqualTo("probe");
+        ApiClient.Response wrongInit = api.post("/v1/jobs", """
+                {"kind": "merge", "base": "%s", "models": [{"uri": "%s"}, {"uri": "%s"}], "probe": "%s",
+                 "method": {"name": "self_positioning", "params": {"initWeights": [1]}}}"""
+                .formatted(base.toUri(), m1.toUri(), m2.toUri(), probe.toUri()));
+        assertThat(wrongInit.status()).isEqualTo(422);
+        assertThat(wrongInit.body().path("errors").get(0).path("field").asString()).isEqualTo("method.params.initWeights");
 
         JsonNode job = api.awaitTerminal(api.post("/v1/jobs", """
                 {"kind": "merge", "base": "%s", "models": [{"uri": "%s", "weight": 1.0}, {"uri": "%s", "weight": 2.0}],
-                 "method": {"name": "self_positioning", "params": {"steps": 4, "batchSize": 8, "scoreThreshold": 3.5}},
+                 "method": {"name": "self_positioning",
+                            "params": {"steps": 4, "batchSize": 8, "scoreThreshold": 3.5, "initWeights": [0.5, 1.5]}},
                  "probe": "%s", "seed": 7}""".formatted(base.toUri(), m1.toUri(), m2.toUri(), probe.toUri()))
                 .body().path("id").asString());
         assertThat(job.path("status").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
         JsonNode coefficients = job.path("result").path("coefficients");
         assertThat(coefficients.path("weights")).hasSize(2);
+        // Adam moves softplus⁻¹(a) by at most about learningRate (0.05) a step, and softplus' ≤ 1: 4 steps stay
+        // within 0.2 of initWeights, not of the models' weights (1, 2)
+        assertThat(coefficients.path("weights").get(0).asDouble()).isCloseTo(0.5, org.assertj.core.data.Offset.offset(0.25));
+        assertThat(coefficients.path("weights").get(1).asDouble()).isCloseTo(1.5, org.assertj.core.data.Offset.offset(0.25));
+        String report = api.getText("/v1/jobs/" + job.path("id").asString() + "/report", "text/html").body();
+        assertThat(report).contains("Loss curve", "<polyline", "self_positioning probe loss");
         assertThat(coefficients.path("lambda").asDouble()).isPositive();
         assertThat(coefficients.path("t")).hasSize(1);
         assertThat(job.path("result").path("lossCurve")).hasSize(4);

@@ -42,6 +42,8 @@ class TrainJobApiTest extends IntegrationTest {
         assertThat(separate.path("status").asString()).as(separate.toString()).isEqualTo("SUCCEEDED");
         assertThat(separate.path("result").path("runs")).hasSize(2);
         assertThat(separate.path("result").path("runs").get(0).path("lossCurve")).hasSize(3);
+        String report = api.getText("/v1/jobs/" + separate.path("id").asString() + "/report", "text/html").body();
+        assertThat(report).contains("Loss curve", "<polyline", "dataset-1/", "dataset-2/");
         Path out = Path.of(URI.create(separate.path("result").path("output").path("uri").asString()));
         assertThat(out.resolve("dataset-1/model.safetensors")).exists();
         assertThat(out.resolve("dataset-2/tokenizer.json")).exists();
