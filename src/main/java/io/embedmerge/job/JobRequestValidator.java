@@ -55,6 +55,10 @@ class JobRequestValidator {
                         && train.params().maxSeqLength() < 2) {
                     problems.add(new FieldProblem("params.maxSeqLength", "must be at least 2 ([CLS] and [SEP])"));
                 }
+                if (train.params() != null && train.params().objective() != null
+                        && !List.of("infonce", "cosent").contains(train.params().objective())) {
+                    problems.add(new FieldProblem("params.objective", "must be infonce or cosent"));
+                }
                 if (train.resample() != null && !List.of("total_length", "max_length").contains(train.resample())) {
                     problems.add(new FieldProblem("resample", "must be total_length or max_length"));
                 } else if (train.resample() != null && train.pipeline() != null) {

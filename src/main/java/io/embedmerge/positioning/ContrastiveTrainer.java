@@ -14,17 +14,41 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Contrastive fine-tuning of every encoder parameter: InfoNCE with in-batch negatives, AdamW (decoupled weight
+ * Fine-tuning of every encoder parameter: InfoNCE (in-batch and given negatives) or CoSENT, AdamW (decoupled weight
  * decay 0.01), linear warm-up over {@code warmupRatio} of the steps then linear decay to zero.
  */
 public final class ContrastiveTrainer {
 
-    /** Hyper-parameters. */
+    /** InfoNCE on (query, positive[, negatives]) pairs, or CoSENT on scored pairs. */
+    public enum Objective { INFONCE, COSENT }
+
+    /** Hyper-parameters; CoSENT's scale is 1/temperature (20 at the default 0.05, CoSENT's usual scale). */
     public record Settings(int steps, int batchSize, double learningRate, double warmupRatio, double temperature,
-                           long seed) {
+                           long seed, Objective objective) {
+
+        public Settings(int steps, int batchSize, double learningRate, double warmupRatio, double temperature, long seed) {
+            this(steps, batchSize, learningRate, warmupRatio, temperature, seed, Objective.INFONCE);
+        }
     }
 
     private ContrastiveTrainer() {
+    }
+
+    /** The objective's loss of one batch. */
+    public static NDArray loss(BertEncoder encoder, List<TextPair> batch, Settings settings, NDManager scope) {
+        ProbeBatch tokens = ProbeBatch.of(encoder, batch, scope);
+        if (settings.objective() == Objective.INFONCE) {
+            return tokens.contrastiveLoss(encoder, settings.temperature());
+        }
+        double[] scores = batch.stream().mapToDouble(p -> {
+            if (p.score() == null) {
+                throw new IllegalArgumentException("CoSENT needs scored pairs (STS data); '" + p.query() + "' has no score");
+            }
+            return p.score();
+        }).toArray();
+        return CoSentLoss.of(encoder.embed(tokens.queryIds(), tokens.queryTypes(), tokens.queryMask()),
+                encoder.embed(tokens.positiveIds(), tokens.positiveTypes(), tokens.positiveMask()), scores,
+                1 / settings.temperature());
     }
 
     /** Trains in place; returns the loss of every step. */
@@ -52,7 +76,7 @@ public final class ContrastiveTrainer {
             try (NDManager scope = NDManager.newBaseManager();
                  GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 collector.zeroGradients();
-                NDArray value = ProbeBatch.of(encoder, batch, scope).contrastiveLoss(encoder, settings.temperature());
+                NDArray value = loss(encoder, batch, settings, scope);
                 loss = value.getFloat();
                 collector.backward(value);
             }

@@ -38,6 +38,15 @@ public final class PairData {
         return pairs;
     }
 
+    /** Every STS pair with its gold score, for score objectives (CoSENT). */
+    public static List<TextPair> readScored(Path file) {
+        List<TextPair> pairs = new ArrayList<>();
+        for (StsPair p : StsData.read(file)) {
+            pairs.add(new TextPair(p.sentence1(), p.sentence2(), List.of(), p.score()));
+        }
+        return pairs;
+    }
+
     private static boolean isPairLayout(Path file) {
         try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
             return lines.filter(l -> !l.isBlank()).findFirst().map(l -> JSON.readTree(l).has("query")).orElse(false);

@@ -35,12 +35,13 @@ class TrainJobRunner {
         StorageLocation target = request.output() != null
                 ? storage.resolve(request.output())
                 : storage.defaultOutputFor(ticket.jobId().toString());
-        TrainParams p = request.params() != null ? request.params() : new TrainParams(null, null, null, null, null, null, null, null);
+        TrainParams p = request.params() != null ? request.params() : new TrainParams(null, null, null, null, null, null, null, null, null);
         double threshold = p.scoreThreshold() != null ? p.scoreThreshold() : 4.0;
         long seed = request.seed() != null ? request.seed() : 0;
         List<List<TextPair>> datasets = new ArrayList<>();
         for (TrainingData d : request.data()) {
-            datasets.add(PairData.read(LocalFiles.file(storage, d.uri()), threshold));
+            Path file = LocalFiles.file(storage, d.uri());
+            datasets.add(cosent(p) ? PairData.readScored(file) : PairData.read(file, threshold));
         }
         Path basePath = storage.localCopy(storage.resolve(request.base()));
         List<JobResult.TrainingRun> runs = new ArrayList<>();
@@ -96,7 +97,12 @@ class TrainJobRunner {
                 : p.steps() != null ? p.steps() : 100;
         return new ContrastiveTrainer.Settings(Math.max(1, steps), batchSize,
                 p.learningRate() != null ? p.learningRate() : 2e-5, p.warmupRatio() != null ? p.warmupRatio() : 0.1,
-                p.temperature() != null ? p.temperature() : 0.05, seed);
+                p.temperature() != null ? p.temperature() : 0.05, seed,
+                cosent(p) ? ContrastiveTrainer.Objective.COSENT : ContrastiveTrainer.Objective.INFONCE);
+    }
+
+    private static boolean cosent(TrainParams p) {
+        return "cosent".equals(p.objective());
     }
 
     private static List<TextPair> mix(TrainJobRequest request, List<List<TextPair>> datasets, long seed) {

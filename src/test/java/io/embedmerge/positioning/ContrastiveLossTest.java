@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-/** InfoNCE with given negatives against a float64 evaluation of the contract's formula; tolerance 1e-5. */
+/** InfoNCE with given negatives, and CoSENT, against float64 evaluations of their formulas; tolerance 1e-5. */
 class ContrastiveLossTest {
 
     private static final double[][] QUERIES = {{1, 0.5, -0.2}, {0.1, 2, 0.3}, {-0.7, 0.2, 1.1}};
@@ -29,6 +29,24 @@ class ContrastiveLossTest {
             assertThat(withNegatives).isCloseTo(reference(0.05, true), within(1e-5));
             assertThat(inBatchOnly).isCloseTo(reference(0.05, false), within(1e-5));
             assertThat(withNegatives).isGreaterThan(inBatchOnly + 0.1);
+        }
+    }
+
+    /** CoSENT against log(1 + Σ_{s_i > s_j} exp(20·(c_j − c_i))) in float64; ties in score contribute nothing. */
+    @Test
+    void coSentMatchesItsDefinition() {
+        double[] scores = {4.5, 1.0, 4.5};
+        try (NDManager manager = NDManager.newBaseManager()) {
+            double loss = CoSentLoss.of(array(manager, QUERIES), array(manager, POSITIVES), scores, 20).getFloat();
+            double sum = 0;
+            for (int i = 0; i < scores.length; i++) {
+                for (int j = 0; j < scores.length; j++) {
+                    if (scores[i] > scores[j]) {
+                        sum += Math.exp(20 * (cosine(QUERIES[j], POSITIVES[j]) - cosine(QUERIES[i], POSITIVES[i])));
+                    }
+                }
+            }
+            assertThat(loss).isCloseTo(Math.log1p(sum), within(1e-5));
         }
     }
 

@@ -27,18 +27,7 @@ class ContrastiveTrainerTest {
 
     @Test
     void trainingOnPairsLowersTheirLoss() throws Exception {
-        Path onnx = dir.resolve("m.onnx");
-        try (InputStream in = getClass().getResourceAsStream("/all-minilm-l6-v2.onnx")) {
-            Files.copy(in, onnx);
-        }
-        Path checkpoint = dir.resolve("minilm");
-        try (BertOnnxImport imported = BertOnnxImport.read(onnx)) {
-            imported.write(new DirectFolder(checkpoint));
-        }
-        try (InputStream in = getClass().getResourceAsStream("/all-minilm-l6-v2-tokenizer.json")) {
-            Files.copy(in, checkpoint.resolve("tokenizer.json"));
-        }
-        SentenceTransformersFiles.write(new DirectFolder(checkpoint), Pooling.MEAN, 64, 384);
+        Path checkpoint = miniLm();
         List<TextPair> pairs = List.of(new TextPair("a red car", "the fox jumps", List.of("a red truck")),
                 new TextPair("blue sky", "a red car", List.of("blue sea", "grey sky")),
                 new TextPair("the fox jumps", "blue sky"), new TextPair("cold water", "green grass"),
@@ -52,6 +41,50 @@ class ContrastiveTrainerTest {
             assertThat(curve).hasSize(12);
             assertThat(after).as("loss %s → %s, curve %s", before, after, curve).isLessThan(before * 0.5);
         }
+    }
+
+    @Test
+    void coSentTrainingLowersTheScoreLoss() throws Exception {
+        Path checkpoint = miniLm();
+        List<TextPair> pairs = List.of(new TextPair("a man plays a guitar", "a man is playing a guitar", List.of(), 5.0),
+                new TextPair("a woman slices onions", "a woman is cutting an onion", List.of(), 4.6),
+                new TextPair("a dog runs on grass", "a cat sleeps on a sofa", List.of(), 1.0),
+                new TextPair("the stock market fell", "a child rides a bike", List.of(), 0.0),
+                new TextPair("a plane takes off", "an aircraft is taking off", List.of(), 4.8),
+                new TextPair("two men play chess", "two men are playing football", List.of(), 1.6),
+                new TextPair("a girl sings", "a girl is singing a song", List.of(), 4.2),
+                new TextPair("rain falls on the city", "the sun shines in the desert", List.of(), 0.4));
+        ContrastiveTrainer.Settings settings = new ContrastiveTrainer.Settings(12, 8, 1e-4, 0.1, 0.05, 1,
+                ContrastiveTrainer.Objective.COSENT);
+        try (BertEncoder encoder = BertEncoder.load(checkpoint)) {
+            double before = coSent(encoder, pairs, settings);
+            List<Double> curve = ContrastiveTrainer.train(encoder, pairs, settings, (step, steps, loss) -> { });
+            double after = coSent(encoder, pairs, settings);
+            assertThat(curve).hasSize(12);
+            assertThat(after).as("loss %s → %s, curve %s", before, after, curve).isLessThan(before * 0.7);
+        }
+    }
+
+    private static double coSent(BertEncoder encoder, List<TextPair> pairs, ContrastiveTrainer.Settings settings) {
+        try (NDManager scope = NDManager.newBaseManager()) {
+            return ContrastiveTrainer.loss(encoder, pairs, settings, scope).getFloat();
+        }
+    }
+
+    private Path miniLm() throws Exception {
+        Path onnx = dir.resolve("m.onnx");
+        try (InputStream in = getClass().getResourceAsStream("/all-minilm-l6-v2.onnx")) {
+            Files.copy(in, onnx);
+        }
+        Path checkpoint = dir.resolve("minilm");
+        try (BertOnnxImport imported = BertOnnxImport.read(onnx)) {
+            imported.write(new DirectFolder(checkpoint));
+        }
+        try (InputStream in = getClass().getResourceAsStream("/all-minilm-l6-v2-tokenizer.json")) {
+            Files.copy(in, checkpoint.resolve("tokenizer.json"));
+        }
+        SentenceTransformersFiles.write(new DirectFolder(checkpoint), Pooling.MEAN, 64, 384);
+        return checkpoint;
     }
 
     private static double loss(BertEncoder encoder, List<TextPair> pairs) {

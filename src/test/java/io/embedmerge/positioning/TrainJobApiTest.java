@@ -75,6 +75,15 @@ class TrainJobApiTest extends IntegrationTest {
         assertThat(resampled.path("result").path("runs")).hasSize(1);
         assertThat(Path.of(URI.create(resampled.path("result").path("output").path("uri").asString()))
                 .resolve("model.safetensors")).exists();
+        JsonNode scored = api.awaitTerminal(api.post("/v1/jobs", """
+                {"kind": "train", "base": "%s", "data": [{"uri": "%s"}], "params": {"steps": 2, "batchSize": 8,
+                 "objective": "cosent"}}""".formatted(base, a.toUri())).body().path("id").asString());
+        assertThat(scored.path("status").asString()).as(scored.toString()).isEqualTo("SUCCEEDED");
+        assertThat(scored.path("result").path("runs").get(0).path("lossCurve")).hasSize(2);
+        ApiClient.Response badObjective = api.post("/v1/jobs", """
+                {"kind": "train", "base": "%s", "data": %s, "params": {"objective": "mse"}}""".formatted(base, data));
+        assertThat(badObjective.status()).isEqualTo(422);
+        assertThat(badObjective.body().path("errors").get(0).path("field").asString()).isEqualTo("params.objective");
         ApiClient.Response resampledPipeline = api.post("/v1/jobs", """
                 {"kind": "train", "base": "%s", "data": %s, "pipeline": "separate", "resample": "max_length"}"""
                 .formatted(base, data));
