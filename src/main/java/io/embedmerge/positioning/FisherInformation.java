@@ -66,6 +66,11 @@ public final class FisherInformation {
             float[] f = new float[sum.length];
             for (int j = 0; j < f.length; j++) {
                 f[j] = (float) (sum[j] / b);
+                if (!Float.isFinite(f[j])) {
+                    // a NaN or infinite weight would turn the merged tensor into NaN: fail instead of writing it
+                    throw new IllegalStateException("the Fisher diagonal of '" + name + "' has a non-finite entry ("
+                            + f[j] + " at " + j + "): the probe's gradients overflowed or were undefined");
+                }
             }
             fisher.put(name, f);
         });

@@ -50,6 +50,20 @@ class FisherInformationTest {
         }
     }
 
+    /** A NaN gradient must stop the merge rather than become a NaN weight in it. */
+    @Test
+    void nonFiniteGradientsFailWithTheTensorNamed() {
+        SyntheticCheckpoints.write(dir, new SyntheticCheckpoints.Shape(2, 32, 64, 50), DType.F32, 1, 13);
+        try (BertEncoder encoder = BertEncoder.load(dir.resolve("model-1"), DataType.FLOAT64);
+             NDManager manager = NDManager.newBaseManager()) {
+            NDArray bias = encoder.parameters().get("encoder.layer.1.output.dense.bias");
+            bias.set(new ai.djl.ndarray.index.NDIndex("0"), Double.NaN);
+            List<ProbeBatch> batches = List.of(batch(manager, new long[]{2, 5, 7, 9, 3, 4, 8, 1}, new long[]{2, 5, 6, 9, 3, 4, 8, 2}));
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> FisherInformation.diagonal(encoder, batches, 0.05))
+                    .hasMessageContaining("non-finite");
+        }
+    }
+
     private static ProbeBatch batch(NDManager manager, long[] queries, long[] positives) {
         Shape shape = new Shape(2, 4);
         return new ProbeBatch(manager.create(queries, shape), manager.zeros(shape, DataType.INT64), manager.ones(shape, DataType.INT64),
