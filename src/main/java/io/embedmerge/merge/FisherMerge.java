@@ -17,9 +17,8 @@ public final class FisherMerge implements MergeMethod {
                     + "gradients of the contrastive loss of model i on its probe pairs (models[i].probe), ε = 1e-6.",
             List.of(new ParamSpec("fisherExamples", ParamType.INTEGER, 256L, "Probe pairs per model.", 1.0, 1e7, List.of()),
                     new ParamSpec("batchSize", ParamType.INTEGER, 16L, "Pairs per gradient.", 1.0, 4096.0, List.of()),
-                    new ParamSpec("temperature", ParamType.NUMBER, 0.05, "InfoNCE temperature τ.", 1e-4, 10.0, List.of()),
-                    new ParamSpec("scoreThreshold", ParamType.NUMBER, 4.0,
-                            "For STS probe data: pairs scoring at least this become (query, positive).", null, null, List.of())));
+                    Params.TEMPERATURE,
+                    Params.SCORE_THRESHOLD));
 
     @Override
     public MethodDescriptor descriptor() {

@@ -10,6 +10,11 @@ final class Params {
             "'model': statistics over all merged tensors as one vector (the paper); 'tensor': each tensor on its own (mergekit).",
             null, null, List.of("model", "tensor"));
 
+    static final ParamSpec TEMPERATURE = new ParamSpec("temperature", ParamType.NUMBER, 0.05, "InfoNCE temperature τ.",
+            1e-4, 10.0, List.of());
+    static final ParamSpec SCORE_THRESHOLD = new ParamSpec("scoreThreshold", ParamType.NUMBER, 4.0,
+            "For STS probe data: pairs scoring at least this become (query, positive).", null, null, List.of());
+
     private Params() {
     }
 

@@ -16,8 +16,7 @@ public final class RegMeanMerge implements MergeMethod {
                     new ParamSpec("reduceNonDiagonalRatio", ParamType.NUMBER, 0.9,
                             "r: share of the off-diagonal Gram entries kept.", 0.0, 1.0, List.of()),
                     new ParamSpec("batchSize", ParamType.INTEGER, 16L, "Texts per forward pass.", 1.0, 4096.0, List.of()),
-                    new ParamSpec("scoreThreshold", ParamType.NUMBER, 4.0,
-                            "For STS probe data: pairs scoring at least this become (query, positive).", null, null, List.of())));
+                    Params.SCORE_THRESHOLD));
 
     @Override
     public MethodDescriptor descriptor() {

@@ -19,12 +19,11 @@ public final class SelfPositioningMerge implements MergeMethod {
                             1e-6, 10.0, List.of()),
                     new ParamSpec("mu", ParamType.NUMBER, 0.01, "Weight μ of the λ penalty (the paper: best below 0.05).",
                             0.0, 10.0, List.of()),
-                    new ParamSpec("temperature", ParamType.NUMBER, 0.05, "InfoNCE temperature τ.", 1e-4, 10.0, List.of()),
+                    Params.TEMPERATURE,
                     new ParamSpec("initWeights", ParamType.NUMBER_LIST, null,
                             "Initial a_1..a_N, one per model (default: the models' weights).", 1e-6, 100.0, List.of()),
                     new ParamSpec("initLambda", ParamType.NUMBER, 1.0, "Initial λ.", 1e-6, 100.0, List.of()),
-                    new ParamSpec("scoreThreshold", ParamType.NUMBER, 4.0,
-                            "For STS probe data: pairs scoring at least this become (query, positive).", null, null, List.of())));
+                    Params.SCORE_THRESHOLD));
 
     @Override
     public MethodDescriptor descriptor() {
