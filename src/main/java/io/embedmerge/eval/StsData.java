@@ -17,32 +17,18 @@ public final class StsData {
     private StsData() {
     }
 
-    private static final tools.jackson.databind.json.JsonMapper JSON = tools.jackson.databind.json.JsonMapper.builder().build();
-
     public static List<StsPair> read(Path file) {
         if (!file.getFileName().toString().endsWith(".jsonl")) {
             return readStsBenchmark(file);
         }
-        List<StsPair> pairs = new ArrayList<>();
-        try {
-            int lineNumber = 0;
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                lineNumber++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                var node = JSON.readTree(line);
-                if (!node.has("sentence1") || !node.has("sentence2") || !node.path("score").isNumber()) {
-                    throw new IllegalArgumentException(file.getFileName() + " line " + lineNumber
-                            + ": needs \"sentence1\", \"sentence2\" and a numeric \"score\"");
-                }
-                pairs.add(new StsPair(node.path("sentence1").asString(), node.path("sentence2").asString(),
-                        node.path("score").asDouble()));
+        return JsonLines.read(file, (node, lineNumber) -> {
+            if (!node.has("sentence1") || !node.has("sentence2") || !node.path("score").isNumber()) {
+                throw new IllegalArgumentException(file.getFileName() + " line " + lineNumber
+                        + ": needs \"sentence1\", \"sentence2\" and a numeric \"score\"");
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return pairs;
+            return new StsPair(node.path("sentence1").asString(), node.path("sentence2").asString(),
+                    node.path("score").asDouble());
+        });
     }
 
     public static List<StsPair> readStsBenchmark(Path file) {

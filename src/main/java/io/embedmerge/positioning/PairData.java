@@ -1,5 +1,6 @@
 package io.embedmerge.positioning;
 
+import io.embedmerge.eval.JsonLines;
 import io.embedmerge.eval.StsData;
 import io.embedmerge.eval.StsPair;
 import tools.jackson.databind.JsonNode;
@@ -56,33 +57,21 @@ public final class PairData {
     }
 
     private static List<TextPair> pairs(Path file) {
-        List<TextPair> pairs = new ArrayList<>();
-        try {
-            int lineNumber = 0;
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                lineNumber++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                JsonNode node = JSON.readTree(line);
-                String positive = node.has("positive") ? node.path("positive").asString()
-                        : node.path("pos").isArray() && !node.path("pos").isEmpty() ? node.path("pos").get(0).asString() : null;
-                if (!node.has("query") || positive == null) {
-                    throw new IllegalArgumentException(file.getFileName() + " line " + lineNumber
-                            + ": needs \"query\" and \"positive\" (or a non-empty \"pos\")");
-                }
-                JsonNode negatives = node.has("negatives") ? node.path("negatives") : node.path("neg");
-                if (!negatives.isMissingNode() && !negatives.isArray()) {
-                    throw new IllegalArgumentException(file.getFileName() + " line " + lineNumber
-                            + ": \"negatives\" must be an array of texts");
-                }
-                List<String> negativeTexts = new ArrayList<>();
-                negatives.forEach(n -> negativeTexts.add(n.asString()));
-                pairs.add(new TextPair(node.path("query").asString(), positive, negativeTexts));
+        return JsonLines.read(file, (node, lineNumber) -> {
+            String positive = node.has("positive") ? node.path("positive").asString()
+                    : node.path("pos").isArray() && !node.path("pos").isEmpty() ? node.path("pos").get(0).asString() : null;
+            if (!node.has("query") || positive == null) {
+                throw new IllegalArgumentException(file.getFileName() + " line " + lineNumber
+                        + ": needs \"query\" and \"positive\" (or a non-empty \"pos\")");
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return pairs;
+            JsonNode negatives = node.has("negatives") ? node.path("negatives") : node.path("neg");
+            if (!negatives.isMissingNode() && !negatives.isArray()) {
+                throw new IllegalArgumentException(file.getFileName() + " line " + lineNumber
+                        + ": \"negatives\" must be an array of texts");
+            }
+            List<String> negativeTexts = new ArrayList<>();
+            negatives.forEach(n -> negativeTexts.add(n.asString()));
+            return new TextPair(node.path("query").asString(), positive, negativeTexts);
+        });
     }
 }

@@ -20,6 +20,7 @@ import org.springframework.stereotype.Component;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /** Runs a train job: one mixed run, one run per dataset (separate) or runs through the datasets (sequential). */
 @Component
@@ -108,7 +109,7 @@ class TrainJobRunner {
     private static List<TextPair> mix(TrainJobRequest request, List<List<TextPair>> datasets, long seed) {
         double[] weights = request.data().stream().mapToDouble(d -> d.weight() != null ? d.weight() : 1.0).toArray();
         DataMix.Resample resample = request.resample() == null ? DataMix.Resample.NONE
-                : DataMix.Resample.valueOf(request.resample().toUpperCase(java.util.Locale.ROOT));
+                : DataMix.Resample.valueOf(request.resample().toUpperCase(Locale.ROOT));
         return DataMix.mix(datasets, weights, resample, seed);
     }
 }
