@@ -1,7 +1,6 @@
 package io.embedmerge.eval;
 
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,8 +19,6 @@ import java.util.function.Function;
  * cosine search over the whole corpus: nDCG@10 (graded gains, as trec_eval), MRR@10 and Recall@100, × 100.
  */
 public final class RetrievalEvaluation {
-
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private RetrievalEvaluation() {
     }
@@ -128,17 +125,7 @@ public final class RetrievalEvaluation {
     }
 
     private static List<JsonNode> lines(Path file) {
-        try {
-            List<JsonNode> nodes = new ArrayList<>();
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                if (!line.isBlank()) {
-                    nodes.add(JSON.readTree(line));
-                }
-            }
-            return nodes;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file.getFileName(), e);
-        }
+        return JsonLines.read(file, (node, lineNumber) -> node);
     }
 
     private static Map<String, Map<String, Integer>> qrels(Path file) {
