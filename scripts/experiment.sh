@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README's real-data experiment, against a running service (default http://localhost:8080) whose storage root
-# is ./data (the default). Needs curl and python3. Usage: scripts/experiment.sh [steps-per-task]
+# is ./data (the default). Needs curl and python3. Usage: [METHODS="linear fisher"] [BASE=uri A=uri B=uri] scripts/experiment.sh [steps-per-task]
 #
 # 1. import all-MiniLM-L6-v2 (no download)
 # 2. fine-tune two task models from STS Benchmark train with two objectives: "retrieval" (paraphrase retrieval:
@@ -58,7 +58,8 @@ wait_for() {
 field() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 ROOT="file:$(cd ./data && pwd)"
 
-BASE=$(wait_for "$(submit '{"kind": "import", "source": "builtin:all-minilm-l6-v2"}')" | field 'd["result"]["output"]["uri"]')
+# BASE, A and B may be given to reuse an earlier run's checkpoints
+BASE=${BASE:-$(wait_for "$(submit '{"kind": "import", "source": "builtin:all-minilm-l6-v2"}')" | field 'd["result"]["output"]["uri"]')}
 echo "base: $BASE"
 train() {
   wait_for "$(submit "{\"kind\": \"train\", \"base\": \"$BASE\", \"seed\": 1,
@@ -66,14 +67,14 @@ train() {
     \"params\": {\"steps\": $STEPS, \"batchSize\": 32, \"learningRate\": 2e-5, \"scoreThreshold\": 4, \"objective\": \"$1\"}}")" \
     | field 'd["result"]["output"]["uri"]'
 }
-A=$(train infonce); B=$(train cosent)
+A=${A:-$(train infonce)}; B=${B:-$(train cosent)}
 echo "task models: $A $B"
 
 EVAL="[{\"name\": \"stsb-test\", \"task\": \"sts\", \"data\": \"$ROOT/experiment/sts-test.tsv\"},
        {\"name\": \"stsb-test-retrieval\", \"task\": \"retrieval\", \"data\": \"$ROOT/experiment/beir\"}]"
 MODELS="[{\"uri\": \"$A\", \"label\": \"retrieval (InfoNCE)\", \"probe\": \"$ROOT/experiment/sts-train.tsv\"},
          {\"uri\": \"$B\", \"label\": \"similarity (CoSENT)\", \"probe\": \"$ROOT/experiment/sts-train.tsv\"}]"
-for method in linear slerp ties fisher regmean self_positioning; do
+for method in ${METHODS:-linear slerp ties fisher regmean self_positioning}; do
   params='{}'
   case $method in
     fisher) params='{"scoreThreshold": 4}' ;;

@@ -189,7 +189,7 @@ public final class BertEncoder implements AutoCloseable {
     /**
      * Sentence embeddings [batch, hidden] for token ids, token types and the attention mask (1 for tokens, 0 for
      * padding), each [batch, length]: the last layer pooled as configured, L2-normalised if a Normalize module
-     * follows. Differentiable: run it inside a GradientCollector to train.
+     * follows. Differentiable: build the loss inside {@link io.embedmerge.tensor.Autograd#gradients} to train.
      */
     public NDArray embed(NDArray ids, NDArray types, NDArray mask) {
         NDArray hidden = forward(ids, types, mask);

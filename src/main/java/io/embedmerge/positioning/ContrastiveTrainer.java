@@ -1,12 +1,9 @@
 package io.embedmerge.positioning;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
-import ai.djl.training.GradientCollector;
 import io.embedmerge.model.BertEncoder;
+import io.embedmerge.tensor.Autograd;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -73,12 +70,8 @@ public final class ContrastiveTrainer {
             double rate = settings.learningRate() * (step <= warmup ? (double) step / Math.max(1, warmup)
                     : Math.max(0, (double) (settings.steps() - step + 1) / Math.max(1, settings.steps() - warmup)));
             double loss;
-            try (NDManager scope = NDManager.newBaseManager();
-                 GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                collector.zeroGradients();
-                NDArray value = loss(encoder, batch, settings, scope);
-                loss = value.getFloat();
-                collector.backward(value);
+            try (NDManager scope = NDManager.newBaseManager()) {
+                loss = Autograd.gradients(parameters.values(), () -> loss(encoder, batch, settings, scope));
             }
             double correction1 = 1 - Math.pow(beta1, step);
             double correction2 = 1 - Math.pow(beta2, step);
@@ -96,17 +89,8 @@ public final class ContrastiveTrainer {
                 try (NDArray mHat = m[0].div(correction1); NDArray vHat = m[1].div(correction2);
                      NDArray root = vHat.sqrt(); NDArray denominator = root.add(1e-8);
                      NDArray update = mHat.div(denominator); NDArray change = update.mul(rate)) {
-                    // in place under no-grad, as torch.optim does: PyTorch refuses in-place updates of leaves that
-                    // require gradients wherever grad mode is on (a worker thread's default)
-                    boolean gradMode = JniUtils.isGradMode();
-                    JniUtils.setGradMode(false);
-                    try {
-                        p.muli(1 - rate * 0.01);
-                        p.subi(change);
-                        JniUtils.zeroGrad((PtNDArray) p);
-                    } finally {
-                        JniUtils.setGradMode(gradMode);
-                    }
+                    // in place under no-grad, as torch.optim does
+                    Autograd.withoutGradients(() -> p.muli(1 - rate * 0.01).subi(change));
                 }
             }
             losses.add(loss);

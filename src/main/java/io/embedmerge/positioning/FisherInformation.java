@@ -1,11 +1,10 @@
 package io.embedmerge.positioning;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.training.GradientCollector;
 import io.embedmerge.model.BertEncoder;
+import io.embedmerge.tensor.Autograd;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -45,10 +44,7 @@ public final class FisherInformation {
         parameters.values().forEach(p -> p.setRequiresGradient(true));
         Map<String, double[]> sums = new LinkedHashMap<>();
         for (ProbeBatch batch : batches) {
-            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                collector.zeroGradients();
-                collector.backward(batch.contrastiveLoss(encoder, temperature));
-            }
+            Autograd.gradients(parameters.values(), () -> batch.contrastiveLoss(encoder, temperature));
             for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
                 try (NDArray gradient = e.getValue().getGradient(); NDArray squared = gradient.square();
                      NDArray wide = squared.toType(DataType.FLOAT64, false)) {

@@ -1,13 +1,10 @@
 package io.embedmerge.positioning;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
-import ai.djl.training.GradientCollector;
 import io.embedmerge.merge.SlerpCoefficients;
 import io.embedmerge.model.BertEncoder;
+import io.embedmerge.tensor.Autograd;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -90,13 +87,11 @@ public final class SelfPositioningObjective implements AutoCloseable {
 
     /**
      * Sets the encoder's parameters to θ0 + λ Σ c_i V_i, in place under no-grad (replacing them would leak their
-     * native memory), clears their gradients, and returns c and t.
+     * native memory), and returns c and t.
      */
     private SlerpCoefficients.Result position(double[] a, double lambda) {
         SlerpCoefficients.Result coefficients = SlerpCoefficients.compute(gram, a);
-        boolean gradMode = JniUtils.isGradMode();
-        JniUtils.setGradMode(false);
-        try {
+        Autograd.withoutGradients(() -> {
             for (Map.Entry<String, NDArray> e : base.entrySet()) {
                 NDArray theta = encoder.parameters().get(e.getKey());
                 theta.muli(0).addi(e.getValue());
@@ -105,11 +100,8 @@ public final class SelfPositioningObjective implements AutoCloseable {
                         theta.addi(step);
                     }
                 }
-                JniUtils.zeroGrad((PtNDArray) theta);
             }
-        } finally {
-            JniUtils.setGradMode(gradMode);
-        }
+        });
         return coefficients;
     }
 
@@ -126,13 +118,8 @@ public final class SelfPositioningObjective implements AutoCloseable {
     public Evaluation evaluate(double[] a, double lambda, ProbeBatch batch) {
         SlerpCoefficients.Result coefficients = position(a, lambda);
         int n = a.length;
-        double value;
         double[] g = new double[n];
-        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            NDArray loss = loss(batch, lambda);
-            value = loss.toType(DataType.FLOAT64, false).getDouble();
-            collector.backward(loss);
-        }
+        double value = Autograd.gradients(encoder.parameters().values(), () -> loss(batch, lambda));
         for (Map.Entry<String, NDArray> e : encoder.parameters().entrySet()) {
             try (NDArray gradient = e.getValue().getGradient()) {
                 for (int i = 0; i < n; i++) {

@@ -50,6 +50,53 @@ class FisherInformationTest {
         }
     }
 
+    /**
+     * Two jobs computing gradients at once on different worker threads: each gets exactly the Fisher it gets alone
+     * (DJL's process-wide GradientCollector refused the second one and zeroed the other job's gradients).
+     */
+    @Test
+    void concurrentComputationsOnTwoEncodersDoNotInterfere() throws Exception {
+        SyntheticCheckpoints.write(dir, new SyntheticCheckpoints.Shape(2, 32, 64, 50), DType.F32, 2, 13);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            List<ProbeBatch> batches = List.of(batch(manager, new long[]{2, 5, 7, 9, 3, 4, 8, 1}, new long[]{2, 5, 6, 9, 3, 4, 8, 2}),
+                    batch(manager, new long[]{11, 12, 13, 14, 20, 21, 22, 23}, new long[]{11, 12, 15, 14, 20, 25, 22, 23}));
+            List<Map<String, float[]>> alone = new java.util.ArrayList<>();
+            for (String model : List.of("model-1", "model-2")) {
+                try (BertEncoder encoder = BertEncoder.load(dir.resolve(model), DataType.FLOAT64)) {
+                    alone.add(FisherInformation.diagonal(encoder, batches, 0.05));
+                }
+            }
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+            try (var pool = java.util.concurrent.Executors.newFixedThreadPool(2)) {
+                List<java.util.concurrent.Future<List<Map<String, float[]>>>> runs = new java.util.ArrayList<>();
+                for (String model : List.of("model-1", "model-2")) {
+                    runs.add(pool.submit(() -> {
+                        try (BertEncoder encoder = BertEncoder.load(dir.resolve(model), DataType.FLOAT64)) {
+                            start.await();
+                            List<Map<String, float[]>> repeated = new java.util.ArrayList<>();
+                            for (int round = 0; round < 5; round++) {
+                                repeated.add(FisherInformation.diagonal(encoder, batches, 0.05));
+                            }
+                            return repeated;
+                        }
+                    }));
+                }
+                for (int m = 0; m < 2; m++) {
+                    for (Map<String, float[]> together : runs.get(m).get()) {
+                        for (Map.Entry<String, float[]> e : alone.get(m).entrySet()) {
+                            float[] expected = e.getValue();
+                            float[] actual = together.get(e.getKey());
+                            for (int j = 0; j < expected.length; j++) {
+                                assertThat((double) actual[j]).as("model %d %s[%d]", m + 1, e.getKey(), j)
+                                        .isCloseTo(expected[j], org.assertj.core.data.Offset.offset(1e-6 * Math.abs(expected[j]) + 1e-30));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /** A NaN gradient must stop the merge rather than become a NaN weight in it. */
     @Test
     void nonFiniteGradientsFailWithTheTensorNamed() {
