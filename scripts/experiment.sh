@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's real-data experiment, against a running service (default http://localhost:8080) whose storage root
-# is ./data (the default). Needs curl and python3. Usage: [METHODS="linear fisher"] [BASE=uri A=uri B=uri] scripts/experiment.sh [steps-per-task]
+# is ./data (the default). Needs curl and python3. Usage:
+#   [METHODS="linear fisher"] [BASE=uri A=uri B=uri] [SP_PARAMS=json] scripts/experiment.sh [steps-per-task]
 #
 # 1. import all-MiniLM-L6-v2 (no download)
 # 2. fine-tune two task models from STS Benchmark train with two objectives: "retrieval" (paraphrase retrieval:
@@ -79,7 +80,7 @@ for method in ${METHODS:-linear slerp ties fisher regmean self_positioning}; do
   case $method in
     fisher) params='{"scoreThreshold": 4}' ;;
     regmean) params='{"scoreThreshold": 4}' ;;
-    self_positioning) params='{"steps": 100, "batchSize": 16, "mu": 0.01}' ;;
+    self_positioning) params=${SP_PARAMS:-'{"steps": 100, "batchSize": 64, "mu": 0}'} ;;
   esac
   inputs=false; [ "$method" = linear ] && inputs=true
   job=$(wait_for "$(submit "{\"kind\": \"merge\", \"base\": \"$BASE\", \"models\": $MODELS,

@@ -17,7 +17,8 @@ public final class SelfPositioningMerge implements MergeMethod {
                     new ParamSpec("batchSize", ParamType.INTEGER, 16L, "Pairs per step.", 1.0, 4096.0, List.of()),
                     new ParamSpec("learningRate", ParamType.NUMBER, 0.05, "Adam step size on softplus⁻¹(a), softplus⁻¹(λ).",
                             1e-6, 10.0, List.of()),
-                    new ParamSpec("mu", ParamType.NUMBER, 0.01, "Weight μ of the λ penalty (the paper: best below 0.05).",
+                    new ParamSpec("mu", ParamType.NUMBER, 0.01, "Weight μ of the λ penalty (the paper: best below 0.05). "
+                            + "Set it against the probe loss: where that is ~1e-3 (easy pairs), 0.01 drives λ towards 0.",
                             0.0, 10.0, List.of()),
                     Params.TEMPERATURE,
                     new ParamSpec("initWeights", ParamType.NUMBER_LIST, null,
