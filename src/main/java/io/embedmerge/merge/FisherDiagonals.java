@@ -1,8 +1,16 @@
 package io.embedmerge.merge;
 
-import java.util.List;
-import java.util.Map;
+import io.embedmerge.checkpoint.WeightFile;
 
-/** The diagonal Fisher F_i of each model, per tensor name, flattened in the tensor's element order. */
-public record FisherDiagonals(List<Map<String, float[]>> perModel) implements Precomputed {
+import java.util.List;
+
+/**
+ * The diagonal Fisher F_i of each model: one mapped file per model with a float32 tensor per parameter, named and
+ * shaped like the parameter (the worker owns and deletes the files).
+ */
+public record FisherDiagonals(List<WeightFile> perModel) implements Precomputed {
+
+    public FisherDiagonals {
+        perModel = List.copyOf(perModel);
+    }
 }

@@ -1,7 +1,9 @@
 package io.embedmerge.merge;
 
+import io.embedmerge.checkpoint.TensorInfo;
+import io.embedmerge.checkpoint.WeightFile;
+
 import java.util.List;
-import java.util.Map;
 
 /**
  * Fisher merging (merge-methods.md): V_m = Σ λ_i (F_i + ε) V_i / Σ λ_i (F_i + ε) per entry, with F_i the diagonal
@@ -37,13 +39,15 @@ public final class FisherMerge implements MergeMethod {
         }
         double[] w = setup.weights().stream().mapToDouble(Double::doubleValue).toArray();
         return tensor -> {
-            List<Map<String, float[]>> perModel = fisher.perModel();
             float[][] f = new float[w.length][];
             for (int i = 0; i < w.length; i++) {
-                f[i] = perModel.get(i).get(tensor.name());
-                if (f[i] == null) {
+                WeightFile file = fisher.perModel().get(i);
+                TensorInfo diagonal = file.tensors().get(tensor.name());
+                if (diagonal == null) {
                     throw new IllegalStateException("no Fisher diagonal for tensor '" + tensor.name() + "'");
                 }
+                f[i] = new float[Math.toIntExact(diagonal.elementCount())];
+                file.readFloats(diagonal, 0, f[i], f[i].length);
             }
             return (first, base, models, out, from, to) -> {
                 for (int j = from; j < to; j++) {

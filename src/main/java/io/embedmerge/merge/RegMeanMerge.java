@@ -1,5 +1,7 @@
 package io.embedmerge.merge;
 
+import io.embedmerge.checkpoint.TensorInfo;
+
 import java.util.List;
 
 /**
@@ -36,11 +38,12 @@ public final class RegMeanMerge implements MergeMethod {
         double sum = Params.weightSum(setup.weights());
         WeightedSum average = new WeightedSum(setup.weights().stream().mapToDouble(w -> w / sum).toArray());
         return tensor -> {
-            float[] merged = solved.linearWeights().get(tensor.name());
+            TensorInfo merged = solved.linearWeights().tensors().get(tensor.name());
             if (merged == null) {
                 return average;
             }
-            return (first, base, models, out, from, to) -> System.arraycopy(merged, (int) first + from, out, from, to - from);
+            return (first, base, models, out, from, to) ->
+                    solved.linearWeights().readFloats(merged, first + from, out, from, to - from);
         };
     }
 }

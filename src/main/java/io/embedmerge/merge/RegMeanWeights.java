@@ -1,7 +1,10 @@
 package io.embedmerge.merge;
 
-import java.util.Map;
+import io.embedmerge.checkpoint.WeightFile;
 
-/** RegMean's merged Linear weights, per tensor name ([out, in] row-major), solved before the merge. */
-public record RegMeanWeights(Map<String, float[]> linearWeights) implements Precomputed {
+/**
+ * RegMean's merged Linear weights, solved before the merge: a mapped file with a float32 tensor per Linear weight
+ * ([out, in]) under its checkpoint name (the worker owns and deletes the file).
+ */
+public record RegMeanWeights(WeightFile linearWeights) implements Precomputed {
 }

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.BiConsumer;
 
 /**
  * The diagonal Fisher of an encoder on probe pairs (merge-methods.md, fisher):
@@ -22,9 +23,9 @@ public final class FisherInformation {
     private FisherInformation() {
     }
 
-    /** Over the first {@code examples} pairs of a seeded shuffle, in batches of {@code batchSize}. */
-    public static Map<String, float[]> diagonal(BertEncoder encoder, List<TextPair> pairs, int examples, int batchSize,
-                                                double temperature, long seed) {
+    /** Over the first {@code examples} pairs of a seeded shuffle, in batches of {@code batchSize}; see below. */
+    public static void diagonal(BertEncoder encoder, List<TextPair> pairs, int examples, int batchSize,
+                                double temperature, long seed, BiConsumer<String, float[]> sink) {
         List<TextPair> order = new ArrayList<>(pairs);
         Collections.shuffle(order, new Random(seed));
         List<TextPair> used = order.subList(0, Math.min(examples, order.size()));
@@ -34,42 +35,58 @@ public final class FisherInformation {
                 List<TextPair> slice = used.subList(start, Math.min(used.size(), start + batchSize));
                 batches.add(ProbeBatch.of(encoder, slice, scope));
             }
-            return diagonal(encoder, batches, temperature);
+            diagonal(encoder, batches, temperature, sink);
         }
     }
 
-    /** Over the given batches. */
+    /** Over the given batches, collected in memory (for small models and tests). */
     public static Map<String, float[]> diagonal(BertEncoder encoder, List<ProbeBatch> batches, double temperature) {
+        Map<String, float[]> fisher = new LinkedHashMap<>();
+        diagonal(encoder, batches, temperature, (name, values) -> fisher.put(name, values));
+        return fisher;
+    }
+
+    /**
+     * Over the given batches; hands each parameter's diagonal to {@code sink} in the order of
+     * {@code encoder.parameters()}. The running sums stay in the engine, so the Java heap holds one tensor at a time.
+     */
+    public static void diagonal(BertEncoder encoder, List<ProbeBatch> batches, double temperature,
+                                BiConsumer<String, float[]> sink) {
         Map<String, NDArray> parameters = encoder.parameters();
         parameters.values().forEach(p -> p.setRequiresGradient(true));
-        Map<String, double[]> sums = new LinkedHashMap<>();
-        for (ProbeBatch batch : batches) {
-            Autograd.gradients(parameters.values(), () -> batch.contrastiveLoss(encoder, temperature));
-            for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
-                try (NDArray gradient = e.getValue().getGradient(); NDArray squared = gradient.square();
-                     NDArray wide = squared.toType(DataType.FLOAT64, false)) {
-                    double[] values = wide.toDoubleArray();
-                    double[] sum = sums.computeIfAbsent(e.getKey(), k -> new double[values.length]);
-                    for (int j = 0; j < values.length; j++) {
-                        sum[j] += values[j];
+        Map<String, NDArray> sums = new LinkedHashMap<>();
+        try {
+            for (ProbeBatch batch : batches) {
+                Autograd.gradients(parameters.values(), () -> batch.contrastiveLoss(encoder, temperature));
+                for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
+                    try (NDArray gradient = e.getValue().getGradient(); NDArray squared = gradient.square()) {
+                        NDArray sum = sums.get(e.getKey());
+                        if (sum == null) {
+                            sums.put(e.getKey(), squared.duplicate());
+                        } else {
+                            sum.addi(squared);
+                        }
                     }
                 }
             }
-        }
-        Map<String, float[]> fisher = new LinkedHashMap<>();
-        int b = Math.max(1, batches.size());
-        sums.forEach((name, sum) -> {
-            float[] f = new float[sum.length];
-            for (int j = 0; j < f.length; j++) {
-                f[j] = (float) (sum[j] / b);
-                if (!Float.isFinite(f[j])) {
-                    // a NaN or infinite weight would turn the merged tensor into NaN: fail instead of writing it
-                    throw new IllegalStateException("the Fisher diagonal of '" + name + "' has a non-finite entry ("
-                            + f[j] + " at " + j + "): the probe's gradients overflowed or were undefined");
+            int b = Math.max(1, batches.size());
+            for (Map.Entry<String, NDArray> e : sums.entrySet()) {
+                String name = e.getKey();
+                float[] f;
+                try (NDArray mean = e.getValue().div(b); NDArray narrow = mean.toType(DataType.FLOAT32, false)) {
+                    f = narrow.toFloatArray();
                 }
+                for (int j = 0; j < f.length; j++) {
+                    if (!Float.isFinite(f[j])) {
+                        // a NaN or infinite weight would turn the merged tensor into NaN: fail instead of writing it
+                        throw new IllegalStateException("the Fisher diagonal of '" + name + "' has a non-finite entry ("
+                                + f[j] + " at " + j + "): the probe's gradients overflowed or were undefined");
+                    }
+                }
+                sink.accept(name, f);
             }
-            fisher.put(name, f);
-        });
-        return fisher;
+        } finally {
+            sums.values().forEach(NDArray::close);
+        }
     }
 }

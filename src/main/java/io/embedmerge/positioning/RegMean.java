@@ -42,10 +42,21 @@ public final class RegMean {
         }
     }
 
-    /** G = XᵀX per Linear layer over token batches ([ids, types, mask], each [batch, length]). */
+    /**
+     * G = XᵀX per Linear layer over token batches ([ids, types, mask], each [batch, length]). Layers fed the same
+     * input (query, key and value) share one matrix, computed once.
+     */
     public static Map<String, double[]> gramMatrices(BertEncoder encoder, List<NDArray[]> batches) {
         Map<String, double[]> grams = new LinkedHashMap<>();
+        NDArray[] previousInput = new NDArray[1];
+        String[] previousPrefix = new String[1];
         encoder.recordLinearInputs((prefix, input, mask) -> {
+            if (input == previousInput[0]) {
+                grams.putIfAbsent(prefix, grams.get(previousPrefix[0]));
+                return;
+            }
+            previousInput[0] = input;
+            previousPrefix[0] = prefix;
             long in = input.getShape().get(2);
             try (NDManager scope = input.getManager().newSubManager()) {
                 NDArray masked = input.mul(mask.toType(input.getDataType(), false).expandDims(2)).reshape(-1, in);

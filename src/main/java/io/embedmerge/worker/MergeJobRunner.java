@@ -17,6 +17,7 @@ import io.embedmerge.storage.FileDigests;
 import io.embedmerge.storage.ObjectStorage;
 import io.embedmerge.storage.OutputFolder;
 import io.embedmerge.storage.StorageLocation;
+import io.embedmerge.storage.StorageProperties;
 import io.embedmerge.storage.StoredFile;
 import io.embedmerge.tensor.DType;
 import org.springframework.boot.info.BuildProperties;
@@ -28,6 +29,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,9 +48,12 @@ class MergeJobRunner {
     private final String version;
     private final Evaluator evaluator;
     private final PositioningRunner positioning;
+    private final Path cacheDir;
 
     MergeJobRunner(ObjectStorage storage, MethodRegistry methods, JsonMapper json, Clock clock,
-                   ObjectProvider<BuildProperties> build, Evaluator evaluator, PositioningRunner positioning) {
+                   ObjectProvider<BuildProperties> build, Evaluator evaluator, PositioningRunner positioning,
+                   StorageProperties storageProperties) {
+        this.cacheDir = Path.of(storageProperties.cacheDir());
         this.evaluator = evaluator;
         this.positioning = positioning;
         this.storage = storage;
@@ -78,15 +83,18 @@ class MergeJobRunner {
 
             PositioningRunner.Searched searched = method instanceof SelfPositioningMerge
                     ? positioning.search(request, params, inputs, progress) : null;
-            Precomputed precomputed = searched != null ? searched.learned()
-                    : method instanceof FisherMerge ? positioning.fisher(request, params, inputs, progress)
-                    : method instanceof RegMeanMerge ? positioning.regmean(request, params, inputs, progress) : null;
-            progress.stage("merging", "merging with " + method.name());
             try (InputDigests inputDigests = InputDigests.start(request, inputs, ticket.jobId().toString());
                  OutputFolder output = storage.createOutput(target)) {
-                new MergeExecutor().run(new MergeExecutor.Job(inputs.base(), inputs.models(), method, params, weights,
-                        request.effectiveSeed(), outputDtype(request), request.effectiveMaxShardBytes(),
-                        precomputed), output, progress);
+                try (ScratchFolder scratch = ScratchFolder.create(cacheDir)) {
+                    Precomputed precomputed = searched != null ? searched.learned()
+                            : method instanceof FisherMerge ? positioning.fisher(request, params, inputs, scratch, progress)
+                            : method instanceof RegMeanMerge ? positioning.regmean(request, params, inputs, scratch, progress)
+                            : null;
+                    progress.stage("merging", "merging with " + method.name());
+                    new MergeExecutor().run(new MergeExecutor.Job(inputs.base(), inputs.models(), method, params, weights,
+                            request.effectiveSeed(), outputDtype(request), request.effectiveMaxShardBytes(),
+                            precomputed), output, progress);
+                }
                 progress.checkpoint();
                 progress.stage("publishing", "checksums of the inputs, the manifest, publishing " + target.uri());
                 List<MergeManifest.Input> described = inputDigests.await();

@@ -1,6 +1,11 @@
 package io.embedmerge.worker;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import io.embedmerge.checkpoint.Checkpoint;
+import io.embedmerge.checkpoint.TensorInfo;
+import io.embedmerge.checkpoint.TensorSpec;
+import io.embedmerge.checkpoint.WeightFile;
 import io.embedmerge.job.JobResult;
 import io.embedmerge.job.MergeJobRequest;
 import io.embedmerge.merge.FisherDiagonals;
@@ -15,11 +20,11 @@ import io.embedmerge.positioning.SelfPositioning;
 import io.embedmerge.positioning.SelfPositioningObjective;
 import io.embedmerge.positioning.TextPair;
 import io.embedmerge.storage.ObjectStorage;
+import io.embedmerge.tensor.DType;
 import org.springframework.stereotype.Component;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -59,50 +64,80 @@ class PositioningRunner {
         }
     }
 
-    FisherDiagonals fisher(MergeJobRequest request, MethodParams params, CheckpointInputs inputs, ProgressReporter progress) {
-        List<Map<String, float[]>> perModel = new ArrayList<>();
+    /** Each model's Fisher diagonals, written to {@code scratch} as they are computed. */
+    FisherDiagonals fisher(MergeJobRequest request, MethodParams params, CheckpointInputs inputs,
+                           ScratchFolder scratch, ProgressReporter progress) {
+        List<WeightFile> perModel = new ArrayList<>();
         for (int i = 0; i < inputs.models().size(); i++) {
             progress.step("fisher", i, inputs.models().size(), "model " + (i + 1));
             List<TextPair> probe = PairData.read(LocalFiles.file(storage, request.models().get(i).probe()),
                     params.number("scoreThreshold"));
             try (BertEncoder encoder = BertEncoder.load(inputs.models().get(i).folder())) {
-                perModel.add(FisherInformation.diagonal(encoder, probe, (int) params.number("fisherExamples"),
-                        (int) params.number("batchSize"), params.number("temperature"), request.effectiveSeed()));
+                List<TensorSpec> specs = new ArrayList<>();
+                encoder.parameters().forEach((name, p) -> specs.add(new TensorSpec(name, DType.F32, shape(p))));
+                perModel.add(scratch.write("fisher-" + i, specs, sink -> FisherInformation.diagonal(encoder, probe,
+                        (int) params.number("fisherExamples"), (int) params.number("batchSize"),
+                        params.number("temperature"), request.effectiveSeed(), sink::put)));
             }
         }
         progress.step("fisher", inputs.models().size(), inputs.models().size(), "done");
         return new FisherDiagonals(perModel);
     }
 
-    RegMeanWeights regmean(MergeJobRequest request, MethodParams params, CheckpointInputs inputs, ProgressReporter progress) {
-        List<Map<String, double[]>> grams = new ArrayList<>();
-        List<Map<String, float[]>> linearWeights = new ArrayList<>();
+    /**
+     * RegMean's merged Linear weights: each model's Gram matrices go to {@code scratch} as soon as its probe pass
+     * ends, then each layer is solved from the N Gram matrices and the models' weights read from their checkpoints.
+     */
+    RegMeanWeights regmean(MergeJobRequest request, MethodParams params, CheckpointInputs inputs,
+                           ScratchFolder scratch, ProgressReporter progress) {
+        List<WeightFile> grams = new ArrayList<>();
+        List<String> prefixes = new ArrayList<>();
         for (int i = 0; i < inputs.models().size(); i++) {
             progress.step("regmean", i, inputs.models().size(), "Gram matrices of model " + (i + 1));
             List<TextPair> probe = PairData.read(LocalFiles.file(storage, request.models().get(i).probe()),
                     params.number("scoreThreshold"));
+            Map<String, double[]> g;
             try (BertEncoder encoder = BertEncoder.load(inputs.models().get(i).folder())) {
-                Map<String, double[]> g = RegMean.gramMatrices(encoder, probe, (int) params.number("regmeanExamples"),
+                g = RegMean.gramMatrices(encoder, probe, (int) params.number("regmeanExamples"),
                         (int) params.number("batchSize"), request.effectiveSeed());
-                grams.add(g);
-                Map<String, float[]> w = new LinkedHashMap<>();
-                for (String prefix : g.keySet()) {
-                    w.put(prefix, encoder.parameters().get(prefix + ".weight").toType(DataType.FLOAT32, false).toFloatArray());
-                }
-                linearWeights.add(w);
             }
+            if (i == 0) {
+                prefixes.addAll(g.keySet());
+            }
+            List<TensorSpec> specs = new ArrayList<>();
+            g.forEach((prefix, gram) -> {
+                long in = Math.round(Math.sqrt(gram.length));
+                specs.add(new TensorSpec(prefix, DType.F64, List.of(in, in)));
+            });
+            grams.add(scratch.write("regmean-gram-" + i, specs, sink -> g.forEach(sink::put)));
         }
-        Map<String, float[]> merged = new LinkedHashMap<>();
-        for (String prefix : grams.getFirst().keySet()) {
-            progress.checkpoint();
-            int in = (int) Math.round(Math.sqrt(grams.getFirst().get(prefix).length));
-            int out = linearWeights.getFirst().get(prefix).length / in;
-            merged.put(prefix + ".weight", RegMean.solve(grams.stream().map(g -> g.get(prefix)).toList(),
-                    linearWeights.stream().map(w -> w.get(prefix)).toList(), in, out,
-                    params.number("reduceNonDiagonalRatio")));
-        }
-        progress.step("regmean", inputs.models().size(), inputs.models().size(), "solved " + merged.size() + " layers");
-        return new RegMeanWeights(merged);
+        List<TensorSpec> solvedSpecs = prefixes.stream()
+                .map(prefix -> new TensorSpec(prefix + ".weight", DType.F32, inputs.base().tensors().get(prefix + ".weight").shape()))
+                .toList();
+        WeightFile solved = scratch.write("regmean-weights", solvedSpecs, sink -> {
+            for (String prefix : prefixes) {
+                progress.checkpoint();
+                List<Long> shape = inputs.base().tensors().get(prefix + ".weight").shape();
+                int out = Math.toIntExact(shape.get(0));
+                int in = Math.toIntExact(shape.get(1));
+                sink.put(prefix + ".weight", RegMean.solve(grams.stream().map(file -> ScratchFolder.doubles(file, prefix)).toList(),
+                        inputs.models().stream().map(model -> floats(model, prefix + ".weight")).toList(), in, out,
+                        params.number("reduceNonDiagonalRatio")));
+            }
+        });
+        progress.step("regmean", inputs.models().size(), inputs.models().size(), "solved " + prefixes.size() + " layers");
+        return new RegMeanWeights(solved);
+    }
+
+    private static float[] floats(Checkpoint checkpoint, String name) {
+        TensorInfo tensor = checkpoint.tensors().get(name);
+        float[] values = new float[Math.toIntExact(tensor.elementCount())];
+        checkpoint.fileOf(name).readFloats(tensor, 0, values, values.length);
+        return values;
+    }
+
+    private static List<Long> shape(NDArray array) {
+        return Arrays.stream(array.getShape().getShape()).boxed().toList();
     }
 
     private static List<Double> box(double[] values) {

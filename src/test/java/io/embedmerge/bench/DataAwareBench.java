@@ -72,9 +72,9 @@ public final class DataAwareBench {
             System.out.printf("self_positioning step:           %.3f s%n", total / 5);
         }
         try (BertEncoder encoder = BertEncoder.load(models.getFirst())) {
-            FisherInformation.diagonal(encoder, pairs.subList(0, batch), batch, batch, 0.05, 0);
+            FisherInformation.diagonal(encoder, pairs.subList(0, batch), batch, batch, 0.05, 0, (name, values) -> { });
             long t0 = System.nanoTime();
-            FisherInformation.diagonal(encoder, pairs.subList(0, 4 * batch), 4 * batch, batch, 0.05, 0);
+            FisherInformation.diagonal(encoder, pairs.subList(0, 4 * batch), 4 * batch, batch, 0.05, 0, (name, values) -> { });
             System.out.printf("fisher, per batch of %d pairs:   %.3f s%n", batch, (System.nanoTime() - t0) / 1e9 / 4);
         }
         try (BertEncoder encoder = BertEncoder.load(models.getFirst())) {

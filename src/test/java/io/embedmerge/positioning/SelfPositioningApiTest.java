@@ -1,5 +1,6 @@
 package io.embedmerge.positioning;
 
+import io.embedmerge.model.BertEncoder;
 import io.embedmerge.support.ApiClient;
 import io.embedmerge.support.IntegrationTest;
 import io.embedmerge.support.TestEnvironment;
@@ -160,6 +161,30 @@ class SelfPositioningApiTest extends IntegrationTest {
             }
         }
         assertThat(strictlyInside).isPositive();
+
+        // the job's Fisher-weighted entries equal the formula evaluated here on the diagonals of the same probe
+        // pairs, so the statistics survive their trip through the job's scratch files
+        var b = TestSafetensors.read(base.resolve("model.safetensors"));
+        Map<String, float[]> f1 = new LinkedHashMap<>();
+        Map<String, float[]> f2 = new LinkedHashMap<>();
+        try (BertEncoder encoder = BertEncoder.load(m1)) {
+            FisherInformation.diagonal(encoder, PairData.read(probe1, 3.0), 16, 8, 0.05, 0, f1::put);
+        }
+        try (BertEncoder encoder = BertEncoder.load(m2)) {
+            FisherInformation.diagonal(encoder, PairData.read(probe2, 3.0), 16, 8, 0.05, 0, f2::put);
+        }
+        for (String name : List.of("encoder.layer.4.intermediate.dense.weight", "encoder.layer.1.attention.self.key.bias")) {
+            double[] got = merged.get(name).values();
+            for (int j = 0; j < got.length; j += 7) {
+                double w1 = f1.get(name)[j] + 1e-6;
+                double w2 = 2.0 * (f2.get(name)[j] + 1e-6);
+                double theta0 = b.get(name).values()[j];
+                double expected = theta0 + (w1 * (x.get(name).values()[j] - theta0) + w2 * (y.get(name).values()[j] - theta0))
+                        / (w1 + w2);
+                assertThat(got[j]).as("%s[%d]", name, j).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-5));
+            }
+        }
+        assertScratchRemoved();
     }
 
     @Test
@@ -198,5 +223,40 @@ class SelfPositioningApiTest extends IntegrationTest {
             differs = Math.max(differs, Math.abs(weight[j] - average));
         }
         assertThat(differs).as("the regression mean is not the plain average").isGreaterThan(1e-6);
+
+        // every Linear weight equals the regression mean solved here from the same statistics
+        List<TextPair> pairs = PairData.read(probe, 0);
+        Map<String, double[]> g1;
+        Map<String, double[]> g2;
+        Map<String, float[]> w1 = new LinkedHashMap<>();
+        Map<String, float[]> w2 = new LinkedHashMap<>();
+        List<String> layers = List.of("encoder.layer.0.attention.self.value", "encoder.layer.5.output.dense");
+        try (BertEncoder encoder = BertEncoder.load(m1)) {
+            g1 = RegMean.gramMatrices(encoder, pairs, 8, 16, 0);
+            layers.forEach(l -> w1.put(l, encoder.parameters().get(l + ".weight").toFloatArray()));
+        }
+        try (BertEncoder encoder = BertEncoder.load(m2)) {
+            g2 = RegMean.gramMatrices(encoder, pairs, 8, 16, 0);
+            layers.forEach(l -> w2.put(l, encoder.parameters().get(l + ".weight").toFloatArray()));
+        }
+        for (String layer : layers) {
+            long[] shape = merged.get(layer + ".weight").shape();
+            float[] expected = RegMean.solve(List.of(g1.get(layer), g2.get(layer)), List.of(w1.get(layer), w2.get(layer)),
+                    (int) shape[1], (int) shape[0], 0.9);
+            double[] got = merged.get(layer + ".weight").values();
+            for (int j = 0; j < got.length; j++) {
+                assertThat(got[j]).as("%s[%d]", layer, j).isCloseTo(expected[j], org.assertj.core.data.Offset.offset(1e-5));
+            }
+        }
+        assertScratchRemoved();
+    }
+
+    private static void assertScratchRemoved() throws Exception {
+        Path scratch = TestEnvironment.storageRoot().resolve("cache").resolve("scratch");
+        if (Files.exists(scratch)) {
+            try (Stream<Path> left = Files.list(scratch)) {
+                assertThat(left.toList()).as("scratch folders left behind").isEmpty();
+            }
+        }
     }
 }
