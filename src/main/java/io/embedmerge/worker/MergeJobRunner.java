@@ -85,7 +85,7 @@ class MergeJobRunner {
                     ? positioning.search(request, params, inputs, progress) : null;
             try (InputDigests inputDigests = InputDigests.start(request, inputs, ticket.jobId().toString());
                  OutputFolder output = storage.createOutput(target)) {
-                try (ScratchFolder scratch = ScratchFolder.create(cacheDir)) {
+                try (ScratchFolder scratch = ScratchFolder.create(cacheDir, ticket.jobId(), ticket.attempt())) {
                     Precomputed precomputed = searched != null ? searched.learned()
                             : method instanceof FisherMerge ? positioning.fisher(request, params, inputs, scratch, progress)
                             : method instanceof RegMeanMerge ? positioning.regmean(request, params, inputs, scratch, progress)

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * A job's scratch folder under the cache directory, for statistics of the data-aware methods (Fisher diagonals,
@@ -48,8 +49,39 @@ final class ScratchFolder implements AutoCloseable {
         this.folder = folder;
     }
 
-    static ScratchFolder create(Path cacheDir) {
-        return new ScratchFolder(cacheDir.toAbsolutePath().resolve("scratch").resolve(UUID.randomUUID().toString()));
+    /**
+     * The folder of one attempt of a job. Folders of the job's earlier attempts are deleted: those attempts are
+     * over (a later attempt fences them out), and a worker killed mid-job leaves its statistics behind.
+     */
+    static ScratchFolder create(Path cacheDir, UUID jobId, int attempt) {
+        Path root = cacheDir.toAbsolutePath().resolve("scratch");
+        String prefix = jobId + "-";
+        if (Files.isDirectory(root)) {
+            try (Stream<Path> folders = Files.list(root)) {
+                folders.filter(f -> f.getFileName().toString().startsWith(prefix))
+                        .filter(f -> attemptOf(f, prefix) < attempt)
+                        .forEach(ScratchFolder::delete);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return new ScratchFolder(root.resolve(prefix + attempt));
+    }
+
+    private static int attemptOf(Path folder, String prefix) {
+        try {
+            return Integer.parseInt(folder.getFileName().toString().substring(prefix.length()));
+        } catch (NumberFormatException e) {
+            return Integer.MAX_VALUE;
+        }
+    }
+
+    private static void delete(Path folder) {
+        try {
+            FileSystemUtils.deleteRecursively(folder);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Writes {@code fileName}.safetensors (the folder is created with the first file) with the tensors {@code fill} supplies (F32 or F64 as specified). */
@@ -106,6 +138,6 @@ final class ScratchFolder implements AutoCloseable {
     @Override
     public void close() {
         opened.forEach(WeightFile::close);
-        FileSystemUtils.deleteRecursively(folder.toFile());
+        delete(folder);
     }
 }
