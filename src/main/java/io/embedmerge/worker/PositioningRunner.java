@@ -57,7 +57,7 @@ class PositioningRunner {
                 inputs.models().stream().map(m -> m.folder()).toList(), DataType.FLOAT32,
                 params.number("temperature"), params.number("mu"))) {
             SelfPositioning.Outcome outcome = SelfPositioning.optimize(objective, probe, init, settings,
-                    (step, steps, loss) -> progress.step("positioning", step, steps, String.format("loss %.5f", loss)));
+                    (step, steps, loss) -> progress.step("positioning", step, steps, String.format("loss %.5g", loss)));
             return new Searched(new LearnedCoefficients(outcome.c(), outcome.lambda()),
                     new JobResult.Coefficients(box(outcome.weights()), outcome.lambda(), box(outcome.t()), box(outcome.c())),
                     outcome.lossCurve());

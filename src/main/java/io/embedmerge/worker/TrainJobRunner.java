@@ -89,7 +89,7 @@ class TrainJobRunner {
     }
 
     private static io.embedmerge.positioning.SelfPositioning.StepListener listener(ProgressReporter progress, String label) {
-        return (step, steps, loss) -> progress.step("training", step, steps, label + ", loss " + String.format("%.4f", loss));
+        return (step, steps, loss) -> progress.step("training", step, steps, label + ", loss " + String.format("%.4g", loss));
     }
 
     private static ContrastiveTrainer.Settings settings(TrainParams p, List<TextPair> pairs, long seed) {
