@@ -25,7 +25,8 @@ public final class FisherInformation {
 
     /** Over the first {@code examples} pairs of a seeded shuffle, in batches of {@code batchSize}; see below. */
     public static void diagonal(BertEncoder encoder, List<TextPair> pairs, int examples, int batchSize,
-                                double temperature, long seed, BiConsumer<String, float[]> sink) {
+                                double temperature, long seed, BatchListener progress,
+                                BiConsumer<String, float[]> sink) {
         List<TextPair> order = new ArrayList<>(pairs);
         Collections.shuffle(order, new Random(seed));
         List<TextPair> used = order.subList(0, Math.min(examples, order.size()));
@@ -35,14 +36,14 @@ public final class FisherInformation {
                 List<TextPair> slice = used.subList(start, Math.min(used.size(), start + batchSize));
                 batches.add(ProbeBatch.of(encoder, slice, scope));
             }
-            diagonal(encoder, batches, temperature, sink);
+            diagonal(encoder, batches, temperature, progress, sink);
         }
     }
 
     /** Over the given batches, collected in memory (for small models and tests). */
     public static Map<String, float[]> diagonal(BertEncoder encoder, List<ProbeBatch> batches, double temperature) {
         Map<String, float[]> fisher = new LinkedHashMap<>();
-        diagonal(encoder, batches, temperature, (name, values) -> fisher.put(name, values));
+        diagonal(encoder, batches, temperature, BatchListener.NONE, fisher::put);
         return fisher;
     }
 
@@ -51,12 +52,13 @@ public final class FisherInformation {
      * {@code encoder.parameters()}. The running sums stay in the engine, so the Java heap holds one tensor at a time.
      */
     public static void diagonal(BertEncoder encoder, List<ProbeBatch> batches, double temperature,
-                                BiConsumer<String, float[]> sink) {
+                                BatchListener progress, BiConsumer<String, float[]> sink) {
         Map<String, NDArray> parameters = encoder.parameters();
         parameters.values().forEach(p -> p.setRequiresGradient(true));
         Map<String, NDArray> sums = new LinkedHashMap<>();
         try {
-            for (ProbeBatch batch : batches) {
+            for (int done = 0; done < batches.size(); done++) {
+                ProbeBatch batch = batches.get(done);
                 Autograd.gradients(parameters.values(), () -> batch.contrastiveLoss(encoder, temperature));
                 for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
                     try (NDArray gradient = e.getValue().getGradient(); NDArray squared = gradient.square()) {
@@ -68,6 +70,7 @@ public final class FisherInformation {
                         }
                     }
                 }
+                progress.batchDone(done + 1, batches.size());
             }
             int b = Math.max(1, batches.size());
             for (Map.Entry<String, NDArray> e : sums.entrySet()) {

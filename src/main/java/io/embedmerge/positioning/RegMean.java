@@ -24,7 +24,7 @@ public final class RegMean {
 
     /** G = XᵀX (float64, row-major [in × in]) per Linear layer prefix, over the texts of the pairs. */
     public static Map<String, double[]> gramMatrices(BertEncoder encoder, List<TextPair> pairs, int examples,
-                                                     int batchSize, long seed) {
+                                                     int batchSize, long seed, BatchListener progress) {
         List<TextPair> order = new ArrayList<>(pairs);
         Collections.shuffle(order, new Random(seed));
         List<String> texts = new ArrayList<>();
@@ -38,7 +38,7 @@ public final class RegMean {
             for (int start = 0; start < texts.size(); start += batchSize) {
                 batches.add(encoder.tokenize(texts.subList(start, Math.min(texts.size(), start + batchSize)), scope));
             }
-            return gramMatrices(encoder, batches);
+            return gramMatrices(encoder, batches, progress);
         }
     }
 
@@ -46,7 +46,8 @@ public final class RegMean {
      * G = XᵀX per Linear layer over token batches ([ids, types, mask], each [batch, length]). Layers fed the same
      * input (query, key and value) share one matrix, computed once.
      */
-    public static Map<String, double[]> gramMatrices(BertEncoder encoder, List<NDArray[]> batches) {
+    public static Map<String, double[]> gramMatrices(BertEncoder encoder, List<NDArray[]> batches,
+                                                     BatchListener progress) {
         Map<String, double[]> grams = new LinkedHashMap<>();
         NDArray[] previousInput = new NDArray[1];
         String[] previousPrefix = new String[1];
@@ -71,7 +72,8 @@ public final class RegMean {
             }
         });
         try {
-            for (NDArray[] batch : batches) {
+            for (int done = 0; done < batches.size(); done++) {
+                NDArray[] batch = batches.get(done);
                 try (NDManager scope = NDManager.newBaseManager()) {
                     NDArray[] inputs = {batch[0].duplicate(), batch[1].duplicate(), batch[2].duplicate()};
                     for (NDArray input : inputs) {
@@ -79,6 +81,7 @@ public final class RegMean {
                     }
                     encoder.embed(inputs[0], inputs[1], inputs[2]);
                 }
+                progress.batchDone(done + 1, batches.size());
             }
         } finally {
             encoder.recordLinearInputs(null);

@@ -11,6 +11,7 @@ import io.embedmerge.job.MergeJobRequest;
 import io.embedmerge.merge.FisherDiagonals;
 import io.embedmerge.merge.LearnedCoefficients;
 import io.embedmerge.merge.RegMeanWeights;
+import io.embedmerge.positioning.BatchListener;
 import io.embedmerge.positioning.RegMean;
 import io.embedmerge.model.BertEncoder;
 import io.embedmerge.positioning.FisherInformation;
@@ -68,8 +69,9 @@ class PositioningRunner {
     FisherDiagonals fisher(MergeJobRequest request, MethodParams params, CheckpointInputs inputs,
                            ScratchFolder scratch, ProgressReporter progress) {
         List<WeightFile> perModel = new ArrayList<>();
-        for (int i = 0; i < inputs.models().size(); i++) {
-            progress.step("fisher", i, inputs.models().size(), "model " + (i + 1));
+        int models = inputs.models().size();
+        for (int i = 0; i < models; i++) {
+            int model = i;
             List<TextPair> probe = PairData.read(LocalFiles.file(storage, request.models().get(i).probe()),
                     params.number("scoreThreshold"));
             try (BertEncoder encoder = BertEncoder.load(inputs.models().get(i).folder())) {
@@ -77,10 +79,10 @@ class PositioningRunner {
                 encoder.parameters().forEach((name, p) -> specs.add(new TensorSpec(name, DType.F32, shape(p))));
                 perModel.add(scratch.write("fisher-" + i, specs, sink -> FisherInformation.diagonal(encoder, probe,
                         (int) params.number("fisherExamples"), (int) params.number("batchSize"),
-                        params.number("temperature"), request.effectiveSeed(), sink::put)));
+                        params.number("temperature"), request.effectiveSeed(),
+                        modelProgress(progress, "fisher", model, models), sink::put)));
             }
         }
-        progress.step("fisher", inputs.models().size(), inputs.models().size(), "done");
         return new FisherDiagonals(perModel);
     }
 
@@ -92,14 +94,16 @@ class PositioningRunner {
                            ScratchFolder scratch, ProgressReporter progress) {
         List<WeightFile> grams = new ArrayList<>();
         List<String> prefixes = new ArrayList<>();
-        for (int i = 0; i < inputs.models().size(); i++) {
-            progress.step("regmean", i, inputs.models().size(), "Gram matrices of model " + (i + 1));
+        int models = inputs.models().size();
+        for (int i = 0; i < models; i++) {
+            int model = i;
             List<TextPair> probe = PairData.read(LocalFiles.file(storage, request.models().get(i).probe()),
                     params.number("scoreThreshold"));
             Map<String, double[]> g;
             try (BertEncoder encoder = BertEncoder.load(inputs.models().get(i).folder())) {
                 g = RegMean.gramMatrices(encoder, probe, (int) params.number("regmeanExamples"),
-                        (int) params.number("batchSize"), request.effectiveSeed());
+                        (int) params.number("batchSize"), request.effectiveSeed(),
+                        modelProgress(progress, "regmean", model, models));
             }
             if (i == 0) {
                 prefixes.addAll(g.keySet());
@@ -115,8 +119,9 @@ class PositioningRunner {
                 .map(prefix -> new TensorSpec(prefix + ".weight", DType.F32, inputs.base().tensors().get(prefix + ".weight").shape()))
                 .toList();
         WeightFile solved = scratch.write("regmean-weights", solvedSpecs, sink -> {
-            for (String prefix : prefixes) {
-                progress.checkpoint();
+            for (int k = 0; k < prefixes.size(); k++) {
+                String prefix = prefixes.get(k);
+                progress.step("regmean solve", k, prefixes.size(), "solving " + prefix);
                 List<Long> shape = inputs.base().tensors().get(prefix + ".weight").shape();
                 int out = Math.toIntExact(shape.get(0));
                 int in = Math.toIntExact(shape.get(1));
@@ -125,8 +130,14 @@ class PositioningRunner {
                         params.number("reduceNonDiagonalRatio")));
             }
         });
-        progress.step("regmean", inputs.models().size(), inputs.models().size(), "solved " + prefixes.size() + " layers");
+        progress.step("regmean solve", prefixes.size(), prefixes.size(), "solved " + prefixes.size() + " layers");
         return new RegMeanWeights(solved);
+    }
+
+    /** Batch progress of model {@code model}'s pass as a fraction of all N passes (also checks for cancellation). */
+    private static BatchListener modelProgress(ProgressReporter progress, String stage, int model, int models) {
+        return (done, total) -> progress.step(stage, model * total + done, models * total,
+                "model " + (model + 1) + " of " + models + ", batch " + done + "/" + total);
     }
 
     private static float[] floats(Checkpoint checkpoint, String name) {

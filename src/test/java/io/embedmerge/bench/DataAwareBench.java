@@ -8,6 +8,7 @@ import io.embedmerge.model.BertEncoder;
 import io.embedmerge.model.Pooling;
 import io.embedmerge.model.SentenceTransformersFiles;
 import io.embedmerge.model.onnx.BertOnnxImport;
+import io.embedmerge.positioning.BatchListener;
 import io.embedmerge.positioning.FisherInformation;
 import io.embedmerge.positioning.RegMean;
 import io.embedmerge.positioning.SelfPositioningObjective;
@@ -72,15 +73,15 @@ public final class DataAwareBench {
             System.out.printf("self_positioning step:           %.3f s%n", total / 5);
         }
         try (BertEncoder encoder = BertEncoder.load(models.getFirst())) {
-            FisherInformation.diagonal(encoder, pairs.subList(0, batch), batch, batch, 0.05, 0, (name, values) -> { });
+            FisherInformation.diagonal(encoder, pairs.subList(0, batch), batch, batch, 0.05, 0, BatchListener.NONE, (name, values) -> { });
             long t0 = System.nanoTime();
-            FisherInformation.diagonal(encoder, pairs.subList(0, 4 * batch), 4 * batch, batch, 0.05, 0, (name, values) -> { });
+            FisherInformation.diagonal(encoder, pairs.subList(0, 4 * batch), 4 * batch, batch, 0.05, 0, BatchListener.NONE, (name, values) -> { });
             System.out.printf("fisher, per batch of %d pairs:   %.3f s%n", batch, (System.nanoTime() - t0) / 1e9 / 4);
         }
         try (BertEncoder encoder = BertEncoder.load(models.getFirst())) {
-            RegMean.gramMatrices(encoder, pairs.subList(0, batch / 2), batch / 2, batch, 0);
+            RegMean.gramMatrices(encoder, pairs.subList(0, batch / 2), batch / 2, batch, 0, BatchListener.NONE);
             long t0 = System.nanoTime();
-            var grams = RegMean.gramMatrices(encoder, pairs.subList(0, 2 * batch), 2 * batch, batch, 0);
+            var grams = RegMean.gramMatrices(encoder, pairs.subList(0, 2 * batch), 2 * batch, batch, 0, BatchListener.NONE);
             System.out.printf("regmean Gram, per batch of %d texts: %.3f s%n", batch, (System.nanoTime() - t0) / 1e9 / 4);
             long t1 = System.nanoTime();
             for (var e : grams.entrySet()) {

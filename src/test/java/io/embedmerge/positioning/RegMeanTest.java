@@ -33,7 +33,7 @@ class RegMeanTest {
                     manager.create(new long[]{1, 1, 1, 1, 1, 1, 0, 0}, shape)};
             List<NDArray[]> batches = new java.util.ArrayList<>();
             batches.add(batch);
-            Map<String, double[]> grams = RegMean.gramMatrices(encoder, batches);
+            Map<String, double[]> grams = RegMean.gramMatrices(encoder, batches, BatchListener.NONE);
             String prefix = "encoder.layer.1.intermediate.dense";
             double[] expected = new double[32 * 32];
             encoder.recordLinearInputs((p, input, mask) -> {

@@ -146,6 +146,8 @@ class SelfPositioningApiTest extends IntegrationTest {
                  "method": {"name": "fisher", "params": {"fisherExamples": 16, "batchSize": 8, "scoreThreshold": 3.0}}}"""
                 .formatted(base.toUri(), m1.toUri(), probe1.toUri(), m2.toUri(), probe2.toUri())).body().path("id").asString());
         assertThat(job.path("status").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
+        assertThat(api.get("/v1/jobs/" + job.path("id").asString() + "/events").body().toString())
+                .as("per-batch progress of the Fisher passes").contains("model 2 of 2, batch 2/2");
         Path out = Path.of(URI.create(job.path("result").path("output").path("uri").asString()));
         var merged = TestSafetensors.read(out.resolve("model.safetensors"));
         var x = TestSafetensors.read(m1.resolve("model.safetensors"));
@@ -168,10 +170,10 @@ class SelfPositioningApiTest extends IntegrationTest {
         Map<String, float[]> f1 = new LinkedHashMap<>();
         Map<String, float[]> f2 = new LinkedHashMap<>();
         try (BertEncoder encoder = BertEncoder.load(m1)) {
-            FisherInformation.diagonal(encoder, PairData.read(probe1, 3.0), 16, 8, 0.05, 0, f1::put);
+            FisherInformation.diagonal(encoder, PairData.read(probe1, 3.0), 16, 8, 0.05, 0, BatchListener.NONE, f1::put);
         }
         try (BertEncoder encoder = BertEncoder.load(m2)) {
-            FisherInformation.diagonal(encoder, PairData.read(probe2, 3.0), 16, 8, 0.05, 0, f2::put);
+            FisherInformation.diagonal(encoder, PairData.read(probe2, 3.0), 16, 8, 0.05, 0, BatchListener.NONE, f2::put);
         }
         for (String name : List.of("encoder.layer.4.intermediate.dense.weight", "encoder.layer.1.attention.self.key.bias")) {
             double[] got = merged.get(name).values();
@@ -204,6 +206,8 @@ class SelfPositioningApiTest extends IntegrationTest {
                  "method": {"name": "regmean", "params": {"regmeanExamples": 8, "scoreThreshold": 0}}}"""
                 .formatted(base.toUri(), m1.toUri(), m2.toUri(), probe.toUri())).body().path("id").asString());
         assertThat(job.path("status").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
+        assertThat(api.get("/v1/jobs/" + job.path("id").asString() + "/events").body().toString())
+                .as("progress of the Gram passes and of the solves").contains("model 2 of 2, batch 1/1", "solved 36 layers");
         Path out = Path.of(URI.create(job.path("result").path("output").path("uri").asString()));
         var merged = TestSafetensors.read(out.resolve("model.safetensors"));
         var x = TestSafetensors.read(m1.resolve("model.safetensors"));
@@ -232,11 +236,11 @@ class SelfPositioningApiTest extends IntegrationTest {
         Map<String, float[]> w2 = new LinkedHashMap<>();
         List<String> layers = List.of("encoder.layer.0.attention.self.value", "encoder.layer.5.output.dense");
         try (BertEncoder encoder = BertEncoder.load(m1)) {
-            g1 = RegMean.gramMatrices(encoder, pairs, 8, 16, 0);
+            g1 = RegMean.gramMatrices(encoder, pairs, 8, 16, 0, BatchListener.NONE);
             layers.forEach(l -> w1.put(l, encoder.parameters().get(l + ".weight").toFloatArray()));
         }
         try (BertEncoder encoder = BertEncoder.load(m2)) {
-            g2 = RegMean.gramMatrices(encoder, pairs, 8, 16, 0);
+            g2 = RegMean.gramMatrices(encoder, pairs, 8, 16, 0, BatchListener.NONE);
             layers.forEach(l -> w2.put(l, encoder.parameters().get(l + ".weight").toFloatArray()));
         }
         for (String layer : layers) {
