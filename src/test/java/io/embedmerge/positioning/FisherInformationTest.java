@@ -97,6 +97,33 @@ class FisherInformationTest {
         }
     }
 
+    /**
+     * A tensor the loss does not use (BGE checkpoints carry a pooler that mean or CLS pooling never reads) has no
+     * gradient at all in PyTorch; its Fisher must be exactly zero, not whatever memory an undefined gradient holds.
+     */
+    @Test
+    void tensorsTheLossDoesNotUseGetZeroFisher() {
+        SyntheticCheckpoints.write(dir, new SyntheticCheckpoints.Shape(2, 32, 64, 50), DType.F32, 1, 13);
+        Path weights = dir.resolve("model-1").resolve("model.safetensors");
+        Map<String, io.embedmerge.support.TestSafetensors.Tensor> tensors =
+                new java.util.LinkedHashMap<>(io.embedmerge.support.TestSafetensors.read(weights));
+        double[] pooler = new java.util.Random(5).doubles(32 * 32, -1, 1).toArray();
+        tensors.put("pooler.dense.weight", io.embedmerge.support.TestSafetensors.Tensor.floating("F32", new long[]{32, 32}, pooler));
+        io.embedmerge.support.TestSafetensors.write(weights, tensors);
+        try (BertEncoder encoder = BertEncoder.load(dir.resolve("model-1"), DataType.FLOAT64);
+             NDManager manager = NDManager.newBaseManager()) {
+            List<ProbeBatch> batches = List.of(batch(manager, new long[]{2, 5, 7, 9, 3, 4, 8, 1}, new long[]{2, 5, 6, 9, 3, 4, 8, 2}),
+                    batch(manager, new long[]{11, 12, 13, 14, 20, 21, 22, 23}, new long[]{11, 12, 15, 14, 20, 25, 22, 23}));
+            Map<String, float[]> fisher = FisherInformation.diagonal(encoder, batches, 0.05);
+            assertThat(fisher.get("pooler.dense.weight")).hasSize(32 * 32).containsOnly(0f);
+            float largest = 0;
+            for (float f : fisher.get("encoder.layer.1.attention.self.value.weight")) {
+                largest = Math.max(largest, f);
+            }
+            assertThat(largest).as("a tensor the loss uses").isPositive();
+        }
+    }
+
     /** A NaN gradient must stop the merge rather than become a NaN weight in it. */
     @Test
     void nonFiniteGradientsFailWithTheTensorNamed() {
