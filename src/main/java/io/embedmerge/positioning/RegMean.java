@@ -22,9 +22,54 @@ public final class RegMean {
     private RegMean() {
     }
 
-    /** G = XᵀX (float64, row-major [in × in]) per Linear layer prefix, over the texts of the pairs. */
-    public static Map<String, double[]> gramMatrices(BertEncoder encoder, List<TextPair> pairs, int examples,
-                                                     int batchSize, long seed, BatchListener progress) {
+    /**
+     * The running sums G = XᵀX of one model's probe pass, one [in × in] float64 matrix per Linear layer, kept in the
+     * engine; layers fed the same input (query, key and value) share one. {@link #matrix} copies one to the heap.
+     */
+    public static final class Grams implements AutoCloseable {
+
+        private final NDManager manager = NDManager.newBaseManager();
+        private final Map<String, NDArray> sums = new LinkedHashMap<>();
+
+        /** The Linear layers in the order of the forward pass. */
+        public List<String> prefixes() {
+            return List.copyOf(sums.keySet());
+        }
+
+        /** G of one layer, row-major. */
+        public double[] matrix(String prefix) {
+            return sums.get(prefix).toDoubleArray();
+        }
+
+        /** The number of inputs of one layer (G is that size squared). */
+        public long inputSize(String prefix) {
+            return sums.get(prefix).getShape().get(0);
+        }
+
+        private void add(String prefix, NDArray gram) {
+            NDArray sum = sums.get(prefix);
+            if (sum == null) {
+                NDArray first = gram.duplicate();
+                first.attach(manager);
+                sums.put(prefix, first);
+            } else {
+                sum.addi(gram);
+            }
+        }
+
+        private void share(String prefix, String with) {
+            sums.putIfAbsent(prefix, sums.get(with));
+        }
+
+        @Override
+        public void close() {
+            manager.close();
+        }
+    }
+
+    /** G per Linear layer over the texts of the first {@code examples} pairs of a seeded shuffle. */
+    public static Grams accumulate(BertEncoder encoder, List<TextPair> pairs, int examples, int batchSize, long seed,
+                                   BatchListener progress) {
         List<TextPair> order = new ArrayList<>(pairs);
         Collections.shuffle(order, new Random(seed));
         List<String> texts = new ArrayList<>();
@@ -38,22 +83,18 @@ public final class RegMean {
             for (int start = 0; start < texts.size(); start += batchSize) {
                 batches.add(encoder.tokenize(texts.subList(start, Math.min(texts.size(), start + batchSize)), scope));
             }
-            return gramMatrices(encoder, batches, progress);
+            return accumulate(encoder, batches, progress);
         }
     }
 
-    /**
-     * G = XᵀX per Linear layer over token batches ([ids, types, mask], each [batch, length]). Layers fed the same
-     * input (query, key and value) share one matrix, computed once.
-     */
-    public static Map<String, double[]> gramMatrices(BertEncoder encoder, List<NDArray[]> batches,
-                                                     BatchListener progress) {
-        Map<String, double[]> grams = new LinkedHashMap<>();
+    /** G per Linear layer over token batches ([ids, types, mask], each [batch, length]). */
+    public static Grams accumulate(BertEncoder encoder, List<NDArray[]> batches, BatchListener progress) {
+        Grams grams = new Grams();
         NDArray[] previousInput = new NDArray[1];
         String[] previousPrefix = new String[1];
         encoder.recordLinearInputs((prefix, input, mask) -> {
             if (input == previousInput[0]) {
-                grams.putIfAbsent(prefix, grams.get(previousPrefix[0]));
+                grams.share(prefix, previousPrefix[0]);
                 return;
             }
             previousInput[0] = input;
@@ -64,11 +105,7 @@ public final class RegMean {
                 masked.attach(scope);
                 NDArray gram = masked.transpose().matMul(masked).toType(DataType.FLOAT64, false);
                 gram.attach(scope);
-                double[] values = gram.toDoubleArray();
-                double[] sum = grams.computeIfAbsent(prefix, k -> new double[values.length]);
-                for (int j = 0; j < values.length; j++) {
-                    sum[j] += values[j];
-                }
+                grams.add(prefix, gram);
             }
         });
         try {
@@ -83,10 +120,34 @@ public final class RegMean {
                 }
                 progress.batchDone(done + 1, batches.size());
             }
+        } catch (RuntimeException e) {
+            grams.close();
+            throw e;
         } finally {
             encoder.recordLinearInputs(null);
         }
         return grams;
+    }
+
+    /** G per Linear layer, copied to the heap (small models and tests). */
+    public static Map<String, double[]> gramMatrices(BertEncoder encoder, List<TextPair> pairs, int examples,
+                                                     int batchSize, long seed) {
+        try (Grams grams = accumulate(encoder, pairs, examples, batchSize, seed, BatchListener.NONE)) {
+            return onHeap(grams);
+        }
+    }
+
+    /** G per Linear layer over token batches, copied to the heap. */
+    public static Map<String, double[]> gramMatrices(BertEncoder encoder, List<NDArray[]> batches) {
+        try (Grams grams = accumulate(encoder, batches, BatchListener.NONE)) {
+            return onHeap(grams);
+        }
+    }
+
+    private static Map<String, double[]> onHeap(Grams grams) {
+        Map<String, double[]> copies = new LinkedHashMap<>();
+        grams.prefixes().forEach(prefix -> copies.put(prefix, grams.matrix(prefix)));
+        return copies;
     }
 
     /**

@@ -99,21 +99,19 @@ class PositioningRunner {
             int model = i;
             List<TextPair> probe = PairData.read(LocalFiles.file(storage, request.models().get(i).probe()),
                     params.number("scoreThreshold"));
-            Map<String, double[]> g;
-            try (BertEncoder encoder = BertEncoder.load(inputs.models().get(i).folder())) {
-                g = RegMean.gramMatrices(encoder, probe, (int) params.number("regmeanExamples"),
-                        (int) params.number("batchSize"), request.effectiveSeed(),
-                        modelProgress(progress, "regmean", model, models));
+            try (BertEncoder encoder = BertEncoder.load(inputs.models().get(i).folder());
+                 RegMean.Grams g = RegMean.accumulate(encoder, probe, (int) params.number("regmeanExamples"),
+                         (int) params.number("batchSize"), request.effectiveSeed(),
+                         modelProgress(progress, "regmean", model, models))) {
+                if (i == 0) {
+                    prefixes.addAll(g.prefixes());
+                }
+                List<TensorSpec> specs = g.prefixes().stream()
+                        .map(prefix -> new TensorSpec(prefix, DType.F64, List.of(g.inputSize(prefix), g.inputSize(prefix))))
+                        .toList();
+                grams.add(scratch.write("regmean-gram-" + i, specs,
+                        sink -> g.prefixes().forEach(prefix -> sink.put(prefix, g.matrix(prefix)))));
             }
-            if (i == 0) {
-                prefixes.addAll(g.keySet());
-            }
-            List<TensorSpec> specs = new ArrayList<>();
-            g.forEach((prefix, gram) -> {
-                long in = Math.round(Math.sqrt(gram.length));
-                specs.add(new TensorSpec(prefix, DType.F64, List.of(in, in)));
-            });
-            grams.add(scratch.write("regmean-gram-" + i, specs, sink -> g.forEach(sink::put)));
         }
         List<TensorSpec> solvedSpecs = prefixes.stream()
                 .map(prefix -> new TensorSpec(prefix + ".weight", DType.F32, inputs.base().tensors().get(prefix + ".weight").shape()))

@@ -79,9 +79,9 @@ public final class DataAwareBench {
             System.out.printf("fisher, per batch of %d pairs:   %.3f s%n", batch, (System.nanoTime() - t0) / 1e9 / 4);
         }
         try (BertEncoder encoder = BertEncoder.load(models.getFirst())) {
-            RegMean.gramMatrices(encoder, pairs.subList(0, batch / 2), batch / 2, batch, 0, BatchListener.NONE);
+            RegMean.gramMatrices(encoder, pairs.subList(0, batch / 2), batch / 2, batch, 0);
             long t0 = System.nanoTime();
-            var grams = RegMean.gramMatrices(encoder, pairs.subList(0, 2 * batch), 2 * batch, batch, 0, BatchListener.NONE);
+            var grams = RegMean.gramMatrices(encoder, pairs.subList(0, 2 * batch), 2 * batch, batch, 0);
             System.out.printf("regmean Gram, per batch of %d texts: %.3f s%n", batch, (System.nanoTime() - t0) / 1e9 / 4);
             long t1 = System.nanoTime();
             for (var e : grams.entrySet()) {

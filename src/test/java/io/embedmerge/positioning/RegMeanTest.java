@@ -31,9 +31,15 @@ class RegMeanTest {
             Shape shape = new Shape(2, 4);
             NDArray[] batch = {manager.create(new long[]{2, 5, 7, 9, 3, 4, 1, 1}, shape), manager.zeros(shape, DataType.INT64),
                     manager.create(new long[]{1, 1, 1, 1, 1, 1, 0, 0}, shape)};
-            List<NDArray[]> batches = new java.util.ArrayList<>();
-            batches.add(batch);
-            Map<String, double[]> grams = RegMean.gramMatrices(encoder, batches, BatchListener.NONE);
+            NDArray[] second = {manager.create(new long[]{8, 6, 1, 1, 9, 9, 9, 2}, shape), manager.zeros(shape, DataType.INT64),
+                    manager.create(new long[]{1, 1, 0, 0, 1, 1, 1, 1}, shape)};
+            List<NDArray[]> batches = List.of(batch, second);
+            Map<String, double[]> grams = RegMean.gramMatrices(encoder, batches);
+            assertThat(grams).hasSize(2 * 6);
+            assertThat(grams.get("encoder.layer.0.attention.self.key")).as("key shares the query's input")
+                    .containsExactly(grams.get("encoder.layer.0.attention.self.query"));
+            assertThat(grams.get("encoder.layer.0.attention.self.value"))
+                    .containsExactly(grams.get("encoder.layer.0.attention.self.query"));
             String prefix = "encoder.layer.1.intermediate.dense";
             double[] expected = new double[32 * 32];
             encoder.recordLinearInputs((p, input, mask) -> {
@@ -53,7 +59,9 @@ class RegMeanTest {
                     }
                 }
             });
-            encoder.embed(batch[0], batch[1], batch[2]);
+            for (NDArray[] b : batches) {
+                encoder.embed(b[0], b[1], b[2]);
+            }
             double[] got = grams.get(prefix);
             for (int j = 0; j < expected.length; j++) {
                 assertThat(got[j]).isCloseTo(expected[j], org.assertj.core.data.Offset.offset(1e-9 * (1 + Math.abs(expected[j]))));

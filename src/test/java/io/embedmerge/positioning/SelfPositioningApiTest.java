@@ -236,11 +236,11 @@ class SelfPositioningApiTest extends IntegrationTest {
         Map<String, float[]> w2 = new LinkedHashMap<>();
         List<String> layers = List.of("encoder.layer.0.attention.self.value", "encoder.layer.5.output.dense");
         try (BertEncoder encoder = BertEncoder.load(m1)) {
-            g1 = RegMean.gramMatrices(encoder, pairs, 8, 16, 0, BatchListener.NONE);
+            g1 = RegMean.gramMatrices(encoder, pairs, 8, 16, 0);
             layers.forEach(l -> w1.put(l, encoder.parameters().get(l + ".weight").toFloatArray()));
         }
         try (BertEncoder encoder = BertEncoder.load(m2)) {
-            g2 = RegMean.gramMatrices(encoder, pairs, 8, 16, 0, BatchListener.NONE);
+            g2 = RegMean.gramMatrices(encoder, pairs, 8, 16, 0);
             layers.forEach(l -> w2.put(l, encoder.parameters().get(l + ".weight").toFloatArray()));
         }
         for (String layer : layers) {
