@@ -13,6 +13,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import io.embedmerge.checkpoint.Checkpoint;
 import io.embedmerge.checkpoint.TensorInfo;
+import io.embedmerge.tensor.Scalars;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -198,7 +199,7 @@ public final class BertEncoder implements AutoCloseable {
                 ? hidden.get(":, 0, :")
                 : hidden.mul(tokenWeights.expandDims(2)).sum(new int[]{1}).div(tokenWeights.sum(new int[]{1}, true));
         if (config.normalize()) {
-            pooled = pooled.div(pooled.norm(new int[]{1}, true).maximum(1e-12f));
+            pooled = pooled.div(Scalars.atLeast(pooled.norm(new int[]{1}, true), 1e-12));
         }
         return pooled;
     }
@@ -224,7 +225,7 @@ public final class BertEncoder implements AutoCloseable {
             NDArray q = split(linear(x, p + "attention.self.query"), b, length, heads, headSize);
             NDArray k = split(linear(x, p + "attention.self.key"), b, length, heads, headSize);
             NDArray v = split(linear(x, p + "attention.self.value"), b, length, heads, headSize);
-            NDArray probabilities = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale).add(maskBias).softmax(-1);
+            NDArray probabilities = Scalars.times(q.matMul(k.transpose(0, 1, 3, 2)), scale).add(maskBias).softmax(-1);
             NDArray context = probabilities.matMul(v).transpose(0, 2, 1, 3).reshape(b, length, h);
             x = layerNorm(linear(context, p + "attention.output.dense").add(x), p + "attention.output.LayerNorm");
             NDArray intermediate = activation(linear(x, p + "intermediate.dense"));

@@ -3,6 +3,7 @@ package io.embedmerge.positioning;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.embedmerge.tensor.Scalars;
 
 /**
  * CoSENT, a similarity-score objective: with c_k the cosine of pair k and s_k its gold score,
@@ -15,12 +16,12 @@ public final class CoSentLoss {
 
     public static NDArray of(NDArray first, NDArray second, double[] scores, double scale) {
         NDManager manager = first.getManager();
-        NDArray a = first.div(first.norm(new int[]{1}, true).maximum(1e-12));
-        NDArray b = second.div(second.norm(new int[]{1}, true).maximum(1e-12));
+        NDArray a = first.div(Scalars.atLeast(first.norm(new int[]{1}, true), 1e-12));
+        NDArray b = second.div(Scalars.atLeast(second.norm(new int[]{1}, true), 1e-12));
         NDArray cosine = a.mul(b).sum(new int[]{1});
         int n = scores.length;
         // [i][j] = scale·(c_j − c_i), kept where s_i > s_j, else pushed to -∞ so exp() drops it
-        NDArray difference = cosine.expandDims(0).sub(cosine.expandDims(1)).mul(scale);
+        NDArray difference = Scalars.times(cosine.expandDims(0).sub(cosine.expandDims(1)), scale);
         float[] penalty = new float[n * n];
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < n; j++) {

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
+import io.embedmerge.tensor.Scalars;
 
 /**
  * InfoNCE as in merge-methods.md: embeddings L2-normalised, logits = cos / τ of each query against every in-batch
@@ -25,7 +26,7 @@ public final class ContrastiveLoss {
                 : NDArrays.concat(new NDList(positives, negatives), 0));
         int batch = (int) q.getShape().get(0);
         int columns = (int) candidates.getShape().get(0);
-        NDArray logits = q.matMul(candidates.transpose()).div(temperature);
+        NDArray logits = Scalars.dividedBy(q.matMul(candidates.transpose()), temperature);
         NDArray own = q.getManager().eye(batch).toType(logits.getDataType(), false);
         if (columns > batch) {
             // PyTorch's engine has no rectangular eye: the negatives' columns are never the target
@@ -35,6 +36,6 @@ public final class ContrastiveLoss {
     }
 
     private static NDArray normalize(NDArray x) {
-        return x.div(x.norm(new int[]{1}, true).maximum(1e-12));
+        return x.div(Scalars.atLeast(x.norm(new int[]{1}, true), 1e-12));
     }
 }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.types.DataType;
 import io.embedmerge.merge.SlerpCoefficients;
 import io.embedmerge.model.BertEncoder;
 import io.embedmerge.tensor.Autograd;
+import io.embedmerge.tensor.Scalars;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -106,7 +107,7 @@ public final class SelfPositioningObjective implements AutoCloseable {
     }
 
     private NDArray loss(ProbeBatch batch, double lambda) {
-        return batch.contrastiveLoss(encoder, temperature).add(mu * lambda);
+        return Scalars.plus(batch.contrastiveLoss(encoder, temperature), mu * lambda);
     }
 
     /** L(a, λ) only, without gradients. */
