@@ -77,11 +77,14 @@ public final class ContrastiveTrainer {
             double correction2 = 1 - Math.pow(beta2, step);
             for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
                 NDArray p = e.getValue();
-
+                NDArray g = Autograd.gradientOrNull(p);
+                if (g == null) {
+                    continue;   // the loss never read it (a BGE pooler): torch.optim.AdamW leaves such parameters alone
+                }
                 NDArray[] m = moments.get(e.getKey());
                 // every temporary is closed, the gradient handle too (it would keep the gradient alive): the
                 // parameters' manager lives as long as the encoder
-                try (NDArray g = p.getGradient(); NDArray first = g.mul(1 - beta1); NDArray squared = g.square();
+                try (g; NDArray first = g.mul(1 - beta1); NDArray squared = g.square();
                      NDArray second = squared.mul(1 - beta2)) {
                     m[0].muli(beta1).addi(first);
                     m[1].muli(beta2).addi(second);

@@ -38,6 +38,14 @@ public final class Autograd {
         }
     }
 
+    /**
+     * The parameter's gradient, or null when no loss since its creation has read it (PyTorch's grad is undefined;
+     * DJL's getGradient() would return zeros, hiding the difference).
+     */
+    public static NDArray gradientOrNull(NDArray parameter) {
+        return JniUtils.getGradient((PtNDArray) parameter);
+    }
+
     /** Runs in-place updates of parameters that require gradients (PyTorch refuses them in grad mode). */
     public static void withoutGradients(Runnable update) {
         boolean previous = JniUtils.isGradMode();

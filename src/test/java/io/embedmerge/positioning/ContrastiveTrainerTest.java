@@ -1,6 +1,8 @@
 package io.embedmerge.positioning;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import io.embedmerge.model.BertEncoder;
 import io.embedmerge.model.Pooling;
 import io.embedmerge.model.SentenceTransformersFiles;
@@ -40,6 +42,30 @@ class ContrastiveTrainerTest {
             double after = loss(encoder, pairs);
             assertThat(curve).hasSize(12);
             assertThat(after).as("loss %s → %s, curve %s", before, after, curve).isLessThan(before * 0.5);
+        }
+    }
+
+    /** As torch.optim.AdamW: a parameter no loss reads (a BGE pooler) gets no update and no weight decay. */
+    @Test
+    void parametersTheLossNeverReadsAreLeftAlone() throws Exception {
+        List<TextPair> pairs = List.of(new TextPair("a red car", "the fox jumps"), new TextPair("blue sky", "a red car"),
+                new TextPair("cold water", "green grass"), new TextPair("old book", "fast runner"));
+        try (BertEncoder encoder = BertEncoder.load(miniLm()); NDManager manager = NDManager.newBaseManager()) {
+            float[] pooler = {0.5f, -0.25f, 1.5f, 2f};
+            NDArray unused = manager.create(pooler, new Shape(2, 2));
+            unused.setRequiresGradient(true);
+            encoder.parameters().put("pooler.dense.weight", unused);
+            String used = "encoder.layer.0.attention.self.query.weight";
+            float[] before = encoder.parameters().get(used).toFloatArray();
+            ContrastiveTrainer.train(encoder, pairs, new ContrastiveTrainer.Settings(3, 4, 1e-4, 0.0, 0.05, 1),
+                    (step, steps, loss) -> { });
+            assertThat(unused.toFloatArray()).containsExactly(pooler);
+            float[] after = encoder.parameters().get(used).toFloatArray();
+            double moved = 0;
+            for (int j = 0; j < after.length; j++) {
+                moved = Math.max(moved, Math.abs(after[j] - before[j]));
+            }
+            assertThat(moved).as("a parameter the loss reads").isPositive();
         }
     }
 
