@@ -14,16 +14,13 @@ import io.embedmerge.positioning.RegMean;
 import io.embedmerge.positioning.SelfPositioningObjective;
 import io.embedmerge.positioning.TextPair;
 import io.embedmerge.storage.DirectFolder;
-import io.embedmerge.support.TestSafetensors;
+import io.embedmerge.support.TestCheckpoints;
 
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Random;
-import java.util.stream.Stream;
 
 /**
  * Times the data-aware statistics on all-MiniLM-L6-v2 at batch 32 on this machine's CPU: one Self-Positioning step
@@ -50,7 +47,8 @@ public final class DataAwareBench {
             Files.copy(in, base.resolve("tokenizer.json"));
         }
         SentenceTransformersFiles.write(new DirectFolder(base), Pooling.MEAN, 256, 384);
-        List<Path> models = List.of(perturbed(base, dir.resolve("m1"), 1), perturbed(base, dir.resolve("m2"), 2));
+        List<Path> models = List.of(TestCheckpoints.perturbed(base, dir.resolve("m1"), 1),
+                TestCheckpoints.perturbed(base, dir.resolve("m2"), 2));
         List<TextPair> pairs = new ArrayList<>();
         for (StsPair p : StsData.readStsBenchmark(Path.of("..", "shared", "data", "stsbenchmark", "sts-train.csv"))) {
             pairs.add(new TextPair(p.sentence1(), p.sentence2()));
@@ -91,29 +89,5 @@ public final class DataAwareBench {
             }
             System.out.printf("regmean solves, all %d Linear layers: %.3f s%n", grams.size(), (System.nanoTime() - t1) / 1e9);
         }
-    }
-
-    private static Path perturbed(Path base, Path copy, long seed) throws Exception {
-        try (Stream<Path> files = Files.walk(base)) {
-            for (Path file : files.filter(Files::isRegularFile).toList()) {
-                Path target = copy.resolve(base.relativize(file).toString());
-                Files.createDirectories(target.getParent());
-                Files.copy(file, target);
-            }
-        }
-        var tensors = new LinkedHashMap<>(TestSafetensors.read(base.resolve("model.safetensors")));
-        Random random = new Random(seed);
-        tensors.replaceAll((name, t) -> {
-            if (t.values() == null) {
-                return t;
-            }
-            double[] v = t.values().clone();
-            for (int j = 0; j < v.length; j++) {
-                v[j] = (float) (v[j] + 0.01 * random.nextGaussian());
-            }
-            return TestSafetensors.Tensor.floating("F32", t.shape(), v);
-        });
-        TestSafetensors.write(copy.resolve("model.safetensors"), tensors);
-        return copy;
     }
 }

@@ -50,9 +50,7 @@ class EvaluateJobApiTest extends IntegrationTest {
     @Test
     void scoresACheckpointAndComparesAMergeWithItsInputs() throws Exception {
         ApiClient api = new ApiClient(port);
-        JsonNode imported = api.awaitTerminal(api.post("/v1/jobs",
-                "{\"kind\": \"import\", \"source\": \"builtin:all-minilm-l6-v2\"}").body().path("id").asString());
-        String model = imported.path("result").path("output").path("uri").asString();
+        String model = api.importBuiltin("builtin:all-minilm-l6-v2");
         Path data = data();
         String evaluation = """
                 [{"name": "sts-200", "task": "sts", "data": "%s"}, {"name": "pairs", "task": "retrieval", "data": "%s"}]

@@ -3,9 +3,9 @@ package io.embedmerge.positioning;
 import io.embedmerge.model.BertEncoder;
 import io.embedmerge.support.ApiClient;
 import io.embedmerge.support.IntegrationTest;
+import io.embedmerge.support.TestCheckpoints;
 import io.embedmerge.support.TestEnvironment;
 import io.embedmerge.support.TestSafetensors;
-import io.embedmerge.support.TestSafetensors.Tensor;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -32,37 +31,14 @@ class SelfPositioningApiTest extends IntegrationTest {
     @LocalServerPort
     int port;
 
-    private static Path perturbed(Path model, long seed) throws Exception {
-        Path copy = Files.createDirectories(TestEnvironment.storageRoot().resolve("sp-" + UUID.randomUUID()));
-        try (Stream<Path> files = Files.walk(model)) {
-            for (Path file : files.filter(Files::isRegularFile).toList()) {
-                Path target = copy.resolve(model.relativize(file).toString());
-                Files.createDirectories(target.getParent());
-                Files.copy(file, target);
-            }
-        }
-        Map<String, Tensor> tensors = new LinkedHashMap<>(TestSafetensors.read(model.resolve("model.safetensors")));
-        Random random = new Random(seed);
-        tensors.replaceAll((name, t) -> {
-            if (t.values() == null) {
-                return t;
-            }
-            double[] v = t.values().clone();
-            for (int j = 0; j < v.length; j++) {
-                v[j] = (float) (v[j] + 0.01 * random.nextGaussian());
-            }
-            return Tensor.floating("F32", t.shape(), v);
-        });
-        TestSafetensors.write(copy.resolve("model.safetensors"), tensors);
-        return copy;
+    private static Path perturbed(Path model, long seed) {
+        return TestCheckpoints.perturbed(model, TestEnvironment.storageRoot().resolve("sp-" + UUID.randomUUID()), seed);
     }
 
     @Test
     void learnsCoefficientsAndWritesTheModelTheyDescribe() throws Exception {
         ApiClient api = new ApiClient(port);
-        JsonNode imported = api.awaitTerminal(api.post("/v1/jobs",
-                "{\"kind\": \"import\", \"source\": \"builtin:all-minilm-l6-v2\"}").body().path("id").asString());
-        Path base = Path.of(URI.create(imported.path("result").path("output").path("uri").asString()));
+        Path base = Path.of(URI.create(api.importBuiltin("builtin:all-minilm-l6-v2")));
         Path m1 = perturbed(base, 1);
         Path m2 = perturbed(base, 2);
         Path probe = TestEnvironment.storageRoot().resolve("probe-" + UUID.randomUUID() + ".tsv");
@@ -123,9 +99,7 @@ class SelfPositioningApiTest extends IntegrationTest {
     @Test
     void fisherMergesWithPerModelProbeDataIntoAConvexCombination() throws Exception {
         ApiClient api = new ApiClient(port);
-        JsonNode imported = api.awaitTerminal(api.post("/v1/jobs",
-                "{\"kind\": \"import\", \"source\": \"builtin:all-minilm-l6-v2\"}").body().path("id").asString());
-        Path base = Path.of(URI.create(imported.path("result").path("output").path("uri").asString()));
+        Path base = Path.of(URI.create(api.importBuiltin("builtin:all-minilm-l6-v2")));
         Path m1 = perturbed(base, 3);
         Path m2 = perturbed(base, 4);
         List<String> lines = Files.readAllLines(Path.of("..", "shared", "data", "stsbenchmark", "sts-test.csv"));
@@ -192,9 +166,7 @@ class SelfPositioningApiTest extends IntegrationTest {
     @Test
     void regmeanSolvesLinearLayersAndAveragesTheRest() throws Exception {
         ApiClient api = new ApiClient(port);
-        JsonNode imported = api.awaitTerminal(api.post("/v1/jobs",
-                "{\"kind\": \"import\", \"source\": \"builtin:all-minilm-l6-v2\"}").body().path("id").asString());
-        Path base = Path.of(URI.create(imported.path("result").path("output").path("uri").asString()));
+        Path base = Path.of(URI.create(api.importBuiltin("builtin:all-minilm-l6-v2")));
         Path m1 = perturbed(base, 5);
         Path m2 = perturbed(base, 6);
         List<String> lines = Files.readAllLines(Path.of("..", "shared", "data", "stsbenchmark", "sts-test.csv"));

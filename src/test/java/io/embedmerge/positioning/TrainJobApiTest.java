@@ -25,9 +25,7 @@ class TrainJobApiTest extends IntegrationTest {
     @Test
     void trainsOneModelPerDatasetAndStagesThatMerge() throws Exception {
         ApiClient api = new ApiClient(port);
-        JsonNode imported = api.awaitTerminal(api.post("/v1/jobs",
-                "{\"kind\": \"import\", \"source\": \"builtin:all-minilm-l6-v2\"}").body().path("id").asString());
-        String base = imported.path("result").path("output").path("uri").asString();
+        String base = api.importBuiltin("builtin:all-minilm-l6-v2");
         List<String> lines = Files.readAllLines(Path.of("..", "shared", "data", "stsbenchmark", "sts-train.csv"));
         Path a = TestEnvironment.storageRoot().resolve("train-a-" + UUID.randomUUID() + ".tsv");
         Path b = TestEnvironment.storageRoot().resolve("train-b-" + UUID.randomUUID() + ".tsv");

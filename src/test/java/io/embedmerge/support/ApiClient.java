@@ -94,4 +94,14 @@ public final class ApiClient {
     public JsonNode awaitTerminal(String id) {
         return awaitJob(id, j -> j.path("status").asString().matches("SUCCEEDED|FAILED|CANCELLED"), Duration.ofSeconds(60));
     }
+
+    /** Runs an import job for a built-in model (e.g. {@code builtin:all-minilm-l6-v2}); returns its output URI. */
+    public String importBuiltin(String source) {
+        JsonNode imported = awaitTerminal(post("/v1/jobs", "{\"kind\": \"import\", \"source\": \"" + source + "\"}")
+                .body().path("id").asString());
+        if (!imported.path("status").asString().equals("SUCCEEDED")) {
+            throw new AssertionError("import of " + source + " did not succeed: " + imported);
+        }
+        return imported.path("result").path("output").path("uri").asString();
+    }
 }

@@ -90,4 +90,34 @@ public final class TestCheckpoints {
     public static String uri(Path folder) {
         return folder.toUri().toString();
     }
+
+    /**
+     * A copy of checkpoint folder {@code base} in {@code copy} whose floating tensors carry seeded Gaussian noise
+     * (σ = 0.01), stored as F32: a stand-in for a fine-tuned model of the same architecture.
+     */
+    public static Path perturbed(Path base, Path copy, long seed) {
+        try (java.util.stream.Stream<Path> files = Files.walk(base)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                Path target = copy.resolve(base.relativize(file).toString());
+                Files.createDirectories(target.getParent());
+                Files.copy(file, target);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, Tensor> tensors = new LinkedHashMap<>(TestSafetensors.read(base.resolve("model.safetensors")));
+        Random random = new Random(seed);
+        tensors.replaceAll((name, t) -> {
+            if (t.values() == null) {
+                return t;
+            }
+            double[] v = t.values().clone();
+            for (int j = 0; j < v.length; j++) {
+                v[j] = (float) (v[j] + 0.01 * random.nextGaussian());
+            }
+            return Tensor.floating("F32", t.shape(), v);
+        });
+        TestSafetensors.write(copy.resolve("model.safetensors"), tensors);
+        return copy;
+    }
 }
