@@ -31,6 +31,13 @@ public abstract sealed class WeightFile implements AutoCloseable permits Safeten
         return tensors;
     }
 
+    /** Decodes a whole floating tensor to float32 (for tensors read at once rather than in chunks). */
+    public float[] readFloats(TensorInfo tensor) {
+        float[] values = new float[Math.toIntExact(tensor.elementCount())];
+        readFloats(tensor, 0, values, values.length);
+        return values;
+    }
+
     /** Decodes elements {@code [first, first + count)} of a floating tensor to float32. */
     public void readFloats(TensorInfo tensor, long first, float[] dst, int count) {
         readFloats(tensor, first, dst, 0, count);

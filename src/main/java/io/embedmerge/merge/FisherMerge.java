@@ -46,8 +46,7 @@ public final class FisherMerge implements MergeMethod {
                 if (diagonal == null) {
                     throw new IllegalStateException("no Fisher diagonal for tensor '" + tensor.name() + "'");
                 }
-                f[i] = new float[Math.toIntExact(diagonal.elementCount())];
-                file.readFloats(diagonal, 0, f[i], f[i].length);
+                f[i] = file.readFloats(diagonal);
             }
             return (first, base, models, out, from, to) -> {
                 for (int j = from; j < to; j++) {

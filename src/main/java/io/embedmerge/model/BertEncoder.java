@@ -69,8 +69,7 @@ public final class BertEncoder implements AutoCloseable {
                     if (!t.dtype().mergeable()) {
                         continue;
                     }
-                    float[] values = new float[Math.toIntExact(t.elementCount())];
-                    checkpoint.fileOf(t.name()).readFloats(t, 0, values, values.length);
+                    float[] values = checkpoint.fileOf(t.name()).readFloats(t);
                     long[] shape = t.shape().stream().mapToLong(Long::longValue).toArray();
                     NDArray array = manager.create(values, new Shape(shape));
                     encoder.weights.put(t.name(), precision == DataType.FLOAT32 ? array : array.toType(precision, false));

@@ -61,12 +61,12 @@ public final class FisherInformation {
                 ProbeBatch batch = batches.get(done);
                 Autograd.gradients(parameters.values(), () -> batch.contrastiveLoss(encoder, temperature));
                 for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
-                    try (NDArray gradient = e.getValue().getGradient(); NDArray squared = gradient.square()) {
-                        NDArray sum = sums.get(e.getKey());
-                        if (sum == null) {
-                            sums.put(e.getKey(), squared.duplicate());
-                        } else {
+                    try (NDArray gradient = e.getValue().getGradient()) {
+                        NDArray squared = gradient.square();
+                        NDArray sum = sums.putIfAbsent(e.getKey(), squared);
+                        if (sum != null) {
                             sum.addi(squared);
+                            squared.close();
                         }
                     }
                 }

@@ -3,7 +3,6 @@ package io.embedmerge.worker;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import io.embedmerge.checkpoint.Checkpoint;
-import io.embedmerge.checkpoint.TensorInfo;
 import io.embedmerge.checkpoint.TensorSpec;
 import io.embedmerge.checkpoint.WeightFile;
 import io.embedmerge.job.JobResult;
@@ -72,8 +71,7 @@ class PositioningRunner {
         int models = inputs.models().size();
         for (int i = 0; i < models; i++) {
             int model = i;
-            List<TextPair> probe = PairData.read(LocalFiles.file(storage, request.models().get(i).probe()),
-                    params.number("scoreThreshold"));
+            List<TextPair> probe = modelProbe(request, params, i);
             try (BertEncoder encoder = BertEncoder.load(inputs.models().get(i).folder())) {
                 List<TensorSpec> specs = new ArrayList<>();
                 encoder.parameters().forEach((name, p) -> specs.add(new TensorSpec(name, DType.F32, shape(p))));
@@ -97,8 +95,7 @@ class PositioningRunner {
         int models = inputs.models().size();
         for (int i = 0; i < models; i++) {
             int model = i;
-            List<TextPair> probe = PairData.read(LocalFiles.file(storage, request.models().get(i).probe()),
-                    params.number("scoreThreshold"));
+            List<TextPair> probe = modelProbe(request, params, i);
             try (BertEncoder encoder = BertEncoder.load(inputs.models().get(i).folder());
                  RegMean.Grams g = RegMean.accumulate(encoder, probe, (int) params.number("regmeanExamples"),
                          (int) params.number("batchSize"), request.effectiveSeed(),
@@ -132,6 +129,11 @@ class PositioningRunner {
         return new RegMeanWeights(solved);
     }
 
+    /** The probe pairs of {@code models[model]}. */
+    private List<TextPair> modelProbe(MergeJobRequest request, MethodParams params, int model) {
+        return PairData.read(LocalFiles.file(storage, request.models().get(model).probe()), params.number("scoreThreshold"));
+    }
+
     /** Batch progress of model {@code model}'s pass as a fraction of all N passes (also checks for cancellation). */
     private static BatchListener modelProgress(ProgressReporter progress, String stage, int model, int models) {
         return (done, total) -> progress.step(stage, model * total + done, models * total,
@@ -139,10 +141,7 @@ class PositioningRunner {
     }
 
     private static float[] floats(Checkpoint checkpoint, String name) {
-        TensorInfo tensor = checkpoint.tensors().get(name);
-        float[] values = new float[Math.toIntExact(tensor.elementCount())];
-        checkpoint.fileOf(name).readFloats(tensor, 0, values, values.length);
-        return values;
+        return checkpoint.fileOf(name).readFloats(checkpoint.tensors().get(name));
     }
 
     private static List<Long> shape(NDArray array) {
