@@ -12,27 +12,19 @@
 set -euo pipefail
 API=${API:-http://localhost:8080}
 STEPS=${1:-150}
-SHARED=${SHARED:-../shared/data/stsbenchmark}
+# STS Benchmark as the repository ships it (src/main/resources/datasets; the service serves it as builtin:stsb-en-*)
+STSB=${STSB:-$(dirname "$0")/../src/main/resources/datasets/stsbenchmark}
 DATA=./data/experiment
 mkdir -p "$DATA/beir/qrels"
 
-python3 - "$SHARED" "$DATA" <<'PY'
+python3 - "$STSB" "$DATA" <<'PY'
 import json, sys, os
-shared, out = sys.argv[1], sys.argv[2]
+stsb, out = sys.argv[1], sys.argv[2]
 def rows(name):
-    for line in open(os.path.join(shared, name), encoding="utf-8"):
+    for line in open(os.path.join(stsb, name), encoding="utf-8"):
         f = line.rstrip("\n").split("\t")
         if len(f) >= 7:
             yield f
-with open(f"{out}/sts-train.tsv", "w") as a:
-    for f in rows("sts-train.csv"):
-        a.write("\t".join(f[:7]) + "\n")
-with open(f"{out}/sts-test.tsv", "w") as t:
-    for f in rows("sts-test.csv"):
-        t.write("\t".join(f[:7]) + "\n")
-with open(f"{out}/sts-dev.tsv", "w") as d:
-    for f in rows("sts-dev.csv"):
-        d.write("\t".join(f[:7]) + "\n")
 test = list(rows("sts-test.csv"))
 with open(f"{out}/beir/corpus.jsonl", "w") as c, open(f"{out}/beir/queries.jsonl", "w") as q, \
         open(f"{out}/beir/qrels/test.tsv", "w") as r:
@@ -64,17 +56,17 @@ BASE=${BASE:-$(wait_for "$(submit '{"kind": "import", "source": "builtin:all-min
 echo "base: $BASE"
 train() {
   wait_for "$(submit "{\"kind\": \"train\", \"base\": \"$BASE\", \"seed\": 1,
-    \"data\": [{\"uri\": \"$ROOT/experiment/sts-train.tsv\"}],
+    \"data\": [{\"uri\": \"builtin:stsb-en-train\"}],
     \"params\": {\"steps\": $STEPS, \"batchSize\": 32, \"learningRate\": 2e-5, \"scoreThreshold\": 4, \"objective\": \"$1\"}}")" \
     | field 'd["result"]["output"]["uri"]'
 }
 A=${A:-$(train infonce)}; B=${B:-$(train cosent)}
 echo "task models: $A $B"
 
-EVAL="[{\"name\": \"stsb-test\", \"task\": \"sts\", \"data\": \"$ROOT/experiment/sts-test.tsv\"},
+EVAL="[{\"name\": \"stsb-test\", \"task\": \"sts\", \"data\": \"builtin:stsb-en-test\"},
        {\"name\": \"stsb-test-retrieval\", \"task\": \"retrieval\", \"data\": \"$ROOT/experiment/beir\"}]"
-MODELS="[{\"uri\": \"$A\", \"label\": \"retrieval (InfoNCE)\", \"probe\": \"$ROOT/experiment/sts-train.tsv\"},
-         {\"uri\": \"$B\", \"label\": \"similarity (CoSENT)\", \"probe\": \"$ROOT/experiment/sts-train.tsv\"}]"
+MODELS="[{\"uri\": \"$A\", \"label\": \"retrieval (InfoNCE)\", \"probe\": \"builtin:stsb-en-train\"},
+         {\"uri\": \"$B\", \"label\": \"similarity (CoSENT)\", \"probe\": \"builtin:stsb-en-train\"}]"
 for method in ${METHODS:-linear slerp ties fisher regmean self_positioning}; do
   params='{}'
   case $method in
@@ -84,7 +76,7 @@ for method in ${METHODS:-linear slerp ties fisher regmean self_positioning}; do
   esac
   inputs=false; [ "$method" = linear ] && inputs=true
   job=$(wait_for "$(submit "{\"kind\": \"merge\", \"base\": \"$BASE\", \"models\": $MODELS,
-    \"method\": {\"name\": \"$method\", \"params\": $params}, \"probe\": \"$ROOT/experiment/sts-dev.tsv\",
+    \"method\": {\"name\": \"$method\", \"params\": $params}, \"probe\": \"builtin:stsb-en-dev\",
     \"evaluation\": $EVAL, \"evaluateInputs\": $inputs, \"seed\": 1}")")
   echo "$job" | python3 -c "
 import json,sys

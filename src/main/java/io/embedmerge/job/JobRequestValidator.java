@@ -1,5 +1,6 @@
 package io.embedmerge.job;
 
+import io.embedmerge.dataset.DataFiles;
 import io.embedmerge.merge.InvalidMergeRequestException;
 import io.embedmerge.merge.MergeMethod;
 import io.embedmerge.merge.MethodParams;
@@ -23,10 +24,12 @@ class JobRequestValidator {
 
     private final MethodRegistry methods;
     private final ObjectStorage storage;
+    private final DataFiles dataFiles;
 
-    JobRequestValidator(MethodRegistry methods, ObjectStorage storage) {
+    JobRequestValidator(MethodRegistry methods, ObjectStorage storage, DataFiles dataFiles) {
         this.methods = methods;
         this.storage = storage;
+        this.dataFiles = dataFiles;
     }
 
     void validate(JobRequest request) {
@@ -171,9 +174,7 @@ class JobRequestValidator {
 
     private void checkExisting(String field, String uri, List<FieldProblem> problems) {
         try {
-            if (!storage.exists(storage.resolve(uri))) {
-                problems.add(new FieldProblem(field, "'" + uri + "' does not exist"));
-            }
+            dataFiles.check(uri);
         } catch (StorageUriException e) {
             problems.add(new FieldProblem(field, e.getMessage()));
         }

@@ -6,6 +6,7 @@ import io.embedmerge.eval.StsData;
 import io.embedmerge.eval.StsEvaluation;
 import io.embedmerge.job.EvaluationSpec;
 import io.embedmerge.model.BertEncoder;
+import io.embedmerge.dataset.DataFiles;
 import io.embedmerge.storage.ObjectStorage;
 import org.springframework.stereotype.Component;
 
@@ -21,9 +22,11 @@ class Evaluator {
     static final int BATCH_SIZE = 32;
 
     private final ObjectStorage storage;
+    private final DataFiles data;
 
-    Evaluator(ObjectStorage storage) {
+    Evaluator(ObjectStorage storage, DataFiles data) {
         this.storage = storage;
+        this.data = data;
     }
 
     Map<String, Score> score(Path checkpoint, List<EvaluationSpec> evaluations, ProgressReporter progress, String label) {
@@ -33,7 +36,7 @@ class Evaluator {
                 progress.stage("evaluating", label + ": " + spec.name());
                 Score score = switch (spec.task()) {
                     case STS -> {
-                        double main = StsEvaluation.cosineSpearman(StsData.read(LocalFiles.file(storage, spec.data())),
+                        double main = StsEvaluation.cosineSpearman(StsData.read(data.file(spec.data())),
                                 sentences -> encoder.encode(sentences, BATCH_SIZE));
                         yield new Score(main, Map.of("cosine_spearman", main));
                     }

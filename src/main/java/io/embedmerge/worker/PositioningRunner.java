@@ -3,6 +3,7 @@ package io.embedmerge.worker;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import io.embedmerge.checkpoint.Checkpoint;
+import io.embedmerge.dataset.DataFiles;
 import io.embedmerge.checkpoint.TensorSpec;
 import io.embedmerge.checkpoint.WeightFile;
 import io.embedmerge.job.JobResult;
@@ -36,9 +37,11 @@ import java.util.Map;
 class PositioningRunner {
 
     private final ObjectStorage storage;
+    private final DataFiles data;
 
-    PositioningRunner(ObjectStorage storage) {
+    PositioningRunner(ObjectStorage storage, DataFiles data) {
         this.storage = storage;
+        this.data = data;
     }
 
     /** The search's outcome, as merge coefficients and as the job's result fields. */
@@ -47,7 +50,7 @@ class PositioningRunner {
 
     Searched search(MergeJobRequest request, MethodParams params, CheckpointInputs inputs, ProgressReporter progress) {
         progress.stage("positioning", "reading the probe set");
-        List<TextPair> probe = PairData.read(LocalFiles.file(storage, request.probe()), params.number("scoreThreshold"));
+        List<TextPair> probe = PairData.read(data.file(request.probe()), params.number("scoreThreshold"));
         double[] init = params.numbers("initWeights") != null ? params.numbers("initWeights")
                 : request.models().stream().mapToDouble(m -> m.effectiveWeight()).toArray();
         SelfPositioning.Settings settings = new SelfPositioning.Settings((int) params.number("steps"),
@@ -131,7 +134,7 @@ class PositioningRunner {
 
     /** The probe pairs of {@code models[model]}. */
     private List<TextPair> modelProbe(MergeJobRequest request, MethodParams params, int model) {
-        return PairData.read(LocalFiles.file(storage, request.models().get(model).probe()), params.number("scoreThreshold"));
+        return PairData.read(data.file(request.models().get(model).probe()), params.number("scoreThreshold"));
     }
 
     /** Batch progress of model {@code model}'s pass as a fraction of all N passes (also checks for cancellation). */

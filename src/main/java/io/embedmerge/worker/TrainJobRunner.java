@@ -12,6 +12,7 @@ import io.embedmerge.model.TrainedCheckpoint;
 import io.embedmerge.positioning.ContrastiveTrainer;
 import io.embedmerge.positioning.PairData;
 import io.embedmerge.positioning.TextPair;
+import io.embedmerge.dataset.DataFiles;
 import io.embedmerge.storage.ObjectStorage;
 import io.embedmerge.storage.OutputFolder;
 import io.embedmerge.storage.StorageLocation;
@@ -27,9 +28,11 @@ import java.util.Locale;
 class TrainJobRunner {
 
     private final ObjectStorage storage;
+    private final DataFiles data;
 
-    TrainJobRunner(ObjectStorage storage) {
+    TrainJobRunner(ObjectStorage storage, DataFiles data) {
         this.storage = storage;
+        this.data = data;
     }
 
     JobResult run(RunTicket ticket, TrainJobRequest request, ProgressReporter progress) {
@@ -41,7 +44,7 @@ class TrainJobRunner {
         long seed = request.seed() != null ? request.seed() : 0;
         List<List<TextPair>> datasets = new ArrayList<>();
         for (TrainingData d : request.data()) {
-            Path file = LocalFiles.file(storage, d.uri());
+            Path file = data.file(d.uri());
             datasets.add(cosent(p) ? PairData.readScored(file) : PairData.read(file, threshold));
         }
         Path basePath = storage.localCopy(storage.resolve(request.base()));

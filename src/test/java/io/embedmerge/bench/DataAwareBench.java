@@ -1,5 +1,6 @@
 package io.embedmerge.bench;
 
+import io.embedmerge.support.TestData;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import io.embedmerge.eval.StsData;
@@ -50,7 +51,7 @@ public final class DataAwareBench {
         List<Path> models = List.of(TestCheckpoints.perturbed(base, dir.resolve("m1"), 1),
                 TestCheckpoints.perturbed(base, dir.resolve("m2"), 2));
         List<TextPair> pairs = new ArrayList<>();
-        for (StsPair p : StsData.readStsBenchmark(Path.of("..", "shared", "data", "stsbenchmark", "sts-train.csv"))) {
+        for (StsPair p : StsData.readTsv(TestData.path("stsb-en-train"))) {
             pairs.add(new TextPair(p.sentence1(), p.sentence2()));
         }
         int batch = 32;

@@ -1,5 +1,6 @@
 package io.embedmerge.bench;
 
+import io.embedmerge.support.TestData;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.onnxruntime.OnnxTensor;
@@ -44,7 +45,7 @@ public final class EncoderBench {
         SentenceTransformersFiles.write(new DirectFolder(checkpoint), Pooling.MEAN, 256, 384);
 
         LinkedHashSet<String> unique = new LinkedHashSet<>();
-        for (StsPair p : StsData.readStsBenchmark(Path.of("..", "shared", "data", "stsbenchmark", "sts-test.csv"))) {
+        for (StsPair p : StsData.readTsv(TestData.path("stsb-en-test"))) {
             unique.add(p.sentence1());
             unique.add(p.sentence2());
         }

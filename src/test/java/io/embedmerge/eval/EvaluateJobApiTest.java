@@ -1,5 +1,6 @@
 package io.embedmerge.eval;
 
+import io.embedmerge.support.TestData;
 import io.embedmerge.support.ApiClient;
 import io.embedmerge.support.IntegrationTest;
 import io.embedmerge.support.TestEnvironment;
@@ -25,7 +26,7 @@ class EvaluateJobApiTest extends IntegrationTest {
     /** 200 STS Benchmark test pairs as STS data, and their pairs as a small retrieval set (query → its partner). */
     private static Path data() throws Exception {
         Path root = Files.createDirectories(TestEnvironment.storageRoot().resolve("eval-" + UUID.randomUUID()));
-        List<String> lines = Files.readAllLines(Path.of("..", "shared", "data", "stsbenchmark", "sts-test.csv")).subList(0, 200);
+        List<String> lines = Files.readAllLines(TestData.path("stsb-en-test")).subList(0, 200);
         Files.write(root.resolve("sts.tsv"), lines);
         Path beir = Files.createDirectories(root.resolve("beir/qrels"));
         List<String> corpus = new ArrayList<>();
@@ -89,5 +90,36 @@ class EvaluateJobApiTest extends IntegrationTest {
                 .formatted(model, URI.create(model).resolve("nope.tsv")));
         assertThat(missing.status()).isEqualTo(422);
         assertThat(missing.body().path("errors").get(0).path("field").asString()).isEqualTo("evaluation[0].data");
+    }
+
+    @Test
+    void builtinDatasetsAreListedAndAcceptedWhereDataIs() {
+        ApiClient api = new ApiClient(port);
+        JsonNode datasets = api.get("/v1/datasets").body();
+        List<String> uris = new ArrayList<>();
+        datasets.forEach(d -> uris.add(d.path("uri").asString()));
+        assertThat(uris).contains("builtin:stsb-en-test", "builtin:stsb-en-dev", "builtin:stsb-en-train",
+                "builtin:stsb-zh-test", "builtin:stsb-zh-train", "builtin:zh-retrieval-pairs");
+        JsonNode zhTest = datasets.get(uris.indexOf("builtin:stsb-zh-test"));
+        assertThat(zhTest.path("rows").asInt()).isEqualTo(1361);
+        assertThat(zhTest.path("language").asString()).isEqualTo("zh");
+        assertThat(zhTest.path("licence").asString()).contains("Apache-2.0");
+        assertThat(zhTest.has("resource")).as("internal resource path leaked").isFalse();
+
+        String model = api.importBuiltin("builtin:all-minilm-l6-v2");
+        ApiClient.Response unknown = api.post("/v1/jobs", """
+                {"kind": "evaluate", "checkpoint": "%s",
+                 "evaluation": [{"name": "x", "task": "sts", "data": "builtin:stsb-xx-test"}]}""".formatted(model));
+        assertThat(unknown.status()).isEqualTo(422);
+        assertThat(unknown.body().path("errors").get(0).path("field").asString()).isEqualTo("evaluation[0].data");
+        assertThat(unknown.body().path("errors").get(0).path("message").asString()).contains("builtin:stsb-en-test");
+
+        JsonNode scored = api.awaitTerminal(api.post("/v1/jobs", """
+                {"kind": "evaluate", "checkpoint": "%s",
+                 "evaluation": [{"name": "stsb-zh-dev", "task": "sts", "data": "builtin:stsb-zh-dev"}]}"""
+                .formatted(model)).body().path("id").asString());
+        assertThat(scored.path("status").asString()).as(scored.toString()).isEqualTo("SUCCEEDED");
+        // an English model on Chinese pairs: a real score, far from the English one
+        assertThat(scored.path("result").path("scores").path("stsb-zh-dev").path("main").asDouble()).isBetween(0.0, 70.0);
     }
 }

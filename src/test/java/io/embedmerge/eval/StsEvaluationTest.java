@@ -1,5 +1,6 @@
 package io.embedmerge.eval;
 
+import io.embedmerge.support.TestData;
 import io.embedmerge.model.BertEncoder;
 import io.embedmerge.model.Pooling;
 import io.embedmerge.model.SentenceTransformersFiles;
@@ -66,7 +67,7 @@ class StsEvaluationTest {
             }
             SentenceTransformersFiles.write(folder, Pooling.MEAN, 256, 384);
         }
-        List<StsPair> pairs = StsData.readStsBenchmark(Path.of("..", "shared", "data", "stsbenchmark", "sts-test.csv"));
+        List<StsPair> pairs = StsData.readTsv(TestData.path("stsb-en-test"));
         assertThat(pairs).hasSize(1379);
         double score;
         try (BertEncoder encoder = BertEncoder.load(checkpoint)) {

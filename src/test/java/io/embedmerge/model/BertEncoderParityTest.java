@@ -1,5 +1,6 @@
 package io.embedmerge.model;
 
+import io.embedmerge.support.TestData;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.onnxruntime.OnnxTensor;
@@ -33,7 +34,7 @@ class BertEncoderParityTest {
 
     static List<String> stsSentences(int count) throws Exception {
         Set<String> sentences = new LinkedHashSet<>();
-        for (String line : Files.readAllLines(Path.of("..", "shared", "data", "stsbenchmark", "sts-test.csv"))) {
+        for (String line : Files.readAllLines(TestData.path("stsb-en-test"))) {
             String[] f = line.split("\t");
             if (f.length >= 7) {
                 sentences.add(f[5]);

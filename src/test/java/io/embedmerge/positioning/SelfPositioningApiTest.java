@@ -1,5 +1,6 @@
 package io.embedmerge.positioning;
 
+import io.embedmerge.support.TestData;
 import io.embedmerge.model.BertEncoder;
 import io.embedmerge.support.ApiClient;
 import io.embedmerge.support.IntegrationTest;
@@ -42,7 +43,7 @@ class SelfPositioningApiTest extends IntegrationTest {
         Path m1 = perturbed(base, 1);
         Path m2 = perturbed(base, 2);
         Path probe = TestEnvironment.storageRoot().resolve("probe-" + UUID.randomUUID() + ".tsv");
-        Files.write(probe, Files.readAllLines(Path.of("..", "shared", "data", "stsbenchmark", "sts-test.csv")).subList(0, 300));
+        Files.write(probe, Files.readAllLines(TestData.path("stsb-en-test")).subList(0, 300));
 
         ApiClient.Response noProbe = api.post("/v1/jobs", """
                 {"kind": "merge", "base": "%s", "models": [{"uri": "%s"}], "method": {"name": "self_positioning"}}"""
@@ -102,7 +103,7 @@ class SelfPositioningApiTest extends IntegrationTest {
         Path base = Path.of(URI.create(api.importBuiltin("builtin:all-minilm-l6-v2")));
         Path m1 = perturbed(base, 3);
         Path m2 = perturbed(base, 4);
-        List<String> lines = Files.readAllLines(Path.of("..", "shared", "data", "stsbenchmark", "sts-test.csv"));
+        List<String> lines = Files.readAllLines(TestData.path("stsb-en-test"));
         Path probe1 = TestEnvironment.storageRoot().resolve("fisher-a-" + UUID.randomUUID() + ".tsv");
         Path probe2 = TestEnvironment.storageRoot().resolve("fisher-b-" + UUID.randomUUID() + ".tsv");
         Files.write(probe1, lines.subList(0, 200));
@@ -169,7 +170,7 @@ class SelfPositioningApiTest extends IntegrationTest {
         Path base = Path.of(URI.create(api.importBuiltin("builtin:all-minilm-l6-v2")));
         Path m1 = perturbed(base, 5);
         Path m2 = perturbed(base, 6);
-        List<String> lines = Files.readAllLines(Path.of("..", "shared", "data", "stsbenchmark", "sts-test.csv"));
+        List<String> lines = Files.readAllLines(TestData.path("stsb-en-test"));
         Path probe = TestEnvironment.storageRoot().resolve("regmean-" + UUID.randomUUID() + ".tsv");
         Files.write(probe, lines.subList(0, 100));
         JsonNode job = api.awaitTerminal(api.post("/v1/jobs", """

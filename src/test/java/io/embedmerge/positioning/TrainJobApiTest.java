@@ -1,5 +1,6 @@
 package io.embedmerge.positioning;
 
+import io.embedmerge.support.TestData;
 import io.embedmerge.support.ApiClient;
 import io.embedmerge.support.IntegrationTest;
 import io.embedmerge.support.TestEnvironment;
@@ -26,7 +27,7 @@ class TrainJobApiTest extends IntegrationTest {
     void trainsOneModelPerDatasetAndStagesThatMerge() throws Exception {
         ApiClient api = new ApiClient(port);
         String base = api.importBuiltin("builtin:all-minilm-l6-v2");
-        List<String> lines = Files.readAllLines(Path.of("..", "shared", "data", "stsbenchmark", "sts-train.csv"));
+        List<String> lines = Files.readAllLines(TestData.path("stsb-en-train"));
         Path a = TestEnvironment.storageRoot().resolve("train-a-" + UUID.randomUUID() + ".tsv");
         Path b = TestEnvironment.storageRoot().resolve("train-b-" + UUID.randomUUID() + ".tsv");
         Files.write(a, lines.subList(0, 300));

@@ -1,0 +1,24 @@
+package io.embedmerge.api;
+
+import io.embedmerge.dataset.BuiltinDataset;
+import io.embedmerge.dataset.BuiltinDatasets;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.util.List;
+
+@RestController
+@Tag(name = "datasets", description = "Built-in evaluation, probe and training data")
+class DatasetController {
+
+    @GetMapping(path = "/v1/datasets", produces = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(operationId = "listDatasets", summary = "List built-in datasets",
+            description = "Datasets shipped with the service, usable as builtin:<name> wherever a data URI is "
+                    + "accepted (evaluation data, probes, train data), with rows, format, language and licence.")
+    List<BuiltinDataset> list() {
+        return BuiltinDatasets.ALL;
+    }
+}

@@ -1,0 +1,51 @@
+package io.embedmerge.dataset;
+
+import io.embedmerge.storage.ObjectStorage;
+import io.embedmerge.storage.ResourceCache;
+import io.embedmerge.storage.StorageLocation;
+import io.embedmerge.storage.StorageUriException;
+import org.springframework.stereotype.Component;
+
+import java.nio.file.Path;
+
+/**
+ * Data URIs (evaluation sets, probes, training data) to local files: {@code builtin:<name>} from the jar, anything
+ * else through the storage roots (an S3 file comes with the rest of its folder, through the cache).
+ */
+@Component
+public class DataFiles {
+
+    private final ObjectStorage storage;
+    private final ResourceCache resources;
+
+    DataFiles(ObjectStorage storage, ResourceCache resources) {
+        this.storage = storage;
+        this.resources = resources;
+    }
+
+    /** Checks a data URI at submit time; throws {@link StorageUriException} naming what is wrong. */
+    public void check(String uri) {
+        if (BuiltinDatasets.isBuiltin(uri)) {
+            builtin(uri);
+        } else if (!storage.exists(storage.resolve(uri))) {
+            throw new StorageUriException(uri, "'" + uri + "' does not exist");
+        }
+    }
+
+    public Path file(String uri) {
+        if (BuiltinDatasets.isBuiltin(uri)) {
+            return resources.extract(builtin(uri).resource());
+        }
+        StorageLocation location = storage.resolve(uri);
+        if (location instanceof StorageLocation.Local local) {
+            return local.path();
+        }
+        String parent = uri.substring(0, uri.lastIndexOf('/') + 1);
+        return storage.localCopy(storage.resolve(parent)).resolve(uri.substring(uri.lastIndexOf('/') + 1));
+    }
+
+    private static BuiltinDataset builtin(String uri) {
+        return BuiltinDatasets.find(uri).orElseThrow(() -> new StorageUriException(uri,
+                "unknown built-in dataset '" + uri + "'; available: " + BuiltinDatasets.uris()));
+    }
+}
