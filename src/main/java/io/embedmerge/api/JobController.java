@@ -24,6 +24,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.net.URI;
+import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
 
@@ -43,8 +44,10 @@ class JobController {
     private final JobService jobs;
     private final JobEventStreams streams;
     private final JsonMapper json;
+    private final Clock clock;
 
-    JobController(JobService jobs, JobEventStreams streams, JsonMapper json) {
+    JobController(JobService jobs, JobEventStreams streams, JsonMapper json, Clock clock) {
+        this.clock = clock;
         this.jobs = jobs;
         this.streams = streams;
         this.json = json;
@@ -107,12 +110,15 @@ class JobController {
 
     @GetMapping(path = "/v1/jobs/{id}/report", produces = MediaType.TEXT_HTML_VALUE)
     @Operation(operationId = "getJobReport", summary = "A job's report as an HTML page",
-            description = "Status and output files; for analyze jobs a heat map of the angles between task vectors, "
+            description = "Status and output files; for merges the method with its parameters, the inputs with their "
+                    + "checksums and the time per stage; for analyze jobs a heat map of the angles between task vectors, "
                     + "sign-conflict rates and bar charts of norms and TIES-trim shares per layer (plain SVG).")
     @ApiResponse(responseCode = "200", description = "The page",
             content = @Content(mediaType = MediaType.TEXT_HTML_VALUE, schema = @Schema(type = "string")))
     String report(@PathVariable UUID id) {
-        return ReportPage.render(JobView.of(jobs.get(id), jobs));
+        JobView job = JobView.of(jobs.get(id), jobs);
+        List<JobEventView> events = jobs.events(id, 0, 10_000).stream().map(e -> JobEventView.of(e, json)).toList();
+        return ReportPage.render(job, StageTimings.of(events, clock.instant()));
     }
 
     @GetMapping(path = "/v1/jobs/{id}/events", produces = MediaType.APPLICATION_JSON_VALUE)

@@ -17,7 +17,7 @@ final class ReportPage {
     private ReportPage() {
     }
 
-    static String render(JobView job) {
+    static String render(JobView job, StageTimings timings) {
         StringBuilder html = new StringBuilder("""
                 <!doctype html><html lang='en'><head><meta charset='utf-8'><title>Job %s</title><style>
                 body{font-family:system-ui,sans-serif;margin:2rem;color:#222;max-width:1100px}
@@ -51,6 +51,13 @@ final class ReportPage {
             }
             html.append("</table>");
         }
+        if (result != null && result.method() != null) {
+            method(html, result.method());
+        }
+        if (result != null && result.inputs() != null) {
+            inputs(html, result.inputs());
+        }
+        timings(html, timings);
         if (result != null && result.scores() != null) {
             scores(html, result);
         }
@@ -61,6 +68,41 @@ final class ReportPage {
             lossCurves(html, result);
         }
         return html.append("</body></html>").toString();
+    }
+
+    private static void method(StringBuilder html, JobResult.MethodUsed method) {
+        html.append("<h2>Method</h2><p><code>").append(Svg.escape(method.name())).append("</code></p>")
+                .append("<table><tr><th class='l'>parameter</th><th class='l'>value</th></tr>");
+        method.params().forEach((name, value) -> html.append("<tr><td class='l'>").append(Svg.escape(name))
+                .append("</td><td class='l'><code>").append(Svg.escape(String.valueOf(value))).append("</code></td></tr>"));
+        html.append("</table>");
+    }
+
+    private static void inputs(StringBuilder html, List<JobResult.InputFiles> inputs) {
+        html.append("<h2>Inputs</h2><table><tr><th class='l'>role</th><th class='l'>checkpoint</th><th class='l'>file</th>"
+                + "<th>bytes</th><th class='l'>sha256</th></tr>");
+        for (JobResult.InputFiles input : inputs) {
+            String who = input.label() == null ? input.uri() : input.label() + " (" + input.uri() + ")";
+            for (StoredFile f : input.files()) {
+                html.append("<tr><td class='l'>").append(Svg.escape(input.role())).append("</td><td class='l'>")
+                        .append(Svg.escape(who)).append("</td><td class='l'>").append(Svg.escape(f.name()))
+                        .append("</td><td>").append(f.bytes()).append("</td><td class='l'><code>").append(f.sha256())
+                        .append("</code></td></tr>");
+            }
+        }
+        html.append("</table>");
+    }
+
+    private static void timings(StringBuilder html, StageTimings timings) {
+        if (timings.stages().isEmpty()) {
+            return;
+        }
+        html.append("<h2>Time per stage</h2><table><tr><th class='l'>stage</th><th>seconds</th></tr>");
+        for (StageTimings.Stage stage : timings.stages()) {
+            html.append(String.format(Locale.ROOT, "<tr><td class='l'>%s</td><td>%.3f</td></tr>",
+                    Svg.escape(stage.name()), stage.seconds()));
+        }
+        html.append("</table>");
     }
 
     private static void lossCurves(StringBuilder html, JobResult result) {

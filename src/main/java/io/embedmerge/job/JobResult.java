@@ -18,30 +18,51 @@ public record JobResult(
         List<CheckpointScores> comparison,
         @Schema(description = "self_positioning: the learned coefficients") Coefficients coefficients,
         @Schema(description = "self_positioning: the probe loss after each step") List<Double> lossCurve,
-        @Schema(description = "train: each run's folder (inside output) and loss curve") List<TrainingRun> runs) {
+        @Schema(description = "train: each run's folder (inside output) and loss curve") List<TrainingRun> runs,
+        @Schema(description = "merge: the method with every parameter (defaults filled in), as merge-manifest.json "
+                + "records it") MethodUsed method,
+        @Schema(description = "merge: the inputs with each file's size and SHA-256, as merge-manifest.json records them")
+        List<InputFiles> inputs) {
 
     public static JobResult of(Output output) {
-        return new JobResult(output, null, null, null, null, null, null, null);
+        return new JobResult(output, null, null, null, null, null, null, null, null, null);
     }
 
     public static JobResult of(TaskVectorReport analysis) {
-        return new JobResult(null, analysis, null, null, null, null, null, null);
+        return new JobResult(null, analysis, null, null, null, null, null, null, null, null);
     }
 
     public static JobResult empty() {
-        return new JobResult(null, null, null, null, null, null, null, null);
+        return new JobResult(null, null, null, null, null, null, null, null, null, null);
     }
 
     public JobResult withScores(Map<String, Score> scores, List<CheckpointScores> comparison) {
-        return new JobResult(output, analysis, scores, average(scores), comparison, coefficients, lossCurve, runs);
+        return new JobResult(output, analysis, scores, average(scores), comparison, coefficients, lossCurve, runs, method, inputs);
     }
 
     public JobResult withCoefficients(Coefficients learned, List<Double> curve) {
-        return new JobResult(output, analysis, scores, averageScore, comparison, learned, curve, runs);
+        return new JobResult(output, analysis, scores, averageScore, comparison, learned, curve, runs, method, inputs);
     }
 
     public JobResult withRuns(List<TrainingRun> trainingRuns) {
-        return new JobResult(output, analysis, scores, averageScore, comparison, coefficients, lossCurve, trainingRuns);
+        return new JobResult(output, analysis, scores, averageScore, comparison, coefficients, lossCurve, trainingRuns, method,
+                inputs);
+    }
+
+    public JobResult withProvenance(MethodUsed usedMethod, List<InputFiles> inputFiles) {
+        return new JobResult(output, analysis, scores, averageScore, comparison, coefficients, lossCurve, runs,
+                usedMethod, inputFiles);
+    }
+
+    /** A merge method with every parameter it ran with. */
+    public record MethodUsed(@Schema(example = "ties") String name, Map<String, Object> params) {
+    }
+
+    /** One input checkpoint of a merge and its files. */
+    public record InputFiles(@Schema(description = "base or model", example = "model") String role,
+                             @Schema(example = "file:./data/models/model-1") String uri,
+                             @Schema(example = "sts") String label,
+                             List<StoredFile> files) {
     }
 
     /** One fine-tuning run: its folder relative to the output ("" for a single run) and its loss per step. */

@@ -1,6 +1,7 @@
 package io.embedmerge.worker;
 
 import io.embedmerge.checkpoint.Checkpoint;
+import io.embedmerge.job.JobResult;
 import io.embedmerge.job.MergeJobRequest;
 import io.embedmerge.job.ModelInput;
 import io.embedmerge.storage.FileDigests;
@@ -18,19 +19,19 @@ import java.util.concurrent.FutureTask;
  */
 final class InputDigests implements AutoCloseable {
 
-    private final FutureTask<List<MergeManifest.Input>> task;
+    private final FutureTask<List<JobResult.InputFiles>> task;
 
-    private InputDigests(FutureTask<List<MergeManifest.Input>> task) {
+    private InputDigests(FutureTask<List<JobResult.InputFiles>> task) {
         this.task = task;
     }
 
     static InputDigests start(MergeJobRequest request, CheckpointInputs inputs, String name) {
-        FutureTask<List<MergeManifest.Input>> task = new FutureTask<>(() -> {
-            List<MergeManifest.Input> described = new ArrayList<>();
-            described.add(new MergeManifest.Input("base", request.base(), null, digests(inputs.base())));
+        FutureTask<List<JobResult.InputFiles>> task = new FutureTask<>(() -> {
+            List<JobResult.InputFiles> described = new ArrayList<>();
+            described.add(new JobResult.InputFiles("base", request.base(), null, digests(inputs.base())));
             for (int i = 0; i < inputs.models().size(); i++) {
                 ModelInput model = request.models().get(i);
-                described.add(new MergeManifest.Input("model", model.uri(), model.label(),
+                described.add(new JobResult.InputFiles("model", model.uri(), model.label(),
                         digests(inputs.models().get(i))));
             }
             return described;
@@ -51,7 +52,7 @@ final class InputDigests implements AutoCloseable {
     }
 
     /** Waits for the checksums. */
-    List<MergeManifest.Input> await() {
+    List<JobResult.InputFiles> await() {
         try {
             return task.get();
         } catch (InterruptedException e) {

@@ -97,17 +97,18 @@ class MergeJobRunner {
                 }
                 progress.checkpoint();
                 progress.stage("publishing", "checksums of the inputs, the manifest, publishing " + target.uri());
-                List<MergeManifest.Input> described = inputDigests.await();
+                List<JobResult.InputFiles> described = inputDigests.await();
+                JobResult.MethodUsed methodUsed = new JobResult.MethodUsed(method.name(), params.values());
                 MergeManifest manifest = new MergeManifest(ticket.jobId().toString(), "embed-merge", version,
-                        Instant.now(clock), request, new MergeManifest.Method(method.name(), params.values()),
-                        described, output.files());
+                        Instant.now(clock), request, methodUsed, described, output.files());
                 try (OutputStream out = output.create(MergeManifest.FILE_NAME)) {
                     out.write(json.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
                 output.commit();
-                JobResult result = JobResult.of(new JobResult.Output(target.uri(), output.files()));
+                JobResult result = JobResult.of(new JobResult.Output(target.uri(), output.files()))
+                        .withProvenance(methodUsed, described);
                 if (searched != null) {
                     result = result.withCoefficients(searched.coefficients(), searched.lossCurve());
                 }
@@ -159,6 +160,7 @@ class MergeJobRunner {
         byte[] bytes = text.get().getBytes(StandardCharsets.UTF_8);
         List<StoredFile> files = new ArrayList<>(manifest.files());
         files.add(new StoredFile(MergeManifest.FILE_NAME, bytes.length, FileDigests.sha256Hex(bytes)));
-        return Optional.of(JobResult.of(new JobResult.Output(target.uri(), files)));
+        return Optional.of(JobResult.of(new JobResult.Output(target.uri(), files))
+                .withProvenance(manifest.method(), manifest.inputs()));
     }
 }

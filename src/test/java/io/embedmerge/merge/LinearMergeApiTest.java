@@ -118,6 +118,15 @@ class LinearMergeApiTest extends IntegrationTest {
         assertThat(manifest.path("inputs")).hasSize(4);
         assertThat(manifest.path("inputs").get(1).path("files").get(0).path("sha256").asString())
                 .isEqualTo(sha256(in.models().get(0).resolve("1_Pooling/config.json")));
+        // the job's result and report page show what the manifest records
+        JsonNode result = job.path("result");
+        assertThat(result.path("method")).isEqualTo(manifest.path("method"));
+        assertThat(result.path("inputs")).isEqualTo(manifest.path("inputs"));
+        String report = new ApiClient(port).getText("/v1/jobs/" + job.path("id").asString() + "/report", "text/html").body();
+        assertThat(report).contains("<h2>Method</h2>", "<code>linear</code>", "lambda", "0.8", "<h2>Inputs</h2>",
+                sha256(in.base().resolve("model.safetensors")), sha256(in.models().get(2).resolve("model.safetensors")),
+                "<h2>Time per stage</h2>", "<td class='l'>queued</td>", "<td class='l'>merging</td>",
+                "<td class='l'>publishing</td>");
     }
 
     @Test
