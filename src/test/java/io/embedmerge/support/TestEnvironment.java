@@ -31,7 +31,7 @@ public final class TestEnvironment {
 
     /** Seconds since the epoch, then a random part: old schemas of earlier runs are recognised and dropped. */
     private static final String RUN = Instant.now().getEpochSecond() + "_" + UUID.randomUUID().toString().substring(0, 6);
-    private static final Pattern RUN_SCHEMA = Pattern.compile("(test|failover|restart)_(\\d+)_.*");
+    private static final Pattern RUN_SCHEMA = Pattern.compile("(test|failover|restart|walkthrough)_(\\d+)_.*");
     private static final AtomicBoolean CLEANED = new AtomicBoolean();
     private static final Path STORAGE_ROOT = createStorageRoot();
     private static volatile PostgreSQLContainer container;
