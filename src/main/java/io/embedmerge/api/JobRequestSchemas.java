@@ -45,8 +45,9 @@ class JobRequestSchemas implements OpenApiCustomizer {
                 .findFirst()
                 .orElseThrow(() -> new IllegalStateException(variant.getName() + " has no properties of its own"));
         Map<String, Schema> properties = new LinkedHashMap<>();
-        properties.put(KIND, copyOf(kindProperty).description("`" + kind + "` selects this variant").
-                _enum(List.of(kind)));
+        properties.put(KIND, copyOf(kindProperty)
+                .description("`" + kind + "` selects this variant")
+                ._enum(List.of(kind)));
         properties.putAll(own.getProperties());
         List<String> required = new ArrayList<>(List.of(KIND));
         if (variant.getRequired() != null) {
