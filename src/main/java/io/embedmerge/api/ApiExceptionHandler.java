@@ -1,8 +1,10 @@
 package io.embedmerge.api;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
 import io.embedmerge.job.FieldProblem;
 import io.embedmerge.job.JobConflictException;
 import io.embedmerge.job.JobNotFoundException;
+import io.embedmerge.job.JobRequest;
 import io.embedmerge.job.JobValidationException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -34,6 +36,8 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     static final URI MALFORMED_REQUEST = URI.create("/problems/malformed-request");
     static final URI NOT_FOUND = URI.create("/problems/not-found");
     static final URI CONFLICT = URI.create("/problems/conflict");
+    private static final String KINDS = String.join(", ", Arrays.stream(JobRequest.class.getAnnotation(JsonSubTypes.class)
+            .value()).map(JsonSubTypes.Type::name).toList());
 
     @ExceptionHandler(JobValidationException.class)
     ProblemDetail invalid(JobValidationException e) {
@@ -74,7 +78,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         String path = path(jackson);
         return switch (jackson) {
             case InvalidTypeIdException e -> new FieldProblem("kind",
-                    "'kind' is required and must be one of: merge");
+                    "'kind' is required and must be one of: " + KINDS);
             case UnrecognizedPropertyException e -> new FieldProblem(path,
                     "unknown field '" + e.getPropertyName() + "'");
             case MismatchedInputException e when !path.isEmpty() && e.getTargetType() != null ->

@@ -32,14 +32,7 @@ import java.util.UUID;
 @Tag(name = "jobs", description = "Submit, watch, cancel and list merge jobs")
 class JobController {
 
-    private static final String MERGE_EXAMPLE = """
-            {"kind": "merge",
-             "base": "file:./data/models/base",
-             "models": [{"uri": "file:./data/models/sts", "weight": 1.0, "label": "sts"},
-                        {"uri": "file:./data/models/nli", "weight": 1.0, "label": "nli"}],
-             "method": {"name": "linear", "params": {"lambda": 1.0, "normalize": true}},
-             "outputDtype": "f32",
-             "seed": 42}""";
+    private static final String PROBLEM = MediaType.APPLICATION_PROBLEM_JSON_VALUE;
 
     private final JobService jobs;
     private final JobEventStreams streams;
@@ -59,15 +52,39 @@ class JobController {
                     + "output absent) and queues the job. With an Idempotency-Key, a retry with the same body returns "
                     + "the same job; the same key with another body is a 409.",
             requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(
-                    schema = @Schema(implementation = JobRequest.class),
-                    examples = @ExampleObject(name = "linear merge of two models", value = MERGE_EXAMPLE))))
+                    schema = @Schema(implementation = JobRequest.class), examples = {
+                    @ExampleObject(name = "merge", summary = "TIES merge of two task models, scored on STS-B",
+                            description = "Checkpoints under ./data; the data set is built in.",
+                            value = JobRequestExamples.MERGE),
+                    @ExampleObject(name = "analyze", summary = "Task-vector statistics of two task models",
+                            description = "Norms, angles, sign conflicts and TIES-trim shares per layer, drawn on the report page.",
+                            value = JobRequestExamples.ANALYZE),
+                    @ExampleObject(name = "import", summary = "Import the built-in all-MiniLM-L6-v2",
+                            description = "No download: the ONNX export ships with the service.",
+                            value = JobRequestExamples.IMPORT),
+                    @ExampleObject(name = "evaluate", summary = "Score a checkpoint on STS-B test and dev",
+                            description = "Spearman × 100 of cosine similarities on two built-in STS-B splits.",
+                            value = JobRequestExamples.EVALUATE),
+                    @ExampleObject(name = "train", summary = "One epoch of CoSENT on STS-B train",
+                            description = "CoSENT on every scored pair of the built-in STS-B train split.",
+                            value = JobRequestExamples.TRAIN)})))
     @ApiResponse(responseCode = "202", description = "Accepted; Location points at the job")
-    @ApiResponse(responseCode = "400", description = "Malformed JSON or a value of the wrong type",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDocument.class)))
+    @ApiResponse(responseCode = "400", description = "Malformed JSON, a missing or unknown `kind`, or a value of the wrong type",
+            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDocument.class), examples = {
+                    @ExampleObject(name = "malformedJson", description = "The body is not JSON",
+                            value = ProblemExamples.MALFORMED_JSON),
+                    @ExampleObject(name = "unknownKind", description = "`kind` is missing or unknown",
+                            value = ProblemExamples.UNKNOWN_KIND),
+                    @ExampleObject(name = "wrongType", description = "A value of the wrong type",
+                            value = ProblemExamples.WRONG_TYPE)}))
     @ApiResponse(responseCode = "409", description = "Idempotency-Key reused with another body",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDocument.class)))
+            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDocument.class),
+                    examples = @ExampleObject(name = "idempotencyKeyReused", description = "Same key, another body",
+                            value = ProblemExamples.IDEMPOTENCY_CONFLICT)))
     @ApiResponse(responseCode = "422", description = "Valid JSON that cannot be run; `errors` names each field",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDocument.class)))
+            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDocument.class),
+                    examples = @ExampleObject(name = "invalidJob", description = "A missing input and a parameter out of range",
+                            value = ProblemExamples.INVALID_JOB)))
     ResponseEntity<JobView> submit(
             @RequestBody JobRequest request,
             @Parameter(description = "Makes retries safe: the same key and body return the same job.")
@@ -82,14 +99,25 @@ class JobController {
     @Operation(operationId = "getJob", summary = "Get a job",
             description = "Status, progress (stage, fraction, ETA), result or error.")
     @ApiResponse(responseCode = "200", description = "The job")
-    @ApiResponse(responseCode = "404", description = "No such job",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDocument.class)))
+    @ApiResponse(responseCode = "400", description = "The id is not a UUID", content = @Content(mediaType = PROBLEM,
+            schema = @Schema(implementation = ProblemDocument.class),
+            examples = @ExampleObject(name = "badJobId", description = "The id is not a UUID", value = ProblemExamples.BAD_JOB_ID)))
+    @ApiResponse(responseCode = "404", description = "No such job", content = @Content(mediaType = PROBLEM,
+            schema = @Schema(implementation = ProblemDocument.class),
+            examples = @ExampleObject(name = "unknownJob", description = "No job has this id", value = ProblemExamples.JOB_NOT_FOUND)))
     JobView get(@PathVariable UUID id) {
         return JobView.of(jobs.get(id), jobs);
     }
 
     @GetMapping(path = "/v1/jobs", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(operationId = "listJobs", summary = "List jobs", description = "Newest first, with cursor pagination through nextPageToken.")
+    @ApiResponse(responseCode = "200", description = "A page of jobs")
+    @ApiResponse(responseCode = "400", description = "`status` is not a job status", content = @Content(mediaType = PROBLEM,
+            schema = @Schema(implementation = ProblemDocument.class),
+            examples = @ExampleObject(name = "badStatus", description = "Not one of the job statuses", value = ProblemExamples.BAD_STATUS)))
+    @ApiResponse(responseCode = "422", description = "`pageSize` out of range or a `pageToken` this API did not issue",
+            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDocument.class),
+                    examples = @ExampleObject(name = "badPageSize", description = "pageSize above 200", value = ProblemExamples.BAD_PAGE)))
     JobPageView list(@RequestParam(required = false) JobStatus status,
                      @RequestParam(required = false) @Parameter(example = "merge") String kind,
                      @RequestParam(required = false) String pageToken,
@@ -102,8 +130,15 @@ class JobController {
     @Operation(operationId = "cancelJob", summary = "Cancel a job", description = "A queued job is cancelled at once; a running one stops "
             + "within seconds (checked between tensors) and leaves no output. 409 when the job already ended.")
     @ApiResponse(responseCode = "202", description = "Cancelled, or cancellation requested")
-    @ApiResponse(responseCode = "409", description = "The job already ended",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDocument.class)))
+    @ApiResponse(responseCode = "400", description = "The id is not a UUID", content = @Content(mediaType = PROBLEM,
+            schema = @Schema(implementation = ProblemDocument.class),
+            examples = @ExampleObject(name = "badJobId", description = "The id is not a UUID", value = ProblemExamples.BAD_CANCEL_ID)))
+    @ApiResponse(responseCode = "404", description = "No such job", content = @Content(mediaType = PROBLEM,
+            schema = @Schema(implementation = ProblemDocument.class),
+            examples = @ExampleObject(name = "unknownJob", description = "No job has this id", value = ProblemExamples.CANCEL_NOT_FOUND)))
+    @ApiResponse(responseCode = "409", description = "The job already ended", content = @Content(mediaType = PROBLEM,
+            schema = @Schema(implementation = ProblemDocument.class),
+            examples = @ExampleObject(name = "alreadyEnded", description = "The job was already cancelled", value = ProblemExamples.ALREADY_ENDED)))
     ResponseEntity<JobView> cancel(@PathVariable UUID id) {
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(JobView.of(jobs.cancel(id), jobs));
     }
@@ -115,6 +150,12 @@ class JobController {
                     + "sign-conflict rates and bar charts of norms and TIES-trim shares per layer (plain SVG).")
     @ApiResponse(responseCode = "200", description = "The page",
             content = @Content(mediaType = MediaType.TEXT_HTML_VALUE, schema = @Schema(type = "string")))
+    @ApiResponse(responseCode = "400", description = "The id is not a UUID", content = @Content(mediaType = PROBLEM,
+            schema = @Schema(implementation = ProblemDocument.class),
+            examples = @ExampleObject(name = "badJobId", description = "The id is not a UUID", value = ProblemExamples.BAD_REPORT_ID)))
+    @ApiResponse(responseCode = "404", description = "No such job", content = @Content(mediaType = PROBLEM,
+            schema = @Schema(implementation = ProblemDocument.class),
+            examples = @ExampleObject(name = "unknownJob", description = "No job has this id", value = ProblemExamples.REPORT_NOT_FOUND)))
     String report(@PathVariable UUID id) {
         JobView job = JobView.of(jobs.get(id), jobs);
         List<JobEventView> events = jobs.events(id, 0, 10_000).stream().map(e -> JobEventView.of(e, json)).toList();
@@ -130,6 +171,12 @@ class JobController {
             @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
                     array = @io.swagger.v3.oas.annotations.media.ArraySchema(schema = @Schema(implementation = JobEventView.class))),
             @Content(mediaType = MediaType.TEXT_EVENT_STREAM_VALUE, schema = @Schema(implementation = JobEventView.class))})
+    @ApiResponse(responseCode = "400", description = "The id is not a UUID", content = @Content(mediaType = PROBLEM,
+            schema = @Schema(implementation = ProblemDocument.class),
+            examples = @ExampleObject(name = "badJobId", description = "The id is not a UUID", value = ProblemExamples.BAD_EVENTS_ID)))
+    @ApiResponse(responseCode = "404", description = "No such job", content = @Content(mediaType = PROBLEM,
+            schema = @Schema(implementation = ProblemDocument.class),
+            examples = @ExampleObject(name = "unknownJob", description = "No job has this id", value = ProblemExamples.EVENTS_NOT_FOUND)))
     List<JobEventView> events(@PathVariable UUID id,
                               @RequestHeader(name = "Last-Event-ID", required = false)
                               @Parameter(description = "For streams: resume after this event id") Long lastEventId,

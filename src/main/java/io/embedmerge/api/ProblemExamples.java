@@ -1,0 +1,112 @@
+package io.embedmerge.api;
+
+/**
+ * Example problem documents, one per error an operation can return, as the service writes them. ApiExamplesTest
+ * provokes each error and compares type, title, status and the fields named in {@code errors}.
+ */
+final class ProblemExamples {
+
+    static final String MALFORMED_JSON = """
+            {"type": "/problems/malformed-request", "title": "Malformed request", "status": 400,
+             "detail": "the request body is not valid JSON: Unexpected end-of-input within/between Object entries",
+             "instance": "/v1/jobs",
+             "errors": [{"field": "", "message": "the request body is not valid JSON: Unexpected end-of-input within/between Object entries"}]}""";
+
+    static final String WRONG_TYPE = """
+            {"type": "/problems/malformed-request", "title": "Malformed request", "status": 400,
+             "detail": "seed: must be a number",
+             "instance": "/v1/jobs",
+             "errors": [{"field": "seed", "message": "must be a number"}]}""";
+
+    static final String UNKNOWN_KIND = """
+            {"type": "/problems/malformed-request", "title": "Malformed request", "status": 400,
+             "detail": "kind: 'kind' is required and must be one of: merge, analyze, import, evaluate, train",
+             "instance": "/v1/jobs",
+             "errors": [{"field": "kind", "message": "'kind' is required and must be one of: merge, analyze, import, evaluate, train"}]}""";
+
+    static final String IDEMPOTENCY_CONFLICT = """
+            {"type": "/problems/conflict", "title": "Conflict", "status": 409,
+             "detail": "the Idempotency-Key was already used for job 0b6f8c52-3f1e-4d0a-9a57-2c4e1f0d7a13 with a different request body",
+             "instance": "/v1/jobs"}""";
+
+    static final String INVALID_JOB = """
+            {"type": "/problems/invalid-request", "title": "Invalid request", "status": 422,
+             "detail": "models[1].uri: checkpoint 'file:./data/models/nli' does not exist; method.params.density: density must be within [1.0E-9, 1.0], got 1.5",
+             "instance": "/v1/jobs",
+             "errors": [{"field": "models[1].uri", "message": "checkpoint 'file:./data/models/nli' does not exist"},
+                        {"field": "method.params.density", "message": "density must be within [1.0E-9, 1.0], got 1.5"}]}""";
+
+    static final String JOB_NOT_FOUND = """
+            {"type": "/problems/not-found", "title": "Job not found", "status": 404,
+             "detail": "no job with id 0b6f8c52-3f1e-4d0a-9a57-2c4e1f0d7a13",
+             "instance": "/v1/jobs/0b6f8c52-3f1e-4d0a-9a57-2c4e1f0d7a13"}""";
+
+    static final String CANCEL_NOT_FOUND = """
+            {"type": "/problems/not-found", "title": "Job not found", "status": 404,
+             "detail": "no job with id 0b6f8c52-3f1e-4d0a-9a57-2c4e1f0d7a13",
+             "instance": "/v1/jobs/0b6f8c52-3f1e-4d0a-9a57-2c4e1f0d7a13/cancel"}""";
+
+    static final String EVENTS_NOT_FOUND = """
+            {"type": "/problems/not-found", "title": "Job not found", "status": 404,
+             "detail": "no job with id 0b6f8c52-3f1e-4d0a-9a57-2c4e1f0d7a13",
+             "instance": "/v1/jobs/0b6f8c52-3f1e-4d0a-9a57-2c4e1f0d7a13/events"}""";
+
+    static final String REPORT_NOT_FOUND = """
+            {"type": "/problems/not-found", "title": "Job not found", "status": 404,
+             "detail": "no job with id 0b6f8c52-3f1e-4d0a-9a57-2c4e1f0d7a13",
+             "instance": "/v1/jobs/0b6f8c52-3f1e-4d0a-9a57-2c4e1f0d7a13/report"}""";
+
+    static final String BAD_JOB_ID = """
+            {"type": "/problems/malformed-request", "title": "Malformed request", "status": 400,
+             "detail": "'42' is not a valid id",
+             "instance": "/v1/jobs/42",
+             "errors": [{"field": "id", "message": "'42' is not a valid id"}]}""";
+
+    static final String BAD_CANCEL_ID = """
+            {"type": "/problems/malformed-request", "title": "Malformed request", "status": 400,
+             "detail": "'42' is not a valid id",
+             "instance": "/v1/jobs/42/cancel",
+             "errors": [{"field": "id", "message": "'42' is not a valid id"}]}""";
+
+    static final String BAD_REPORT_ID = """
+            {"type": "/problems/malformed-request", "title": "Malformed request", "status": 400,
+             "detail": "'42' is not a valid id",
+             "instance": "/v1/jobs/42/report",
+             "errors": [{"field": "id", "message": "'42' is not a valid id"}]}""";
+
+    static final String BAD_EVENTS_ID = """
+            {"type": "/problems/malformed-request", "title": "Malformed request", "status": 400,
+             "detail": "'42' is not a valid id",
+             "instance": "/v1/jobs/42/events",
+             "errors": [{"field": "id", "message": "'42' is not a valid id"}]}""";
+
+    static final String ALREADY_ENDED = """
+            {"type": "/problems/conflict", "title": "Conflict", "status": 409,
+             "detail": "job 0b6f8c52-3f1e-4d0a-9a57-2c4e1f0d7a13 is already CANCELLED",
+             "instance": "/v1/jobs/0b6f8c52-3f1e-4d0a-9a57-2c4e1f0d7a13/cancel"}""";
+
+    static final String BAD_STATUS = """
+            {"type": "/problems/malformed-request", "title": "Malformed request", "status": 400,
+             "detail": "'DONE' is not a valid status",
+             "instance": "/v1/jobs",
+             "errors": [{"field": "status", "message": "'DONE' is not a valid status"}]}""";
+
+    static final String BAD_PAGE = """
+            {"type": "/problems/invalid-request", "title": "Invalid request", "status": 422,
+             "detail": "pageSize: must be between 1 and 200",
+             "instance": "/v1/jobs",
+             "errors": [{"field": "pageSize", "message": "must be between 1 and 200"}]}""";
+
+    static final String NOT_ACCEPTABLE_METHODS = """
+            {"title": "Not Acceptable", "status": 406,
+             "detail": "Acceptable representations: [application/json].",
+             "instance": "/v1/methods"}""";
+
+    static final String NOT_ACCEPTABLE_DATASETS = """
+            {"title": "Not Acceptable", "status": 406,
+             "detail": "Acceptable representations: [application/json].",
+             "instance": "/v1/datasets"}""";
+
+    private ProblemExamples() {
+    }
+}

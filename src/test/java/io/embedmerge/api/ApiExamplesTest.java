@@ -1,0 +1,224 @@
+package io.embedmerge.api;
+
+import io.embedmerge.support.ApiClient;
+import io.embedmerge.support.IntegrationTest;
+import io.embedmerge.support.TestCheckpoints;
+import io.embedmerge.support.TestEnvironment;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The examples of the served OpenAPI description: every job kind has a request example that is valid against its
+ * schema and accepted by the service; every error response has its own example, valid against Problem, that matches
+ * what the service answers when that error is provoked.
+ */
+class ApiExamplesTest extends IntegrationTest {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String PROBLEM = "application/problem+json";
+    /** Examples name files under the default storage root ./data; here they live under the test's root. */
+    private static final Pattern DEFAULT_ROOT_URI = Pattern.compile("file:\\./data/([^\"]+)");
+
+    @LocalServerPort
+    int port;
+    ApiClient api;
+    JsonNode document;
+    SchemaCheck schemas;
+
+    @BeforeEach
+    void load() {
+        api = new ApiClient(port);
+        document = api.get("/v3/api-docs").body();
+        schemas = new SchemaCheck(document);
+    }
+
+    @Test
+    void everyJobKindHasARequestExampleValidAgainstItsSchema() {
+        JsonNode mapping = document.at("/components/schemas/JobRequest/discriminator/mapping");
+        JsonNode examples = requestExamples();
+        assertThat(examples.propertyNames()).containsExactlyInAnyOrderElementsOf(mapping.propertyNames());
+        for (String kind : mapping.propertyNames()) {
+            JsonNode value = examples.path(kind).path("value");
+            assertThat(value.path("kind").asString()).as("example %s", kind).isEqualTo(kind);
+            assertThat(schemas.problems(mapping.path(kind).asString(), value)).as("example %s", kind).isEmpty();
+            assertThat(schemas.problems("#/components/schemas/JobRequest", value)).as("example %s", kind).isEmpty();
+        }
+    }
+
+    @Test
+    void everyRequestExampleIsAccepted() {
+        for (String kind : requestExamples().propertyNames()) {
+            ApiClient.Response response = api.post("/v1/jobs", submittable(requestExamples().path(kind).path("value")));
+            assertThat(response.status()).as("example %s: %s", kind, response.body()).isEqualTo(202);
+            api.post("/v1/jobs/" + response.body().path("id").asString() + "/cancel", null);
+        }
+    }
+
+    @Test
+    void everyErrorResponseHasItsOwnExampleValidAgainstProblem() {
+        Map<String, JsonNode> examples = errorExamples();
+        assertThat(examples).isNotEmpty();
+        examples.forEach((name, example) -> {
+            assertThat(schemas.problems("#/components/schemas/Problem", example)).as(name).isEmpty();
+            assertThat(example.path("status").asString()).as(name).isEqualTo(name.split(" ")[1]);
+        });
+        document.path("paths").forEach(path -> path.forEach(operation -> operation.path("responses").properties()
+                .forEach(response -> {
+                    if (response.getKey().startsWith("4")) {
+                        assertThat(response.getValue().at("/content/" + PROBLEM.replace("/", "~1") + "/examples").size())
+                                .as("%s %s", operation.path("operationId").asString(), response.getKey()).isPositive();
+                    }
+                })));
+    }
+
+    @Test
+    void everyErrorExampleIsWhatTheServiceAnswers() {
+        Map<String, Supplier<HttpResponse<String>>> triggers = triggers();
+        Map<String, JsonNode> examples = errorExamples();
+        assertThat(triggers.keySet()).containsExactlyInAnyOrderElementsOf(examples.keySet());
+        examples.forEach((name, example) -> {
+            HttpResponse<String> response = triggers.get(name).get();
+            assertThat(response.headers().firstValue("Content-Type").orElse("")).as(name).startsWith(PROBLEM);
+            JsonNode actual = JSON.readTree(response.body());
+            assertThat(schemas.problems("#/components/schemas/Problem", actual)).as(name).isEmpty();
+            for (String field : List.of("type", "title", "status")) {
+                assertThat(actual.path(field)).as("%s %s: %s", name, field, actual).isEqualTo(example.path(field));
+            }
+            assertThat(fields(actual)).as("%s errors: %s", name, actual).isEqualTo(fields(example));
+        });
+    }
+
+    /** How to provoke each documented error, keyed "operationId status exampleName". */
+    private Map<String, Supplier<HttpResponse<String>>> triggers() {
+        String unknown = UUID.randomUUID().toString();
+        String accepted = submittable(requestExamples().path("import").path("value"));
+        Map<String, Supplier<HttpResponse<String>>> t = new LinkedHashMap<>();
+        t.put("submitJob 400 malformedJson", () -> send("POST", "/v1/jobs", "{\"kind\": \"merge\", \"base\": ", null));
+        t.put("submitJob 400 unknownKind", () -> send("POST", "/v1/jobs", "{\"kind\": \"blend\"}", null));
+        t.put("submitJob 400 wrongType", () -> send("POST", "/v1/jobs", "{\"kind\": \"merge\", \"seed\": \"forty-two\"}", null));
+        t.put("submitJob 409 idempotencyKeyReused", () -> {
+            String key = UUID.randomUUID().toString();
+            cancel(JSON.readTree(send("POST", "/v1/jobs", accepted, key).body()).path("id").asString());
+            return send("POST", "/v1/jobs", accepted.replace("256", "128"), key);
+        });
+        t.put("submitJob 422 invalidJob", () -> send("POST", "/v1/jobs", submittable(JSON.readTree("""
+                {"kind": "merge", "base": "file:./data/models/base",
+                 "models": [{"uri": "file:./data/models/sts"}, {"uri": "file:./data/models/missing"}],
+                 "method": {"name": "ties", "params": {"density": 1.5}}}""")), null));
+        t.put("getJob 400 badJobId", () -> send("GET", "/v1/jobs/42", null, null));
+        t.put("getJob 404 unknownJob", () -> send("GET", "/v1/jobs/" + unknown, null, null));
+        t.put("listJobs 400 badStatus", () -> send("GET", "/v1/jobs?status=DONE", null, null));
+        t.put("listJobs 422 badPageSize", () -> send("GET", "/v1/jobs?pageSize=500", null, null));
+        t.put("cancelJob 400 badJobId", () -> send("POST", "/v1/jobs/42/cancel", null, null));
+        t.put("cancelJob 404 unknownJob", () -> send("POST", "/v1/jobs/" + unknown + "/cancel", null, null));
+        t.put("cancelJob 409 alreadyEnded", () -> {
+            String id = JSON.readTree(send("POST", "/v1/jobs", accepted, null).body()).path("id").asString();
+            cancel(id);
+            api.awaitTerminal(id);
+            return send("POST", "/v1/jobs/" + id + "/cancel", null, null);
+        });
+        t.put("getJobReport 400 badJobId", () -> send("GET", "/v1/jobs/42/report", null, null, "text/html"));
+        t.put("getJobReport 404 unknownJob", () -> send("GET", "/v1/jobs/" + unknown + "/report", null, null, "text/html"));
+        t.put("listJobEvents 400 badJobId", () -> send("GET", "/v1/jobs/42/events", null, null));
+        t.put("listJobEvents 404 unknownJob", () -> send("GET", "/v1/jobs/" + unknown + "/events", null, null));
+        t.put("listMethods 406 notAcceptable", () -> send("GET", "/v1/methods", null, null, "application/xml"));
+        t.put("listDatasets 406 notAcceptable", () -> send("GET", "/v1/datasets", null, null, "application/xml"));
+        return t;
+    }
+
+    private JsonNode requestExamples() {
+        return document.at("/paths/~1v1~1jobs/post/requestBody/content/application~1json/examples");
+    }
+
+    /** Every documented error example, keyed "operationId status exampleName". */
+    private Map<String, JsonNode> errorExamples() {
+        Map<String, JsonNode> examples = new LinkedHashMap<>();
+        document.path("paths").forEach(path -> path.forEach(operation -> operation.path("responses").properties()
+                .forEach(response -> response.getValue().at("/content/" + PROBLEM.replace("/", "~1") + "/examples")
+                        .properties().forEach(example -> examples.put(operation.path("operationId").asString() + " "
+                                + response.getKey() + " " + example.getKey(), example.getValue().path("value"))))));
+        return examples;
+    }
+
+    private static List<String> fields(JsonNode problem) {
+        List<String> fields = new ArrayList<>();
+        problem.path("errors").forEach(e -> fields.add(e.path("field").asString()));
+        return fields;
+    }
+
+    /** The example with ./data moved to the test's storage root, and a small checkpoint wherever it names one. */
+    private static String submittable(JsonNode example) {
+        Matcher m = DEFAULT_ROOT_URI.matcher(example.toString());
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            Path target = TestEnvironment.storageRoot().resolve(m.group(1));
+            if (!m.group(1).contains("missing")) {
+                ensureCheckpoint(target);
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(target.toUri().toString()));
+        }
+        return m.appendTail(out).toString();
+    }
+
+    private static synchronized void ensureCheckpoint(Path target) {
+        if (Files.exists(target)) {
+            return;
+        }
+        try {
+            Files.createDirectories(target.getParent());
+            Files.move(TestCheckpoints.create(TestCheckpoints.mixedLayout(), target.hashCode()), target);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void cancel(String id) {
+        send("POST", "/v1/jobs/" + id + "/cancel", null, null);
+    }
+
+    private HttpResponse<String> send(String method, String path, String body, String idempotencyKey) {
+        return send(method, path, body, idempotencyKey, "application/json");
+    }
+
+    private HttpResponse<String> send(String method, String path, String body, String idempotencyKey, String accept) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .header("Accept", accept);
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        if (idempotencyKey != null) {
+            request.header("Idempotency-Key", idempotencyKey);
+        }
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package io.embedmerge.api;
+
+import com.networknt.schema.InputFormat;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.dialect.OpenApi31;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.util.List;
+
+/** Validates JSON against a schema of an OpenAPI 3.1 document (its JSON Schema dialect, references inside the document). */
+final class SchemaCheck {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private final JsonNode components;
+
+    SchemaCheck(JsonNode document) {
+        this.components = document.path("components");
+    }
+
+    /** The problems of {@code value} against {@code ref} (e.g. {@code #/components/schemas/Problem}); empty if valid. */
+    List<String> problems(String ref, JsonNode value) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("$ref", ref);
+        root.set("components", components);
+        Schema schema = SchemaRegistry.withDefaultDialect(OpenApi31.getInstance())
+                .getSchema(root.toString(), InputFormat.JSON);
+        return schema.validate(value.toString(), InputFormat.JSON).stream().map(Object::toString).toList();
+    }
+}
