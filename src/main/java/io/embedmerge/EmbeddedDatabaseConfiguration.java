@@ -1,7 +1,6 @@
 package io.embedmerge;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -21,7 +20,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * With no {@code spring.datasource.url}, the service runs a real PostgreSQL of its own (zonky's embedded binaries)
- * with its data under {@code merge.embedded-db.dir}, so jobs survive restarts without any installation.
+ * with its data under {@code merge.embedded-db.dir}, so jobs survive restarts without any installation, and a
+ * supervisor that starts it again if its process dies.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "spring.datasource.url", havingValue = "embedded", matchIfMissing = true)
@@ -30,20 +30,18 @@ class EmbeddedDatabaseConfiguration {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedDatabaseConfiguration.class);
 
     @Bean(destroyMethod = "close")
-    EmbeddedPostgres embeddedPostgres(@Value("${merge.embedded-db.dir:./data/pg}") String dir,
-                                      @Value("${merge.embedded-db.port:0}") int port) throws IOException {
+    EmbeddedDatabase embeddedDatabase(@Value("${merge.embedded-db.dir:./data/pg}") String dir,
+                                      @Value("${merge.embedded-db.port:0}") int port,
+                                      @Value("${merge.embedded-db.fsync:true}") boolean fsync) throws IOException {
         Path dataDir = Path.of(dir).toAbsolutePath().normalize();
         Files.createDirectories(dataDir);
         stopOrphanedServer(dataDir);
-        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
-                .setDataDirectory(dataDir)
-                .setCleanDataDirectory(false);
-        if (port > 0) {
-            builder.setPort(port);
-        }
-        EmbeddedPostgres postgres = builder.start();
-        log.info("embedded PostgreSQL on port {} with data in {}", postgres.getPort(), dataDir);
-        return postgres;
+        return EmbeddedDatabase.start(dataDir, port, fsync);
+    }
+
+    @Bean
+    EmbeddedDatabaseSupervisor embeddedDatabaseSupervisor(EmbeddedDatabase database) {
+        return new EmbeddedDatabaseSupervisor(database);
     }
 
     /**
@@ -79,11 +77,13 @@ class EmbeddedDatabaseConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    DataSource dataSource(EmbeddedPostgres postgres) {
+    DataSource dataSource(EmbeddedDatabase database,
+                          @Value("${spring.datasource.hikari.connection-timeout:2000}") long connectionTimeoutMillis) {
         HikariDataSource dataSource = new HikariDataSource();
-        dataSource.setJdbcUrl(postgres.getJdbcUrl("postgres", "postgres"));
+        dataSource.setJdbcUrl(database.jdbcUrl());
         dataSource.setUsername("postgres");
         dataSource.setMaximumPoolSize(10);
+        dataSource.setConnectionTimeout(connectionTimeoutMillis);
         return dataSource;
     }
 }

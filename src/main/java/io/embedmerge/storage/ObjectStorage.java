@@ -1,7 +1,11 @@
 package io.embedmerge.storage;
 
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The storage port the rest of the service uses: checks user URIs against the configured roots and dispatches to
@@ -33,21 +37,37 @@ public final class ObjectStorage {
     }
 
     public boolean exists(StorageLocation location) {
-        return store(location).exists(location);
+        return reaching(location, () -> store(location).exists(location));
     }
 
     /** A local folder holding the location's files (for S3, a verified cache). */
     public Path localCopy(StorageLocation location) {
-        return store(location).localCopy(location);
+        return reaching(location, () -> store(location).localCopy(location));
     }
 
     public OutputFolder createOutput(StorageLocation location) {
-        return store(location).createOutput(location);
+        return reaching(location, () -> store(location).createOutput(location));
     }
 
     /** The content of a small text file, or empty if it does not exist. */
     public Optional<String> readText(StorageLocation file) {
-        return store(file).readText(file);
+        return reaching(file, () -> store(file).readText(file));
+    }
+
+    /** An unreachable or failing S3 endpoint becomes one exception type that names the URI. */
+    private static <T> T reaching(StorageLocation location, Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (SdkClientException e) {
+            throw new StorageUnavailableException(location.uri(), "object storage for '" + location.uri()
+                    + "' cannot be reached: " + e.getMessage(), e);
+        } catch (S3Exception e) {
+            if (e.statusCode() >= 500) {
+                throw new StorageUnavailableException(location.uri(), "object storage for '" + location.uri()
+                        + "' answered " + e.statusCode(), e);
+            }
+            throw e;
+        }
     }
 
     private ObjectStore store(StorageLocation location) {

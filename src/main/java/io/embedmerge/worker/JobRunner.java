@@ -12,6 +12,7 @@ import io.embedmerge.job.TrainJobRequest;
 import io.embedmerge.merge.InvalidMergeRequestException;
 import io.embedmerge.model.onnx.OnnxFormatException;
 import io.embedmerge.storage.OutputExistsException;
+import io.embedmerge.storage.StorageUnavailableException;
 import io.embedmerge.storage.StorageUriException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -95,6 +96,8 @@ class JobRunner {
             execution.fail(ticket, "INVALID_ONNX", e.getMessage());
         } catch (StorageUriException e) {
             execution.fail(ticket, "STORAGE_URI", e.getMessage());
+        } catch (StorageUnavailableException e) {
+            execution.fail(ticket, "STORAGE_UNAVAILABLE", e.getMessage());
         } catch (OutputExistsException e) {
             execution.fail(ticket, "OUTPUT_EXISTS", e.getMessage());
         } catch (RuntimeException | OutOfMemoryError e) {
