@@ -5,8 +5,10 @@ import io.embedmerge.job.ImportJobRequest;
 import io.embedmerge.job.JobResult;
 import io.embedmerge.job.RunTicket;
 import io.embedmerge.model.BuiltinModel;
+import io.embedmerge.model.ImportedTokenizer;
 import io.embedmerge.model.Pooling;
 import io.embedmerge.model.SentenceTransformersFiles;
+import io.embedmerge.model.TokenizerFiles;
 import io.embedmerge.model.onnx.BertOnnxImport;
 import io.embedmerge.storage.ObjectStorage;
 import io.embedmerge.storage.OutputFolder;
@@ -14,10 +16,6 @@ import io.embedmerge.storage.StorageLocation;
 import io.embedmerge.storage.ResourceCache;
 import org.springframework.stereotype.Component;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -61,15 +59,15 @@ class ImportJobRunner {
              OutputFolder output = storage.createOutput(target)) {
             progress.checkpoint();
             imported.write(output);
-            try (OutputStream out = output.create("tokenizer.json")) {
-                Files.copy(tokenizer, out);
+            ImportedTokenizer adjusted = ImportedTokenizer.read(tokenizer).truncatedAt(maxSeqLength);
+            if (builtin.map(BuiltinModel::lowercase).orElse(false)) {
+                adjusted = adjusted.lowercased();
             }
+            TokenizerFiles.write(output, adjusted, maxSeqLength);
             SentenceTransformersFiles.write(output, pooling, maxSeqLength, imported.config().hiddenSize());
             progress.checkpoint();
             output.commit();
             return JobResult.of(new JobResult.Output(target.uri(), output.files()));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

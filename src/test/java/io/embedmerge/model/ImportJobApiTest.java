@@ -1,5 +1,6 @@
 package io.embedmerge.model;
 
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import io.embedmerge.support.ApiClient;
 import io.embedmerge.support.IntegrationTest;
 import io.embedmerge.support.TestSafetensors;
@@ -12,6 +13,8 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,6 +48,12 @@ class ImportJobApiTest extends IntegrationTest {
         assertThat(json.readTree(minilm.resolve("sentence_bert_config.json").toFile()).path("max_seq_length").asInt()).isEqualTo(256);
         assertThat(Files.size(minilm.resolve("tokenizer.json"))).isGreaterThan(100_000);
         assertThat(json.readTree(minilm.resolve("modules.json").toFile()).toString()).contains("2_Normalize");
+        assertThat(json.readTree(minilm.resolve("tokenizer.json").toFile()).path("truncation").path("max_length").asInt())
+                .isEqualTo(256);
+        assertThat(json.readTree(minilm.resolve("tokenizer_config.json").toFile()).path("model_max_length").asInt())
+                .isEqualTo(256);
+        assertThat(minilm.resolve("special_tokens_map.json")).exists();
+        assertThat(Files.readAllLines(minilm.resolve("vocab.txt"))).hasSize(30522);
 
         // bge-small-zh-v1.5's published config: 4 layers, hidden 512, 8 heads, intermediate 2048, vocab 21128
         Path bge = folder(importBuiltin(api, "bge-small-zh-v1.5"));
@@ -55,6 +64,12 @@ class ImportJobApiTest extends IntegrationTest {
         assertThat(bgeConfig.path("intermediate_size").asInt()).isEqualTo(2048);
         assertThat(bgeConfig.path("vocab_size").asInt()).isEqualTo(21128);
         assertThat(json.readTree(bge.resolve("1_Pooling/config.json").toFile()).path("pooling_mode_cls_token").asBoolean()).isTrue();
+        // lower-cased as its sentence-transformers configuration says: capitalised English is no longer [UNK]
+        assertThat(json.readTree(bge.resolve("tokenizer_config.json").toFile()).path("do_lower_case").asBoolean()).isTrue();
+        try (HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(bge.resolve("tokenizer.json"))) {
+            assertThat(Arrays.asList(tokenizer.encode("Hello 世界").getTokens()))
+                    .containsExactly("[CLS]", "hello", "世", "界", "[SEP]");
+        }
 
         // a real model merges like any other: a task vector of λ·(θ − θ) = 0 gives back the model
         String merge = """
@@ -67,7 +82,10 @@ class ImportJobApiTest extends IntegrationTest {
         assertThat(result.keySet()).isEqualTo(original.keySet());
         assertThat(result.get("encoder.layer.3.attention.self.query.weight").values())
                 .isEqualTo(original.get("encoder.layer.3.attention.self.query.weight").values());
-        assertThat(Files.readString(folder(merged).resolve("tokenizer.json"))).isEqualTo(Files.readString(minilm.resolve("tokenizer.json")));
+        for (String file : List.of("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.txt",
+                "sentence_bert_config.json", "modules.json", "1_Pooling/config.json")) {
+            assertThat(Files.readString(folder(merged).resolve(file))).as(file).isEqualTo(Files.readString(minilm.resolve(file)));
+        }
     }
 
     @Test
