@@ -46,6 +46,9 @@ final class ProgressReporter implements MergeMonitor {
         this.intervalNanos = interval.toNanos();
         this.listeners = listeners;
         this.cancelSignal = cancelSignal;
+        // nanoTime has an arbitrary origin: the first report and the first database check are never held back
+        this.lastReport = startedAt - intervalNanos;
+        this.lastCancelCheck = startedAt - intervalNanos;
     }
 
     /** The span of the job that the current stage fills. */
