@@ -26,7 +26,7 @@ public record JobView(
         @Schema(description = "Present when the job failed.") JobError error,
         @Schema(description = "1 for the first run; higher when a job was resumed after its worker was lost.")
         int attempt,
-        @Schema(description = "True once cancellation of a running job was requested.") boolean cancelRequested) {
+        @Schema(description = "True once cancellation was requested, whether the job was queued or running.") boolean cancelRequested) {
 
     /** Why a job failed: a stable code and a message naming the file, tensor or field at fault. */
     public record JobError(@Schema(example = "INVALID_CHECKPOINT") String code,

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,9 +37,13 @@ public final class RetrievalEvaluation {
         }
         Map<String, Map<String, Integer>> qrels = qrels(folder.resolve("qrels").resolve("test.tsv"));
         List<String> docIds = new ArrayList<>(corpus.keySet());
-        float[][] docs = normalized(encoder.apply(new ArrayList<>(corpus.values())));
         List<String> queryIds = queries.keySet().stream().filter(qrels::containsKey).toList();
-        float[][] queryVectors = normalized(encoder.apply(queryIds.stream().map(queries::get).toList()));
+        // corpus and queries in one call: the encoder's batch progress then covers the whole evaluation
+        List<String> texts = new ArrayList<>(corpus.values());
+        queryIds.forEach(id -> texts.add(queries.get(id)));
+        float[][] embedded = normalized(encoder.apply(texts));
+        float[][] docs = Arrays.copyOfRange(embedded, 0, corpus.size());
+        float[][] queryVectors = Arrays.copyOfRange(embedded, corpus.size(), embedded.length);
 
         double ndcg = 0;
         double mrr = 0;
@@ -107,7 +112,7 @@ public final class RetrievalEvaluation {
                 best[pos] = d;
             }
         }
-        return java.util.Arrays.copyOf(best, size);
+        return Arrays.copyOf(best, size);
     }
 
     private static float[][] normalized(float[][] vectors) {

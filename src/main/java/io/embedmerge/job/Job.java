@@ -120,6 +120,7 @@ public class Job {
     }
 
     void cancelQueued(Instant now) {
+        cancelRequested = true;
         status = JobStatus.CANCELLED;
         finishedAt = now;
         progressStage = "cancelled";

@@ -2,6 +2,7 @@ package io.embedmerge.job;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.data.domain.Limit;
 import org.springframework.data.domain.PageRequest;
@@ -33,10 +34,11 @@ public class JobService {
     private final JobJson json;
     private final TransactionTemplate tx;
     private final Clock clock;
+    private final ApplicationEventPublisher publisher;
 
     JobService(JobRepository jobs, JobEventRepository events, JobEventLog eventLog,
                JobRequestValidator validator, JobDispatcher dispatcher, JobJson json,
-               TransactionTemplate tx, Clock clock) {
+               TransactionTemplate tx, Clock clock, ApplicationEventPublisher publisher) {
         this.jobs = jobs;
         this.events = events;
         this.eventLog = eventLog;
@@ -45,6 +47,7 @@ public class JobService {
         this.json = json;
         this.tx = tx;
         this.clock = clock;
+        this.publisher = publisher;
     }
 
     /** The job and whether it already existed under the idempotency key. */
@@ -120,7 +123,10 @@ public class JobService {
         return new JobPage(page, new PageToken(last.getCreatedAt(), last.getId()).encode());
     }
 
-    /** Cancels a queued job at once; asks a running one to stop (it does so between tensors). */
+    /**
+     * Cancels a queued job at once; asks a running one to stop (it does so at its next batch or tensor). Both read
+     * {@code cancelRequested} true from then on.
+     */
     public Job cancel(UUID id) {
         Job job = tx.execute(status -> {
             Job locked = jobs.lockById(id).orElseThrow(() -> new JobNotFoundException(id));
@@ -140,6 +146,9 @@ public class JobService {
             }
             return locked;
         });
+        if (job.getStatus() == JobStatus.RUNNING) {
+            publisher.publishEvent(new JobCancelRequested(id));
+        }
         log.info("job {} cancel: now {}", id, job.getStatus());
         return job;
     }

@@ -130,10 +130,16 @@ public final class BertEncoder implements AutoCloseable {
 
     /** Sentence embeddings in input order; batches are formed by length to minimise padding. */
     public float[][] encode(List<String> sentences, int batchSize) {
+        return encode(sentences, batchSize, BatchListener.NONE);
+    }
+
+    /** As {@link #encode(List, int)}, telling {@code listener} after every batch (it may throw to stop). */
+    public float[][] encode(List<String> sentences, int batchSize, BatchListener listener) {
         Encoding[] encodings = tokenizer().batchEncode(sentences);
         Integer[] order = IntStream.range(0, encodings.length).boxed().toArray(Integer[]::new);
         java.util.Arrays.sort(order, Comparator.comparingInt(i -> encodings[i].getIds().length));
         float[][] result = new float[encodings.length][];
+        int batches = (order.length + batchSize - 1) / batchSize;
         for (int start = 0; start < order.length; start += batchSize) {
             int end = Math.min(order.length, start + batchSize);
             List<Encoding> batch = new ArrayList<>();
@@ -144,6 +150,7 @@ public final class BertEncoder implements AutoCloseable {
             for (int i = start; i < end; i++) {
                 result[order[i]] = embedded[i - start];
             }
+            listener.batchDone(start / batchSize + 1, batches);
         }
         return result;
     }

@@ -3,6 +3,7 @@ package io.embedmerge.positioning;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import io.embedmerge.model.BatchListener;
 import io.embedmerge.model.BertEncoder;
 import io.embedmerge.tensor.Autograd;
 

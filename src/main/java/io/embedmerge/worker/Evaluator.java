@@ -5,6 +5,7 @@ import io.embedmerge.eval.Score;
 import io.embedmerge.eval.StsData;
 import io.embedmerge.eval.StsEvaluation;
 import io.embedmerge.job.EvaluationSpec;
+import io.embedmerge.model.BatchListener;
 import io.embedmerge.model.BertEncoder;
 import io.embedmerge.dataset.DataFiles;
 import io.embedmerge.storage.ObjectStorage;
@@ -29,24 +30,29 @@ class Evaluator {
         this.data = data;
     }
 
+    /** Scores in the reporter's current span, one equal part per evaluation. */
     Map<String, Score> score(Path checkpoint, List<EvaluationSpec> evaluations, ProgressReporter progress, String label) {
+        ProgressSpan span = progress.span();
         Map<String, Score> scores = new LinkedHashMap<>();
         try (BertEncoder encoder = BertEncoder.load(checkpoint)) {
-            for (EvaluationSpec spec : evaluations) {
-                progress.stage("evaluating", label + ": " + spec.name());
+            for (int i = 0; i < evaluations.size(); i++) {
+                EvaluationSpec spec = evaluations.get(i);
+                String name = label + ": " + spec.name();
+                progress.stage("evaluating", name, span.part(i, evaluations.size()));
+                BatchListener batches = progress.batches("evaluating", name);
                 Score score = switch (spec.task()) {
                     case STS -> {
                         double main = StsEvaluation.cosineSpearman(StsData.read(data.file(spec.data())),
-                                sentences -> encoder.encode(sentences, BATCH_SIZE));
+                                sentences -> encoder.encode(sentences, BATCH_SIZE, batches));
                         yield new Score(main, Map.of("cosine_spearman", main));
                     }
                     case RETRIEVAL -> RetrievalEvaluation.evaluate(storage.localCopy(storage.resolve(spec.data())),
-                            texts -> encoder.encode(texts, BATCH_SIZE));
+                            texts -> encoder.encode(texts, BATCH_SIZE, batches));
                 };
                 scores.put(spec.name(), score);
-                progress.checkpoint();
             }
         }
+        progress.enter(span);
         return scores;
     }
 }

@@ -17,6 +17,7 @@ import io.embedmerge.storage.ResourceCache;
 import org.springframework.stereotype.Component;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /** Runs an import job: ONNX export (built-in or from storage) → Hugging Face checkpoint folder. */
@@ -38,7 +39,8 @@ class ImportJobRunner {
                 ? storage.resolve(request.output())
                 : storage.defaultOutputFor(ticket.jobId().toString());
         Optional<BuiltinModel> builtin = BuiltinModel.fromSource(request.source());
-        progress.stage("fetching", "locating " + request.source());
+        List<ProgressSpan> plan = ProgressSpan.WHOLE.split(1, 4, 5);
+        progress.stage("fetching", "locating " + request.source(), plan.get(0));
         Path onnx;
         Path tokenizer;
         if (builtin.isPresent()) {
@@ -54,11 +56,11 @@ class ImportJobRunner {
         int maxSeqLength = request.maxSeqLength() != null ? request.maxSeqLength()
                 : builtin.map(BuiltinModel::maxSeqLength).orElse(512);
 
-        progress.stage("converting", "reading the ONNX graph");
+        progress.stage("converting", "reading the ONNX graph", plan.get(1));
         try (BertOnnxImport imported = BertOnnxImport.read(onnx);
              OutputFolder output = storage.createOutput(target)) {
-            progress.checkpoint();
-            imported.write(output);
+            progress.stage("converting", "writing the checkpoint", plan.get(2));
+            imported.write(output, progress.units("converting", "writing the checkpoint", "tensor"));
             ImportedTokenizer adjusted = ImportedTokenizer.read(tokenizer).truncatedAt(maxSeqLength);
             if (builtin.map(BuiltinModel::lowercase).orElse(false)) {
                 adjusted = adjusted.lowercased();

@@ -23,6 +23,7 @@ import org.springframework.stereotype.Component;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Executes one attempt of a job and records its outcome. Every failure of the job itself ends in FAILED with a
@@ -42,11 +43,13 @@ class JobRunner {
     private final WorkerProperties properties;
     private final List<TensorListener> listeners;
     private final MeterRegistry meters;
+    private final CancelSignals cancelSignals;
     private final String workerId;
 
     JobRunner(JobExecution execution, MergeJobRunner merges, AnalyzeJobRunner analyses, ImportJobRunner imports,
               EvaluateJobRunner evaluations, TrainJobRunner trainings, WorkerProperties properties,
-              List<TensorListener> listeners, MeterRegistry meters, WorkerIdentity identity) {
+              List<TensorListener> listeners, MeterRegistry meters, CancelSignals cancelSignals,
+              WorkerIdentity identity) {
         this.execution = execution;
         this.merges = merges;
         this.analyses = analyses;
@@ -56,6 +59,7 @@ class JobRunner {
         this.properties = properties;
         this.listeners = listeners;
         this.meters = meters;
+        this.cancelSignals = cancelSignals;
         this.workerId = identity.id();
     }
 
@@ -66,7 +70,9 @@ class JobRunner {
             return;
         }
         RunTicket ticket = begun.get();
-        ProgressReporter progress = new ProgressReporter(execution, ticket, properties.progressInterval(), listeners);
+        AtomicBoolean cancelSignal = cancelSignals.register(jobId);
+        ProgressReporter progress = new ProgressReporter(execution, ticket, properties.progressInterval(), listeners,
+                cancelSignal::get);
         Timer.Sample sample = Timer.start(meters);
         String outcome = "failed";
         try {
@@ -104,6 +110,7 @@ class JobRunner {
             log.error("job {} attempt {} failed", jobId, ticket.attempt(), e);
             execution.fail(ticket, "INTERNAL", e.getClass().getSimpleName() + ": " + e.getMessage());
         } finally {
+            cancelSignals.release(jobId, cancelSignal);
             sample.stop(meters.timer("merge.job.duration", "kind", ticket.request().kind(), "outcome", outcome));
         }
     }

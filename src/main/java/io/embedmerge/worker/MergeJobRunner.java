@@ -81,6 +81,11 @@ class MergeJobRunner {
         try (CheckpointInputs inputs = CheckpointInputs.open(storage, request.base(), request.models())) {
             MergeExecutor.plan(inputs.base(), inputs.models(), outputDtype(request));
 
+            boolean dataAware = method instanceof SelfPositioningMerge || method instanceof FisherMerge
+                    || method instanceof RegMeanMerge;
+            // relative weights: an encoder pass over the probe sets, the write pass, one share per scored checkpoint
+            List<ProgressSpan> plan = ProgressSpan.WHOLE.split(dataAware ? 2 : 0, 1, scoredCheckpoints(request));
+            progress.enter(plan.get(0));
             PositioningRunner.Searched searched = method instanceof SelfPositioningMerge
                     ? positioning.search(request, params, inputs, progress) : null;
             try (InputDigests inputDigests = InputDigests.start(request, inputs, ticket.jobId().toString());
@@ -90,7 +95,7 @@ class MergeJobRunner {
                             : method instanceof FisherMerge ? positioning.fisher(request, params, inputs, scratch, progress)
                             : method instanceof RegMeanMerge ? positioning.regmean(request, params, inputs, scratch, progress)
                             : null;
-                    progress.stage("merging", "merging with " + method.name());
+                    progress.stage("merging", "merging with " + method.name(), plan.get(1));
                     new MergeExecutor().run(new MergeExecutor.Job(inputs.base(), inputs.models(), method, params, weights,
                             request.effectiveSeed(), outputDtype(request), request.effectiveMaxShardBytes(),
                             precomputed), output, progress);
@@ -112,26 +117,43 @@ class MergeJobRunner {
                 if (searched != null) {
                     result = result.withCoefficients(searched.coefficients(), searched.lossCurve());
                 }
+                progress.enter(plan.get(2));
                 return evaluate(request, inputs, target, result, progress);
             }
         }
     }
 
-    /** Scores the published output (and, with evaluateInputs, the base and each input) when the request asks. */
+    /** How many checkpoints the request has scored: none, the merged one, or also the base and each input. */
+    private static int scoredCheckpoints(MergeJobRequest request) {
+        if (request.evaluation() == null || request.evaluation().isEmpty()) {
+            return 0;
+        }
+        return Boolean.TRUE.equals(request.evaluateInputs()) ? request.models().size() + 2 : 1;
+    }
+
+    /**
+     * Scores the published output (and, with evaluateInputs, the base and each input) when the request asks, each
+     * checkpoint in an equal part of the reporter's current span.
+     */
     private JobResult evaluate(MergeJobRequest request, CheckpointInputs inputs, StorageLocation target, JobResult result,
                                ProgressReporter progress) {
-        if (request.evaluation() == null || request.evaluation().isEmpty()) {
+        int count = scoredCheckpoints(request);
+        if (count == 0) {
             return result;
         }
+        ProgressSpan span = progress.span();
+        progress.enter(span.part(0, count));
         Map<String, Score> merged = evaluator.score(storage.localCopy(target), request.evaluation(), progress, "merged");
         List<JobResult.CheckpointScores> comparison = null;
         if (Boolean.TRUE.equals(request.evaluateInputs())) {
             comparison = new ArrayList<>();
+            progress.enter(span.part(1, count));
             Map<String, Score> base = evaluator.score(inputs.base().folder(), request.evaluation(), progress, "base");
             comparison.add(new JobResult.CheckpointScores("base", request.base(), base, JobResult.average(base)));
             for (int i = 0; i < inputs.models().size(); i++) {
                 ModelInput model = request.models().get(i);
                 String label = model.label() != null ? model.label() : "models[" + i + "]";
+                progress.enter(span.part(i + 2, count));
                 Map<String, Score> scores = evaluator.score(inputs.models().get(i).folder(), request.evaluation(), progress, label);
                 comparison.add(new JobResult.CheckpointScores(label, model.uri(), scores, JobResult.average(scores)));
             }

@@ -11,7 +11,7 @@ import io.embedmerge.job.MergeJobRequest;
 import io.embedmerge.merge.FisherDiagonals;
 import io.embedmerge.merge.LearnedCoefficients;
 import io.embedmerge.merge.RegMeanWeights;
-import io.embedmerge.positioning.BatchListener;
+import io.embedmerge.model.BatchListener;
 import io.embedmerge.positioning.RegMean;
 import io.embedmerge.model.BertEncoder;
 import io.embedmerge.positioning.FisherInformation;
@@ -93,6 +93,8 @@ class PositioningRunner {
      */
     RegMeanWeights regmean(MergeJobRequest request, MethodParams params, CheckpointInputs inputs,
                            ScratchFolder scratch, ProgressReporter progress) {
+        List<ProgressSpan> parts = progress.span().split(4, 1);
+        progress.enter(parts.get(0));
         List<WeightFile> grams = new ArrayList<>();
         List<String> prefixes = new ArrayList<>();
         int models = inputs.models().size();
@@ -113,6 +115,7 @@ class PositioningRunner {
                         sink -> g.prefixes().forEach(prefix -> sink.put(prefix, g.matrix(prefix)))));
             }
         }
+        progress.enter(parts.get(1));
         List<TensorSpec> solvedSpecs = prefixes.stream()
                 .map(prefix -> new TensorSpec(prefix + ".weight", DType.F32, inputs.base().tensors().get(prefix + ".weight").shape()))
                 .toList();

@@ -54,12 +54,14 @@ class TrainJobRunner {
                 runs.add(train(basePath, base, mix(request, datasets, seed), p, seed, output, "", progress, "mixture"));
             } else if (request.pipeline().equals("separate")) {
                 for (int i = 0; i < datasets.size(); i++) {
+                    progress.enter(ProgressSpan.WHOLE.part(i, datasets.size()));
                     runs.add(train(basePath, base, datasets.get(i), p, seed, output, "dataset-" + (i + 1) + "/", progress,
                             "dataset " + (i + 1) + "/" + datasets.size()));
                 }
             } else {
                 try (BertEncoder encoder = load(basePath, p)) {
                     for (int i = 0; i < datasets.size(); i++) {
+                        progress.enter(ProgressSpan.WHOLE.part(i, datasets.size()));
                         String folder = "stage-" + (i + 1) + "/";
                         List<Double> curve = ContrastiveTrainer.train(encoder, datasets.get(i), settings(p, datasets.get(i), seed),
                                 listener(progress, "stage " + (i + 1) + "/" + datasets.size()));

@@ -9,7 +9,7 @@ import io.embedmerge.model.BertEncoder;
 import io.embedmerge.model.Pooling;
 import io.embedmerge.model.SentenceTransformersFiles;
 import io.embedmerge.model.onnx.BertOnnxImport;
-import io.embedmerge.positioning.BatchListener;
+import io.embedmerge.model.BatchListener;
 import io.embedmerge.positioning.FisherInformation;
 import io.embedmerge.positioning.RegMean;
 import io.embedmerge.positioning.SelfPositioningObjective;

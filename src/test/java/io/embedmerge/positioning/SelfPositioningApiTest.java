@@ -1,6 +1,7 @@
 package io.embedmerge.positioning;
 
 import io.embedmerge.support.TestData;
+import io.embedmerge.model.BatchListener;
 import io.embedmerge.model.BertEncoder;
 import io.embedmerge.support.ApiClient;
 import io.embedmerge.support.IntegrationTest;

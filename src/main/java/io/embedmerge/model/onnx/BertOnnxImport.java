@@ -3,6 +3,7 @@ package io.embedmerge.model.onnx;
 import io.embedmerge.checkpoint.Checkpoint;
 import io.embedmerge.checkpoint.SafetensorsWriter;
 import io.embedmerge.checkpoint.TensorSpec;
+import io.embedmerge.model.BatchListener;
 import io.embedmerge.storage.OutputFolder;
 import io.embedmerge.tensor.DType;
 import tools.jackson.databind.json.JsonMapper;
@@ -175,11 +176,17 @@ public final class BertOnnxImport implements AutoCloseable {
 
     /** Writes {@code model.safetensors} (float32, Hugging Face names and layouts) and {@code config.json}. */
     public void write(OutputFolder output) {
+        write(output, BatchListener.NONE);
+    }
+
+    /** As {@link #write(OutputFolder)}, telling {@code listener} after every tensor (it may throw to stop). */
+    public void write(OutputFolder output, BatchListener listener) {
         List<TensorSpec> specs = tensors.values().stream()
                 .sorted(Comparator.comparing(ImportedTensor::name))
                 .map(t -> new TensorSpec(t.name(), t.dtype(), t.shape())).toList();
         try (OutputStream out = output.create(Checkpoint.SINGLE_FILE)) {
             SafetensorsWriter writer = SafetensorsWriter.start(out, specs, Map.of("format", "pt"));
+            int written = 0;
             for (TensorSpec spec : specs) {
                 ImportedTensor t = tensors.get(spec.name());
                 if (t.transposed()) {
@@ -187,6 +194,7 @@ public final class BertOnnxImport implements AutoCloseable {
                 } else {
                     writer.writeBytes(t.source().data());
                 }
+                listener.batchDone(++written, specs.size());
             }
             writer.finish();
         } catch (IOException e) {
