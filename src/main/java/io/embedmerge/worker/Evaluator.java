@@ -1,5 +1,6 @@
 package io.embedmerge.worker;
 
+import io.embedmerge.storage.ConfinedFolder;
 import io.embedmerge.eval.RetrievalEvaluation;
 import io.embedmerge.eval.Score;
 import io.embedmerge.eval.StsData;
@@ -29,7 +30,7 @@ class Evaluator {
         this.data = data;
     }
 
-    Map<String, Score> score(Path checkpoint, List<EvaluationSpec> evaluations, ProgressReporter progress, String label) {
+    Map<String, Score> score(ConfinedFolder checkpoint, List<EvaluationSpec> evaluations, ProgressReporter progress, String label) {
         Map<String, Score> scores = new LinkedHashMap<>();
         try (BertEncoder encoder = BertEncoder.load(checkpoint)) {
             for (EvaluationSpec spec : evaluations) {
@@ -40,7 +41,7 @@ class Evaluator {
                                 sentences -> encoder.encode(sentences, BATCH_SIZE));
                         yield new Score(main, Map.of("cosine_spearman", main));
                     }
-                    case RETRIEVAL -> RetrievalEvaluation.evaluate(storage.localCopy(storage.resolve(spec.data())),
+                    case RETRIEVAL -> RetrievalEvaluation.evaluate(storage.localFolder(storage.resolve(spec.data())),
                             texts -> encoder.encode(texts, BATCH_SIZE));
                 };
                 scores.put(spec.name(), score);

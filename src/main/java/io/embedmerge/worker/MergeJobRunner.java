@@ -123,7 +123,7 @@ class MergeJobRunner {
         if (request.evaluation() == null || request.evaluation().isEmpty()) {
             return result;
         }
-        Map<String, Score> merged = evaluator.score(storage.localCopy(target), request.evaluation(), progress, "merged");
+        Map<String, Score> merged = evaluator.score(storage.localFolder(target), request.evaluation(), progress, "merged");
         List<JobResult.CheckpointScores> comparison = null;
         if (Boolean.TRUE.equals(request.evaluateInputs())) {
             comparison = new ArrayList<>();
