@@ -8,7 +8,6 @@ import io.embedmerge.model.BertEncoder;
 import io.embedmerge.tensor.Autograd;
 import io.embedmerge.tensor.Scalars;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

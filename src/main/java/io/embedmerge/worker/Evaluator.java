@@ -11,7 +11,6 @@ import io.embedmerge.dataset.DataFiles;
 import io.embedmerge.storage.ObjectStorage;
 import org.springframework.stereotype.Component;
 
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
