@@ -4,9 +4,11 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import io.embedmerge.storage.ConfinedFolder;
+
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -14,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 
 /**
  * A Hugging Face model folder on local disk: its weights ({@code model.safetensors}, or an index and shards) opened
@@ -28,12 +29,12 @@ public final class Checkpoint implements AutoCloseable {
     public static final String LEGACY_INDEX_FILE = "pytorch_model.bin.index.json";
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final Path folder;
+    private final ConfinedFolder folder;
     private final List<WeightFile> files;
     private final Map<String, WeightFile> fileOfTensor;
     private final Map<String, TensorInfo> tensors;
 
-    private Checkpoint(Path folder, List<WeightFile> files) {
+    private Checkpoint(ConfinedFolder folder, List<WeightFile> files) {
         this.folder = folder;
         this.files = files;
         Map<String, WeightFile> owner = new LinkedHashMap<>();
@@ -41,7 +42,7 @@ public final class Checkpoint implements AutoCloseable {
         for (WeightFile file : files) {
             for (TensorInfo t : file.tensors().values()) {
                 if (owner.putIfAbsent(t.name(), file) != null) {
-                    throw new CheckpointFormatException(folder.getFileName() + ": tensor '" + t.name()
+                    throw new CheckpointFormatException(folder.path().getFileName() + ": tensor '" + t.name()
                             + "' appears in two shards");
                 }
                 all.put(t.name(), t);
@@ -51,17 +52,22 @@ public final class Checkpoint implements AutoCloseable {
         this.tensors = Collections.unmodifiableMap(all);
     }
 
-    /** True when the folder holds weights this class can open. */
+    /** Opens a folder that is not user input; its files may not lead out of it. */
+    public static Checkpoint open(Path folder) {
+        return open(ConfinedFolder.self(folder));
+    }
+
     /**
      * Opens the weights: {@code model.safetensors}, or its index and shards; failing those, a legacy
-     * {@code pytorch_model.bin} (or its index and shards), read without executing its pickle.
+     * {@code pytorch_model.bin} (or its index and shards), read without executing its pickle. Every file is
+     * opened through the confined folder, so none is read from outside the storage roots.
      */
-    public static Checkpoint open(Path folder) {
+    public static Checkpoint open(ConfinedFolder folder) {
         List<WeightFile> opened = new ArrayList<>();
         try {
-            for (Path file : weightFiles(folder)) {
-                opened.add(file.getFileName().toString().endsWith(".safetensors")
-                        ? SafetensorsFile.open(file) : TorchZipFile.open(file));
+            for (String name : weightFiles(folder)) {
+                Path file = folder.file(name);
+                opened.add(name.endsWith(".safetensors") ? SafetensorsFile.open(file) : TorchZipFile.open(file));
             }
             return new Checkpoint(folder, opened);
         } catch (RuntimeException e) {
@@ -70,51 +76,53 @@ public final class Checkpoint implements AutoCloseable {
         }
     }
 
-    private static List<Path> weightFiles(Path folder) {
-        if (Files.isRegularFile(folder.resolve(INDEX_FILE))) {
+    private static List<String> weightFiles(ConfinedFolder folder) {
+        if (folder.isFile(INDEX_FILE)) {
             return shards(folder, INDEX_FILE, ".safetensors");
         }
-        if (Files.isRegularFile(folder.resolve(SINGLE_FILE))) {
-            return List.of(folder.resolve(SINGLE_FILE));
+        if (folder.isFile(SINGLE_FILE)) {
+            return List.of(SINGLE_FILE);
         }
-        if (Files.isRegularFile(folder.resolve(LEGACY_INDEX_FILE))) {
+        if (folder.isFile(LEGACY_INDEX_FILE)) {
             return shards(folder, LEGACY_INDEX_FILE, ".bin");
         }
-        if (Files.isRegularFile(folder.resolve(LEGACY_FILE))) {
-            return List.of(folder.resolve(LEGACY_FILE));
+        if (folder.isFile(LEGACY_FILE)) {
+            return List.of(LEGACY_FILE);
         }
         throw new CheckpointFormatException("no " + SINGLE_FILE + ", " + INDEX_FILE + " or " + LEGACY_FILE
                 + " in the checkpoint folder");
     }
 
-    private static List<Path> shards(Path folder, String indexName, String suffix) {
-        Path index = folder.resolve(indexName);
-        {
-            JsonNode weightMap;
-            try {
-                weightMap = JSON.readTree(index.toFile()).path("weight_map");
-            } catch (JacksonException e) {
-                throw new CheckpointFormatException(indexName + " is not valid JSON: " + e.getOriginalMessage());
-            }
-            if (!weightMap.isObject() || weightMap.isEmpty()) {
-                throw new CheckpointFormatException(indexName + " has no 'weight_map' object");
-            }
-            List<Path> shards = new ArrayList<>();
-            for (JsonNode shard : weightMap) {
-                Path shardPath = folder.resolve(shard.asString()).normalize();
-                if (!shardPath.getParent().equals(folder.normalize()) || !shardPath.toString().endsWith(suffix)) {
-                    throw new CheckpointFormatException(indexName + " names shard '" + shard.asString()
-                            + "' outside the checkpoint folder or not ending in " + suffix);
-                }
-                if (!shards.contains(shardPath)) {
-                    shards.add(shardPath);
-                }
-            }
-            return shards;
+    private static List<String> shards(ConfinedFolder folder, String indexName, String suffix) {
+        JsonNode weightMap;
+        try (InputStream in = folder.open(indexName)) {
+            weightMap = JSON.readTree(in).path("weight_map");
+        } catch (JacksonException e) {
+            throw new CheckpointFormatException(indexName + " is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + indexName, e);
         }
+        if (!weightMap.isObject() || weightMap.isEmpty()) {
+            throw new CheckpointFormatException(indexName + " has no 'weight_map' object");
+        }
+        List<String> shards = new ArrayList<>();
+        for (JsonNode shard : weightMap) {
+            String name = shard.asString();
+            // a shard is a file of this folder itself, never a path: no '/', '..', absolute names or NULs
+            if (name.isEmpty() || name.contains("/") || name.contains("\\") || name.indexOf('\0') >= 0
+                    || name.equals("..") || name.equals(".") || !name.endsWith(suffix)) {
+                throw new CheckpointFormatException(indexName + " names shard '" + name
+                        + "' outside the checkpoint folder or not ending in " + suffix);
+            }
+            if (!shards.contains(name)) {
+                shards.add(name);
+            }
+        }
+        return shards;
     }
 
-    public Path folder() {
+    /** The folder, through which its files must be read. */
+    public ConfinedFolder folder() {
         return folder;
     }
 
@@ -134,15 +142,7 @@ public final class Checkpoint implements AutoCloseable {
 
     /** Relative paths of all files of the checkpoint, sorted; hidden files (cache bookkeeping) are left out. */
     public List<String> files() {
-        try (Stream<Path> walk = Files.walk(folder)) {
-            return walk.filter(Files::isRegularFile)
-                    .map(p -> folder.relativize(p).toString().replace('\\', '/'))
-                    .filter(name -> !name.startsWith(".") && !name.contains("/."))
-                    .sorted()
-                    .toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return folder.files();
     }
 
     static boolean isWeightFile(String relativeName) {

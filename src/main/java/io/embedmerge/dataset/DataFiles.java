@@ -27,8 +27,12 @@ public class DataFiles {
     public void check(String uri) {
         if (BuiltinDatasets.isBuiltin(uri)) {
             builtin(uri);
-        } else if (!storage.exists(storage.resolve(uri))) {
-            throw new StorageUriException(uri, "'" + uri + "' does not exist");
+        } else {
+            StorageLocation location = storage.resolve(uri);
+            if (!storage.exists(location)) {
+                throw new StorageUriException(uri, "'" + uri + "' does not exist");
+            }
+            storage.checkFiles(location);
         }
     }
 
@@ -36,12 +40,7 @@ public class DataFiles {
         if (BuiltinDatasets.isBuiltin(uri)) {
             return resources.extract(builtin(uri).resource());
         }
-        StorageLocation location = storage.resolve(uri);
-        if (location instanceof StorageLocation.Local local) {
-            return local.path();
-        }
-        String parent = uri.substring(0, uri.lastIndexOf('/') + 1);
-        return storage.localCopy(storage.resolve(parent)).resolve(uri.substring(uri.lastIndexOf('/') + 1));
+        return storage.localFile(storage.resolve(uri));
     }
 
     private static BuiltinDataset builtin(String uri) {

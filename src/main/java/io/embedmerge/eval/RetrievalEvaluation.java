@@ -1,5 +1,6 @@
 package io.embedmerge.eval;
 
+import io.embedmerge.storage.ConfinedFolder;
 import tools.jackson.databind.JsonNode;
 
 import java.io.IOException;
@@ -25,17 +26,21 @@ public final class RetrievalEvaluation {
     }
 
     public static Score evaluate(Path folder, Function<List<String>, float[][]> encoder) {
+        return evaluate(ConfinedFolder.self(folder), encoder);
+    }
+
+    public static Score evaluate(ConfinedFolder folder, Function<List<String>, float[][]> encoder) {
         Map<String, String> corpus = new LinkedHashMap<>();
-        for (JsonNode doc : lines(folder.resolve("corpus.jsonl"))) {
+        for (JsonNode doc : lines(folder.file("corpus.jsonl"))) {
             String title = doc.path("title").asString("");
             String text = doc.path("text").asString("");
             corpus.put(doc.path("_id").asString(), title.isEmpty() ? text : title + " " + text);
         }
         Map<String, String> queries = new LinkedHashMap<>();
-        for (JsonNode q : lines(folder.resolve("queries.jsonl"))) {
+        for (JsonNode q : lines(folder.file("queries.jsonl"))) {
             queries.put(q.path("_id").asString(), q.path("text").asString());
         }
-        Map<String, Map<String, Integer>> qrels = qrels(folder.resolve("qrels").resolve("test.tsv"));
+        Map<String, Map<String, Integer>> qrels = qrels(folder.file("qrels/test.tsv"));
         List<String> docIds = new ArrayList<>(corpus.keySet());
         List<String> queryIds = queries.keySet().stream().filter(qrels::containsKey).toList();
         // corpus and queries in one call: the encoder's batch progress then covers the whole evaluation

@@ -79,8 +79,10 @@ public class JobExecution {
         return finish(ticket, JobStatus.SUCCEEDED, json.write(result), null, null, "done", 1.0);
     }
 
+    /** PostgreSQL text cannot hold NUL, and messages may quote names from user files; NULs are stored escaped. */
     public boolean fail(RunTicket ticket, String code, String message) {
-        return finish(ticket, JobStatus.FAILED, null, code, message, "failed", null);
+        String storable = message == null ? null : message.replace("\0", "\\0");
+        return finish(ticket, JobStatus.FAILED, null, code, storable, "failed", null);
     }
 
     public boolean cancelled(RunTicket ticket) {

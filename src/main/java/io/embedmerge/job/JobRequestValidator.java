@@ -6,6 +6,7 @@ import io.embedmerge.merge.MergeMethod;
 import io.embedmerge.merge.MethodParams;
 import io.embedmerge.merge.MethodRegistry;
 import io.embedmerge.model.BuiltinModel;
+import io.embedmerge.storage.ForbiddenPathException;
 import io.embedmerge.storage.ObjectStorage;
 import io.embedmerge.storage.StorageLocation;
 import io.embedmerge.storage.StorageUriException;
@@ -70,7 +71,7 @@ class JobRequestValidator {
                 if (train.pipeline() != null && !List.of("separate", "sequential").contains(train.pipeline())) {
                     problems.add(new FieldProblem("pipeline", "must be separate or sequential"));
                 }
-                checkOutput(train.output(), problems);
+                checkOutput(train.output(), request, problems);
             }
             case EvaluateJobRequest evaluate -> {
                 checkInput("checkpoint", evaluate.checkpoint(), problems);
@@ -96,7 +97,7 @@ class JobRequestValidator {
         if (request.maxShardBytes() != null && request.maxShardBytes() < 1) {
             problems.add(new FieldProblem("maxShardBytes", "must be a positive number of bytes"));
         }
-        checkOutput(request.output(), problems);
+        checkOutput(request.output(), request, problems);
         checkMethod(request, problems);
         checkEvaluations(request.evaluation(), problems);
         if (request.method() != null && List.of("fisher", "regmean").contains(request.method().name())
@@ -169,27 +170,45 @@ class JobRequestValidator {
         if (request.maxSeqLength() != null && request.maxSeqLength() < 1) {
             problems.add(new FieldProblem("maxSeqLength", "must be positive"));
         }
-        checkOutput(request.output(), problems);
+        checkOutput(request.output(), request, problems);
     }
 
     private void checkExisting(String field, String uri, List<FieldProblem> problems) {
         try {
             dataFiles.check(uri);
-        } catch (StorageUriException e) {
+        } catch (StorageUriException | ForbiddenPathException e) {
             problems.add(new FieldProblem(field, e.getMessage()));
         }
     }
 
-    private void checkOutput(String output, List<FieldProblem> problems) {
+    private void checkOutput(String output, JobRequest request, List<FieldProblem> problems) {
         if (output == null) {
             return;
         }
         try {
-            if (storage.exists(storage.resolve(output))) {
+            StorageLocation target = storage.resolve(output);
+            if (storage.exists(target)) {
                 problems.add(new FieldProblem("output", "'" + output + "' already exists; outputs are never overwritten"));
+                return;
+            }
+            for (String input : RequestInputs.of(request)) {
+                if (overlaps(target, input)) {
+                    problems.add(new FieldProblem("output", "'" + output + "' is, lies inside or contains input '"
+                            + input + "'; an output must be kept apart from the job's inputs"));
+                    return;
+                }
             }
         } catch (StorageUriException e) {
             problems.add(new FieldProblem("output", e.getMessage()));
+        }
+    }
+
+    /** Inputs that are not valid URIs are reported under their own field. */
+    private boolean overlaps(StorageLocation target, String input) {
+        try {
+            return target.overlaps(storage.resolve(input));
+        } catch (StorageUriException e) {
+            return false;
         }
     }
 
@@ -222,8 +241,10 @@ class JobRequestValidator {
             StorageLocation location = storage.resolve(uri);
             if (!storage.exists(location)) {
                 problems.add(new FieldProblem(field, "checkpoint '" + uri + "' does not exist"));
+            } else {
+                storage.checkFiles(location);
             }
-        } catch (StorageUriException e) {
+        } catch (StorageUriException | ForbiddenPathException e) {
             problems.add(new FieldProblem(field, e.getMessage()));
         }
     }

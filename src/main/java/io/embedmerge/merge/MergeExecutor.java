@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -106,7 +105,7 @@ public final class MergeExecutor {
 
     private static void copyOtherFiles(Checkpoint base, OutputFolder output) {
         for (String name : base.otherFiles()) {
-            try (InputStream in = Files.newInputStream(base.folder().resolve(name));
+            try (InputStream in = base.folder().open(name);
                  OutputStream out = output.create(name)) {
                 in.transferTo(out);
             } catch (IOException e) {

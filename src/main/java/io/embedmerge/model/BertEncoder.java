@@ -1,5 +1,6 @@
 package io.embedmerge.model;
 
+import io.embedmerge.storage.ConfinedFolder;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDArray;
@@ -41,13 +42,13 @@ public final class BertEncoder implements AutoCloseable {
     private final EncoderConfig config;
     private final NDManager manager;
     private final Map<String, NDArray> weights = new LinkedHashMap<>();
-    private final Path folder;
+    private final ConfinedFolder folder;
     private HuggingFaceTokenizer tokenizer;
     private int maxTokens;
     private LinearInputRecorder linearInputs;
     private NDArray currentMask;
 
-    private BertEncoder(EncoderConfig config, NDManager manager, Path folder) {
+    private BertEncoder(EncoderConfig config, NDManager manager, ConfinedFolder folder) {
         this.config = config;
         this.manager = manager;
         this.folder = folder;
@@ -60,6 +61,15 @@ public final class BertEncoder implements AutoCloseable {
 
     /** @param precision FLOAT32 for inference and training, FLOAT64 for gradient checks */
     public static BertEncoder load(Path folder, DataType precision) {
+        return load(ConfinedFolder.self(folder), precision);
+    }
+
+    public static BertEncoder load(ConfinedFolder folder) {
+        return load(folder, DataType.FLOAT32);
+    }
+
+    /** Reads config, tokenizer and weights through the confined folder, so none comes from outside the roots. */
+    public static BertEncoder load(ConfinedFolder folder, DataType precision) {
         EncoderConfig config = EncoderConfig.read(folder);
         NDManager manager = NDManager.newBaseManager();
         try {
@@ -118,11 +128,11 @@ public final class BertEncoder implements AutoCloseable {
     private synchronized HuggingFaceTokenizer tokenizer() {
         if (tokenizer == null) {
             try {
-                tokenizer = HuggingFaceTokenizer.newInstance(folder.resolve("tokenizer.json"), Map.of(
+                tokenizer = HuggingFaceTokenizer.newInstance(folder.file("tokenizer.json"), Map.of(
                         "addSpecialTokens", "true", "truncation", "true", "padding", "false",
                         "maxLength", String.valueOf(maxTokens)));
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot load " + folder.resolve("tokenizer.json"), e);
+                throw new UncheckedIOException("cannot load tokenizer.json in " + folder, e);
             }
         }
         return tokenizer;

@@ -48,7 +48,7 @@ public final class TrainedCheckpoint {
             throw new UncheckedIOException(e);
         }
         for (String name : base.otherFiles()) {
-            try (InputStream in = Files.newInputStream(base.folder().resolve(name));
+            try (InputStream in = base.folder().open(name);
                  OutputStream out = output.create(prefix + name)) {
                 in.transferTo(out);
             } catch (IOException e) {

@@ -1,5 +1,6 @@
 package io.embedmerge.positioning;
 
+import io.embedmerge.storage.ConfinedFolder;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import io.embedmerge.merge.SlerpCoefficients;
@@ -7,7 +8,6 @@ import io.embedmerge.model.BertEncoder;
 import io.embedmerge.tensor.Autograd;
 import io.embedmerge.tensor.Scalars;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,7 +36,7 @@ public final class SelfPositioningObjective implements AutoCloseable {
      * @param base   the base checkpoint folder (its encoder is the one whose parameters are moved)
      * @param models fine-tuned checkpoint folders
      */
-    public SelfPositioningObjective(Path base, List<Path> models, DataType precision, double temperature, double mu) {
+    public SelfPositioningObjective(ConfinedFolder base, List<ConfinedFolder> models, DataType precision, double temperature, double mu) {
         this.encoder = BertEncoder.load(base, precision);
         this.temperature = temperature;
         this.mu = mu;
@@ -44,7 +44,7 @@ public final class SelfPositioningObjective implements AutoCloseable {
             this.base.put(name, p.duplicate());
             p.setRequiresGradient(true);
         });
-        for (Path model : models) {
+        for (ConfinedFolder model : models) {
             Map<String, NDArray> v = new LinkedHashMap<>();
             try (BertEncoder other = BertEncoder.load(model, precision)) {
                 for (Map.Entry<String, NDArray> e : this.base.entrySet()) {

@@ -3,8 +3,6 @@ package io.embedmerge.storage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -16,12 +14,11 @@ public final class FileDigests {
     private FileDigests() {
     }
 
-    public static StoredFile describe(Path folder, String relativeName) {
-        Path file = folder.resolve(relativeName);
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-            String hex = HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
-            return new StoredFile(relativeName, Files.size(file), hex);
+    public static StoredFile describe(ConfinedFolder folder, String relativeName) {
+        try (DigestInputStream in = new DigestInputStream(folder.open(relativeName), MessageDigest.getInstance("SHA-256"))) {
+            long size = in.transferTo(java.io.OutputStream.nullOutputStream());
+            String hex = HexFormat.of().formatHex(in.getMessageDigest().digest());
+            return new StoredFile(relativeName, size, hex);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (NoSuchAlgorithmException e) {

@@ -3,6 +3,7 @@ package io.embedmerge.storage;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -40,9 +41,39 @@ public final class ObjectStorage {
         return reaching(location, () -> store(location).exists(location));
     }
 
-    /** A local folder holding the location's files (for S3, a verified cache). */
-    public Path localCopy(StorageLocation location) {
-        return reaching(location, () -> store(location).localCopy(location));
+    /**
+     * A local folder holding the location's files (for S3, a verified cache), through which they must be read: a
+     * local folder's files must stay inside the roots, a cached copy's inside the copy.
+     */
+    public ConfinedFolder localFolder(StorageLocation location) {
+        Path path = reaching(location, () -> store(location).localCopy(location));
+        return switch (location) {
+            case StorageLocation.Local l -> new ConfinedFolder(path, uris.confinement());
+            case StorageLocation.S3 s -> ConfinedFolder.self(path);
+        };
+    }
+
+    /**
+     * Fails with {@link ForbiddenPathException} naming a file of a local folder that leads outside the roots (the
+     * location itself was checked when parsed); S3 copies cannot hold links.
+     */
+    public void checkFiles(StorageLocation location) {
+        if (location instanceof StorageLocation.Local local && Files.isDirectory(local.path())) {
+            new ConfinedFolder(local.path(), uris.confinement()).checkAllFiles();
+        }
+    }
+
+    /** A single file (a data file), read through its folder's confinement. */
+    public Path localFile(StorageLocation file) {
+        return switch (file) {
+            case StorageLocation.Local l ->
+                    localFolder(new StorageLocation.Local(l.path().getParent())).file(l.path().getFileName().toString());
+            case StorageLocation.S3 s -> {
+                int slash = s.key().lastIndexOf('/');
+                yield localFolder(new StorageLocation.S3(s.bucket(), s.key().substring(0, slash + 1)))
+                        .file(s.key().substring(slash + 1));
+            }
+        };
     }
 
     public OutputFolder createOutput(StorageLocation location) {

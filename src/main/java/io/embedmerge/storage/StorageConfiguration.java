@@ -1,5 +1,6 @@
 package io.embedmerge.storage;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -11,14 +12,16 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
 import java.nio.file.Path;
+import java.util.List;
 
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(StorageProperties.class)
 class StorageConfiguration {
 
     @Bean
-    ObjectStorage objectStorage(StorageProperties properties) {
-        StorageUris uris = new StorageUris(properties);
+    ObjectStorage objectStorage(StorageProperties properties,
+                                @Value("${merge.embedded-db.dir:./data/pg}") String embeddedDatabaseDir) {
+        StorageUris uris = new StorageUris(properties, List.of(Path.of(embeddedDatabaseDir)));
         StorageProperties.S3Settings s3 = properties.s3();
         ObjectStore s3Store = s3.enabled()
                 ? new S3ObjectStore(s3Client(s3), Path.of(properties.cacheDir()).toAbsolutePath(), s3.partBytes())

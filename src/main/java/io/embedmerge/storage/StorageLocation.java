@@ -11,6 +11,16 @@ public sealed interface StorageLocation permits StorageLocation.Local, StorageLo
     /** The location of a child entry (a relative name with no {@code ..} segments). */
     StorageLocation child(String relativeName);
 
+    /** True when one location is the other or lies inside it (writing one could change the other). */
+    default boolean overlaps(StorageLocation other) {
+        return switch (this) {
+            case Local a when other instanceof Local b -> a.path().startsWith(b.path()) || b.path().startsWith(a.path());
+            case S3 a when other instanceof S3 b -> a.bucket().equals(b.bucket())
+                    && (a.prefix().startsWith(b.prefix()) || b.prefix().startsWith(a.prefix()));
+            default -> false;
+        };
+    }
+
     record Local(Path path) implements StorageLocation {
         @Override
         public String uri() {

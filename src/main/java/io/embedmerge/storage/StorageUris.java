@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,17 +13,24 @@ import java.util.regex.Pattern;
 
 /**
  * Turns user-supplied URIs into {@link StorageLocation}s, refusing everything outside the configured roots:
- * other schemes, {@code ..} segments, hosts in {@code file:} URIs, and symlinks that lead out of a root.
+ * other schemes, {@code ..} segments, hosts in {@code file:} URIs, symlinks that lead out of a root, NUL bytes, and
+ * the service's own folders (cache, scratch, embedded database) or folders around them.
  */
 public final class StorageUris {
 
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
 
     private final List<Path> localRoots;
+    private final Confinement confinement;
     private final List<StorageLocation.S3> s3Roots;
     private final boolean s3Enabled;
 
     public StorageUris(StorageProperties properties) {
+        this(properties, List.of());
+    }
+
+    /** @param reserved the service's own folders besides the cache (such as the embedded database's) */
+    public StorageUris(StorageProperties properties, List<Path> reserved) {
         List<Path> roots = new ArrayList<>();
         for (String root : properties.localRoots()) {
             Path path = Path.of(root).toAbsolutePath().normalize();
@@ -34,6 +42,10 @@ public final class StorageUris {
             }
         }
         this.localRoots = List.copyOf(roots);
+        List<Path> own = new ArrayList<>();
+        own.add(realPathOfNearestAncestor(Path.of(properties.cacheDir()).toAbsolutePath().normalize()));
+        reserved.forEach(r -> own.add(realPathOfNearestAncestor(r.toAbsolutePath().normalize())));
+        this.confinement = new Confinement(localRoots, own);
         this.s3Enabled = properties.s3().enabled();
         this.s3Roots = properties.s3().roots().stream().map(r -> parseS3(r, r)).toList();
     }
@@ -42,10 +54,26 @@ public final class StorageUris {
         return localRoots;
     }
 
+    /** Where local files may be read and written. */
+    public Confinement confinement() {
+        return confinement;
+    }
+
     public StorageLocation parse(String raw) {
         if (raw == null || raw.isBlank()) {
             throw new StorageUriException(raw, "a URI is required");
         }
+        if (raw.indexOf('\0') >= 0) {
+            throw new StorageUriException(raw, "a URI must not contain NUL characters");
+        }
+        try {
+            return parseChecked(raw);
+        } catch (InvalidPathException e) {
+            throw new StorageUriException(raw, "'" + raw.replace("\0", "\\0") + "' is not a valid path: " + e.getReason());
+        }
+    }
+
+    private StorageLocation parseChecked(String raw) {
         if (raw.startsWith("s3://")) {
             return checkS3(raw);
         }
@@ -73,10 +101,12 @@ public final class StorageUris {
         rejectDotDot(raw, pathPart);
         Path path = Path.of(pathPart).toAbsolutePath().normalize();
         Path real = realPathOfNearestAncestor(path);
-        for (Path root : localRoots) {
-            if (real.startsWith(root)) {
-                return new StorageLocation.Local(real);
-            }
+        if (confinement.allowsFolder(real)) {
+            return new StorageLocation.Local(real);
+        }
+        if (localRoots.stream().anyMatch(real::startsWith)) {
+            throw new StorageUriException(raw, "'" + raw + "' is or contains one of the service's own folders "
+                    + "(database, cache, scratch), which are never inputs or outputs");
         }
         throw new StorageUriException(raw, "'" + raw + "' is outside the allowed local roots " + localRoots);
     }
@@ -120,6 +150,9 @@ public final class StorageUris {
             throw new StorageUriException(shown, "'" + shown + "' has an invalid bucket name '" + bucket + "'");
         }
         rejectDotDot(shown, key);
+        if (key.indexOf('\0') >= 0) {
+            throw new StorageUriException(shown, "'" + shown + "' must not contain NUL characters");
+        }
         if (key.contains("//") || key.startsWith("/")) {
             throw new StorageUriException(shown, "'" + shown + "' has an empty path segment");
         }
@@ -135,7 +168,7 @@ public final class StorageUris {
     }
 
     static String checkRelative(String name) {
-        if (name.isEmpty() || name.startsWith("/") || name.contains("\\")) {
+        if (name.isEmpty() || name.indexOf('\0') >= 0 || name.startsWith("/") || name.contains("\\")) {
             throw new IllegalArgumentException("invalid relative name '" + name + "'");
         }
         for (String segment : name.split("/")) {

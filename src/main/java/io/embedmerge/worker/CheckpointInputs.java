@@ -21,11 +21,11 @@ final class CheckpointInputs implements AutoCloseable {
     static CheckpointInputs open(ObjectStorage storage, String baseUri, List<ModelInput> modelInputs) {
         List<Checkpoint> opened = new ArrayList<>();
         try {
-            Checkpoint base = Checkpoint.open(storage.localCopy(storage.resolve(baseUri)));
+            Checkpoint base = Checkpoint.open(storage.localFolder(storage.resolve(baseUri)));
             opened.add(base);
             List<Checkpoint> models = new ArrayList<>();
             for (ModelInput model : modelInputs) {
-                Checkpoint checkpoint = Checkpoint.open(storage.localCopy(storage.resolve(model.uri())));
+                Checkpoint checkpoint = Checkpoint.open(storage.localFolder(storage.resolve(model.uri())));
                 opened.add(checkpoint);
                 models.add(checkpoint);
             }

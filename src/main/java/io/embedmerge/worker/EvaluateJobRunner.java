@@ -19,7 +19,7 @@ class EvaluateJobRunner {
 
     JobResult run(EvaluateJobRequest request, ProgressReporter progress) {
         progress.stage("fetching", "resolving " + request.checkpoint());
-        var folder = storage.localCopy(storage.resolve(request.checkpoint()));
+        var folder = storage.localFolder(storage.resolve(request.checkpoint()));
         var scores = evaluator.score(folder, request.evaluation(), progress, "checkpoint");
         return JobResult.empty().withScores(scores, null);
     }

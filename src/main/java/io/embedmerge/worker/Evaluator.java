@@ -1,5 +1,6 @@
 package io.embedmerge.worker;
 
+import io.embedmerge.storage.ConfinedFolder;
 import io.embedmerge.eval.RetrievalEvaluation;
 import io.embedmerge.eval.Score;
 import io.embedmerge.eval.StsData;
@@ -11,7 +12,6 @@ import io.embedmerge.dataset.DataFiles;
 import io.embedmerge.storage.ObjectStorage;
 import org.springframework.stereotype.Component;
 
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +31,7 @@ class Evaluator {
     }
 
     /** Scores in the reporter's current span, one equal part per evaluation. */
-    Map<String, Score> score(Path checkpoint, List<EvaluationSpec> evaluations, ProgressReporter progress, String label) {
+    Map<String, Score> score(ConfinedFolder checkpoint, List<EvaluationSpec> evaluations, ProgressReporter progress, String label) {
         ProgressSpan span = progress.span();
         Map<String, Score> scores = new LinkedHashMap<>();
         try (BertEncoder encoder = BertEncoder.load(checkpoint)) {
@@ -46,7 +46,7 @@ class Evaluator {
                                 sentences -> encoder.encode(sentences, BATCH_SIZE, batches));
                         yield new Score(main, Map.of("cosine_spearman", main));
                     }
-                    case RETRIEVAL -> RetrievalEvaluation.evaluate(storage.localCopy(storage.resolve(spec.data())),
+                    case RETRIEVAL -> RetrievalEvaluation.evaluate(storage.localFolder(storage.resolve(spec.data())),
                             texts -> encoder.encode(texts, BATCH_SIZE, batches));
                 };
                 scores.put(spec.name(), score);

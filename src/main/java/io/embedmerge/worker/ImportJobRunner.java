@@ -50,7 +50,7 @@ class ImportJobRunner {
             onnx = files.file(request.source());
             tokenizer = request.tokenizer() != null
                     ? files.file(request.tokenizer())
-                    : onnx.resolveSibling("tokenizer.json");
+                    : files.file(request.source().substring(0, request.source().lastIndexOf('/') + 1) + "tokenizer.json");
         }
         Pooling pooling = request.pooling() != null ? request.pooling() : builtin.map(BuiltinModel::pooling).orElse(Pooling.MEAN);
         int maxSeqLength = request.maxSeqLength() != null ? request.maxSeqLength()

@@ -11,6 +11,7 @@ import io.embedmerge.job.RunTicket;
 import io.embedmerge.job.TrainJobRequest;
 import io.embedmerge.merge.InvalidMergeRequestException;
 import io.embedmerge.model.onnx.OnnxFormatException;
+import io.embedmerge.storage.ForbiddenPathException;
 import io.embedmerge.storage.OutputExistsException;
 import io.embedmerge.storage.StorageUnavailableException;
 import io.embedmerge.storage.StorageUriException;
@@ -104,6 +105,8 @@ class JobRunner {
             execution.fail(ticket, "STORAGE_URI", e.getMessage());
         } catch (StorageUnavailableException e) {
             execution.fail(ticket, "STORAGE_UNAVAILABLE", e.getMessage());
+        } catch (ForbiddenPathException e) {
+            execution.fail(ticket, "FORBIDDEN_PATH", e.getMessage());
         } catch (OutputExistsException e) {
             execution.fail(ticket, "OUTPUT_EXISTS", e.getMessage());
         } catch (RuntimeException | OutOfMemoryError e) {

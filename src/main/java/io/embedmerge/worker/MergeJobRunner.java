@@ -143,7 +143,7 @@ class MergeJobRunner {
         }
         ProgressSpan span = progress.span();
         progress.enter(span.part(0, count));
-        Map<String, Score> merged = evaluator.score(storage.localCopy(target), request.evaluation(), progress, "merged");
+        Map<String, Score> merged = evaluator.score(storage.localFolder(target), request.evaluation(), progress, "merged");
         List<JobResult.CheckpointScores> comparison = null;
         if (Boolean.TRUE.equals(request.evaluateInputs())) {
             comparison = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.embedmerge.worker;
 
+import io.embedmerge.storage.ConfinedFolder;
 import io.embedmerge.checkpoint.Checkpoint;
 import io.embedmerge.job.JobResult;
 import io.embedmerge.job.RunTicket;
@@ -47,7 +48,7 @@ class TrainJobRunner {
             Path file = data.file(d.uri());
             datasets.add(cosent(p) ? PairData.readScored(file) : PairData.read(file, threshold));
         }
-        Path basePath = storage.localCopy(storage.resolve(request.base()));
+        ConfinedFolder basePath = storage.localFolder(storage.resolve(request.base()));
         List<JobResult.TrainingRun> runs = new ArrayList<>();
         try (Checkpoint base = Checkpoint.open(basePath); OutputFolder output = storage.createOutput(target)) {
             if (request.pipeline() == null) {
@@ -76,7 +77,7 @@ class TrainJobRunner {
         }
     }
 
-    private JobResult.TrainingRun train(Path basePath, Checkpoint base, List<TextPair> pairs, TrainParams p, long seed,
+    private JobResult.TrainingRun train(ConfinedFolder basePath, Checkpoint base, List<TextPair> pairs, TrainParams p, long seed,
                                         OutputFolder output, String folder, ProgressReporter progress, String label) {
         try (BertEncoder encoder = load(basePath, p)) {
             List<Double> curve = ContrastiveTrainer.train(encoder, pairs, settings(p, pairs, seed), listener(progress, label));
@@ -85,7 +86,7 @@ class TrainJobRunner {
         }
     }
 
-    private static BertEncoder load(Path basePath, TrainParams p) {
+    private static BertEncoder load(ConfinedFolder basePath, TrainParams p) {
         BertEncoder encoder = BertEncoder.load(basePath);
         if (p.maxSeqLength() != null) {
             encoder.limitSequenceLength(p.maxSeqLength());

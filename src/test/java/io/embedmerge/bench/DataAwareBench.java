@@ -1,5 +1,6 @@
 package io.embedmerge.bench;
 
+import io.embedmerge.storage.ConfinedFolder;
 import io.embedmerge.support.TestData;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -57,7 +58,8 @@ public final class DataAwareBench {
         int batch = 32;
         System.out.printf("all-MiniLM-L6-v2, batch %d, %d cores%n", batch, Runtime.getRuntime().availableProcessors());
 
-        try (SelfPositioningObjective objective = new SelfPositioningObjective(base, models, DataType.FLOAT32, 0.05, 0.01)) {
+        try (SelfPositioningObjective objective = new SelfPositioningObjective(ConfinedFolder.self(base),
+                models.stream().map(ConfinedFolder::self).toList(), DataType.FLOAT32, 0.05, 0.01)) {
             double total = 0;
             for (int step = 0; step < 6; step++) {
                 try (NDManager scope = NDManager.newBaseManager()) {

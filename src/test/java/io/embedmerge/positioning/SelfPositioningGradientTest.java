@@ -1,5 +1,6 @@
 package io.embedmerge.positioning;
 
+import io.embedmerge.storage.ConfinedFolder;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -27,7 +28,8 @@ class SelfPositioningGradientTest {
     void gradientWithRespectToEachWeightAndLambdaMatchesCentralDifferences() {
         SyntheticCheckpoints.write(dir, new SyntheticCheckpoints.Shape(2, 32, 64, 50), DType.F32, 3, 11);
         List<Path> models = List.of(dir.resolve("model-1"), dir.resolve("model-2"), dir.resolve("model-3"));
-        try (SelfPositioningObjective objective = new SelfPositioningObjective(dir.resolve("base"), models,
+        try (SelfPositioningObjective objective = new SelfPositioningObjective(ConfinedFolder.self(dir.resolve("base")),
+                models.stream().map(ConfinedFolder::self).toList(),
                 DataType.FLOAT64, 0.05, 0.01);
              NDManager manager = NDManager.newBaseManager()) {
             ProbeBatch batch = new ProbeBatch(

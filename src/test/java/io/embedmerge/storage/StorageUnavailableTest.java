@@ -45,7 +45,7 @@ class StorageUnavailableTest {
         ObjectStorage storage = new ObjectStorage(new StorageUris(properties), new LocalObjectStore(),
                 new S3ObjectStore(s3, root.resolve("cache"), 5 << 20), root.toUri().toString());
         StorageLocation model = storage.resolve("s3://models/bge/");
-        for (Runnable call : List.<Runnable>of(() -> storage.exists(model), () -> storage.localCopy(model),
+        for (Runnable call : List.<Runnable>of(() -> storage.exists(model), () -> storage.localFolder(model),
                 () -> storage.readText(model.child("config.json")))) {
             assertThatThrownBy(call::run).isInstanceOf(StorageUnavailableException.class)
                     .hasMessageContaining("s3://models/bge/")

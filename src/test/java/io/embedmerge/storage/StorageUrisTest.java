@@ -85,4 +85,21 @@ class StorageUrisTest {
         assertThatThrownBy(() -> uris.parse("s3://models/team-a//x")).hasMessageContaining("empty path segment");
         assertThatThrownBy(() -> uris.parse("s3://Bad_Bucket/x")).hasMessageContaining("invalid bucket");
     }
+
+    @Test
+    void theServicesOwnFoldersAndNulBytesAreRefused() throws IOException {
+        Path root = Files.createDirectories(tmp.resolve("root"));
+        StorageUris uris = new StorageUris(new StorageProperties(List.of(root.toString()), root.toUri().toString(),
+                root.resolve("cache").toString(), new StorageProperties.S3Settings(false, null, "us-east-1", true,
+                null, null, List.of(), 1 << 20)), List.of(root.resolve("pg")));
+        for (String uri : List.of("file:" + root + "/pg/evil", "file:" + root + "/pg", "file:" + root + "/cache/x",
+                "file:" + root + "/cache/scratch/y", "file:" + root)) {
+            assertThatThrownBy(() -> uris.parse(uri)).as(uri).isInstanceOf(StorageUriException.class)
+                    .hasMessageContaining("own folders");
+        }
+        for (String uri : List.of("file:" + root + "/a%00b", "file:" + root + "/a\0b", "file:" + root + "/%00")) {
+            assertThatThrownBy(() -> uris.parse(uri)).as(uri).isInstanceOf(StorageUriException.class);
+        }
+        assertThat(uris.parse("file:" + root + "/models/a")).isInstanceOf(StorageLocation.Local.class);
+    }
 }
