@@ -29,18 +29,20 @@ public class JobService {
     private final JobEventRepository events;
     private final JobEventLog eventLog;
     private final JobRequestValidator validator;
+    private final RequestSizeCheck sizeCheck;
     private final JobDispatcher dispatcher;
     private final JobJson json;
     private final TransactionTemplate tx;
     private final Clock clock;
 
     JobService(JobRepository jobs, JobEventRepository events, JobEventLog eventLog,
-               JobRequestValidator validator, JobDispatcher dispatcher, JobJson json,
+               JobRequestValidator validator, RequestSizeCheck sizeCheck, JobDispatcher dispatcher, JobJson json,
                TransactionTemplate tx, Clock clock) {
         this.jobs = jobs;
         this.events = events;
         this.eventLog = eventLog;
         this.validator = validator;
+        this.sizeCheck = sizeCheck;
         this.dispatcher = dispatcher;
         this.json = json;
         this.tx = tx;
@@ -52,6 +54,8 @@ public class JobService {
     }
 
     public Submission submit(JobRequest request, String idempotencyKey) {
+        IdempotencyKeys.check(idempotencyKey);
+        sizeCheck.check(request);
         String body = json.write(request);
         String hash = JobJson.sha256(body);
         if (idempotencyKey != null) {
