@@ -6,6 +6,8 @@ import io.embedmerge.job.JobConflictException;
 import io.embedmerge.job.JobNotFoundException;
 import io.embedmerge.job.JobRequest;
 import io.embedmerge.job.JobValidationException;
+import io.embedmerge.job.MalformedRequestException;
+import io.embedmerge.web.RequestBodyTooLargeException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -36,12 +38,25 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     static final URI MALFORMED_REQUEST = URI.create("/problems/malformed-request");
     static final URI NOT_FOUND = URI.create("/problems/not-found");
     static final URI CONFLICT = URI.create("/problems/conflict");
+    static final URI TOO_LARGE = URI.create(RequestBodyTooLargeException.TYPE);
     private static final String KINDS = String.join(", ", Arrays.stream(JobRequest.class.getAnnotation(JsonSubTypes.class)
             .value()).map(JsonSubTypes.Type::name).toList());
 
     @ExceptionHandler(JobValidationException.class)
     ProblemDetail invalid(JobValidationException e) {
         return problem(HttpStatus.UNPROCESSABLE_CONTENT, INVALID_REQUEST, "Invalid request", e.getMessage(), e.problems());
+    }
+
+    @ExceptionHandler(MalformedRequestException.class)
+    ProblemDetail malformed(MalformedRequestException e) {
+        return problem(HttpStatus.BAD_REQUEST, MALFORMED_REQUEST, "Malformed request", e.getMessage(),
+                List.of(e.problem()));
+    }
+
+    @ExceptionHandler(RequestBodyTooLargeException.class)
+    ProblemDetail tooLarge(RequestBodyTooLargeException e) {
+        return problem(HttpStatus.CONTENT_TOO_LARGE, TOO_LARGE, RequestBodyTooLargeException.TITLE, e.getMessage(),
+                List.of());
     }
 
     @ExceptionHandler(JobNotFoundException.class)
@@ -65,6 +80,12 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
                                                                   HttpHeaders headers, HttpStatusCode status,
                                                                   WebRequest request) {
+        for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+            if (cause instanceof RequestBodyTooLargeException tooLarge) {
+                return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE)
+                        .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON).body(tooLarge(tooLarge));
+            }
+        }
         FieldProblem field = describe(ex.getMostSpecificCause());
         ProblemDetail body = problem(HttpStatus.BAD_REQUEST, MALFORMED_REQUEST, "Malformed request",
                 field.field().isEmpty() ? field.message() : field.field() + ": " + field.message(), List.of(field));

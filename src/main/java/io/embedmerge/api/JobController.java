@@ -69,25 +69,43 @@ class JobController {
                             description = "CoSENT on every scored pair of the built-in STS-B train split.",
                             value = JobRequestExamples.TRAIN)})))
     @ApiResponse(responseCode = "202", description = "Accepted; Location points at the job")
-    @ApiResponse(responseCode = "400", description = "Malformed JSON, a missing or unknown `kind`, or a value of the wrong type",
+    @ApiResponse(responseCode = "400", description = "Malformed JSON, a missing or unknown `kind`, a value of the wrong "
+            + "type, or an Idempotency-Key that is not 1 to 255 printable ASCII characters",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDocument.class), examples = {
                     @ExampleObject(name = "malformedJson", description = "The body is not JSON",
                             value = ProblemExamples.MALFORMED_JSON),
                     @ExampleObject(name = "unknownKind", description = "`kind` is missing or unknown",
                             value = ProblemExamples.UNKNOWN_KIND),
                     @ExampleObject(name = "wrongType", description = "A value of the wrong type",
-                            value = ProblemExamples.WRONG_TYPE)}))
+                            value = ProblemExamples.WRONG_TYPE),
+                    @ExampleObject(name = "badIdempotencyKey", description = "An Idempotency-Key that is not 1 to 255 "
+                            + "printable ASCII characters", value = ProblemExamples.BAD_IDEMPOTENCY_KEY)}))
+    @ApiResponse(responseCode = "403", description = "A foreign `Origin` not in merge.cors.allowed-origins",
+            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDocument.class),
+                    examples = @ExampleObject(name = "foreignOrigin", description = "Sent by another site's page",
+                            value = ProblemExamples.FOREIGN_ORIGIN)))
+    @ApiResponse(responseCode = "413", description = "The body is larger than merge.limits.max-body-size (default 1 MB)",
+            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDocument.class),
+                    examples = @ExampleObject(name = "requestTooLarge", description = "A 50 MB body",
+                            value = ProblemExamples.REQUEST_TOO_LARGE)))
+    @ApiResponse(responseCode = "415", description = "A body that is not JSON (form posts included)",
+            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDocument.class),
+                    examples = @ExampleObject(name = "formPost", description = "A form post",
+                            value = ProblemExamples.FORM_POST)))
     @ApiResponse(responseCode = "409", description = "Idempotency-Key reused with another body",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDocument.class),
                     examples = @ExampleObject(name = "idempotencyKeyReused", description = "Same key, another body",
                             value = ProblemExamples.IDEMPOTENCY_CONFLICT)))
     @ApiResponse(responseCode = "422", description = "Valid JSON that cannot be run; `errors` names each field",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDocument.class),
-                    examples = @ExampleObject(name = "invalidJob", description = "A missing input and a parameter out of range",
-                            value = ProblemExamples.INVALID_JOB)))
+                    examples = {@ExampleObject(name = "invalidJob", description = "A missing input and a parameter out of range",
+                            value = ProblemExamples.INVALID_JOB),
+                            @ExampleObject(name = "tooManyModels", description = "More models than merge.limits.max-models",
+                                    value = ProblemExamples.TOO_MANY_MODELS)}))
     ResponseEntity<JobView> submit(
             @RequestBody JobRequest request,
-            @Parameter(description = "Makes retries safe: the same key and body return the same job.")
+            @Parameter(description = "Makes retries safe: the same key and body return the same job. 1 to 255 "
+                    + "printable ASCII characters.", schema = @Schema(type = "string", minLength = 1, maxLength = 255))
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
         JobService.Submission submission = jobs.submit(request, idempotencyKey);
         return ResponseEntity.status(HttpStatus.ACCEPTED)
@@ -133,6 +151,14 @@ class JobController {
     @ApiResponse(responseCode = "400", description = "The id is not a UUID", content = @Content(mediaType = PROBLEM,
             schema = @Schema(implementation = ProblemDocument.class),
             examples = @ExampleObject(name = "badJobId", description = "The id is not a UUID", value = ProblemExamples.BAD_CANCEL_ID)))
+    @ApiResponse(responseCode = "403", description = "A foreign `Origin` not in merge.cors.allowed-origins",
+            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDocument.class),
+                    examples = @ExampleObject(name = "foreignOrigin", description = "Sent by another site's page",
+                            value = ProblemExamples.CANCEL_FOREIGN_ORIGIN)))
+    @ApiResponse(responseCode = "415", description = "A body that is not JSON (form posts included); send none",
+            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDocument.class),
+                    examples = @ExampleObject(name = "formPost", description = "A cross-site form post",
+                            value = ProblemExamples.CANCEL_FORM_POST)))
     @ApiResponse(responseCode = "404", description = "No such job", content = @Content(mediaType = PROBLEM,
             schema = @Schema(implementation = ProblemDocument.class),
             examples = @ExampleObject(name = "unknownJob", description = "No job has this id", value = ProblemExamples.CANCEL_NOT_FOUND)))

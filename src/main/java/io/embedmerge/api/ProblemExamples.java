@@ -36,6 +36,43 @@ final class ProblemExamples {
              "errors": [{"field": "models[1].uri", "message": "checkpoint 'file:./data/models/nli' does not exist"},
                         {"field": "method.params.density", "message": "density must be within [1.0E-9, 1.0], got 1.5"}]}""";
 
+    static final String BAD_IDEMPOTENCY_KEY = """
+            {"type": "/problems/malformed-request", "title": "Malformed request", "status": 400,
+             "detail": "Idempotency-Key: must be 1 to 255 characters long, got 300",
+             "instance": "/v1/jobs",
+             "errors": [{"field": "Idempotency-Key", "message": "must be 1 to 255 characters long, got 300"}]}""";
+
+    static final String REQUEST_TOO_LARGE = """
+            {"type": "/problems/request-too-large", "title": "Request too large", "status": 413,
+             "detail": "the request body has 52428800 bytes; at most 1048576 are accepted",
+             "instance": "/v1/jobs"}""";
+
+    static final String TOO_MANY_MODELS = """
+            {"type": "/problems/invalid-request", "title": "Invalid request", "status": 422,
+             "detail": "models: must have at most 64 entries, got 1000",
+             "instance": "/v1/jobs",
+             "errors": [{"field": "models", "message": "must have at most 64 entries, got 1000"}]}""";
+
+    static final String FORM_POST = """
+            {"type": "/problems/unsupported-media-type", "title": "Unsupported media type", "status": 415,
+             "detail": "a POST request takes a JSON body (Content-Type: application/json) or none, not application/x-www-form-urlencoded",
+             "instance": "/v1/jobs"}""";
+
+    static final String FOREIGN_ORIGIN = """
+            {"type": "/problems/foreign-origin", "title": "Foreign origin", "status": 403,
+             "detail": "requests from origin http://evil.example may not change state; see merge.cors.allowed-origins",
+             "instance": "/v1/jobs"}""";
+
+    static final String CANCEL_FORM_POST = """
+            {"type": "/problems/unsupported-media-type", "title": "Unsupported media type", "status": 415,
+             "detail": "a POST request takes a JSON body (Content-Type: application/json) or none, not application/x-www-form-urlencoded",
+             "instance": "/v1/jobs/0b6f8c52-3f1e-4d0a-9a57-2c4e1f0d7a13/cancel"}""";
+
+    static final String CANCEL_FOREIGN_ORIGIN = """
+            {"type": "/problems/foreign-origin", "title": "Foreign origin", "status": 403,
+             "detail": "requests from origin http://evil.example may not change state; see merge.cors.allowed-origins",
+             "instance": "/v1/jobs/0b6f8c52-3f1e-4d0a-9a57-2c4e1f0d7a13/cancel"}""";
+
     static final String JOB_NOT_FOUND = """
             {"type": "/problems/not-found", "title": "Job not found", "status": 404,
              "detail": "no job with id 0b6f8c52-3f1e-4d0a-9a57-2c4e1f0d7a13",

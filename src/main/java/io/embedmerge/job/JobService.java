@@ -30,6 +30,7 @@ public class JobService {
     private final JobEventRepository events;
     private final JobEventLog eventLog;
     private final JobRequestValidator validator;
+    private final RequestSizeCheck sizeCheck;
     private final JobDispatcher dispatcher;
     private final JobJson json;
     private final TransactionTemplate tx;
@@ -37,12 +38,13 @@ public class JobService {
     private final ApplicationEventPublisher publisher;
 
     JobService(JobRepository jobs, JobEventRepository events, JobEventLog eventLog,
-               JobRequestValidator validator, JobDispatcher dispatcher, JobJson json,
+               JobRequestValidator validator, RequestSizeCheck sizeCheck, JobDispatcher dispatcher, JobJson json,
                TransactionTemplate tx, Clock clock, ApplicationEventPublisher publisher) {
         this.jobs = jobs;
         this.events = events;
         this.eventLog = eventLog;
         this.validator = validator;
+        this.sizeCheck = sizeCheck;
         this.dispatcher = dispatcher;
         this.json = json;
         this.tx = tx;
@@ -55,6 +57,8 @@ public class JobService {
     }
 
     public Submission submit(JobRequest request, String idempotencyKey) {
+        IdempotencyKeys.check(idempotencyKey);
+        sizeCheck.check(request);
         String body = json.write(request);
         String hash = JobJson.sha256(body);
         if (idempotencyKey != null) {

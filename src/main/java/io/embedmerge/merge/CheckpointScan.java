@@ -6,21 +6,28 @@ import io.embedmerge.checkpoint.TensorInfo;
 import java.util.ArrayList;
 import java.util.List;
 
-/** {@link InputScan} over opened checkpoints: decodes each chunk of the base and every model into reused buffers. */
+/**
+ * {@link InputScan} over opened checkpoints: decodes each chunk of the base and every model into reused buffers.
+ * The chunk length shrinks with the number of models so that the buffers of a merge stay within
+ * {@link MergeExecutor#CHUNK_BUDGET_BYTES} however many models it has.
+ */
 public final class CheckpointScan implements InputScan {
 
     private final Checkpoint base;
     private final List<Checkpoint> models;
     private final MergeMonitor monitor;
     private final List<MergeTensor> tensors = new ArrayList<>();
-    private final float[] baseChunk = new float[MergeExecutor.CHUNK_ELEMENTS];
+    private final int chunkElements;
+    private final float[] baseChunk;
     private final float[][] modelChunks;
 
     public CheckpointScan(Checkpoint base, List<Checkpoint> models, MergeMonitor monitor) {
         this.base = base;
         this.models = models;
         this.monitor = monitor;
-        this.modelChunks = new float[models.size()][MergeExecutor.CHUNK_ELEMENTS];
+        this.chunkElements = MergeExecutor.chunkElements(models.size());
+        this.baseChunk = new float[chunkElements];
+        this.modelChunks = new float[models.size()][chunkElements];
         for (TensorInfo t : base.tensors().values()) {
             if (t.dtype().mergeable()) {
                 tensors.add(new MergeTensor(tensors.size(), t.name(), t.shape(), t.elementCount()));
@@ -31,6 +38,11 @@ public final class CheckpointScan implements InputScan {
     @Override
     public List<MergeTensor> tensors() {
         return tensors;
+    }
+
+    @Override
+    public int chunkElements() {
+        return chunkElements;
     }
 
     @Override
@@ -50,8 +62,8 @@ public final class CheckpointScan implements InputScan {
         for (int i = 0; i < modelInfo.length; i++) {
             modelInfo[i] = models.get(i).tensors().get(tensor.name());
         }
-        for (long first = 0; first < tensor.elements(); first += MergeExecutor.CHUNK_ELEMENTS) {
-            int count = (int) Math.min(MergeExecutor.CHUNK_ELEMENTS, tensor.elements() - first);
+        for (long first = 0; first < tensor.elements(); first += chunkElements) {
+            int count = (int) Math.min(chunkElements, tensor.elements() - first);
             long start = first;
             ChunkRanges.forEach(count, (part, from, to) -> {
                 base.fileOf(tensor.name()).readFloats(baseInfo, start + from, baseChunk, from, to - from);
@@ -64,7 +76,7 @@ public final class CheckpointScan implements InputScan {
             for (int i = 0; i < modelInfo.length; i++) {
                 models.get(i).fileOf(tensor.name()).release(modelInfo[i], first, count);
             }
-            if (first + MergeExecutor.CHUNK_ELEMENTS < tensor.elements()) {
+            if (first + chunkElements < tensor.elements()) {
                 monitor.checkpoint();
             }
         }

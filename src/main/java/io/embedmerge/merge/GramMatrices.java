@@ -17,7 +17,7 @@ final class GramMatrices {
     static GramMatrices compute(InputScan inputs, int n) {
         Map<Integer, double[][]> perTensor = new HashMap<>();
         double[][] model = new double[n][n];
-        float[][] v = new float[n][MergeExecutor.CHUNK_ELEMENTS];
+        float[][] v = new float[n][inputs.chunkElements()];
         double[][][] partial = new double[ChunkRanges.PARTS][n][n];
         inputs.forEachChunk("gram", (tensor, first, base, models, count) -> {
             double[][] g = perTensor.computeIfAbsent(tensor.index(), k -> new double[n][n]);

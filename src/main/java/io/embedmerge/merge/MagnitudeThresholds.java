@@ -6,7 +6,8 @@ import java.util.function.Consumer;
  * The exact k-th largest |v| of each model's task vector v = θ_i − θ0 (float32), found in two streaming passes
  * with bounded memory: a histogram of the upper 16 bits of |v| (for non-negative floats the order of the bit
  * patterns is the order of the values), then a histogram of the lower 16 bits within the bin that holds the k-th
- * value. Memory is 2 × 65536 counters per model, whatever the number of entries.
+ * value. Memory is 65536 long counters per model plus 65536 int counters per model and core, whatever the
+ * number of entries; the model-count limit of a request bounds it.
  */
 public final class MagnitudeThresholds {
 
@@ -63,7 +64,10 @@ public final class MagnitudeThresholds {
             bin[i] = b;
             rank[i] = k - seen;
         }
-        long[][] low = new long[n][BINS];
+        long[][] low = high;
+        for (long[] totals : low) {
+            java.util.Arrays.fill(totals, 0);
+        }
         pending[0] = 0;
         pass.accept((tensor, first, base, models, count) -> {
             for (int i = 0; i < n; i++) {

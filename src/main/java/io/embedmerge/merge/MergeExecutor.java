@@ -24,7 +24,14 @@ import java.util.Map;
  */
 public final class MergeExecutor {
 
+    /** Largest chunk: elements per tensor read, merged and written at a time. */
     public static final int CHUNK_ELEMENTS = 1 << 20;
+    /**
+     * Float32 chunk buffers of one merge: base, output and per model one input plus one scratch buffer (Gram
+     * matrices). With few models chunks are {@link #CHUNK_ELEMENTS} long; with more they get shorter.
+     */
+    public static final long CHUNK_BUDGET_BYTES = 64L << 20;
+    private static final int MIN_CHUNK_ELEMENTS = 1 << 12;
     public static final long DEFAULT_MAX_SHARD_BYTES = 5_000_000_000L;
 
     /**
@@ -71,12 +78,18 @@ public final class MergeExecutor {
         return specs;
     }
 
+    /** Chunk length for {@code models} inputs, so that 2 × (models + 1) float32 buffers fit the budget. */
+    public static int chunkElements(int models) {
+        long fit = CHUNK_BUDGET_BYTES / (Float.BYTES * 2L * (models + 1));
+        return (int) Math.clamp(fit, MIN_CHUNK_ELEMENTS, CHUNK_ELEMENTS);
+    }
+
     public void run(Job job, OutputFolder output, MergeMonitor monitor) {
         List<TensorSpec> specs = plan(job.base(), job.models(), job.outputDtype());
         CheckpointScan inputs = new CheckpointScan(job.base(), job.models(), monitor);
         TensorMerger merger = job.method().plan(new MergeSetup(job.params(), job.weights(), job.seed(), inputs, job.precomputed()));
         long totalBytes = specs.stream().mapToLong(TensorSpec::byteSize).sum();
-        float[] out = new float[CHUNK_ELEMENTS];
+        float[] out = new float[inputs.chunkElements()];
         long written = 0;
         int next = 0;
         try (ShardedSafetensorsWriter writer = new ShardedSafetensorsWriter(specs, job.maxShardBytes(),

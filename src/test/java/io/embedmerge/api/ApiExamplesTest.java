@@ -127,11 +127,23 @@ class ApiExamplesTest extends IntegrationTest {
                 {"kind": "merge", "base": "file:./data/models/base",
                  "models": [{"uri": "file:./data/models/sts"}, {"uri": "file:./data/models/missing"}],
                  "method": {"name": "ties", "params": {"density": 1.5}}}""")), null));
+        t.put("submitJob 400 badIdempotencyKey", () -> send("POST", "/v1/jobs", accepted, "k".repeat(300)));
+        t.put("submitJob 403 foreignOrigin", () -> sendAs("POST", "/v1/jobs", accepted, "application/json",
+                "http://evil.example"));
+        t.put("submitJob 413 requestTooLarge", () -> send("POST", "/v1/jobs", accepted + " ".repeat(1 << 20), null));
+        t.put("submitJob 415 formPost", () -> sendAs("POST", "/v1/jobs", "kind=merge",
+                "application/x-www-form-urlencoded", null));
+        t.put("submitJob 422 tooManyModels", () -> send("POST", "/v1/jobs", "{\"kind\": \"merge\", \"models\": ["
+                + String.join(",", java.util.Collections.nCopies(1000, "{}")) + "]}", null));
         t.put("getJob 400 badJobId", () -> send("GET", "/v1/jobs/42", null, null));
         t.put("getJob 404 unknownJob", () -> send("GET", "/v1/jobs/" + unknown, null, null));
         t.put("listJobs 400 badStatus", () -> send("GET", "/v1/jobs?status=DONE", null, null));
         t.put("listJobs 422 badPageSize", () -> send("GET", "/v1/jobs?pageSize=500", null, null));
         t.put("cancelJob 400 badJobId", () -> send("POST", "/v1/jobs/42/cancel", null, null));
+        t.put("cancelJob 403 foreignOrigin", () -> sendAs("POST", "/v1/jobs/" + unknown + "/cancel", null, null,
+                "http://evil.example"));
+        t.put("cancelJob 415 formPost", () -> sendAs("POST", "/v1/jobs/" + unknown + "/cancel", "",
+                "application/x-www-form-urlencoded", null));
         t.put("cancelJob 404 unknownJob", () -> send("POST", "/v1/jobs/" + unknown + "/cancel", null, null));
         t.put("cancelJob 409 alreadyEnded", () -> {
             String id = JSON.readTree(send("POST", "/v1/jobs", accepted, null).body()).path("id").asString();
@@ -202,6 +214,20 @@ class ApiExamplesTest extends IntegrationTest {
         return send(method, path, body, idempotencyKey, "application/json");
     }
 
+    /** A request as a browser might send it for another site: any content type, an Origin header. */
+    private HttpResponse<String> sendAs(String method, String path, String body, String contentType, String origin) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .header("Accept", "application/json");
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        if (origin != null) {
+            request.header("Origin", origin);
+        }
+        return send(request);
+    }
+
     private HttpResponse<String> send(String method, String path, String body, String idempotencyKey, String accept) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
@@ -212,6 +238,10 @@ class ApiExamplesTest extends IntegrationTest {
         if (idempotencyKey != null) {
             request.header("Idempotency-Key", idempotencyKey);
         }
+        return send(request);
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) {
         try (HttpClient http = HttpClient.newHttpClient()) {
             return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
