@@ -10,6 +10,7 @@ import io.embedmerge.job.MergeJobRequest;
 import io.embedmerge.job.RunTicket;
 import io.embedmerge.job.TrainJobRequest;
 import io.embedmerge.merge.InvalidMergeRequestException;
+import io.embedmerge.merge.NonFiniteValueException;
 import io.embedmerge.model.onnx.OnnxFormatException;
 import io.embedmerge.storage.OutputExistsException;
 import io.embedmerge.storage.StorageUnavailableException;
@@ -90,6 +91,8 @@ class JobRunner {
             }
         } catch (CheckpointFormatException e) {
             execution.fail(ticket, "INVALID_CHECKPOINT", e.getMessage());
+        } catch (NonFiniteValueException e) {
+            execution.fail(ticket, e.code(), e.getMessage());
         } catch (InvalidMergeRequestException e) {
             execution.fail(ticket, "INVALID_REQUEST", e.field() + ": " + e.getMessage());
         } catch (OnnxFormatException e) {
