@@ -100,7 +100,12 @@ public final class Checkpoint implements AutoCloseable {
                 throw new CheckpointFormatException(indexName + " has no 'weight_map' object");
             }
             List<Path> shards = new ArrayList<>();
-            for (JsonNode shard : weightMap) {
+            for (Map.Entry<String, JsonNode> entry : weightMap.properties()) {
+                JsonNode shard = entry.getValue();
+                if (!shard.isString()) {
+                    throw new CheckpointFormatException(indexName + " maps tensor '" + entry.getKey()
+                            + "' to " + shard + ", not to a shard file name");
+                }
                 Path shardPath = folder.resolve(shard.asString()).normalize();
                 if (!shardPath.getParent().equals(folder.normalize()) || !shardPath.toString().endsWith(suffix)) {
                     throw new CheckpointFormatException(indexName + " names shard '" + shard.asString()
