@@ -12,6 +12,7 @@ import io.embedmerge.job.TrainJobRequest;
 import io.embedmerge.merge.InvalidMergeRequestException;
 import io.embedmerge.merge.NonFiniteValueException;
 import io.embedmerge.model.onnx.OnnxFormatException;
+import io.embedmerge.storage.DiskFull;
 import io.embedmerge.storage.OutputExistsException;
 import io.embedmerge.storage.StorageUnavailableException;
 import io.embedmerge.storage.StorageUriException;
@@ -103,7 +104,16 @@ class JobRunner {
             execution.fail(ticket, "STORAGE_UNAVAILABLE", e.getMessage());
         } catch (OutputExistsException e) {
             execution.fail(ticket, "OUTPUT_EXISTS", e.getMessage());
-        } catch (RuntimeException | OutOfMemoryError e) {
+        } catch (RuntimeException e) {
+            Optional<String> diskFull = DiskFull.describe(e);
+            if (diskFull.isPresent()) {
+                log.warn("job {} attempt {}: {}", jobId, ticket.attempt(), diskFull.get());
+                execution.fail(ticket, "DISK_FULL", diskFull.get());
+            } else {
+                log.error("job {} attempt {} failed", jobId, ticket.attempt(), e);
+                execution.fail(ticket, "INTERNAL", e.getClass().getSimpleName() + ": " + e.getMessage());
+            }
+        } catch (OutOfMemoryError e) {
             log.error("job {} attempt {} failed", jobId, ticket.attempt(), e);
             execution.fail(ticket, "INTERNAL", e.getClass().getSimpleName() + ": " + e.getMessage());
         } finally {
