@@ -189,7 +189,7 @@ class DiskFullTest {
     @AfterAll
     static void unmount() throws Exception {
         if (mounted) {
-            new ProcessBuilder("umount", MOUNT.toString()).start().waitFor(20, TimeUnit.SECONDS);
+            new ProcessBuilder("umount", "-l", MOUNT.toString()).start().waitFor(20, TimeUnit.SECONDS);
         }
         Files.deleteIfExists(MOUNT);
     }
