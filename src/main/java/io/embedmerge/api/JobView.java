@@ -29,7 +29,9 @@ public record JobView(
         @Schema(description = "True once cancellation was requested, whether the job was queued or running.") boolean cancelRequested) {
 
     /** Why a job failed: a stable code and a message naming the file, tensor or field at fault. */
-    public record JobError(@Schema(example = "INVALID_CHECKPOINT") String code,
+    public record JobError(@Schema(example = "INVALID_CHECKPOINT", description = "INVALID_CHECKPOINT, INVALID_REQUEST, "
+                                   + "NON_FINITE_INPUT, NON_FINITE_OUTPUT, DISK_FULL, INVALID_ONNX, STORAGE_URI, "
+                                   + "STORAGE_UNAVAILABLE, OUTPUT_EXISTS or INTERNAL") String code,
                            @Schema(example = "tensor 'encoder.layer.0.attention.self.query.weight' has shape [384, 384] in models[1] but [768, 768] in the base")
                            String message) {
     }

@@ -106,7 +106,12 @@ public final class Checkpoint implements AutoCloseable {
             throw new CheckpointFormatException(indexName + " has no 'weight_map' object");
         }
         List<String> shards = new ArrayList<>();
-        for (JsonNode shard : weightMap) {
+        for (Map.Entry<String, JsonNode> entry : weightMap.properties()) {
+            JsonNode shard = entry.getValue();
+            if (!shard.isString()) {
+                throw new CheckpointFormatException(indexName + " maps tensor '" + entry.getKey()
+                        + "' to " + shard + ", not to a shard file name");
+            }
             String name = shard.asString();
             // a shard is a file of this folder itself, never a path: no '/', '..', absolute names or NULs
             if (name.isEmpty() || name.contains("/") || name.contains("\\") || name.indexOf('\0') >= 0

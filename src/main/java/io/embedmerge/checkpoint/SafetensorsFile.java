@@ -96,7 +96,13 @@ public final class SafetensorsFile extends WeightFile {
                 if (!node.isObject()) {
                     throw new CheckpointFormatException(file + ": __metadata__ must be an object of strings");
                 }
-                node.properties().forEach(m -> metadata.put(m.getKey(), m.getValue().asString()));
+                for (Map.Entry<String, JsonNode> m : node.properties()) {
+                    if (!m.getValue().isString()) {
+                        throw new CheckpointFormatException(file + ": __metadata__ value '" + m.getKey()
+                                + "' is not a string");
+                    }
+                    metadata.put(m.getKey(), m.getValue().stringValue());
+                }
                 continue;
             }
             list.add(parseTensor(file, name, node, dataStart, dataSize));
@@ -112,7 +118,8 @@ public final class SafetensorsFile extends WeightFile {
         if (!node.isObject()) {
             throw new CheckpointFormatException(where + " is not an object");
         }
-        String dtypeName = node.path("dtype").asString("");
+        JsonNode dtypeNode = node.path("dtype");
+        String dtypeName = dtypeNode.isString() ? dtypeNode.stringValue() : dtypeNode.toString();
         DType dtype = DType.parse(dtypeName)
                 .orElseThrow(() -> new CheckpointFormatException(where + " has unknown dtype '" + dtypeName + "'"));
         JsonNode shapeNode = node.path("shape");
@@ -123,7 +130,7 @@ public final class SafetensorsFile extends WeightFile {
         List<Long> shape = new ArrayList<>();
         long elements = 1;
         for (JsonNode d : shapeNode) {
-            if (!d.isIntegralNumber() || d.asLong() < 0) {
+            if (!isLong(d) || d.asLong() < 0) {
                 throw new CheckpointFormatException(where + " has an invalid dimension " + d);
             }
             shape.add(d.asLong());
@@ -133,8 +140,9 @@ public final class SafetensorsFile extends WeightFile {
                 throw new CheckpointFormatException(where + " has a shape whose size overflows");
             }
         }
-        if (!offsets.get(0).isIntegralNumber() || !offsets.get(1).isIntegralNumber()) {
-            throw new CheckpointFormatException(where + " has non-integer data_offsets");
+        if (!isLong(offsets.get(0)) || !isLong(offsets.get(1))) {
+            throw new CheckpointFormatException(where + " has data_offsets " + offsets
+                    + " that are not integers within 0..2^63-1");
         }
         long begin = offsets.get(0).asLong();
         long end = offsets.get(1).asLong();
@@ -153,6 +161,11 @@ public final class SafetensorsFile extends WeightFile {
                     + " of " + dtype + " needs " + expected);
         }
         return new TensorInfo(name, dtype, shape, dataStart + begin, dataStart + end);
+    }
+
+    /** An integer that fits a long: asLong() on a larger one throws rather than answering. */
+    private static boolean isLong(JsonNode n) {
+        return n.isIntegralNumber() && n.canConvertToLong();
     }
 
     private static void checkNoOverlap(String file, List<TensorInfo> list) {

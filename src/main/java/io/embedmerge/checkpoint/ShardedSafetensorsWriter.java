@@ -70,7 +70,13 @@ public final class ShardedSafetensorsWriter implements AutoCloseable {
         shard++;
         if (shard < shards.size()) {
             stream = open.apply(names.get(shard));
-            writer = SafetensorsWriter.start(stream, shards.get(shard), metadata);
+            try {
+                writer = SafetensorsWriter.start(stream, shards.get(shard), metadata);
+            } catch (RuntimeException e) {
+                // the constructor may be failing, so no try-with-resources will close this stream
+                closeQuietly(e);
+                throw e;
+            }
             if (writer.next() == null && shard + 1 < shards.size()) {
                 nextShard();
             }
@@ -79,14 +85,31 @@ public final class ShardedSafetensorsWriter implements AutoCloseable {
 
     private void closeShard() {
         if (writer != null) {
-            writer.finish();
             try {
-                stream.close();
+                writer.finish();
+            } catch (RuntimeException e) {
+                closeQuietly(e);
+                throw e;
+            }
+            writer = null;
+            OutputStream done = stream;
+            stream = null;
+            try {
+                done.close();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            writer = null;
-            stream = null;
+        }
+    }
+
+    private void closeQuietly(RuntimeException failure) {
+        OutputStream failed = stream;
+        stream = null;
+        writer = null;
+        try {
+            failed.close();
+        } catch (IOException | RuntimeException e) {
+            failure.addSuppressed(e);
         }
     }
 
@@ -132,11 +155,15 @@ public final class ShardedSafetensorsWriter implements AutoCloseable {
         }
     }
 
+    /** Closes the open shard, if any; after a failure this releases the file so that it can be deleted. */
     @Override
     public void close() {
         if (stream != null) {
+            OutputStream open = stream;
+            stream = null;
+            writer = null;
             try {
-                stream.close();
+                open.close();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

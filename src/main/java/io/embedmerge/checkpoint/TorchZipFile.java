@@ -84,17 +84,9 @@ public final class TorchZipFile extends WeightFile {
                 throw new CheckpointFormatException(where + " is not contiguous (shape " + ref.shape() + ", stride "
                         + ref.stride() + ")");
             }
-            int width = ref.storage().dtype().byteSize();
-            long elements = 1;
-            for (long d : ref.shape()) {
-                elements = Math.multiplyExact(elements, d);
-            }
-            long begin = storage.getDataOffset() + ref.offset() * width;
-            long end = begin + elements * width;
-            if (ref.offset() < 0 || end > storage.getDataOffset() + storage.getSize()) {
-                throw new CheckpointFormatException(where + " runs past the end of its storage");
-            }
-            tensors.put(name, new TensorInfo(name, ref.storage().dtype(), ref.shape(), begin, end));
+            TensorBytes bytes = TensorBytes.of(where, ref.offset(), ref.shape(), ref.storage().dtype().byteSize(),
+                    storage.getDataOffset(), storage.getSize());
+            tensors.put(name, new TensorInfo(name, ref.storage().dtype(), ref.shape(), bytes.begin(), bytes.end()));
         }
         return Collections.unmodifiableMap(tensors);
     }
@@ -108,7 +100,14 @@ public final class TorchZipFile extends WeightFile {
             if (shape.get(i) != 1 && stride.get(i) != expected) {
                 return false;
             }
-            expected *= shape.get(i);
+            if (shape.get(i) < 0) {
+                return false;
+            }
+            try {
+                expected = Math.multiplyExact(expected, shape.get(i));
+            } catch (ArithmeticException e) {
+                return false;
+            }
         }
         return true;
     }

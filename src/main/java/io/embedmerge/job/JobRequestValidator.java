@@ -258,7 +258,7 @@ class JobRequestValidator {
             MergeMethod method = methods.require(request.method().name());
             MethodParams params = methods.validate(method, request.method().params());
             if (request.models() != null && !request.models().isEmpty() && problems.isEmpty()) {
-                method.validate(params, request.models().stream().map(ModelInput::effectiveWeight).toList());
+                methods.validateWeights(method, params, request.models().stream().map(ModelInput::effectiveWeight).toList());
             }
         } catch (InvalidMergeRequestException e) {
             problems.add(new FieldProblem(e.field(), e.getMessage()));

@@ -33,7 +33,15 @@ public record MergeJobRequest(
         Boolean evaluateInputs,
         @Schema(description = "self_positioning: the probe/target pairs (JSONL query/positive, FlagEmbedding "
                 + "query/pos, or STS data whose pairs above scoreThreshold count)", example = "file:./data/probe/sts-train.csv")
-        String probe) implements JobRequest {
+        String probe,
+        @Schema(description = "Merge inputs that hold NaN or ±Inf instead of failing the job with NON_FINITE_INPUT "
+                + "(default false). The merged output is checked either way: a value that is not finite in the output "
+                + "dtype fails the job with NON_FINITE_OUTPUT and nothing is published.", example = "false")
+        Boolean allowNonFinite) implements JobRequest {
+
+    public boolean allowsNonFinite() {
+        return Boolean.TRUE.equals(allowNonFinite);
+    }
 
     public long effectiveSeed() {
         return seed == null ? 0L : seed;

@@ -23,14 +23,16 @@ public final class DareMerge implements MergeMethod {
     public static DareMerge dareLinear() {
         return new DareMerge(new MethodDescriptor("dare_linear",
                 "DARE drop-and-rescale of each task vector, then linear: θ0 + λ·Σ w_i V'_i / Σ w_i. Seeded by the job's seed.",
-                List.of(DENSITY, Params.LAMBDA, Params.normalize(true))), false);
+                List.of(DENSITY, Params.LAMBDA, Params.normalize(true)),
+                WeightSpec.signed(Params.POSITIVE_SUM)), false);
     }
 
     public static DareMerge dareTies() {
         return new DareMerge(new MethodDescriptor("dare_ties",
                 "DARE drop-and-rescale of each task vector, then TIES sign election and disjoint merge (no trim). "
                         + "Seeded by the job's seed.",
-                List.of(DENSITY, Params.LAMBDA, TiesMerge.SIGN_METHOD, Params.normalize(true))), true);
+                List.of(DENSITY, Params.LAMBDA, TiesMerge.SIGN_METHOD, Params.normalize(true)),
+                WeightSpec.signed(null)), true);
     }
 
     @Override

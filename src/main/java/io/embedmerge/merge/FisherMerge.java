@@ -20,7 +20,8 @@ public final class FisherMerge implements MergeMethod {
             List.of(new ParamSpec("fisherExamples", ParamType.INTEGER, 256L, "Probe pairs per model.", 1.0, 1e7, List.of()),
                     new ParamSpec("batchSize", ParamType.INTEGER, 16L, "Pairs per gradient.", 1.0, 4096.0, List.of()),
                     Params.TEMPERATURE,
-                    Params.SCORE_THRESHOLD));
+                    Params.SCORE_THRESHOLD),
+            WeightSpec.positiveWeights());
 
     @Override
     public MethodDescriptor descriptor() {

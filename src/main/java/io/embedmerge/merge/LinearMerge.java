@@ -18,13 +18,13 @@ public final class LinearMerge implements MergeMethod {
     public static LinearMerge linear() {
         return new LinearMerge(new MethodDescriptor("linear",
                 "Weighted average of the task vectors (the paper's Average Merging): θ0 + λ·Σ w_i V_i / Σ w_i.",
-                List.of(Params.LAMBDA, Params.normalize(true))));
+                List.of(Params.LAMBDA, Params.normalize(true)), WeightSpec.signed(Params.POSITIVE_SUM)));
     }
 
     public static LinearMerge taskArithmetic() {
         return new LinearMerge(new MethodDescriptor("task_arithmetic",
                 "Task arithmetic: θ0 + λ·Σ w_i V_i (set normalize=true to divide by Σ w_i).",
-                List.of(Params.LAMBDA, Params.normalize(false))));
+                List.of(Params.LAMBDA, Params.normalize(false)), WeightSpec.signed(Params.POSITIVE_SUM)));
     }
 
     @Override

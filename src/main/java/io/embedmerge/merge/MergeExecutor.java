@@ -20,7 +20,8 @@ import java.util.Map;
  * Runs a merge: the method plans it (streaming statistics passes over the inputs if it needs them), then one pass
  * writes the output tensor by tensor, in chunks, from memory-mapped inputs into (sharded) safetensors. Memory stays
  * at a few chunk buffers whatever the model size. Non-floating tensors are copied from the base, and so is every
- * non-weight file (config, tokenizer, pooling).
+ * non-weight file (config, tokenizer, pooling). Inputs holding NaN or ±Inf are refused unless the job allows them,
+ * and an output value that is not finite in the output dtype fails the merge before anything is published.
  */
 public final class MergeExecutor {
 
@@ -38,10 +39,16 @@ public final class MergeExecutor {
      * @param outputDtype   dtype of merged tensors, or null to keep each base tensor's dtype
      * @param maxShardBytes largest tensor data per output shard
      * @param precomputed   statistics computed with the encoder before the merge (data-aware methods), else null
+     * @param allowNonFinite merge inputs holding NaN or ±Inf instead of failing (the output is checked either way)
      */
     public record Job(Checkpoint base, List<Checkpoint> models, MergeMethod method, MethodParams params,
                       List<Double> weights, long seed, DType outputDtype, long maxShardBytes,
-                      Precomputed precomputed) {
+                      Precomputed precomputed, boolean allowNonFinite) {
+
+        public Job(Checkpoint base, List<Checkpoint> models, MergeMethod method, MethodParams params,
+                   List<Double> weights, long seed, DType outputDtype, long maxShardBytes, Precomputed precomputed) {
+            this(base, models, method, params, weights, seed, outputDtype, maxShardBytes, precomputed, false);
+        }
     }
 
     /** Checks that every model has exactly the base's tensors with the same shapes; returns the output layout. */
@@ -104,7 +111,13 @@ public final class MergeExecutor {
                     MergeTensor tensor = inputs.tensors().get(next++);
                     ChunkMerger chunks = merger.forTensor(tensor);
                     inputs.scanTensor(tensor, (tt, first, base, models, count) -> {
-                        ChunkRanges.forEach(count, (part, from, to) -> chunks.merge(first, base, models, out, from, to));
+                        ChunkRanges.forEach(count, (part, from, to) -> {
+                            if (!job.allowNonFinite()) {
+                                FiniteGuard.checkInputs(tensor, first, base, models, from, to);
+                            }
+                            chunks.merge(first, base, models, out, from, to);
+                            FiniteGuard.checkOutput(tensor, spec.dtype(), first, out, from, to);
+                        });
                         writer.writeFloats(out, count);
                     });
                 }

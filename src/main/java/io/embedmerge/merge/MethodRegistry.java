@@ -64,6 +64,12 @@ public class MethodRegistry {
         return new MethodParams(values);
     }
 
+    /** Checks the per-model weights against the method's {@link WeightSpec}, then the method's own rules. */
+    public void validateWeights(MergeMethod method, MethodParams params, List<Double> weights) {
+        method.descriptor().weights().check(method.name(), weights);
+        method.validate(params, weights);
+    }
+
     private static Object coerce(ParamSpec spec, Object value) {
         String field = "method.params." + spec.name();
         return switch (spec.type()) {

@@ -5,7 +5,11 @@ import java.util.List;
 /** Parameter specs shared by several methods, and checks on the per-model weights. */
 final class Params {
 
-    static final ParamSpec LAMBDA = ParamSpec.number("lambda", 1.0, "Scale λ applied to the merged task vector.");
+    /** |λ| and |w_i| at most 1e3 keep λ·w_i (and λ·w_i/Σw) within float32 for any finite task vector sum. */
+    static final double MAX_LAMBDA = 1e3;
+    static final ParamSpec LAMBDA = new ParamSpec("lambda", ParamType.NUMBER, 1.0,
+            "Scale λ applied to the merged task vector.", -MAX_LAMBDA, MAX_LAMBDA, List.of());
+    static final String POSITIVE_SUM = "with normalize=true the weights must sum to more than zero";
     static final ParamSpec GRANULARITY = new ParamSpec("granularity", ParamType.STRING, "model",
             "'model': statistics over all merged tensors as one vector (the paper); 'tensor': each tensor on its own (mergekit).",
             null, null, List.of("model", "tensor"));
@@ -26,12 +30,16 @@ final class Params {
         return new ParamSpec("density", ParamType.NUMBER, defaultValue, description, 1e-9, 1.0, List.of());
     }
 
-    /** Σ w_i, refusing zero (a normalising division by it would be undefined). */
+    /** Σ w_i, refusing zero and below (dividing by it would be undefined or flip every task vector). */
     static double weightSum(List<Double> weights) {
         double sum = weights.stream().mapToDouble(Double::doubleValue).sum();
         if (sum == 0.0) {
             throw new InvalidMergeRequestException("models[].weight",
                     "the per-model weights sum to zero, so normalize=true cannot divide by them");
+        }
+        if (!(sum > 0)) {
+            throw new InvalidMergeRequestException("models[].weight",
+                    "the per-model weights sum to " + sum + "; normalize=true needs a positive sum");
         }
         return sum;
     }

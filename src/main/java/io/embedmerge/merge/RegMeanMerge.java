@@ -18,7 +18,8 @@ public final class RegMeanMerge implements MergeMethod {
                     new ParamSpec("reduceNonDiagonalRatio", ParamType.NUMBER, 0.9,
                             "r: share of the off-diagonal Gram entries kept.", 0.0, 1.0, List.of()),
                     new ParamSpec("batchSize", ParamType.INTEGER, 16L, "Texts per forward pass.", 1.0, 4096.0, List.of()),
-                    Params.SCORE_THRESHOLD));
+                    Params.SCORE_THRESHOLD),
+            WeightSpec.signed("the weights must sum to more than zero"));
 
     @Override
     public MethodDescriptor descriptor() {

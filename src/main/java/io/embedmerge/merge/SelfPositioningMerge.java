@@ -24,7 +24,8 @@ public final class SelfPositioningMerge implements MergeMethod {
                     new ParamSpec("initWeights", ParamType.NUMBER_LIST, null,
                             "Initial a_1..a_N, one per model (default: the models' weights).", 1e-6, 100.0, List.of()),
                     new ParamSpec("initLambda", ParamType.NUMBER, 1.0, "Initial λ.", 1e-6, 100.0, List.of()),
-                    Params.SCORE_THRESHOLD));
+                    Params.SCORE_THRESHOLD),
+            WeightSpec.positiveWeights());
 
     @Override
     public MethodDescriptor descriptor() {

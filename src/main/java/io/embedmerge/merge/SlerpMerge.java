@@ -13,7 +13,7 @@ public final class SlerpMerge implements MergeMethod {
             "Iterated spherical interpolation of the task vectors, t_k = a_k / (mean(a_1..a_{k-1}) + a_k) with a_i the "
                     + "per-model weights (two models: t = a_2/(a_1+a_2)); lerp where a vector is ~0 or |cos Ω| > 0.9995. "
                     + "The result keeps the un-normalised norm.",
-            List.of(Params.LAMBDA, Params.GRANULARITY));
+            List.of(Params.LAMBDA, Params.GRANULARITY), WeightSpec.positiveWeights());
 
     @Override
     public MethodDescriptor descriptor() {

@@ -20,7 +20,8 @@ public final class TiesMerge implements MergeMethod {
                     Params.LAMBDA, SIGN_METHOD, Params.normalize(true), Params.GRANULARITY,
                     new ParamSpec("rescale", ParamType.STRING, "none",
                             "'norm' (the paper's variant) scales τ̂ by ‖τ_avg‖/‖τ̂‖ at the granularity level.",
-                            null, null, List.of("none", "norm"))));
+                            null, null, List.of("none", "norm"))),
+            WeightSpec.signed(null));
 
     @Override
     public MethodDescriptor descriptor() {

@@ -19,7 +19,8 @@ abstract class ChecksummedFolder implements OutputFolder {
     @Override
     public final OutputStream create(String relativeName) {
         String name = StorageUris.checkRelative(relativeName);
-        return new PipelinedOutputStream(new ChecksummingOutputStream(openStaged(name), name, files::add), name);
+        OutputStream staged = new DiskFullReporting(openStaged(name), location().uri() + " (" + name + ")");
+        return new PipelinedOutputStream(new ChecksummingOutputStream(staged, name, files::add), name);
     }
 
     @Override

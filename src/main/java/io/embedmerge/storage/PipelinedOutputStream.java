@@ -39,7 +39,8 @@ final class PipelinedOutputStream extends OutputStream {
     }
 
     private void drain(OutputStream target) {
-        try {
+        // closed on every path: a file left open after a failure keeps its disk space (even once deleted) until a GC
+        try (target) {
             while (true) {
                 Block block = full.take();
                 if (block == END) {
@@ -53,9 +54,6 @@ final class PipelinedOutputStream extends OutputStream {
                     }
                 }
                 free.put(block.bytes());
-            }
-            if (failure == null) {
-                target.close();
             }
         } catch (Throwable e) {
             if (failure == null) {
@@ -116,6 +114,7 @@ final class PipelinedOutputStream extends OutputStream {
             full.put(END);
             writer.join();
         } catch (InterruptedException e) {
+            writer.interrupt();
             Thread.currentThread().interrupt();
             throw new InterruptedIOException();
         }

@@ -10,8 +10,10 @@ import io.embedmerge.job.MergeJobRequest;
 import io.embedmerge.job.RunTicket;
 import io.embedmerge.job.TrainJobRequest;
 import io.embedmerge.merge.InvalidMergeRequestException;
+import io.embedmerge.merge.NonFiniteValueException;
 import io.embedmerge.model.onnx.OnnxFormatException;
 import io.embedmerge.storage.ForbiddenPathException;
+import io.embedmerge.storage.DiskFull;
 import io.embedmerge.storage.OutputExistsException;
 import io.embedmerge.storage.StorageUnavailableException;
 import io.embedmerge.storage.StorageUriException;
@@ -97,6 +99,8 @@ class JobRunner {
             }
         } catch (CheckpointFormatException e) {
             execution.fail(ticket, "INVALID_CHECKPOINT", e.getMessage());
+        } catch (NonFiniteValueException e) {
+            execution.fail(ticket, e.code(), e.getMessage());
         } catch (InvalidMergeRequestException e) {
             execution.fail(ticket, "INVALID_REQUEST", e.field() + ": " + e.getMessage());
         } catch (OnnxFormatException e) {
@@ -109,7 +113,16 @@ class JobRunner {
             execution.fail(ticket, "FORBIDDEN_PATH", e.getMessage());
         } catch (OutputExistsException e) {
             execution.fail(ticket, "OUTPUT_EXISTS", e.getMessage());
-        } catch (RuntimeException | OutOfMemoryError e) {
+        } catch (RuntimeException e) {
+            Optional<String> diskFull = DiskFull.describe(e);
+            if (diskFull.isPresent()) {
+                log.warn("job {} attempt {}: {}", jobId, ticket.attempt(), diskFull.get());
+                execution.fail(ticket, "DISK_FULL", diskFull.get());
+            } else {
+                log.error("job {} attempt {} failed", jobId, ticket.attempt(), e);
+                execution.fail(ticket, "INTERNAL", e.getClass().getSimpleName() + ": " + e.getMessage());
+            }
+        } catch (OutOfMemoryError e) {
             log.error("job {} attempt {} failed", jobId, ticket.attempt(), e);
             execution.fail(ticket, "INTERNAL", e.getClass().getSimpleName() + ": " + e.getMessage());
         } finally {
