@@ -61,6 +61,9 @@ refuse "GPU pool on the CPU device" "${ext[@]}" --set workers.gpu.enabled=true -
 refuse "KEDA without a database user" "${ext[@]}" --set workers.gpu.enabled=true --set workers.gpu.keda.enabled=true
 refuse "an S3 root that is no s3:// prefix" "${ext[@]}" --set 'storage.s3.roots[0]=models'
 
+# the chart's README lists every value of values.yaml
+node helm/tests/values-documented.mjs || problem "$CHART/README.md does not list every value"
+
 # both images load libtorch at the version of pom.xml's pytorch.version
 pom_version="$(sed -n 's:.*<pytorch.version>\(.*\)</pytorch.version>.*:\1:p' pom.xml)"
 for dockerfile in Dockerfile Dockerfile.cuda; do
