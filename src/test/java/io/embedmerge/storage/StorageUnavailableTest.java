@@ -39,11 +39,11 @@ class StorageUnavailableTest {
 
     @Test
     void everyCallNamesTheUnreachableUri() {
-        StorageProperties properties = new StorageProperties(List.of(root.toString()), root.toUri().toString(),
+        StorageProperties properties = new StorageProperties(List.of(root.toString()), root.resolve("outputs").toUri().toString(),
                 root.resolve("cache").toString(), new StorageProperties.S3Settings(true, null, "us-east-1", true, null,
                 null, List.of("s3://models/"), 5 << 20));
         ObjectStorage storage = new ObjectStorage(new StorageUris(properties), new LocalObjectStore(),
-                new S3ObjectStore(s3, root.resolve("cache"), 5 << 20), root.toUri().toString());
+                new S3ObjectStore(s3, root.resolve("cache"), 5 << 20), root.resolve("outputs").toUri().toString());
         StorageLocation model = storage.resolve("s3://models/bge/");
         for (Runnable call : List.<Runnable>of(() -> storage.exists(model), () -> storage.localFolder(model),
                 () -> storage.readText(model.child("config.json")))) {
