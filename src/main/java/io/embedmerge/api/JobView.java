@@ -26,12 +26,15 @@ public record JobView(
         @Schema(description = "Present when the job failed.") JobError error,
         @Schema(description = "1 for the first run; higher when a job was resumed after its worker was lost.")
         int attempt,
-        @Schema(description = "True once cancellation was requested, whether the job was queued or running.") boolean cancelRequested) {
+        @Schema(description = "True once cancellation was requested, whether the job was queued or running.") boolean cancelRequested,
+        @Schema(description = "The worker pool that runs it", example = "cpu") String pool,
+        @Schema(description = "The instance that runs or ran it (merge.worker.id)", example = "host-4711-7f2c")
+        String worker) {
 
     /** Why a job failed: a stable code and a message naming the file, tensor or field at fault. */
     public record JobError(@Schema(example = "INVALID_CHECKPOINT", description = "INVALID_CHECKPOINT, INVALID_REQUEST, "
                                    + "NON_FINITE_INPUT, NON_FINITE_OUTPUT, DISK_FULL, INVALID_ONNX, STORAGE_URI, "
-                                   + "STORAGE_UNAVAILABLE, OUTPUT_EXISTS or INTERNAL") String code,
+                                   + "STORAGE_UNAVAILABLE, FORBIDDEN_PATH, OUTPUT_EXISTS or INTERNAL") String code,
                            @Schema(example = "tensor 'encoder.layer.0.attention.self.query.weight' has shape [384, 384] in models[1] but [768, 768] in the base")
                            String message) {
     }
@@ -41,6 +44,6 @@ public record JobView(
                 new JobProgress(job.getProgressStage(), job.getProgressFraction(), job.getProgressMessage()),
                 job.getCreatedAt(), job.getStartedAt(), job.getFinishedAt(), jobs.result(job),
                 job.getErrorCode() == null ? null : new JobError(job.getErrorCode(), job.getErrorMessage()),
-                job.getAttempt(), job.isCancelRequested());
+                job.getAttempt(), job.isCancelRequested(), job.getPool(), job.getWorker());
     }
 }

@@ -16,7 +16,9 @@ public record AnalyzeJobRequest(
         List<ModelInput> models,
         @Schema(description = "Density ρ of the TIES trim whose kept share per layer is reported (default 0.2).",
                 example = "0.2")
-        Double density) implements JobRequest {
+        Double density,
+        @Schema(description = "Worker pool to run on (cpu or gpu); default: the pool its kind is routed to "
+                + "(merge.jobs.routing)", example = "gpu") String pool) implements JobRequest {
 
     @Override
     public String kind() {

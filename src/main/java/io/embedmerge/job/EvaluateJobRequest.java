@@ -11,7 +11,9 @@ import java.util.List;
 public record EvaluateJobRequest(
         @Schema(description = "Checkpoint folder URI", example = "file:./data/models/minilm",
                 requiredMode = Schema.RequiredMode.REQUIRED) String checkpoint,
-        @Schema(requiredMode = Schema.RequiredMode.REQUIRED) List<EvaluationSpec> evaluation) implements JobRequest {
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED) List<EvaluationSpec> evaluation,
+        @Schema(description = "Worker pool to run on (cpu or gpu); default: the pool its kind is routed to "
+                + "(merge.jobs.routing)", example = "gpu") String pool) implements JobRequest {
 
     @Override
     public String kind() {

@@ -20,7 +20,9 @@ public record ImportJobRequest(
         Integer maxSeqLength,
         @Schema(description = "Output folder URI; default `<merge.storage.default-output>/<job id>/`. Must not exist.",
                 example = "file:./data/models/all-minilm-l6-v2")
-        String output) implements JobRequest {
+        String output,
+        @Schema(description = "Worker pool to run on (cpu or gpu); default: the pool its kind is routed to "
+                + "(merge.jobs.routing)", example = "gpu") String pool) implements JobRequest {
 
     @Override
     public String kind() {

@@ -36,6 +36,7 @@ public class Job {
     private int attempt;
     private boolean cancelRequested;
     private String worker;
+    private String pool;
     @Version
     @Column(nullable = false)
     private long version;
@@ -43,8 +44,10 @@ public class Job {
     protected Job() {
     }
 
-    Job(UUID id, String kind, String request, String requestHash, String idempotencyKey, Instant createdAt) {
+    Job(UUID id, String kind, String pool, String request, String requestHash, String idempotencyKey,
+        Instant createdAt) {
         this.id = id;
+        this.pool = pool;
         this.kind = kind;
         this.status = JobStatus.QUEUED;
         this.request = request;
@@ -53,6 +56,17 @@ public class Job {
         this.createdAt = createdAt;
         this.progressStage = "queued";
         this.progressFraction = 0.0;
+        this.progressMessage = "waiting for a worker of pool " + pool;
+    }
+
+    /** The worker pool that runs the job ({@code cpu} or {@code gpu}). */
+    public String getPool() {
+        return pool;
+    }
+
+    /** The instance running or last running the job. */
+    public String getWorker() {
+        return worker;
     }
 
     public UUID getId() {

@@ -47,6 +47,15 @@ interface JobRepository extends JpaRepository<Job, UUID>, JpaSpecificationExecut
     @Query("select j.status as status, count(j) as jobs from Job j group by j.status")
     List<StatusCount> countByStatus();
 
+    @Query("select j.pool as pool, count(j) as jobs from Job j where j.status = 'QUEUED' group by j.pool")
+    List<PoolCount> countQueuedByPool();
+
+    interface PoolCount {
+        String getPool();
+
+        long getJobs();
+    }
+
     interface StatusCount {
         JobStatus getStatus();
 

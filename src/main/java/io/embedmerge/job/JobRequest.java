@@ -25,4 +25,7 @@ public sealed interface JobRequest permits MergeJobRequest, AnalyzeJobRequest, I
 
     /** The value of the {@code kind} field. */
     String kind();
+
+    /** The worker pool the request names, or null for the default of its kind. */
+    String pool();
 }

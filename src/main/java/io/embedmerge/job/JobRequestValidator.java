@@ -87,6 +87,9 @@ class JobRequestValidator {
                 }
             }
         }
+        if (request.pool() != null && !PoolRouting.POOLS.contains(request.pool())) {
+            problems.add(new FieldProblem("pool", "must be one of " + PoolRouting.POOLS.stream().sorted().toList()));
+        }
         if (!problems.isEmpty()) {
             throw new JobValidationException(problems);
         }

@@ -1,5 +1,6 @@
 package io.embedmerge.job;
 
+import io.embedmerge.merge.MethodRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
@@ -36,10 +37,15 @@ public class JobService {
     private final TransactionTemplate tx;
     private final Clock clock;
     private final ApplicationEventPublisher publisher;
+    private final PoolRouting routing;
+    private final MethodRegistry methods;
 
     JobService(JobRepository jobs, JobEventRepository events, JobEventLog eventLog,
                JobRequestValidator validator, RequestSizeCheck sizeCheck, JobDispatcher dispatcher, JobJson json,
-               TransactionTemplate tx, Clock clock, ApplicationEventPublisher publisher) {
+               TransactionTemplate tx, Clock clock, ApplicationEventPublisher publisher, PoolRouting routing,
+               MethodRegistry methods) {
+        this.routing = routing;
+        this.methods = methods;
         this.jobs = jobs;
         this.events = events;
         this.eventLog = eventLog;
@@ -68,12 +74,13 @@ public class JobService {
             }
         }
         validator.validate(request);
+        String pool = routing.poolOf(request, methods);
         try {
             Job job = tx.execute(status -> {
-                Job created = jobs.save(new Job(UUID.randomUUID(), request.kind(), body, hash, idempotencyKey,
+                Job created = jobs.save(new Job(UUID.randomUUID(), request.kind(), pool, body, hash, idempotencyKey,
                         Instant.now(clock).truncatedTo(ChronoUnit.MICROS)));
-                eventLog.append(created.getId(), "submitted", Map.of("status", JobStatus.QUEUED));
-                dispatcher.dispatch(created.getId());
+                eventLog.append(created.getId(), "submitted", Map.of("status", JobStatus.QUEUED, "pool", pool));
+                dispatcher.dispatch(created.getId(), pool);
                 return created;
             });
             log.info("job {} submitted ({})", job.getId(), request.kind());
@@ -137,7 +144,7 @@ public class JobService {
             switch (locked.getStatus()) {
                 case QUEUED -> {
                     locked.cancelQueued(Instant.now(clock));
-                    dispatcher.withdraw(id);
+                    dispatcher.withdraw(id, locked.getPool());
                     eventLog.append(id, "cancelled", Map.of("status", JobStatus.CANCELLED));
                 }
                 case RUNNING -> {

@@ -37,7 +37,9 @@ public record MergeJobRequest(
         @Schema(description = "Merge inputs that hold NaN or ±Inf instead of failing the job with NON_FINITE_INPUT "
                 + "(default false). The merged output is checked either way: a value that is not finite in the output "
                 + "dtype fails the job with NON_FINITE_OUTPUT and nothing is published.", example = "false")
-        Boolean allowNonFinite) implements JobRequest {
+        Boolean allowNonFinite,
+        @Schema(description = "Worker pool to run on (cpu or gpu); default: the pool its kind is routed to "
+                + "(merge.jobs.routing)", example = "gpu") String pool) implements JobRequest {
 
     public boolean allowsNonFinite() {
         return Boolean.TRUE.equals(allowNonFinite);

@@ -21,7 +21,9 @@ public record TrainJobRequest(
                 + "Without it each dataset contributes weight × its size.") String resample,
         @Schema(description = "Seed of the shuffles (default 0)") Long seed,
         @Schema(description = "Output folder URI; default `<merge.storage.default-output>/<job id>/`. Must not exist.")
-        String output) implements JobRequest {
+        String output,
+        @Schema(description = "Worker pool to run on (cpu or gpu); default: the pool its kind is routed to "
+                + "(merge.jobs.routing)", example = "gpu") String pool) implements JobRequest {
 
     @Override
     public String kind() {

@@ -24,6 +24,11 @@ public final class FisherMerge implements MergeMethod {
             WeightSpec.positiveWeights());
 
     @Override
+    public boolean runsEncoder() {
+        return true;
+    }
+
+    @Override
     public MethodDescriptor descriptor() {
         return DESCRIPTOR;
     }

@@ -11,6 +11,11 @@ public sealed interface MergeMethod permits LinearMerge, SlerpMerge, TiesMerge, 
         return descriptor().name();
     }
 
+    /** Whether the method runs the encoder on probe data before the write pass (it then belongs on a GPU worker). */
+    default boolean runsEncoder() {
+        return false;
+    }
+
     /** Checks constraints that involve the per-model weights; runs at submit time, without reading any file. */
     void validate(MethodParams params, List<Double> weights);
 

@@ -22,6 +22,11 @@ public final class RegMeanMerge implements MergeMethod {
             WeightSpec.signed("the weights must sum to more than zero"));
 
     @Override
+    public boolean runsEncoder() {
+        return true;
+    }
+
+    @Override
     public MethodDescriptor descriptor() {
         return DESCRIPTOR;
     }

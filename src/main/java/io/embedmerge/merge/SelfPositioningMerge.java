@@ -28,6 +28,11 @@ public final class SelfPositioningMerge implements MergeMethod {
             WeightSpec.positiveWeights());
 
     @Override
+    public boolean runsEncoder() {
+        return true;
+    }
+
+    @Override
     public MethodDescriptor descriptor() {
         return DESCRIPTOR;
     }

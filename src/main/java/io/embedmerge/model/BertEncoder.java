@@ -1,5 +1,6 @@
 package io.embedmerge.model;
 
+import io.embedmerge.tensor.ComputeDevice;
 import io.embedmerge.storage.ConfinedFolder;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
@@ -71,7 +72,7 @@ public final class BertEncoder implements AutoCloseable {
     /** Reads config, tokenizer and weights through the confined folder, so none comes from outside the roots. */
     public static BertEncoder load(ConfinedFolder folder, DataType precision) {
         EncoderConfig config = EncoderConfig.read(folder);
-        NDManager manager = NDManager.newBaseManager();
+        NDManager manager = ComputeDevice.newManager();
         try {
             BertEncoder encoder = new BertEncoder(config, manager, folder);
             try (Checkpoint checkpoint = Checkpoint.open(folder)) {

@@ -1,5 +1,6 @@
 package io.embedmerge.positioning;
 
+import io.embedmerge.tensor.ComputeDevice;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.embedmerge.model.BertEncoder;
@@ -70,7 +71,7 @@ public final class ContrastiveTrainer {
             double rate = settings.learningRate() * (step <= warmup ? (double) step / Math.max(1, warmup)
                     : Math.max(0, (double) (settings.steps() - step + 1) / Math.max(1, settings.steps() - warmup)));
             double loss;
-            try (NDManager scope = NDManager.newBaseManager()) {
+            try (NDManager scope = ComputeDevice.newManager()) {
                 loss = Autograd.gradients(parameters.values(), () -> loss(encoder, batch, settings, scope));
             }
             double correction1 = 1 - Math.pow(beta1, step);

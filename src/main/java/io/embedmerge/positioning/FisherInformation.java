@@ -1,5 +1,6 @@
 package io.embedmerge.positioning;
 
+import io.embedmerge.tensor.ComputeDevice;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -31,7 +32,7 @@ public final class FisherInformation {
         List<TextPair> order = new ArrayList<>(pairs);
         Collections.shuffle(order, new Random(seed));
         List<TextPair> used = order.subList(0, Math.min(examples, order.size()));
-        try (NDManager scope = NDManager.newBaseManager()) {
+        try (NDManager scope = ComputeDevice.newManager()) {
             List<ProbeBatch> batches = new ArrayList<>();
             for (int start = 0; start < used.size(); start += batchSize) {
                 List<TextPair> slice = used.subList(start, Math.min(used.size(), start + batchSize));

@@ -1,5 +1,6 @@
 package io.embedmerge.positioning;
 
+import io.embedmerge.tensor.ComputeDevice;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -29,7 +30,7 @@ public final class RegMean {
      */
     public static final class Grams implements AutoCloseable {
 
-        private final NDManager manager = NDManager.newBaseManager();
+        private final NDManager manager = ComputeDevice.newManager();
         private final Map<String, NDArray> sums = new LinkedHashMap<>();
 
         /** The Linear layers in the order of the forward pass. */
@@ -79,7 +80,7 @@ public final class RegMean {
             texts.add(p.positive());
             texts.addAll(p.negatives());
         }
-        try (NDManager scope = NDManager.newBaseManager()) {
+        try (NDManager scope = ComputeDevice.newManager()) {
             List<NDArray[]> batches = new ArrayList<>();
             for (int start = 0; start < texts.size(); start += batchSize) {
                 batches.add(encoder.tokenize(texts.subList(start, Math.min(texts.size(), start + batchSize)), scope));
@@ -112,7 +113,7 @@ public final class RegMean {
         try {
             for (int done = 0; done < batches.size(); done++) {
                 NDArray[] batch = batches.get(done);
-                try (NDManager scope = NDManager.newBaseManager()) {
+                try (NDManager scope = ComputeDevice.newManager()) {
                     NDArray[] inputs = {batch[0].duplicate(), batch[1].duplicate(), batch[2].duplicate()};
                     for (NDArray input : inputs) {
                         input.attach(scope);
@@ -159,7 +160,7 @@ public final class RegMean {
      * @param ratio   r, the share of the off-diagonal part kept (reduceNonDiagonalRatio)
      */
     public static float[] solve(List<double[]> grams, List<float[]> weights, int in, int out, double ratio) {
-        try (NDManager manager = NDManager.newBaseManager()) {
+        try (NDManager manager = ComputeDevice.newManager()) {
             NDArray a = manager.zeros(new Shape(in, in), DataType.FLOAT64);
             NDArray b = manager.zeros(new Shape(in, out), DataType.FLOAT64);
             for (int i = 0; i < grams.size(); i++) {

@@ -1,5 +1,6 @@
 package io.embedmerge.positioning;
 
+import io.embedmerge.tensor.ComputeDevice;
 import ai.djl.ndarray.NDManager;
 
 import java.util.ArrayList;
@@ -51,7 +52,7 @@ public final class SelfPositioning {
             }
             double lambda = softplus(x[n]);
             SelfPositioningObjective.Evaluation e;
-            try (NDManager scope = NDManager.newBaseManager()) {
+            try (NDManager scope = ComputeDevice.newManager()) {
                 e = objective.evaluate(a, lambda, objective.batch(batch, scope));
             }
             double[] gradient = new double[n + 1];

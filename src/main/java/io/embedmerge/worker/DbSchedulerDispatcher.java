@@ -2,35 +2,58 @@ package io.embedmerge.worker;
 
 import com.github.kagkarlsson.scheduler.SchedulerClient;
 import com.github.kagkarlsson.scheduler.task.TaskInstanceId;
-import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 import io.embedmerge.job.JobDispatcher;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import java.time.Clock;
 import java.time.Instant;
 import java.util.UUID;
 
+/**
+ * Queues jobs under their pool's task. Submissions go through the client, which the schedulers of this instance do
+ * not see, so after the submitting transaction commits the local scheduler of that pool (if any) is woken: the job
+ * starts at once instead of at the next poll. Other instances find it at their next poll.
+ */
 @Component
 class DbSchedulerDispatcher implements JobDispatcher {
 
     private final SchedulerClient client;
-    private final OneTimeTask<String> task;
+    private final JobTasks tasks;
+    private final ObjectProvider<WorkerPools> pools;
     private final Clock clock;
 
-    DbSchedulerDispatcher(SchedulerClient client, OneTimeTask<String> task, Clock clock) {
+    DbSchedulerDispatcher(SchedulerClient client, JobTasks tasks, ObjectProvider<WorkerPools> pools, Clock clock) {
         this.client = client;
-        this.task = task;
+        this.tasks = tasks;
+        this.pools = pools;
         this.clock = clock;
     }
 
     @Override
-    public void dispatch(UUID jobId) {
-        client.scheduleIfNotExists(task.instance(jobId.toString(), jobId.toString()), Instant.now(clock));
+    public void dispatch(UUID jobId, String pool) {
+        client.scheduleIfNotExists(tasks.of(pool).instance(jobId.toString(), jobId.toString()), Instant.now(clock));
+        WorkerPools local = pools.getIfAvailable();
+        if (local == null) {
+            return;
+        }
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    local.wake(pool);
+                }
+            });
+        } else {
+            local.wake(pool);
+        }
     }
 
     @Override
-    public void withdraw(UUID jobId) {
-        TaskInstanceId id = TaskInstanceId.of(WorkerConfiguration.TASK_NAME, jobId.toString());
+    public void withdraw(UUID jobId, String pool) {
+        TaskInstanceId id = TaskInstanceId.of(WorkerConfiguration.taskName(pool), jobId.toString());
         client.getScheduledExecution(id).filter(e -> !e.isPicked()).ifPresent(e -> client.cancel(id));
     }
 }

@@ -1,5 +1,6 @@
 package io.embedmerge.worker;
 
+import ai.djl.Device;
 import io.embedmerge.checkpoint.CheckpointFormatException;
 import io.embedmerge.job.AnalyzeJobRequest;
 import io.embedmerge.job.EvaluateJobRequest;
@@ -17,10 +18,12 @@ import io.embedmerge.storage.DiskFull;
 import io.embedmerge.storage.OutputExistsException;
 import io.embedmerge.storage.StorageUnavailableException;
 import io.embedmerge.storage.StorageUriException;
+import io.embedmerge.tensor.ComputeDevice;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 import java.util.List;
@@ -48,11 +51,13 @@ class JobRunner {
     private final MeterRegistry meters;
     private final CancelSignals cancelSignals;
     private final String workerId;
+    private final ObjectProvider<WorkerDevices> devices;
 
     JobRunner(JobExecution execution, MergeJobRunner merges, AnalyzeJobRunner analyses, ImportJobRunner imports,
               EvaluateJobRunner evaluations, TrainJobRunner trainings, WorkerProperties properties,
               List<TensorListener> listeners, MeterRegistry meters, CancelSignals cancelSignals,
-              WorkerIdentity identity) {
+              WorkerIdentity identity, ObjectProvider<WorkerDevices> devices) {
+        this.devices = devices;
         this.execution = execution;
         this.merges = merges;
         this.analyses = analyses;
@@ -66,7 +71,31 @@ class JobRunner {
         this.workerId = identity.id();
     }
 
-    void run(UUID jobId) {
+    /** Runs a job of {@code pool}: a gpu-pool job on a device of its own, lent for the job's duration. */
+    void run(UUID jobId, String pool) {
+        WorkerDevices lender = devices.getIfAvailable();
+        if (!pool.equals("gpu") || lender == null) {
+            runAttempt(jobId);
+            return;
+        }
+        Device device;
+        try {
+            device = lender.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a device for job " + jobId, e);
+        }
+        try {
+            ComputeDevice.on(device, () -> {
+                runAttempt(jobId);
+                return null;
+            });
+        } finally {
+            lender.release(device);
+        }
+    }
+
+    private void runAttempt(UUID jobId) {
         Optional<RunTicket> begun = execution.begin(jobId, workerId);
         if (begun.isEmpty()) {
             log.info("job {} is finished or gone; nothing to run", jobId);

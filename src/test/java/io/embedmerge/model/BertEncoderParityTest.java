@@ -8,7 +8,13 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import io.embedmerge.model.onnx.BertOnnxImport;
 import io.embedmerge.storage.DirectFolder;
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import io.embedmerge.tensor.ComputeDevice;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.InputStream;
@@ -66,19 +72,29 @@ class BertEncoderParityTest {
         return checkpoint;
     }
 
-    @Test
-    void embeddingsMatchOnnxRuntimeWithin1e4() throws Exception {
+    /** The same check on the CPU and, where the engine sees one, on a CUDA device. */
+    static List<String> devices() {
+        return List.of("cpu", "cuda:0");
+    }
+
+    @ParameterizedTest(name = "on {0}")
+    @MethodSource("devices")
+    void embeddingsMatchOnnxRuntimeWithin1e4(String deviceName) throws Exception {
+        Device device = deviceName.equals("cpu") ? Device.cpu() : Device.gpu(0);
+        Assumptions.assumeTrue(device.isGpu() ? Engine.getEngine("PyTorch").getGpuCount() > 0 : true,
+                "no CUDA device visible to the PyTorch engine here: the GPU run of this test is skipped");
         Path onnx = extract("/all-minilm-l6-v2.onnx");
         Path tokenizerFile = extract("/all-minilm-l6-v2-tokenizer.json");
         Path checkpoint = importMiniLm(onnx, tokenizerFile);
         List<String> sentences = stsSentences(100);
 
-        float[][] ours;
-        try (BertEncoder encoder = BertEncoder.load(checkpoint)) {
-            ours = encoder.encode(sentences, 32);
-        }
+        float[][] ours = ComputeDevice.on(device, () -> {
+            try (BertEncoder encoder = BertEncoder.load(checkpoint)) {
+                return encoder.encode(sentences, 32);
+            }
+        });
         double worst = maxDifferenceFromOnnxRuntime(onnx, tokenizerFile, sentences, ours, 256);
-        System.out.println("encoder parity: max abs difference " + worst);
+        System.out.println("encoder parity on " + device + ": max abs difference " + worst);
         assertThat(worst).as("max |difference| over 100 sentences × 384 dimensions").isLessThanOrEqualTo(1e-4);
     }
 
