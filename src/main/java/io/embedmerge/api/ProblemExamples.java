@@ -73,49 +73,28 @@ final class ProblemExamples {
              "detail": "requests from origin http://evil.example may not change state; see merge.cors.allowed-origins",
              "instance": "/v1/jobs/0b6f8c52-3f1e-4d0a-9a57-2c4e1f0d7a13/cancel"}""";
 
-    static final String JOB_NOT_FOUND = """
+    /** A 404 of a job path; the constants below add the path and close the object. */
+    private static final String NOT_FOUND_AT = """
             {"type": "/problems/not-found", "title": "Job not found", "status": 404,
              "detail": "no job with id 0b6f8c52-3f1e-4d0a-9a57-2c4e1f0d7a13",
-             "instance": "/v1/jobs/0b6f8c52-3f1e-4d0a-9a57-2c4e1f0d7a13"}""";
+             "instance": "/v1/jobs/0b6f8c52-3f1e-4d0a-9a57-2c4e1f0d7a13""";
 
-    static final String CANCEL_NOT_FOUND = """
-            {"type": "/problems/not-found", "title": "Job not found", "status": 404,
-             "detail": "no job with id 0b6f8c52-3f1e-4d0a-9a57-2c4e1f0d7a13",
-             "instance": "/v1/jobs/0b6f8c52-3f1e-4d0a-9a57-2c4e1f0d7a13/cancel"}""";
+    static final String JOB_NOT_FOUND = NOT_FOUND_AT + "\"}";
+    static final String CANCEL_NOT_FOUND = NOT_FOUND_AT + "/cancel\"}";
+    static final String EVENTS_NOT_FOUND = NOT_FOUND_AT + "/events\"}";
+    static final String REPORT_NOT_FOUND = NOT_FOUND_AT + "/report\"}";
 
-    static final String EVENTS_NOT_FOUND = """
-            {"type": "/problems/not-found", "title": "Job not found", "status": 404,
-             "detail": "no job with id 0b6f8c52-3f1e-4d0a-9a57-2c4e1f0d7a13",
-             "instance": "/v1/jobs/0b6f8c52-3f1e-4d0a-9a57-2c4e1f0d7a13/events"}""";
-
-    static final String REPORT_NOT_FOUND = """
-            {"type": "/problems/not-found", "title": "Job not found", "status": 404,
-             "detail": "no job with id 0b6f8c52-3f1e-4d0a-9a57-2c4e1f0d7a13",
-             "instance": "/v1/jobs/0b6f8c52-3f1e-4d0a-9a57-2c4e1f0d7a13/report"}""";
-
-    static final String BAD_JOB_ID = """
+    /** A 400 for a job id that is not a UUID; the constants below add the path and close the object. */
+    private static final String BAD_ID_AT = """
             {"type": "/problems/malformed-request", "title": "Malformed request", "status": 400,
              "detail": "'42' is not a valid id",
-             "instance": "/v1/jobs/42",
-             "errors": [{"field": "id", "message": "'42' is not a valid id"}]}""";
+             "errors": [{"field": "id", "message": "'42' is not a valid id"}],
+             "instance": "/v1/jobs/42""";
 
-    static final String BAD_CANCEL_ID = """
-            {"type": "/problems/malformed-request", "title": "Malformed request", "status": 400,
-             "detail": "'42' is not a valid id",
-             "instance": "/v1/jobs/42/cancel",
-             "errors": [{"field": "id", "message": "'42' is not a valid id"}]}""";
-
-    static final String BAD_REPORT_ID = """
-            {"type": "/problems/malformed-request", "title": "Malformed request", "status": 400,
-             "detail": "'42' is not a valid id",
-             "instance": "/v1/jobs/42/report",
-             "errors": [{"field": "id", "message": "'42' is not a valid id"}]}""";
-
-    static final String BAD_EVENTS_ID = """
-            {"type": "/problems/malformed-request", "title": "Malformed request", "status": 400,
-             "detail": "'42' is not a valid id",
-             "instance": "/v1/jobs/42/events",
-             "errors": [{"field": "id", "message": "'42' is not a valid id"}]}""";
+    static final String BAD_JOB_ID = BAD_ID_AT + "\"}";
+    static final String BAD_CANCEL_ID = BAD_ID_AT + "/cancel\"}";
+    static final String BAD_REPORT_ID = BAD_ID_AT + "/report\"}";
+    static final String BAD_EVENTS_ID = BAD_ID_AT + "/events\"}";
 
     static final String ALREADY_ENDED = """
             {"type": "/problems/conflict", "title": "Conflict", "status": 409,

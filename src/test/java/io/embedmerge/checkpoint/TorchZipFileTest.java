@@ -1,5 +1,6 @@
 package io.embedmerge.checkpoint;
 
+import io.embedmerge.support.StoredZip;
 import io.embedmerge.support.FloatBits;
 import io.embedmerge.tensor.DType;
 import org.junit.jupiter.api.Test;
@@ -12,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
@@ -90,31 +90,20 @@ class TorchZipFileTest {
         Path folder = Files.createDirectories(dir.resolve("bad-" + System.nanoTime()));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
-            stored(zip, "archive/data.pkl", pickle);
+            StoredZip.entry(zip, "archive/data.pkl", pickle);
             byte[] storage = new byte[16];
             if (compressStorage) {
                 zip.putNextEntry(new ZipEntry("archive/data/0"));
                 zip.write(storage);
                 zip.closeEntry();
             } else {
-                stored(zip, "archive/data/0", storage);
+                StoredZip.entry(zip, "archive/data/0", storage);
             }
         }
         Files.write(folder.resolve("pytorch_model.bin"), bytes.toByteArray());
         return folder;
     }
 
-    private static void stored(ZipOutputStream zip, String name, byte[] data) throws IOException {
-        ZipEntry entry = new ZipEntry(name);
-        entry.setMethod(ZipEntry.STORED);
-        entry.setSize(data.length);
-        CRC32 crc = new CRC32();
-        crc.update(data);
-        entry.setCrc(crc.getValue());
-        zip.putNextEntry(entry);
-        zip.write(data);
-        zip.closeEntry();
-    }
 
     /** Protocol-2 pickle: GLOBAL 'module name', EMPTY_TUPLE, REDUCE, STOP. */
     private static byte[] callingGlobal(String module, String name) {

@@ -1,5 +1,6 @@
 package io.embedmerge.checkpoint;
 
+import io.embedmerge.support.StoredZip;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -11,8 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.zip.CRC32;
-import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -51,24 +50,13 @@ class UntrustedOffsetsTest {
         Path folder = Files.createDirectories(dir.resolve("bin-" + System.nanoTime()));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
-            stored(zip, "archive/data.pkl", p.toByteArray());
-            stored(zip, "archive/data/0", new byte[]{0, 0, (byte) 0x80, 0x3f, 0, 0, 0, 0x40, 0, 0, 0x40, 0x40, 0, 0, (byte) 0x80, 0x40});
+            StoredZip.entry(zip, "archive/data.pkl", p.toByteArray());
+            StoredZip.entry(zip, "archive/data/0", new byte[]{0, 0, (byte) 0x80, 0x3f, 0, 0, 0, 0x40, 0, 0, 0x40, 0x40, 0, 0, (byte) 0x80, 0x40});
         }
         Files.write(folder.resolve("pytorch_model.bin"), bytes.toByteArray());
         return folder;
     }
 
-    private static void stored(ZipOutputStream zip, String name, byte[] data) throws IOException {
-        ZipEntry entry = new ZipEntry(name);
-        entry.setMethod(ZipEntry.STORED);
-        entry.setSize(data.length);
-        CRC32 crc = new CRC32();
-        crc.update(data);
-        entry.setCrc(crc.getValue());
-        zip.putNextEntry(entry);
-        zip.write(data);
-        zip.closeEntry();
-    }
 
     @Test
     void torchStorageOffsetsAndShapesThatOverflowAreRefused() throws IOException {
