@@ -36,6 +36,9 @@ public class Job {
     private int attempt;
     private boolean cancelRequested;
     private String worker;
+    private String owner;
+    private String tenant;
+    private Long outputBytes;
     @Version
     @Column(nullable = false)
     private long version;
@@ -43,8 +46,11 @@ public class Job {
     protected Job() {
     }
 
-    Job(UUID id, String kind, String request, String requestHash, String idempotencyKey, Instant createdAt) {
+    Job(UUID id, Caller caller, String kind, String request, String requestHash, String idempotencyKey,
+        Instant createdAt) {
         this.id = id;
+        this.owner = caller.owner();
+        this.tenant = caller.tenant();
         this.kind = kind;
         this.status = JobStatus.QUEUED;
         this.request = request;
@@ -57,6 +63,14 @@ public class Job {
 
     public UUID getId() {
         return id;
+    }
+
+    public String getOwner() {
+        return owner;
+    }
+
+    public String getTenant() {
+        return tenant;
     }
 
     public String getKind() {

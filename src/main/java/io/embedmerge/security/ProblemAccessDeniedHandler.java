@@ -1,0 +1,42 @@
+package io.embedmerge.security;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.oauth2.server.resource.web.access.BearerTokenAccessDeniedHandler;
+import org.springframework.security.web.access.AccessDeniedHandler;
+
+import java.io.IOException;
+
+/** 403 for an authenticated caller without the scope: Spring's {@code insufficient_scope} challenge, a problem body. */
+final class ProblemAccessDeniedHandler implements AccessDeniedHandler {
+
+    private final BearerTokenAccessDeniedHandler bearer = new BearerTokenAccessDeniedHandler();
+    private final AuditLog audit;
+
+    ProblemAccessDeniedHandler(AuditLog audit) {
+        this.audit = audit;
+    }
+
+    @Override
+    public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException e)
+            throws IOException {
+        bearer.handle(request, response, e);
+        Authentication auth = SecurityContextHolder.getContext().getAuthentication();
+        TenantPrincipal who = auth != null && auth.getPrincipal() instanceof TenantPrincipal p ? p : null;
+        String detail = "This operation needs the scope " + requiredScope(request)
+                + (who == null ? "" : "; the caller has " + who.scopes().stream().sorted().toList());
+        audit.denied(who, request.getMethod(), request.getRequestURI(), 403, detail);
+        Problems.write(request, response, HttpStatus.FORBIDDEN, Problems.FORBIDDEN, "Forbidden", detail);
+    }
+
+    private static String requiredScope(HttpServletRequest request) {
+        if (request.getRequestURI().startsWith("/actuator")) {
+            return Scopes.ADMIN;
+        }
+        return "GET".equals(request.getMethod()) ? Scopes.JOBS_READ : Scopes.JOBS_WRITE;
+    }
+}
