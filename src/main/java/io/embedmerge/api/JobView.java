@@ -26,7 +26,11 @@ public record JobView(
         @Schema(description = "Present when the job failed.") JobError error,
         @Schema(description = "1 for the first run; higher when a job was resumed after its worker was lost.")
         int attempt,
-        @Schema(description = "True once cancellation was requested, whether the job was queued or running.") boolean cancelRequested) {
+        @Schema(description = "True once cancellation was requested, whether the job was queued or running.") boolean cancelRequested,
+        @Schema(description = "Who submitted the job (the token's owner claim or the API key's owner).", example = "ci-bot")
+        String owner,
+        @Schema(description = "The tenant the job belongs to; only that tenant (and admins) can see it.", example = "team-a")
+        String tenant) {
 
     /** Why a job failed: a stable code and a message naming the file, tensor or field at fault. */
     public record JobError(@Schema(example = "INVALID_CHECKPOINT", description = "INVALID_CHECKPOINT, INVALID_REQUEST, "
@@ -41,6 +45,6 @@ public record JobView(
                 new JobProgress(job.getProgressStage(), job.getProgressFraction(), job.getProgressMessage()),
                 job.getCreatedAt(), job.getStartedAt(), job.getFinishedAt(), jobs.result(job),
                 job.getErrorCode() == null ? null : new JobError(job.getErrorCode(), job.getErrorMessage()),
-                job.getAttempt(), job.isCancelRequested());
+                job.getAttempt(), job.isCancelRequested(), job.getOwner(), job.getTenant());
     }
 }
