@@ -1,6 +1,8 @@
 package io.embedmerge.security;
 
 import io.embedmerge.EmbedMergeApplication;
+import io.embedmerge.api.ApiExamplesTest;
+import io.embedmerge.api.SchemaCheck;
 import io.embedmerge.support.ApiClient;
 import io.embedmerge.support.TensorPacing;
 import io.embedmerge.support.TestAuthorizationServer;
@@ -39,6 +41,7 @@ class SecurityApiTest {
     private static final TestAuthorizationServer OTHER_ISSUER = TestAuthorizationServer.start();
     private static final String TEAM_A_KEY = "team-a-key-" + UUID.randomUUID();
     private static final String QUOTA_KEY = "quota-key-" + UUID.randomUUID();
+    private static final String NO_SCOPE_KEY = "no-scope-key-" + UUID.randomUUID();
     private static final Path ROOT_A = TestEnvironment.storageRoot().resolve("tenants").resolve("team-a");
     private static final Path ROOT_B = TestEnvironment.storageRoot().resolve("tenants").resolve("team-b");
 
@@ -52,6 +55,9 @@ class SecurityApiTest {
         p.put("merge.security.jwt.audiences[0]", TestAuthorizationServer.AUDIENCE);
         apiKey(p, 0, "ci", TEAM_A_KEY, "ci-bot", "team-a");
         apiKey(p, 1, "quota", QUOTA_KEY, "quota-bot", "team-q");
+        p.put("merge.security.api-keys[2].sha256", HexFormat.of().formatHex(ApiKeys.sha256(NO_SCOPE_KEY)));
+        p.put("merge.security.api-keys[2].owner", "nobody");
+        p.put("merge.security.api-keys[2].tenant", "team-a");
         p.put("merge.tenants.team-a.local-roots[0]", ROOT_A.toString());
         p.put("merge.tenants.team-b.local-roots[0]", ROOT_B.toString());
         p.put("merge.tenants.team-q.max-active-jobs", "1");
@@ -252,5 +258,67 @@ class SecurityApiTest {
         assertThat(as("team-a-writer").getText("/actuator/prometheus", "text/plain").statusCode()).isEqualTo(403);
         assertThat(as("operator").getText("/actuator/prometheus", "text/plain").statusCode()).isEqualTo(200);
         assertThat(as("operator").get("/actuator/env").status()).as("not exposed").isIn(403, 404);
+    }
+
+    /** The documented 401, 403 (scope) and 429 examples of every operation, provoked against the secured service. */
+    @Test
+    void everySecurityErrorExampleIsWhatTheServiceAnswers() {
+        JsonNode document = new ApiClient(port).get("/v3/api-docs").body();
+        SchemaCheck schemas = new SchemaCheck(document);
+        assertThat(document.at("/components/securitySchemes").propertyNames()).contains("bearer", "apiKey");
+        Map<String, String> paths = new java.util.HashMap<>();
+        Map<String, String> methods = new java.util.HashMap<>();
+        document.path("paths").properties().forEach(path -> path.getValue().properties().forEach(op -> {
+            paths.put(op.getValue().path("operationId").asString(), path.getKey()
+                    .replaceAll("\\{id}", UUID.randomUUID().toString()));
+            methods.put(op.getValue().path("operationId").asString(), op.getKey().toUpperCase());
+        }));
+        Map<String, JsonNode> examples = ApiExamplesTest.errorExamples(document);
+        examples.keySet().removeIf(k -> !ApiExamplesTest.securedOnly(k));
+        assertThat(examples).isNotEmpty();
+        examples.forEach((name, example) -> {
+            String operation = name.split(" ")[0];
+            String status = name.split(" ")[1];
+            java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://localhost:" + port + paths.get(operation)));
+            String body = "{}";
+            switch (status) {
+                case "403" -> request.header("X-API-Key", NO_SCOPE_KEY);
+                case "429" -> {
+                    request.header("X-API-Key", QUOTA_KEY);
+                    body = merge(uri(checkpointIn(TestEnvironment.storageRoot().resolve("q"), 20)),
+                            uri(checkpointIn(TestEnvironment.storageRoot().resolve("q"), 21)), null);
+                }
+                default -> {
+                }
+            }
+            request.header("Content-Type", "application/json").method(methods.get(operation),
+                    methods.get(operation).equals("GET") ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                            : java.net.http.HttpRequest.BodyPublishers.ofString(body));
+            java.net.http.HttpResponse<String> response;
+            TensorPacing.delayMillis = 300;
+            String first = null;
+            try (var http = java.net.http.HttpClient.newHttpClient()) {
+                if (status.equals("429")) {
+                    first = new ApiClient(port).withHeader("X-API-Key", QUOTA_KEY).post("/v1/jobs", body).body()
+                            .path("id").asString();
+                    body = merge(uri(checkpointIn(TestEnvironment.storageRoot().resolve("q"), 22)),
+                            uri(checkpointIn(TestEnvironment.storageRoot().resolve("q"), 23)), null);
+                    request.method("POST", java.net.http.HttpRequest.BodyPublishers.ofString(body));
+                }
+                response = http.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            } finally {
+                TensorPacing.delayMillis = 0;
+                if (first != null) {
+                    new ApiClient(port).withHeader("X-API-Key", QUOTA_KEY).post("/v1/jobs/" + first + "/cancel", null);
+                }
+            }
+            assertThat(response.statusCode()).as(name + ": " + response.body()).isEqualTo(Integer.parseInt(status));
+            ApiExamplesTest.matches(schemas, name, example, response);
+        });
     }
 }
