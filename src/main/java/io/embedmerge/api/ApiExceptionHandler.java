@@ -7,6 +7,7 @@ import io.embedmerge.job.JobNotFoundException;
 import io.embedmerge.job.JobRequest;
 import io.embedmerge.job.JobValidationException;
 import io.embedmerge.job.MalformedRequestException;
+import io.embedmerge.job.QuotaExceededException;
 import io.embedmerge.web.RequestBodyTooLargeException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -38,6 +39,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     static final URI MALFORMED_REQUEST = URI.create("/problems/malformed-request");
     static final URI NOT_FOUND = URI.create("/problems/not-found");
     static final URI CONFLICT = URI.create("/problems/conflict");
+    static final URI QUOTA_EXCEEDED = URI.create("/problems/quota-exceeded");
     static final URI TOO_LARGE = URI.create(RequestBodyTooLargeException.TYPE);
     private static final String KINDS = String.join(", ", Arrays.stream(JobRequest.class.getAnnotation(JsonSubTypes.class)
             .value()).map(JsonSubTypes.Type::name).toList());
@@ -62,6 +64,17 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(JobNotFoundException.class)
     ProblemDetail notFound(JobNotFoundException e) {
         return problem(HttpStatus.NOT_FOUND, NOT_FOUND, "Job not found", e.getMessage(), List.of());
+    }
+
+    /** 429 with Retry-After (seconds) and {@code limit} naming the quota, e.g. {@code active-jobs}. */
+    @ExceptionHandler(QuotaExceededException.class)
+    ResponseEntity<ProblemDetail> quotaExceeded(QuotaExceededException e) {
+        ProblemDetail body = problem(HttpStatus.TOO_MANY_REQUESTS, QUOTA_EXCEEDED, "Quota exceeded", e.getMessage(),
+                List.of());
+        body.setProperty("limit", e.limit());
+        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+                .header(HttpHeaders.RETRY_AFTER, String.valueOf(Math.max(1, e.retryAfter().toSeconds())))
+                .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON).body(body);
     }
 
     @ExceptionHandler(JobConflictException.class)

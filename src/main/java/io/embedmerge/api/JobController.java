@@ -1,5 +1,6 @@
 package io.embedmerge.api;
 
+import io.embedmerge.job.Caller;
 import io.embedmerge.job.JobRequest;
 import io.embedmerge.job.JobService;
 import io.embedmerge.job.JobStatus;
@@ -103,11 +104,12 @@ class JobController {
                             @ExampleObject(name = "tooManyModels", description = "More models than merge.limits.max-models",
                                     value = ProblemExamples.TOO_MANY_MODELS)}))
     ResponseEntity<JobView> submit(
+            @Parameter(hidden = true) Caller caller,
             @RequestBody JobRequest request,
             @Parameter(description = "Makes retries safe: the same key and body return the same job. 1 to 255 "
                     + "printable ASCII characters.", schema = @Schema(type = "string", minLength = 1, maxLength = 255))
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
-        JobService.Submission submission = jobs.submit(request, idempotencyKey);
+        JobService.Submission submission = jobs.submit(caller, request, idempotencyKey);
         return ResponseEntity.status(HttpStatus.ACCEPTED)
                 .location(URI.create("/v1/jobs/" + submission.job().getId()))
                 .body(JobView.of(submission.job(), jobs));
@@ -123,8 +125,8 @@ class JobController {
     @ApiResponse(responseCode = "404", description = "No such job", content = @Content(mediaType = PROBLEM,
             schema = @Schema(implementation = ProblemDocument.class),
             examples = @ExampleObject(name = "unknownJob", description = "No job has this id", value = ProblemExamples.JOB_NOT_FOUND)))
-    JobView get(@PathVariable UUID id) {
-        return JobView.of(jobs.get(id), jobs);
+    JobView get(@Parameter(hidden = true) Caller caller, @PathVariable UUID id) {
+        return JobView.of(jobs.get(caller, id), jobs);
     }
 
     @GetMapping(path = "/v1/jobs", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -136,11 +138,12 @@ class JobController {
     @ApiResponse(responseCode = "422", description = "`pageSize` out of range or a `pageToken` this API did not issue",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDocument.class),
                     examples = @ExampleObject(name = "badPageSize", description = "pageSize above 200", value = ProblemExamples.BAD_PAGE)))
-    JobPageView list(@RequestParam(required = false) JobStatus status,
+    JobPageView list(@Parameter(hidden = true) Caller caller,
+                     @RequestParam(required = false) JobStatus status,
                      @RequestParam(required = false) @Parameter(example = "merge") String kind,
                      @RequestParam(required = false) String pageToken,
                      @RequestParam(defaultValue = "50") @Parameter(description = "1 to 200") int pageSize) {
-        var page = jobs.list(status, kind, pageToken, pageSize);
+        var page = jobs.list(caller, status, kind, pageToken, pageSize);
         return new JobPageView(page.jobs().stream().map(j -> JobView.of(j, jobs)).toList(), page.nextPageToken());
     }
 
@@ -165,8 +168,8 @@ class JobController {
     @ApiResponse(responseCode = "409", description = "The job already ended", content = @Content(mediaType = PROBLEM,
             schema = @Schema(implementation = ProblemDocument.class),
             examples = @ExampleObject(name = "alreadyEnded", description = "The job was already cancelled", value = ProblemExamples.ALREADY_ENDED)))
-    ResponseEntity<JobView> cancel(@PathVariable UUID id) {
-        return ResponseEntity.status(HttpStatus.ACCEPTED).body(JobView.of(jobs.cancel(id), jobs));
+    ResponseEntity<JobView> cancel(@Parameter(hidden = true) Caller caller, @PathVariable UUID id) {
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(JobView.of(jobs.cancel(caller, id), jobs));
     }
 
     @GetMapping(path = "/v1/jobs/{id}/report", produces = MediaType.TEXT_HTML_VALUE)
@@ -182,9 +185,9 @@ class JobController {
     @ApiResponse(responseCode = "404", description = "No such job", content = @Content(mediaType = PROBLEM,
             schema = @Schema(implementation = ProblemDocument.class),
             examples = @ExampleObject(name = "unknownJob", description = "No job has this id", value = ProblemExamples.REPORT_NOT_FOUND)))
-    String report(@PathVariable UUID id) {
-        JobView job = JobView.of(jobs.get(id), jobs);
-        List<JobEventView> events = jobs.events(id, 0, 10_000).stream().map(e -> JobEventView.of(e, json)).toList();
+    String report(@Parameter(hidden = true) Caller caller, @PathVariable UUID id) {
+        JobView job = JobView.of(jobs.get(caller, id), jobs);
+        List<JobEventView> events = jobs.events(caller, id, 0, 10_000).stream().map(e -> JobEventView.of(e, json)).toList();
         return ReportPage.render(job, StageTimings.of(events, clock.instant()));
     }
 
@@ -203,22 +206,22 @@ class JobController {
     @ApiResponse(responseCode = "404", description = "No such job", content = @Content(mediaType = PROBLEM,
             schema = @Schema(implementation = ProblemDocument.class),
             examples = @ExampleObject(name = "unknownJob", description = "No job has this id", value = ProblemExamples.EVENTS_NOT_FOUND)))
-    List<JobEventView> events(@PathVariable UUID id,
+    List<JobEventView> events(@Parameter(hidden = true) Caller caller, @PathVariable UUID id,
                               @RequestHeader(name = "Last-Event-ID", required = false)
                               @Parameter(description = "For streams: resume after this event id") Long lastEventId,
                               @RequestParam(defaultValue = "0") @Parameter(description = "Only events with a larger id") long after,
                               @RequestParam(defaultValue = "1000") int limit) {
         long from = lastEventId != null ? Math.max(lastEventId, after) : after;
-        return jobs.events(id, from, Math.clamp(limit, 1, 10_000)).stream()
+        return jobs.events(caller, id, from, Math.clamp(limit, 1, 10_000)).stream()
                 .map(e -> JobEventView.of(e, json)).toList();
     }
 
     @GetMapping(path = "/v1/jobs/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     @Operation(hidden = true)
-    SseEmitter stream(@PathVariable UUID id,
+    SseEmitter stream(Caller caller, @PathVariable UUID id,
                       @RequestHeader(name = "Last-Event-ID", required = false) Long lastEventId,
                       @RequestParam(defaultValue = "0") long after) {
-        jobs.get(id);
-        return streams.open(id, lastEventId != null ? lastEventId : after);
+        jobs.get(caller, id);
+        return streams.open(caller, id, lastEventId != null ? lastEventId : after);
     }
 }

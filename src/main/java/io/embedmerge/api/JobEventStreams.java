@@ -1,5 +1,6 @@
 package io.embedmerge.api;
 
+import io.embedmerge.job.Caller;
 import io.embedmerge.job.JobEvent;
 import io.embedmerge.job.JobService;
 import jakarta.annotation.PreDestroy;
@@ -38,9 +39,9 @@ class JobEventStreams {
         this.json = json;
     }
 
-    SseEmitter open(UUID jobId, long afterId) {
+    SseEmitter open(Caller caller, UUID jobId, long afterId) {
         SseEmitter emitter = new SseEmitter(MAX_STREAM.toMillis());
-        Stream stream = new Stream(jobId, afterId, emitter);
+        Stream stream = new Stream(caller, jobId, afterId, emitter);
         emitter.onCompletion(stream::stop);
         emitter.onTimeout(stream::stop);
         emitter.onError(e -> stream.stop());
@@ -52,13 +53,15 @@ class JobEventStreams {
     }
 
     private final class Stream implements Runnable {
+        private final Caller caller;
         private final UUID jobId;
         private final SseEmitter emitter;
         private long lastId;
         volatile ScheduledFuture<?> future;
         volatile boolean stopped;
 
-        Stream(UUID jobId, long afterId, SseEmitter emitter) {
+        Stream(Caller caller, UUID jobId, long afterId, SseEmitter emitter) {
+            this.caller = caller;
             this.jobId = jobId;
             this.lastId = afterId;
             this.emitter = emitter;
@@ -70,8 +73,8 @@ class JobEventStreams {
                 return;
             }
             try {
-                boolean ended = jobs.get(jobId).getStatus().isTerminal();
-                List<JobEvent> batch = jobs.events(jobId, lastId, BATCH);
+                boolean ended = jobs.get(caller, jobId).getStatus().isTerminal();
+                List<JobEvent> batch = jobs.events(caller, jobId, lastId, BATCH);
                 for (JobEvent event : batch) {
                     emitter.send(SseEmitter.event().id(String.valueOf(event.getId())).name(event.getType())
                             .data(JobEventView.of(event, json), MediaType.APPLICATION_JSON));

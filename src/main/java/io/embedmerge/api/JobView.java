@@ -29,7 +29,11 @@ public record JobView(
         @Schema(description = "True once cancellation was requested, whether the job was queued or running.") boolean cancelRequested,
         @Schema(description = "The worker pool that runs it", example = "cpu") String pool,
         @Schema(description = "The instance that runs or ran it (merge.worker.id)", example = "host-4711-7f2c")
-        String worker) {
+        String worker,
+        @Schema(description = "Who submitted the job (the token's owner claim or the API key's owner).", example = "ci-bot")
+        String owner,
+        @Schema(description = "The tenant the job belongs to; only that tenant (and admins) can see it.", example = "team-a")
+        String tenant) {
 
     /** Why a job failed: a stable code and a message naming the file, tensor or field at fault. */
     public record JobError(@Schema(example = "INVALID_CHECKPOINT", description = "INVALID_CHECKPOINT, INVALID_REQUEST, "
@@ -44,6 +48,7 @@ public record JobView(
                 new JobProgress(job.getProgressStage(), job.getProgressFraction(), job.getProgressMessage()),
                 job.getCreatedAt(), job.getStartedAt(), job.getFinishedAt(), jobs.result(job),
                 job.getErrorCode() == null ? null : new JobError(job.getErrorCode(), job.getErrorMessage()),
-                job.getAttempt(), job.isCancelRequested(), job.getPool(), job.getWorker());
+                job.getAttempt(), job.isCancelRequested(), job.getPool(), job.getWorker(), job.getOwner(),
+                job.getTenant());
     }
 }

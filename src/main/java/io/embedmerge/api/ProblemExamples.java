@@ -125,4 +125,19 @@ final class ProblemExamples {
 
     private ProblemExamples() {
     }
+
+    static final String UNAUTHORIZED = """
+            {"type": "/problems/unauthorized", "title": "Unauthorized", "status": 401,
+             "detail": "Authentication required: send 'Authorization: Bearer <token>' or 'X-API-Key: <key>'",
+             "instance": "/v1/jobs"}""";
+
+    static final String INSUFFICIENT_SCOPE = """
+            {"type": "/problems/forbidden", "title": "Forbidden", "status": 403,
+             "detail": "This operation needs the scope jobs:write; the caller has [jobs:read]",
+             "instance": "/v1/jobs"}""";
+
+    static final String QUOTA_EXCEEDED = """
+            {"type": "/problems/quota-exceeded", "title": "Quota exceeded", "status": 429,
+             "detail": "tenant 'team-a' has 4 queued or running jobs, its limit (max-active-jobs) is 4",
+             "instance": "/v1/jobs", "limit": "active-jobs"}""";
 }

@@ -37,6 +37,9 @@ public class Job {
     private boolean cancelRequested;
     private String worker;
     private String pool;
+    private String owner;
+    private String tenant;
+    private Long outputBytes;
     @Version
     @Column(nullable = false)
     private long version;
@@ -44,10 +47,12 @@ public class Job {
     protected Job() {
     }
 
-    Job(UUID id, String kind, String pool, String request, String requestHash, String idempotencyKey,
+    Job(UUID id, Caller caller, String kind, String pool, String request, String requestHash, String idempotencyKey,
         Instant createdAt) {
         this.id = id;
         this.pool = pool;
+        this.owner = caller.owner();
+        this.tenant = caller.tenant();
         this.kind = kind;
         this.status = JobStatus.QUEUED;
         this.request = request;
@@ -71,6 +76,14 @@ public class Job {
 
     public UUID getId() {
         return id;
+    }
+
+    public String getOwner() {
+        return owner;
+    }
+
+    public String getTenant() {
+        return tenant;
     }
 
     public String getKind() {

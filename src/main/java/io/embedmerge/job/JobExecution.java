@@ -55,7 +55,8 @@ public class JobExecution {
             }
             eventLog.append(id, "started", data);
             log.info("job {} attempt {} started on {}{}", id, job.getAttempt(), workerId, resumed ? " (resumed)" : "");
-            return Optional.of(new RunTicket(id, job.getAttempt(), json.read(job.getRequest(), JobRequest.class)));
+            return Optional.of(new RunTicket(id, job.getAttempt(), json.read(job.getRequest(), JobRequest.class),
+                    job.getTenant()));
         });
     }
 
@@ -76,24 +77,26 @@ public class JobExecution {
     }
 
     public boolean succeed(RunTicket ticket, JobResult result) {
-        return finish(ticket, JobStatus.SUCCEEDED, json.write(result), null, null, "done", 1.0);
+        Long bytes = result.output() == null ? null
+                : result.output().files().stream().mapToLong(f -> f.bytes()).sum();
+        return finish(ticket, JobStatus.SUCCEEDED, json.write(result), bytes, null, null, "done", 1.0);
     }
 
     /** PostgreSQL text cannot hold NUL, and messages may quote names from user files; NULs are stored escaped. */
     public boolean fail(RunTicket ticket, String code, String message) {
         String storable = message == null ? null : message.replace("\0", "\\0");
-        return finish(ticket, JobStatus.FAILED, null, code, storable, "failed", null);
+        return finish(ticket, JobStatus.FAILED, null, null, code, storable, "failed", null);
     }
 
     public boolean cancelled(RunTicket ticket) {
-        return finish(ticket, JobStatus.CANCELLED, null, null, null, "cancelled", null);
+        return finish(ticket, JobStatus.CANCELLED, null, null, null, null, "cancelled", null);
     }
 
-    private boolean finish(RunTicket ticket, JobStatus status, String result, String code, String message,
-                           String stage, Double fraction) {
+    private boolean finish(RunTicket ticket, JobStatus status, String result, Long outputBytes, String code,
+                           String message, String stage, Double fraction) {
         Boolean done = tx.execute(s -> {
-            int updated = jobs.finish(ticket.jobId(), ticket.attempt(), status, Instant.now(clock), result, code,
-                    message, stage, fraction);
+            int updated = jobs.finish(ticket.jobId(), ticket.attempt(), status, Instant.now(clock), result,
+                    outputBytes, code, message, stage, fraction);
             if (updated == 1) {
                 Map<String, Object> data = new LinkedHashMap<>();
                 data.put("status", status);

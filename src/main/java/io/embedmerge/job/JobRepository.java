@@ -15,7 +15,15 @@ import java.util.UUID;
 
 interface JobRepository extends JpaRepository<Job, UUID>, JpaSpecificationExecutor<Job> {
 
-    Optional<Job> findByIdempotencyKey(String idempotencyKey);
+    Optional<Job> findByTenantAndIdempotencyKey(String tenant, String idempotencyKey);
+
+    @Query("""
+            select count(j) from Job j where j.tenant = :tenant
+            and j.status in (io.embedmerge.job.JobStatus.QUEUED, io.embedmerge.job.JobStatus.RUNNING)""")
+    long countActive(@Param("tenant") String tenant);
+
+    @Query("select coalesce(sum(j.outputBytes), 0) from Job j where j.tenant = :tenant and j.finishedAt >= :since")
+    long bytesWrittenSince(@Param("tenant") String tenant, @Param("since") Instant since);
 
     @Lock(LockModeType.PESSIMISTIC_WRITE)
     @Query("select j from Job j where j.id = :id")
@@ -32,12 +40,13 @@ interface JobRepository extends JpaRepository<Job, UUID>, JpaSpecificationExecut
 
     @Modifying
     @Query("""
-            update Job j set j.status = :status, j.finishedAt = :now, j.result = :result,
+            update Job j set j.status = :status, j.finishedAt = :now, j.result = :result, j.outputBytes = :outputBytes,
                    j.errorCode = :errorCode, j.errorMessage = :errorMessage, j.progressStage = :stage,
                    j.progressFraction = :fraction, j.progressMessage = null, j.version = j.version + 1
             where j.id = :id and j.attempt = :attempt and j.status = io.embedmerge.job.JobStatus.RUNNING""")
     int finish(@Param("id") UUID id, @Param("attempt") int attempt, @Param("status") JobStatus status,
-               @Param("now") Instant now, @Param("result") String result, @Param("errorCode") String errorCode,
+               @Param("now") Instant now, @Param("result") String result, @Param("outputBytes") Long outputBytes,
+               @Param("errorCode") String errorCode,
                @Param("errorMessage") String errorMessage, @Param("stage") String stage,
                @Param("fraction") Double fraction);
 

@@ -33,7 +33,12 @@ class JobRequestValidator {
         this.dataFiles = dataFiles;
     }
 
-    void validate(JobRequest request) {
+    /** Checks every URI against the tenant's storage roots (the shared roots for a tenant with none of its own). */
+    void validate(JobRequest request, String tenant) {
+        storage.runAsTenant(tenant, () -> validate(request));
+    }
+
+    private void validate(JobRequest request) {
         List<FieldProblem> problems = new ArrayList<>();
         switch (request) {
             case MergeJobRequest merge -> validateMerge(merge, problems);

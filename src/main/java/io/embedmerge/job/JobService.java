@@ -3,6 +3,7 @@ package io.embedmerge.job;
 import io.embedmerge.merge.MethodRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.data.domain.Limit;
@@ -39,13 +40,16 @@ public class JobService {
     private final ApplicationEventPublisher publisher;
     private final PoolRouting routing;
     private final MethodRegistry methods;
+    private final SubmitGate gate;
 
     JobService(JobRepository jobs, JobEventRepository events, JobEventLog eventLog,
                JobRequestValidator validator, RequestSizeCheck sizeCheck, JobDispatcher dispatcher, JobJson json,
                TransactionTemplate tx, Clock clock, ApplicationEventPublisher publisher, PoolRouting routing,
-               MethodRegistry methods) {
+               MethodRegistry methods, ObjectProvider<SubmitGate> gate) {
         this.routing = routing;
         this.methods = methods;
+        this.gate = gate.getIfAvailable(() -> caller -> {
+        });
         this.jobs = jobs;
         this.events = events;
         this.eventLog = eventLog;
@@ -62,55 +66,76 @@ public class JobService {
     public record Submission(Job job, boolean replayed) {
     }
 
-    public Submission submit(JobRequest request, String idempotencyKey) {
+    /** Idempotency keys are per tenant: two tenants using the same key get two jobs. */
+    public Submission submit(Caller caller, JobRequest request, String idempotencyKey) {
         IdempotencyKeys.check(idempotencyKey);
         sizeCheck.check(request);
         String body = json.write(request);
         String hash = JobJson.sha256(body);
         if (idempotencyKey != null) {
-            var existing = jobs.findByIdempotencyKey(idempotencyKey);
+            var existing = jobs.findByTenantAndIdempotencyKey(caller.tenant(), idempotencyKey);
             if (existing.isPresent()) {
-                return replay(existing.get(), hash);
+                return replay(caller, existing.get(), hash);
             }
         }
-        validator.validate(request);
+        validator.validate(request, caller.tenant());
+        gate.admit(caller);
         String pool = routing.poolOf(request, methods);
         try {
             Job job = tx.execute(status -> {
-                Job created = jobs.save(new Job(UUID.randomUUID(), request.kind(), pool, body, hash, idempotencyKey,
-                        Instant.now(clock).truncatedTo(ChronoUnit.MICROS)));
-                eventLog.append(created.getId(), "submitted", Map.of("status", JobStatus.QUEUED, "pool", pool));
+                Job created = jobs.save(new Job(UUID.randomUUID(), caller, request.kind(), pool, body, hash,
+                        idempotencyKey, Instant.now(clock).truncatedTo(ChronoUnit.MICROS)));
+                eventLog.append(created.getId(), "submitted", Map.of("status", JobStatus.QUEUED, "pool", pool,
+                        "by", by(caller)));
                 dispatcher.dispatch(created.getId(), pool);
                 return created;
             });
             log.info("job {} submitted ({})", job.getId(), request.kind());
+            publisher.publishEvent(new JobAudited("submit", caller, job.getId(), "accepted"));
             return new Submission(job, false);
         } catch (DataIntegrityViolationException e) {
             if (idempotencyKey == null) {
                 throw e;
             }
-            return replay(jobs.findByIdempotencyKey(idempotencyKey).orElseThrow(() -> e), hash);
+            return replay(caller, jobs.findByTenantAndIdempotencyKey(caller.tenant(), idempotencyKey)
+                    .orElseThrow(() -> e), hash);
         }
     }
 
-    private static Submission replay(Job existing, String hash) {
+    private Submission replay(Caller caller, Job existing, String hash) {
         if (!existing.getRequestHash().equals(hash)) {
+            publisher.publishEvent(new JobAudited("submit", caller, existing.getId(), "conflict"));
             throw new JobConflictException("the Idempotency-Key was already used for job " + existing.getId()
                     + " with a different request body");
         }
+        publisher.publishEvent(new JobAudited("submit", caller, existing.getId(), "replayed"));
         return new Submission(existing, true);
     }
 
-    public Job get(UUID id) {
-        return jobs.findById(id).orElseThrow(() -> new JobNotFoundException(id));
+    private static Map<String, String> by(Caller caller) {
+        return Map.of("owner", caller.owner(), "tenant", caller.tenant());
     }
 
-    public JobPage list(JobStatus status, String kind, String pageToken, int pageSize) {
+    /** Another tenant's job answers as if it did not exist, so ids of other tenants cannot be probed. */
+    public Job get(Caller caller, UUID id) {
+        return jobs.findById(id).filter(caller::sees).orElseThrow(() -> new JobNotFoundException(id));
+    }
+
+    /** Queued and running jobs of the tenant, and the bytes its jobs published since the start of the UTC day. */
+    public TenantUsage usage(String tenant) {
+        Instant today = Instant.now(clock).truncatedTo(ChronoUnit.DAYS);
+        return new TenantUsage(jobs.countActive(tenant), jobs.bytesWrittenSince(tenant, today));
+    }
+
+    public JobPage list(Caller caller, JobStatus status, String kind, String pageToken, int pageSize) {
         if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
             throw new JobValidationException(List.of(new FieldProblem("pageSize",
                     "must be between 1 and " + MAX_PAGE_SIZE)));
         }
         List<Specification<Job>> filters = new ArrayList<>();
+        if (!caller.admin()) {
+            filters.add((root, q, cb) -> cb.equal(root.get("tenant"), caller.tenant()));
+        }
         if (status != null) {
             filters.add((root, q, cb) -> cb.equal(root.get("status"), status));
         }
@@ -138,22 +163,25 @@ public class JobService {
      * Cancels a queued job at once; asks a running one to stop (it does so at its next batch or tensor). Both read
      * {@code cancelRequested} true from then on.
      */
-    public Job cancel(UUID id) {
+    public Job cancel(Caller caller, UUID id) {
         Job job = tx.execute(status -> {
-            Job locked = jobs.lockById(id).orElseThrow(() -> new JobNotFoundException(id));
+            Job locked = jobs.lockById(id).filter(caller::sees).orElseThrow(() -> new JobNotFoundException(id));
             switch (locked.getStatus()) {
                 case QUEUED -> {
                     locked.cancelQueued(Instant.now(clock));
                     dispatcher.withdraw(id, locked.getPool());
-                    eventLog.append(id, "cancelled", Map.of("status", JobStatus.CANCELLED));
+                    eventLog.append(id, "cancelled", Map.of("status", JobStatus.CANCELLED, "by", by(caller)));
                 }
                 case RUNNING -> {
                     if (!locked.isCancelRequested()) {
                         locked.requestCancel();
-                        eventLog.append(id, "cancel_requested", Map.of("status", JobStatus.RUNNING));
+                        eventLog.append(id, "cancel_requested", Map.of("status", JobStatus.RUNNING, "by", by(caller)));
                     }
                 }
-                default -> throw new JobConflictException("job " + id + " is already " + locked.getStatus());
+                default -> {
+                    publisher.publishEvent(new JobAudited("cancel", caller, id, "conflict"));
+                    throw new JobConflictException("job " + id + " is already " + locked.getStatus());
+                }
             }
             return locked;
         });
@@ -161,13 +189,12 @@ public class JobService {
             publisher.publishEvent(new JobCancelRequested(id));
         }
         log.info("job {} cancel: now {}", id, job.getStatus());
+        publisher.publishEvent(new JobAudited("cancel", caller, id, job.getStatus().name().toLowerCase()));
         return job;
     }
 
-    public List<JobEvent> events(UUID id, long afterId, int limit) {
-        if (!jobs.existsById(id)) {
-            throw new JobNotFoundException(id);
-        }
+    public List<JobEvent> events(Caller caller, UUID id, long afterId, int limit) {
+        get(caller, id);
         return events.findByJobIdAndIdGreaterThanOrderByIdAsc(id, afterId, Limit.of(limit));
     }
 

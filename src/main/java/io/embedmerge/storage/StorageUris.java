@@ -21,8 +21,10 @@ public final class StorageUris {
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
 
     private final List<Path> localRoots;
+    private final List<Path> foreignRoots;
     private final Confinement confinement;
     private final List<StorageLocation.S3> s3Roots;
+    private final List<StorageLocation.S3> foreignS3Roots;
     private final boolean s3Enabled;
 
     public StorageUris(StorageProperties properties) {
@@ -31,23 +33,50 @@ public final class StorageUris {
 
     /** @param reserved the service's own folders besides the cache (such as the embedded database's) */
     public StorageUris(StorageProperties properties, List<Path> reserved) {
-        List<Path> roots = new ArrayList<>();
-        for (String root : properties.localRoots()) {
-            Path path = Path.of(root).toAbsolutePath().normalize();
-            try {
-                Files.createDirectories(path);
-                roots.add(path.toRealPath());
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot create storage root " + path, e);
-            }
+        this(new Roots(properties.localRoots(), properties.s3().roots()), Roots.NONE, properties, reserved);
+    }
+
+    /** The places a set of URIs may name: {@code file:} roots and {@code s3://bucket/prefix} roots. */
+    public record Roots(List<String> local, List<String> s3) {
+        static final Roots NONE = new Roots(List.of(), List.of());
+
+        public Roots {
+            local = local == null ? List.of() : List.copyOf(local);
+            s3 = s3 == null ? List.of() : List.copyOf(s3);
         }
-        this.localRoots = List.copyOf(roots);
-        List<Path> own = new ArrayList<>();
+
+        boolean isEmpty() {
+            return local.isEmpty() && s3.isEmpty();
+        }
+    }
+
+    /**
+     * @param roots   where URIs may point
+     * @param foreign other tenants' roots: refused even where they lie inside {@code roots} (also through links)
+     */
+    StorageUris(Roots roots, Roots foreign, StorageProperties properties, List<Path> reserved) {
+        this.localRoots = roots.local().stream().map(StorageUris::createRoot).toList();
+        this.foreignRoots = foreign.local().stream().map(StorageUris::createRoot)
+                .filter(f -> localRoots.stream().noneMatch(r -> r.startsWith(f))).toList();
+        List<Path> own = new ArrayList<>(foreignRoots);
         own.add(realPathOfNearestAncestor(Path.of(properties.cacheDir()).toAbsolutePath().normalize()));
         reserved.forEach(r -> own.add(realPathOfNearestAncestor(r.toAbsolutePath().normalize())));
         this.confinement = new Confinement(localRoots, own);
         this.s3Enabled = properties.s3().enabled();
-        this.s3Roots = properties.s3().roots().stream().map(r -> parseS3(r, r)).toList();
+        this.s3Roots = roots.s3().stream().map(r -> parseS3(r, r)).toList();
+        this.foreignS3Roots = foreign.s3().stream().map(r -> parseS3(r, r))
+                .filter(f -> s3Roots.stream().noneMatch(r -> r.overlaps(f) && r.prefix().startsWith(f.prefix())))
+                .toList();
+    }
+
+    private static Path createRoot(String root) {
+        Path path = Path.of(root).toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(path);
+            return path.toRealPath();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create storage root " + path, e);
+        }
     }
 
     public List<Path> localRoots() {
@@ -101,6 +130,9 @@ public final class StorageUris {
         rejectDotDot(raw, pathPart);
         Path path = Path.of(pathPart).toAbsolutePath().normalize();
         Path real = realPathOfNearestAncestor(path);
+        if (foreignRoots.stream().anyMatch(f -> real.startsWith(f) || f.startsWith(real))) {
+            throw new StorageUriException(raw, "'" + raw + "' is outside the allowed local roots " + localRoots);
+        }
         if (confinement.allowsFolder(real)) {
             return new StorageLocation.Local(real);
         }
@@ -132,7 +164,9 @@ public final class StorageUris {
             throw new StorageUriException(raw, "S3 storage is not configured on this service (merge.storage.s3.enabled)");
         }
         StorageLocation.S3 location = parseS3(raw, raw);
-        for (StorageLocation.S3 root : s3Roots) {
+        boolean foreign = foreignS3Roots.stream().anyMatch(f -> f.bucket().equals(location.bucket())
+                && (location.prefix().startsWith(f.prefix()) || f.prefix().startsWith(location.prefix())));
+        for (StorageLocation.S3 root : foreign ? List.<StorageLocation.S3>of() : s3Roots) {
             if (root.bucket().equals(location.bucket()) && location.prefix().startsWith(root.prefix())) {
                 return location;
             }

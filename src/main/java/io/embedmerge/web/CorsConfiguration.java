@@ -20,7 +20,7 @@ class CorsConfiguration implements WebMvcConfigurer {
             registry.addMapping("/v1/**")
                     .allowedOrigins(cors.allowedOrigins().toArray(String[]::new))
                     .allowedMethods("GET", "POST")
-                    .allowedHeaders("Content-Type", "Idempotency-Key", "Last-Event-ID")
+                    .allowedHeaders("Content-Type", "Idempotency-Key", "Last-Event-ID", "Authorization", "X-API-Key")
                     .exposedHeaders("Location");
         }
     }

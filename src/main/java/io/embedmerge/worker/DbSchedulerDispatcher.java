@@ -1,6 +1,8 @@
 package io.embedmerge.worker;
 
 import com.github.kagkarlsson.scheduler.SchedulerClient;
+import com.github.kagkarlsson.scheduler.exceptions.TaskInstanceCurrentlyExecutingException;
+import com.github.kagkarlsson.scheduler.exceptions.TaskInstanceNotFoundException;
 import com.github.kagkarlsson.scheduler.task.TaskInstanceId;
 import io.embedmerge.job.JobDispatcher;
 import org.springframework.beans.factory.ObjectProvider;
@@ -54,6 +56,10 @@ class DbSchedulerDispatcher implements JobDispatcher {
     @Override
     public void withdraw(UUID jobId, String pool) {
         TaskInstanceId id = TaskInstanceId.of(WorkerConfiguration.taskName(pool), jobId.toString());
-        client.getScheduledExecution(id).filter(e -> !e.isPicked()).ifPresent(e -> client.cancel(id));
+        try {
+            client.getScheduledExecution(id).filter(e -> !e.isPicked()).ifPresent(e -> client.cancel(id));
+        } catch (TaskInstanceCurrentlyExecutingException | TaskInstanceNotFoundException e) {
+            // a worker picked it meanwhile: it finds the job cancelled when it begins, and ends the execution
+        }
     }
 }

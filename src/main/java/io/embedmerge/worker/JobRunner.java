@@ -14,6 +14,7 @@ import io.embedmerge.merge.InvalidMergeRequestException;
 import io.embedmerge.merge.NonFiniteValueException;
 import io.embedmerge.model.onnx.OnnxFormatException;
 import io.embedmerge.storage.ForbiddenPathException;
+import io.embedmerge.storage.ObjectStorage;
 import io.embedmerge.storage.DiskFull;
 import io.embedmerge.storage.OutputExistsException;
 import io.embedmerge.storage.StorageUnavailableException;
@@ -52,12 +53,14 @@ class JobRunner {
     private final CancelSignals cancelSignals;
     private final String workerId;
     private final ObjectProvider<WorkerDevices> devices;
+    private final ObjectStorage storage;
 
     JobRunner(JobExecution execution, MergeJobRunner merges, AnalyzeJobRunner analyses, ImportJobRunner imports,
               EvaluateJobRunner evaluations, TrainJobRunner trainings, WorkerProperties properties,
               List<TensorListener> listeners, MeterRegistry meters, CancelSignals cancelSignals,
-              WorkerIdentity identity, ObjectProvider<WorkerDevices> devices) {
+              WorkerIdentity identity, ObjectProvider<WorkerDevices> devices, ObjectStorage storage) {
         this.devices = devices;
+        this.storage = storage;
         this.execution = execution;
         this.merges = merges;
         this.analyses = analyses;
@@ -109,13 +112,14 @@ class JobRunner {
         String outcome = "failed";
         try {
             progress.checkpoint();
-            JobResult result = switch (ticket.request()) {
+            // the job row's tenant, not the submitter's session: its roots apply to every read and write of the run
+            JobResult result = storage.callAsTenant(ticket.tenant(), () -> switch (ticket.request()) {
                 case MergeJobRequest merge -> merges.run(ticket, merge, progress);
                 case AnalyzeJobRequest analyze -> analyses.run(analyze, progress);
                 case ImportJobRequest imported -> imports.run(ticket, imported, progress);
                 case EvaluateJobRequest evaluate -> evaluations.run(evaluate, progress);
                 case TrainJobRequest train -> trainings.run(ticket, train, progress);
-            };
+            });
             execution.succeed(ticket, result);
             outcome = "succeeded";
         } catch (JobCancelledException e) {

@@ -11,17 +11,17 @@ import tools.jackson.databind.node.ObjectNode;
 import java.util.List;
 
 /** Validates JSON against a schema of an OpenAPI 3.1 document (its JSON Schema dialect, references inside the document). */
-final class SchemaCheck {
+public final class SchemaCheck {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private final JsonNode components;
 
-    SchemaCheck(JsonNode document) {
+    public SchemaCheck(JsonNode document) {
         this.components = document.path("components");
     }
 
     /** The problems of {@code value} against {@code ref} (e.g. {@code #/components/schemas/Problem}); empty if valid. */
-    List<String> problems(String ref, JsonNode value) {
+    public List<String> problems(String ref, JsonNode value) {
         ObjectNode root = JSON.createObjectNode();
         root.put("$ref", ref);
         root.set("components", components);

@@ -10,6 +10,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.Predicate;
 
 /** A small HTTP client for the service's API, as an orchestrator would use it. */
@@ -18,9 +20,26 @@ public final class ApiClient {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
+    private final Map<String, String> headers;
 
     public ApiClient(int port) {
-        this.base = "http://localhost:" + port;
+        this("http://localhost:" + port, Map.of());
+    }
+
+    private ApiClient(String base, Map<String, String> headers) {
+        this.base = base;
+        this.headers = headers;
+    }
+
+    /** A client that sends the header with every request (e.g. {@code Authorization}). */
+    public ApiClient withHeader(String name, String value) {
+        Map<String, String> more = new LinkedHashMap<>(headers);
+        more.put(name, value);
+        return new ApiClient(base, Map.copyOf(more));
+    }
+
+    public ApiClient withBearer(String token) {
+        return withHeader("Authorization", "Bearer " + token);
     }
 
     public record Response(int status, JsonNode body, HttpResponse<String> raw) {
@@ -30,7 +49,7 @@ public final class ApiClient {
     }
 
     public Response get(String path) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).GET().build());
+        return send(builder(path).GET().build());
     }
 
     public Response post(String path, String json) {
@@ -38,7 +57,7 @@ public final class ApiClient {
     }
 
     public Response post(String path, String json, String idempotencyKey) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+        HttpRequest.Builder b = builder(path)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json == null ? "" : json));
         if (idempotencyKey != null) {
@@ -49,7 +68,7 @@ public final class ApiClient {
 
     public HttpResponse<String> getText(String path, String accept) {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Accept", accept)
+            return http.send(builder(path).header("Accept", accept)
                     .timeout(Duration.ofSeconds(60)).GET().build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -57,6 +76,12 @@ public final class ApiClient {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    private HttpRequest.Builder builder(String path) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path));
+        headers.forEach(b::header);
+        return b;
     }
 
     private Response send(HttpRequest request) {

@@ -62,6 +62,9 @@ public final class TestEnvironment {
         p.put("spring.datasource.username", username());
         p.put("spring.datasource.password", password());
         p.put("spring.flyway.schemas", schema);
+        // the open mode (no authentication) on loopback; tests of the secured mode add merge.security.* settings
+        p.put("server.address", "127.0.0.1");
+        p.put("merge.security.mode", "auto");
         p.put("merge.storage.local-roots", STORAGE_ROOT.toString());
         p.put("merge.storage.default-output", STORAGE_ROOT.resolve("outputs").toUri().toString());
         p.put("merge.storage.cache-dir", STORAGE_ROOT.resolve("cache").toString());

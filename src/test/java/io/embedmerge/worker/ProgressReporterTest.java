@@ -23,7 +23,7 @@ import static org.mockito.Mockito.when;
 class ProgressReporterTest {
 
     private final JobExecution execution = mock(JobExecution.class);
-    private final RunTicket ticket = new RunTicket(UUID.randomUUID(), 1, null);
+    private final RunTicket ticket = new RunTicket(UUID.randomUUID(), 1, null, "default");
     private final List<JobProgress> reported = new ArrayList<>();
     private final AtomicBoolean cancelled = new AtomicBoolean();
 

@@ -1,0 +1,34 @@
+package io.embedmerge.security;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+import java.net.URI;
+
+/** RFC 9457 problems for refusals made by the security filters, before Spring MVC's exception handling. */
+final class Problems {
+
+    static final URI UNAUTHORIZED = URI.create("/problems/unauthorized");
+    static final URI FORBIDDEN = URI.create("/problems/forbidden");
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private Problems() {
+    }
+
+    static void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status, URI type,
+                      String title, String detail) throws IOException {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setType(type);
+        problem.setTitle(title);
+        problem.setInstance(URI.create(request.getRequestURI()));
+        response.setStatus(status.value());
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        response.getOutputStream().write(JSON.writeValueAsBytes(problem));
+        response.flushBuffer();
+    }
+}
