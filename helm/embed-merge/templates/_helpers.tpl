@@ -112,6 +112,30 @@ userName: {{ required "keda.postgresql.userName is required for KEDA scaling aga
       key: {{ include "embed-merge.dbPasswordKey" . }}
 - name: MANAGEMENT_ENDPOINT_HEALTH_PROBES_ENABLED
   value: "true"
+- name: SERVER_ADDRESS
+  value: "0.0.0.0"
+{{- with .Values.security }}
+{{- if .mode }}
+- name: MERGE_SECURITY_MODE
+  value: {{ .mode | quote }}
+{{- end }}
+{{- if .jwt.issuerUri }}
+- name: MERGE_SECURITY_JWT_ISSUER_URI
+  value: {{ .jwt.issuerUri | quote }}
+{{- end }}
+{{- if .jwt.jwkSetUri }}
+- name: MERGE_SECURITY_JWT_JWK_SET_URI
+  value: {{ .jwt.jwkSetUri | quote }}
+{{- end }}
+{{- if .jwt.audiences }}
+- name: MERGE_SECURITY_JWT_AUDIENCES
+  value: {{ join "," .jwt.audiences | quote }}
+{{- end }}
+- name: MERGE_SECURITY_JWT_OWNER_CLAIM
+  value: {{ .jwt.ownerClaim | quote }}
+- name: MERGE_SECURITY_JWT_TENANT_CLAIM
+  value: {{ .jwt.tenantClaim | quote }}
+{{- end }}
 {{- with .Values.storage }}
 {{- if .defaultOutput }}
 - name: MERGE_STORAGE_DEFAULT_OUTPUT
@@ -192,4 +216,13 @@ readinessProbe:
   periodSeconds: {{ $p.readiness.periodSeconds }}
   failureThreshold: {{ $p.readiness.failureThreshold }}
   timeoutSeconds: {{ $p.readiness.timeoutSeconds }}
+{{- end -}}
+
+{{/* API keys from an existing Secret, as environment variables */}}
+{{- define "embed-merge.securityEnvFrom" -}}
+{{- if .Values.security.apiKeysSecret }}
+envFrom:
+  - secretRef:
+      name: {{ .Values.security.apiKeysSecret }}
+{{- end }}
 {{- end -}}
