@@ -73,8 +73,8 @@ class AddressGuardTest {
 
     @Test
     void redirectsAreNotFollowed() {
-        try (ReceiverSupport target = new ReceiverSupport(() -> 200);
-             ReceiverSupport redirecting = new ReceiverSupport(() -> 302);
+        try (ReceiverSupport target = new ReceiverSupport(id -> 200);
+             ReceiverSupport redirecting = new ReceiverSupport(id -> 302);
              WebhookSender sender = new WebhookSender(properties(List.of("127.0.0.1"), List.of("127.0.0.0/8")),
                      Clock.systemUTC())) {
             // the receiver's Location points elsewhere; nothing may follow it

@@ -14,7 +14,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntSupplier;
+import java.util.function.ToIntFunction;
 
 /** A webhook receiver on loopback that records every request and answers with the given status codes. */
 final class ReceiverSupport implements AutoCloseable {
@@ -26,7 +26,7 @@ final class ReceiverSupport implements AutoCloseable {
     final AtomicInteger hits = new AtomicInteger();
     private final HttpServer server;
 
-    ReceiverSupport(IntSupplier answer) {
+    ReceiverSupport(ToIntFunction<String> answer) {
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         } catch (IOException e) {
@@ -35,7 +35,7 @@ final class ReceiverSupport implements AutoCloseable {
         server.createContext("/", exchange -> {
             hits.incrementAndGet();
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            int status = answer.getAsInt();
+            int status = answer.applyAsInt(exchange.getRequestHeaders().getFirst("webhook-id"));
             received.add(new Received(exchange.getRequestHeaders().getFirst("webhook-id"),
                     exchange.getRequestHeaders().getFirst("webhook-timestamp"),
                     exchange.getRequestHeaders().getFirst("webhook-signature"), body, status));
