@@ -27,6 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
 import java.net.URI;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 @RestController
@@ -112,29 +113,46 @@ class JobController {
         JobService.Submission submission = jobs.submit(caller, request, idempotencyKey);
         return ResponseEntity.status(HttpStatus.ACCEPTED)
                 .location(URI.create("/v1/jobs/" + submission.job().getId()))
-                .body(JobView.of(submission.job(), jobs));
+                .body(JobView.of(submission.job(), jobs).withNotifySecret(submission.job().getNotifySecret()));
     }
 
     @GetMapping(path = "/v1/jobs/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(operationId = "getJob", summary = "Get a job",
-            description = "Status, progress (stage, fraction, ETA), result or error.")
+            description = "Status, progress (stage, fraction, ETA), result or error. With `wait`, answers as soon as "
+                    + "the job has ended or when the wait is over, whichever is first, so that a pipeline step can "
+                    + "wait with plain curl in a loop.")
     @ApiResponse(responseCode = "200", description = "The job")
-    @ApiResponse(responseCode = "400", description = "The id is not a UUID", content = @Content(mediaType = PROBLEM,
-            schema = @Schema(implementation = ProblemDocument.class),
-            examples = @ExampleObject(name = "badJobId", description = "The id is not a UUID", value = ProblemExamples.BAD_JOB_ID)))
+    @ApiResponse(responseCode = "400", description = "The id is not a UUID, or `wait` is not a duration of at most 60 s",
+            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDocument.class),
+            examples = {@ExampleObject(name = "badJobId", description = "The id is not a UUID", value = ProblemExamples.BAD_JOB_ID),
+                    @ExampleObject(name = "badWait", description = "`wait` is not a duration", value = ProblemExamples.BAD_WAIT)}))
     @ApiResponse(responseCode = "404", description = "No such job", content = @Content(mediaType = PROBLEM,
             schema = @Schema(implementation = ProblemDocument.class),
             examples = @ExampleObject(name = "unknownJob", description = "No job has this id", value = ProblemExamples.JOB_NOT_FOUND)))
-    JobView get(@Parameter(hidden = true) Caller caller, @PathVariable UUID id) {
-        return JobView.of(jobs.get(caller, id), jobs);
+    JobView get(@Parameter(hidden = true) Caller caller, @PathVariable UUID id,
+                @RequestParam(required = false) @Parameter(description = "Wait up to this long for the job to end: "
+                        + "a number with unit ms, s or m (seconds without one), at most 60s", example = "30s",
+                        schema = @Schema(type = "string", pattern = "^[0-9]{1,9}(ms|s|m)?$")) String wait) {
+        if (wait == null) {
+            return JobView.of(jobs.get(caller, id), jobs);
+        }
+        return JobView.of(jobs.await(caller, id, WaitParameter.parse(wait)), jobs);
     }
 
     @GetMapping(path = "/v1/jobs", produces = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(operationId = "listJobs", summary = "List jobs", description = "Newest first, with cursor pagination through nextPageToken.")
+    @Operation(operationId = "listJobs", summary = "List jobs", description = "Newest first, with cursor pagination "
+            + "through nextPageToken. `metadata.<key>=<value>` parameters (several are AND-ed) keep the jobs whose "
+            + "metadata has exactly that value under that key, e.g. `?metadata.argo-workflow=nightly-merge-7f2c`.",
+            parameters = @Parameter(name = "metadata.<key>", in = io.swagger.v3.oas.annotations.enums.ParameterIn.QUERY,
+                    description = "A metadata filter: replace `<key>` by the key", example = "nightly-merge-7f2c",
+                    schema = @Schema(type = "string", maxLength = 256)))
     @ApiResponse(responseCode = "200", description = "A page of jobs")
-    @ApiResponse(responseCode = "400", description = "`status` is not a job status", content = @Content(mediaType = PROBLEM,
+    @ApiResponse(responseCode = "400", description = "`status` is not a job status, or a `metadata.<key>` parameter "
+            + "names no valid key", content = @Content(mediaType = PROBLEM,
             schema = @Schema(implementation = ProblemDocument.class),
-            examples = @ExampleObject(name = "badStatus", description = "Not one of the job statuses", value = ProblemExamples.BAD_STATUS)))
+            examples = {@ExampleObject(name = "badStatus", description = "Not one of the job statuses", value = ProblemExamples.BAD_STATUS),
+                    @ExampleObject(name = "badMetadataFilter", description = "Not a metadata key",
+                            value = ProblemExamples.BAD_METADATA_FILTER)}))
     @ApiResponse(responseCode = "422", description = "`pageSize` out of range or a `pageToken` this API did not issue",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDocument.class),
                     examples = @ExampleObject(name = "badPageSize", description = "pageSize above 200", value = ProblemExamples.BAD_PAGE)))
@@ -142,8 +160,9 @@ class JobController {
                      @RequestParam(required = false) JobStatus status,
                      @RequestParam(required = false) @Parameter(example = "merge") String kind,
                      @RequestParam(required = false) String pageToken,
-                     @RequestParam(defaultValue = "50") @Parameter(description = "1 to 200") int pageSize) {
-        var page = jobs.list(caller, status, kind, pageToken, pageSize);
+                     @RequestParam(defaultValue = "50") @Parameter(description = "1 to 200") int pageSize,
+                     @RequestParam @Parameter(hidden = true) Map<String, String> parameters) {
+        var page = jobs.list(caller, status, kind, MetadataFilters.of(parameters), pageToken, pageSize);
         return new JobPageView(page.jobs().stream().map(j -> JobView.of(j, jobs)).toList(), page.nextPageToken());
     }
 

@@ -9,6 +9,7 @@ import io.embedmerge.job.JobStatus;
 import io.swagger.v3.oas.annotations.media.Schema;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 
 /** A job as the API shows it. */
@@ -33,7 +34,13 @@ public record JobView(
         @Schema(description = "Who submitted the job (the token's owner claim or the API key's owner).", example = "ci-bot")
         String owner,
         @Schema(description = "The tenant the job belongs to; only that tenant (and admins) can see it.", example = "team-a")
-        String tenant) {
+        String tenant,
+        @Schema(description = "The request's metadata (labels).", example = "{\"argo-workflow\": \"nightly-merge-7f2c\"}")
+        Map<String, String> metadata,
+        @Schema(description = "Only in the submit response (also when replayed with its Idempotency-Key) of a job with "
+                + "`notify`: the whsec_ secret its webhook deliveries are signed with.",
+                example = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+        String notifySecret) {
 
     /** Why a job failed: a stable code and a message naming the file, tensor or field at fault. */
     public record JobError(@Schema(example = "INVALID_CHECKPOINT", description = "INVALID_CHECKPOINT, INVALID_REQUEST, "
@@ -43,12 +50,18 @@ public record JobView(
                            String message) {
     }
 
-    static JobView of(Job job, JobService jobs) {
-        return new JobView(job.getId(), job.getKind(), job.getStatus(), jobs.request(job),
+    public static JobView of(Job job, JobService jobs) {
+        JobRequest request = jobs.request(job);
+        return new JobView(job.getId(), job.getKind(), job.getStatus(), request,
                 new JobProgress(job.getProgressStage(), job.getProgressFraction(), job.getProgressMessage()),
                 job.getCreatedAt(), job.getStartedAt(), job.getFinishedAt(), jobs.result(job),
                 job.getErrorCode() == null ? null : new JobError(job.getErrorCode(), job.getErrorMessage()),
                 job.getAttempt(), job.isCancelRequested(), job.getPool(), job.getWorker(), job.getOwner(),
-                job.getTenant());
+                job.getTenant(), request.metadata() == null ? Map.of() : request.metadata(), null);
+    }
+
+    JobView withNotifySecret(String secret) {
+        return new JobView(id, kind, status, request, progress, createdAt, startedAt, finishedAt, result, error, attempt,
+                cancelRequested, pool, worker, owner, tenant, metadata, secret);
     }
 }

@@ -6,7 +6,7 @@ import java.util.List;
 
 /** The documented shape of every error response (RFC 9457 problem details plus field errors). */
 @Schema(name = "Problem", description = "RFC 9457 problem details (application/problem+json)")
-record ProblemDocument(
+public record ProblemDocument(
         @Schema(example = "/problems/invalid-request") String type,
         @Schema(example = "Invalid request") String title,
         @Schema(example = "422") int status,

@@ -101,6 +101,18 @@ final class ProblemExamples {
              "detail": "job 0b6f8c52-3f1e-4d0a-9a57-2c4e1f0d7a13 is already CANCELLED",
              "instance": "/v1/jobs/0b6f8c52-3f1e-4d0a-9a57-2c4e1f0d7a13/cancel"}""";
 
+    static final String BAD_WAIT = """
+            {"type": "/problems/malformed-request", "title": "Malformed request", "status": 400,
+             "detail": "wait: 'soon' is not a duration such as 30s, 500ms or 1m",
+             "instance": "/v1/jobs/0b6f8c52-3f1e-4d0a-9a57-2c4e1f0d7a13",
+             "errors": [{"field": "wait", "message": "'soon' is not a duration such as 30s, 500ms or 1m"}]}""";
+
+    static final String BAD_METADATA_FILTER = """
+            {"type": "/problems/malformed-request", "title": "Malformed request", "status": 400,
+             "detail": "metadata.a b: not a metadata key (1 to 63 characters of a-z, A-Z, 0-9, '.', '_' or '-')",
+             "instance": "/v1/jobs",
+             "errors": [{"field": "metadata.a b", "message": "not a metadata key (1 to 63 characters of a-z, A-Z, 0-9, '.', '_' or '-')"}]}""";
+
     static final String BAD_STATUS = """
             {"type": "/problems/malformed-request", "title": "Malformed request", "status": 400,
              "detail": "'DONE' is not a valid status",

@@ -1,8 +1,10 @@
 package io.embedmerge.job;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.swagger.v3.oas.annotations.media.Schema;
 
 import java.util.List;
+import java.util.Map;
 
 /** Task-vector statistics of fine-tuned checkpoints against their base (norms, angles, sign conflicts, trim shares). */
 @Schema(name = "AnalyzeJobRequest", description = "Computes per model and per layer: task-vector L2 norms, pairwise "
@@ -18,7 +20,10 @@ public record AnalyzeJobRequest(
                 example = "0.2")
         Double density,
         @Schema(description = "Worker pool to run on (cpu or gpu); default: the pool its kind is routed to "
-                + "(merge.jobs.routing)", example = "gpu") String pool) implements JobRequest {
+                + "(merge.jobs.routing)", example = "gpu") String pool,
+        @Schema(description = JobRequest.METADATA_DESCRIPTION, example = "{\"argo-workflow\": \"nightly-merge-7f2c\"}")
+        Map<String, String> metadata,
+        @Schema(description = JobRequest.NOTIFY_DESCRIPTION) @JsonProperty("notify") JobNotify notification) implements JobRequest {
 
     @Override
     public String kind() {

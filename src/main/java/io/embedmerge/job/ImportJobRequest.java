@@ -1,7 +1,10 @@
 package io.embedmerge.job;
 
 import io.embedmerge.model.Pooling;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.swagger.v3.oas.annotations.media.Schema;
+
+import java.util.Map;
 
 /** Imports an ONNX export of a BERT encoder as a Hugging Face checkpoint folder. */
 @Schema(name = "ImportJobRequest", description = "Converts a BERT-family ONNX export into a Hugging Face checkpoint "
@@ -22,7 +25,10 @@ public record ImportJobRequest(
                 example = "file:./data/models/all-minilm-l6-v2")
         String output,
         @Schema(description = "Worker pool to run on (cpu or gpu); default: the pool its kind is routed to "
-                + "(merge.jobs.routing)", example = "gpu") String pool) implements JobRequest {
+                + "(merge.jobs.routing)", example = "gpu") String pool,
+        @Schema(description = JobRequest.METADATA_DESCRIPTION, example = "{\"argo-workflow\": \"nightly-merge-7f2c\"}")
+        Map<String, String> metadata,
+        @Schema(description = JobRequest.NOTIFY_DESCRIPTION) @JsonProperty("notify") JobNotify notification) implements JobRequest {
 
     @Override
     public String kind() {

@@ -1,14 +1,20 @@
 package io.embedmerge.job;
 
+import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
+import jakarta.persistence.ElementCollection;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.MapKeyColumn;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.UUID;
 
 /** A job row. Request and result are stored as JSON text; state changes go through {@link JobService}. */
@@ -40,6 +46,14 @@ public class Job {
     private String owner;
     private String tenant;
     private Long outputBytes;
+    /** Signs the deliveries of the request's {@code notify} webhook; null without one. */
+    private String notifySecret;
+    /** A copy of the request's metadata, for the list filters (views read the request). Loaded lazily, never read. */
+    @ElementCollection
+    @CollectionTable(name = "job_metadata", joinColumns = @JoinColumn(name = "job_id"))
+    @MapKeyColumn(name = "key")
+    @Column(name = "value")
+    private Map<String, String> metadata = new HashMap<>();
     @Version
     @Column(nullable = false)
     private long version;
@@ -62,6 +76,18 @@ public class Job {
         this.progressStage = "queued";
         this.progressFraction = 0.0;
         this.progressMessage = "waiting for a worker of pool " + pool;
+    }
+
+    Job withMetadata(Map<String, String> labels, String secret) {
+        if (labels != null) {
+            metadata.putAll(labels);
+        }
+        notifySecret = secret;
+        return this;
+    }
+
+    public String getNotifySecret() {
+        return notifySecret;
     }
 
     /** The worker pool that runs the job ({@code cpu} or {@code gpu}). */

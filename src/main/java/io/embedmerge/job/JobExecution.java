@@ -2,6 +2,7 @@ package io.embedmerge.job;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -27,8 +28,11 @@ public class JobExecution {
     private final JobJson json;
     private final TransactionTemplate tx;
     private final Clock clock;
+    private final ApplicationEventPublisher publisher;
 
-    JobExecution(JobRepository jobs, JobEventLog eventLog, JobJson json, TransactionTemplate tx, Clock clock) {
+    JobExecution(JobRepository jobs, JobEventLog eventLog, JobJson json, TransactionTemplate tx, Clock clock,
+                 ApplicationEventPublisher publisher) {
+        this.publisher = publisher;
         this.jobs = jobs;
         this.eventLog = eventLog;
         this.json = json;
@@ -67,6 +71,7 @@ public class JobExecution {
                     progress.fraction(), progress.message());
             if (updated == 1) {
                 eventLog.append(ticket.jobId(), "progress", progress);
+                publisher.publishEvent(new JobStateChanged(ticket.jobId(), "job.progress"));
             }
             return updated == 1;
         }));
@@ -104,6 +109,7 @@ public class JobExecution {
                     data.put("error", Map.of("code", code, "message", message));
                 }
                 eventLog.append(ticket.jobId(), status.name().toLowerCase(), data);
+                publisher.publishEvent(new JobStateChanged(ticket.jobId(), "job." + status.name().toLowerCase()));
             }
             return updated == 1;
         });

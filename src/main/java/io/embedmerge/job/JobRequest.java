@@ -5,6 +5,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.swagger.v3.oas.annotations.media.DiscriminatorMapping;
 import io.swagger.v3.oas.annotations.media.Schema;
 
+import java.util.Map;
+
 /** What a job should do; {@code kind} selects the variant. */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
 @JsonSubTypes({@JsonSubTypes.Type(value = MergeJobRequest.class, name = "merge"),
@@ -28,4 +30,16 @@ public sealed interface JobRequest permits MergeJobRequest, AnalyzeJobRequest, I
 
     /** The worker pool the request names, or null for the default of its kind. */
     String pool();
+
+    /** Labels of the caller (at most 16), returned with the job and usable as list filters; may be null. */
+    Map<String, String> metadata();
+
+    /** The per-job webhook, or null. Not {@code notify()}: that name is Object's. */
+    JobNotify notification();
+
+    String METADATA_DESCRIPTION = "Up to 16 labels (keys of 1 to 63 characters a-z A-Z 0-9 . _ -, values of at most "
+            + "256 characters), returned in every view and webhook and filterable in the list: "
+            + "`GET /v1/jobs?metadata.argo-workflow=nightly-merge-7f2c`.";
+    String NOTIFY_DESCRIPTION = "Posts the job's events to this URL as Standard Webhooks; the submit response "
+            + "returns the signing secret once (`notifySecret`).";
 }

@@ -26,8 +26,11 @@ class JobRequestValidator {
     private final MethodRegistry methods;
     private final ObjectStorage storage;
     private final DataFiles dataFiles;
+    private final List<JobRequestCheck> checks;
 
-    JobRequestValidator(MethodRegistry methods, ObjectStorage storage, DataFiles dataFiles) {
+    JobRequestValidator(MethodRegistry methods, ObjectStorage storage, DataFiles dataFiles,
+                        List<JobRequestCheck> checks) {
+        this.checks = checks;
         this.methods = methods;
         this.storage = storage;
         this.dataFiles = dataFiles;
@@ -95,8 +98,27 @@ class JobRequestValidator {
         if (request.pool() != null && !PoolRouting.POOLS.contains(request.pool())) {
             problems.add(new FieldProblem("pool", "must be one of " + PoolRouting.POOLS.stream().sorted().toList()));
         }
+        JobMetadata.check(request.metadata(), problems);
+        checkNotify(request.notification(), problems);
+        checks.forEach(check -> check.check(request, problems));
         if (!problems.isEmpty()) {
             throw new JobValidationException(problems);
+        }
+    }
+
+    private static void checkNotify(JobNotify notify, List<FieldProblem> problems) {
+        if (notify == null) {
+            return;
+        }
+        if (notify.url() == null || notify.url().isBlank()) {
+            problems.add(new FieldProblem("notify.url", "a URL is required"));
+        }
+        if (notify.events() != null) {
+            for (int i = 0; i < notify.events().size(); i++) {
+                if (!JobNotify.EVENTS.contains(notify.events().get(i))) {
+                    problems.add(new FieldProblem("notify.events[" + i + "]", "must be one of " + JobNotify.EVENTS));
+                }
+            }
         }
     }
 

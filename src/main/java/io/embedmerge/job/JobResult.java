@@ -22,36 +22,56 @@ public record JobResult(
         @Schema(description = "merge: the method with every parameter (defaults filled in), as merge-manifest.json "
                 + "records it") MethodUsed method,
         @Schema(description = "merge: the inputs with each file's size and SHA-256, as merge-manifest.json records them")
-        List<InputFiles> inputs) {
+        List<InputFiles> inputs,
+        @Schema(description = "Jobs with several outputs (train with a pipeline): each output folder's URI by name, "
+                + "e.g. `dataset-1` or `stage-2`, ready to pass to a following step",
+                example = "{\"dataset-1\": \"file:./data/outputs/7f2c/dataset-1/\"}")
+        Map<String, String> outputs) {
 
     public static JobResult of(Output output) {
-        return new JobResult(output, null, null, null, null, null, null, null, null, null);
+        return new JobResult(output, null, null, null, null, null, null, null, null, null, null);
     }
 
     public static JobResult of(TaskVectorReport analysis) {
-        return new JobResult(null, analysis, null, null, null, null, null, null, null, null);
+        return new JobResult(null, analysis, null, null, null, null, null, null, null, null, null);
     }
 
     public static JobResult empty() {
-        return new JobResult(null, null, null, null, null, null, null, null, null, null);
+        return new JobResult(null, null, null, null, null, null, null, null, null, null, null);
     }
 
     public JobResult withScores(Map<String, Score> scores, List<CheckpointScores> comparison) {
-        return new JobResult(output, analysis, scores, average(scores), comparison, coefficients, lossCurve, runs, method, inputs);
+        return new JobResult(output, analysis, scores, average(scores), comparison, coefficients, lossCurve, runs, method, inputs, outputs);
     }
 
     public JobResult withCoefficients(Coefficients learned, List<Double> curve) {
-        return new JobResult(output, analysis, scores, averageScore, comparison, learned, curve, runs, method, inputs);
+        return new JobResult(output, analysis, scores, averageScore, comparison, learned, curve, runs, method, inputs, outputs);
     }
 
     public JobResult withRuns(List<TrainingRun> trainingRuns) {
         return new JobResult(output, analysis, scores, averageScore, comparison, coefficients, lossCurve, trainingRuns, method,
-                inputs);
+                inputs, outputsOf(output, trainingRuns));
     }
 
     public JobResult withProvenance(MethodUsed usedMethod, List<InputFiles> inputFiles) {
         return new JobResult(output, analysis, scores, averageScore, comparison, coefficients, lossCurve, runs,
-                usedMethod, inputFiles);
+                usedMethod, inputFiles, outputs);
+    }
+
+    /** Named folders inside the output (runs of "" are the output itself and need no name). */
+    private static Map<String, String> outputsOf(Output output, List<TrainingRun> runs) {
+        if (output == null || runs == null || runs.stream().allMatch(r -> r.folder().isEmpty())) {
+            return null;
+        }
+        String base = output.uri().endsWith("/") ? output.uri() : output.uri() + "/";
+        Map<String, String> named = new java.util.LinkedHashMap<>();
+        for (TrainingRun run : runs) {
+            if (!run.folder().isEmpty()) {
+                String folder = run.folder().endsWith("/") ? run.folder() : run.folder() + "/";
+                named.put(folder.substring(0, folder.length() - 1), base + folder);
+            }
+        }
+        return named;
     }
 
     /** A merge method with every parameter it ran with. */

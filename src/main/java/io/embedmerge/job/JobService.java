@@ -1,6 +1,7 @@
 package io.embedmerge.job;
 
 import io.embedmerge.merge.MethodRegistry;
+import io.embedmerge.webhooks.SigningSecret;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -66,6 +67,10 @@ public class JobService {
     public record Submission(Job job, boolean replayed) {
     }
 
+    /** The longest a {@code wait} may last. */
+    public static final java.time.Duration MAX_WAIT = java.time.Duration.ofSeconds(60);
+    private static final long WAIT_POLL_MILLIS = 200;
+
     /** Idempotency keys are per tenant: two tenants using the same key get two jobs. */
     public Submission submit(Caller caller, JobRequest request, String idempotencyKey) {
         IdempotencyKeys.check(idempotencyKey);
@@ -84,7 +89,9 @@ public class JobService {
         try {
             Job job = tx.execute(status -> {
                 Job created = jobs.save(new Job(UUID.randomUUID(), caller, request.kind(), pool, body, hash,
-                        idempotencyKey, Instant.now(clock).truncatedTo(ChronoUnit.MICROS)));
+                        idempotencyKey, Instant.now(clock).truncatedTo(ChronoUnit.MICROS))
+                        .withMetadata(request.metadata(),
+                                request.notification() == null ? null : SigningSecret.generate()));
                 eventLog.append(created.getId(), "submitted", Map.of("status", JobStatus.QUEUED, "pool", pool,
                         "by", by(caller)));
                 dispatcher.dispatch(created.getId(), pool);
@@ -127,7 +134,34 @@ public class JobService {
         return new TenantUsage(jobs.countActive(tenant), jobs.bytesWrittenSince(tenant, today));
     }
 
+    /**
+     * The job once it has ended, or as it is when {@code wait} has passed. Polls with short sleeps between
+     * lookups, each its own short transaction, so no connection is held while waiting (virtual threads make the
+     * sleeping request thread cheap).
+     */
+    public Job await(Caller caller, UUID id, java.time.Duration wait) {
+        long deadline = System.nanoTime() + Math.min(wait.toNanos(), MAX_WAIT.toNanos());
+        Job job = get(caller, id);
+        while (!job.getStatus().isTerminal() && System.nanoTime() < deadline) {
+            long left = (deadline - System.nanoTime()) / 1_000_000;
+            try {
+                Thread.sleep(Math.max(1, Math.min(WAIT_POLL_MILLIS, left)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            job = get(caller, id);
+        }
+        return job;
+    }
+
     public JobPage list(Caller caller, JobStatus status, String kind, String pageToken, int pageSize) {
+        return list(caller, status, kind, Map.of(), pageToken, pageSize);
+    }
+
+    /** Metadata filters are AND-ed: each must match the job's label of that key exactly. */
+    public JobPage list(Caller caller, JobStatus status, String kind, Map<String, String> metadata, String pageToken,
+                        int pageSize) {
         if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
             throw new JobValidationException(List.of(new FieldProblem("pageSize",
                     "must be between 1 and " + MAX_PAGE_SIZE)));
@@ -142,6 +176,10 @@ public class JobService {
         if (kind != null) {
             filters.add((root, q, cb) -> cb.equal(root.get("kind"), kind));
         }
+        metadata.forEach((key, value) -> filters.add((root, q, cb) -> {
+            var label = root.<Job, String, String>joinMap("metadata");
+            return cb.and(cb.equal(label.key(), key), cb.equal(label.value(), value));
+        }));
         if (pageToken != null && !pageToken.isBlank()) {
             PageToken after = PageToken.decode(pageToken);
             filters.add((root, q, cb) -> cb.or(
@@ -171,6 +209,7 @@ public class JobService {
                     locked.cancelQueued(Instant.now(clock));
                     dispatcher.withdraw(id, locked.getPool());
                     eventLog.append(id, "cancelled", Map.of("status", JobStatus.CANCELLED, "by", by(caller)));
+                    publisher.publishEvent(new JobStateChanged(id, "job.cancelled"));
                 }
                 case RUNNING -> {
                     if (!locked.isCancelRequested()) {

@@ -1,9 +1,11 @@
 package io.embedmerge.job;
 
 import io.embedmerge.merge.MergeExecutor;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.swagger.v3.oas.annotations.media.Schema;
 
 import java.util.List;
+import java.util.Map;
 
 /** Merge fine-tuned checkpoints into one: θ = θ0 + V_m with the chosen method. */
 @Schema(name = "MergeJobRequest", description = "Merges the task vectors of `models` (relative to `base`).")
@@ -39,7 +41,10 @@ public record MergeJobRequest(
                 + "dtype fails the job with NON_FINITE_OUTPUT and nothing is published.", example = "false")
         Boolean allowNonFinite,
         @Schema(description = "Worker pool to run on (cpu or gpu); default: the pool its kind is routed to "
-                + "(merge.jobs.routing)", example = "gpu") String pool) implements JobRequest {
+                + "(merge.jobs.routing)", example = "gpu") String pool,
+        @Schema(description = JobRequest.METADATA_DESCRIPTION, example = "{\"argo-workflow\": \"nightly-merge-7f2c\"}")
+        Map<String, String> metadata,
+        @Schema(description = JobRequest.NOTIFY_DESCRIPTION) @JsonProperty("notify") JobNotify notification) implements JobRequest {
 
     public boolean allowsNonFinite() {
         return Boolean.TRUE.equals(allowNonFinite);

@@ -1,8 +1,10 @@
 package io.embedmerge.job;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.swagger.v3.oas.annotations.media.Schema;
 
 import java.util.List;
+import java.util.Map;
 
 /** Contrastive fine-tuning of a base checkpoint, to make the task models that merges combine. */
 @Schema(name = "TrainJobRequest", description = "Fine-tunes `base` with InfoNCE (in-batch negatives plus the data's "
@@ -23,7 +25,10 @@ public record TrainJobRequest(
         @Schema(description = "Output folder URI; default `<merge.storage.default-output>/<job id>/`. Must not exist.")
         String output,
         @Schema(description = "Worker pool to run on (cpu or gpu); default: the pool its kind is routed to "
-                + "(merge.jobs.routing)", example = "gpu") String pool) implements JobRequest {
+                + "(merge.jobs.routing)", example = "gpu") String pool,
+        @Schema(description = JobRequest.METADATA_DESCRIPTION, example = "{\"argo-workflow\": \"nightly-merge-7f2c\"}")
+        Map<String, String> metadata,
+        @Schema(description = JobRequest.NOTIFY_DESCRIPTION) @JsonProperty("notify") JobNotify notification) implements JobRequest {
 
     @Override
     public String kind() {

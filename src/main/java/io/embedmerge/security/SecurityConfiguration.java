@@ -73,6 +73,9 @@ class SecurityConfiguration {
                         .requestMatchers("/swagger-ui.html", "/swagger-ui/**", "/v3/api-docs", "/v3/api-docs/**",
                                 "/v3/api-docs.yaml", "/error").permitAll()
                         .requestMatchers(HttpMethod.POST, "/v1/jobs", "/v1/jobs/*/cancel").hasAnyAuthority(WRITE, ADMIN)
+                        .requestMatchers(HttpMethod.POST, "/v1/webhooks", "/v1/webhooks/*/rotate")
+                        .hasAnyAuthority(WRITE, ADMIN)
+                        .requestMatchers(HttpMethod.DELETE, "/v1/webhooks/*").hasAnyAuthority(WRITE, ADMIN)
                         .requestMatchers(HttpMethod.GET, "/v1/**").hasAnyAuthority(READ, WRITE, ADMIN)
                         .anyRequest().authenticated());
         return http.build();

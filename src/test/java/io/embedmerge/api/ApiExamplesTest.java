@@ -163,6 +163,14 @@ public class ApiExamplesTest extends IntegrationTest {
         t.put("getJobReport 404 unknownJob", () -> send("GET", "/v1/jobs/" + unknown + "/report", null, null, "text/html"));
         t.put("listJobEvents 400 badJobId", () -> send("GET", "/v1/jobs/42/events", null, null));
         t.put("listJobEvents 404 unknownJob", () -> send("GET", "/v1/jobs/" + unknown + "/events", null, null));
+        t.put("getJob 400 badWait", () -> send("GET", "/v1/jobs/" + unknown + "?wait=soon", null, null));
+        t.put("listJobs 400 badMetadataFilter", () -> send("GET", "/v1/jobs?metadata.a%20b=x", null, null));
+        t.put("createWebhook 422 invalidWebhook", () -> send("POST", "/v1/webhooks",
+                "{\"url\": \"http://ci.example.com/hook\"}", null));
+        t.put("deleteWebhook 404 unknownWebhook", () -> send("DELETE", "/v1/webhooks/" + unknown, null, null));
+        t.put("rotateWebhookSecret 404 unknownWebhook", () -> send("POST", "/v1/webhooks/" + unknown + "/rotate",
+                null, null));
+        t.put("listJobDeliveries 404 unknownJob", () -> send("GET", "/v1/jobs/" + unknown + "/deliveries", null, null));
         t.put("listMethods 406 notAcceptable", () -> send("GET", "/v1/methods", null, null, "application/xml"));
         t.put("listDatasets 406 notAcceptable", () -> send("GET", "/v1/datasets", null, null, "application/xml"));
         return t;

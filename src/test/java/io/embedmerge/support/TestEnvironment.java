@@ -74,6 +74,10 @@ public final class TestEnvironment {
         p.put("merge.worker.shutdown-max-wait", "2s");
         p.put("merge.worker.progress-interval", "20ms");
         p.put("merge.metrics.refresh", "200ms");
+        p.put("merge.webhooks.allowed-http-hosts", "127.0.0.1");
+        p.put("merge.webhooks.allowed-networks", "127.0.0.0/8");
+        p.put("merge.webhooks.retry-schedule", "100ms,100ms,100ms,100ms");
+        p.put("merge.webhooks.poll-interval", "50ms");
         return p;
     }
 
