@@ -14,7 +14,9 @@ import java.util.Optional;
 /**
  * The service's own PostgreSQL (zonky's embedded binaries) on a data folder: started once, and started again on the
  * same port when its server process has died, so the connection pool recovers without a service restart.
- * Durable by default: zonky starts PostgreSQL with {@code -F} (fsync off), which {@code fsync=on} overrides.
+ * Durable by default: zonky starts PostgreSQL with {@code -F} (fsync off) and {@code synchronous_commit=off}, so an
+ * acknowledged job could be lost in a crash; {@code fsync}, {@code synchronous_commit} and {@code full_page_writes}
+ * are set back on.
  */
 final class EmbeddedDatabase implements AutoCloseable {
 
@@ -44,7 +46,8 @@ final class EmbeddedDatabase implements AutoCloseable {
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(false)
                     .setServerConfig("fsync", fsync ? "on" : "off")
-                    .setServerConfig("full_page_writes", fsync ? "on" : "off");
+                    .setServerConfig("full_page_writes", fsync ? "on" : "off")
+                    .setServerConfig("synchronous_commit", fsync ? "on" : "off");
             if (port > 0) {
                 builder.setPort(port);
             }

@@ -53,9 +53,11 @@ class DatabaseOutageTest {
     @Test
     void aDeadDatabaseGivesFast503sAndComesBackWithItsData() throws Exception {
         assertThat(setting("fsync")).as("durability on by default").isEqualTo("on");
+        assertThat(setting("synchronous_commit")).as("a commit is on disk when acknowledged").isEqualTo("on");
         ApiClient api = new ApiClient(port);
         String id = api.post("/v1/jobs", "{\"kind\": \"import\", \"source\": \"builtin:all-minilm-l6-v2\"}")
                 .body().path("id").asString();
+        // killed right after the acknowledgement: the job must survive the crash
 
         ProcessHandle server = database.serverProcess().orElseThrow();
         server.destroyForcibly();
