@@ -2,13 +2,20 @@ package io.embedmerge.merge;
 
 import java.util.List;
 
-/** A merge method: its public description, its request-time checks and how it plans a merge. */
-public sealed interface MergeMethod permits LinearMerge, SlerpMerge, TiesMerge, DareMerge, SelfPositioningMerge, FisherMerge, RegMeanMerge {
+/**
+ * A merge method: its public description (name, parameters, reference, statistics passes, data needs), its
+ * request-time checks and how it plans a merge. Adding a method is one implementation plus one line in the registry.
+ */
+public interface MergeMethod {
 
     MethodDescriptor descriptor();
 
     default String name() {
         return descriptor().name();
+    }
+
+    default DataNeeds dataNeeds() {
+        return descriptor().dataNeeds();
     }
 
     /** Checks constraints that involve the per-model weights; runs at submit time, without reading any file. */

@@ -1,5 +1,12 @@
 package io.embedmerge.merge;
 
+import io.embedmerge.merge.methods.DareMerge;
+import io.embedmerge.merge.methods.FisherMerge;
+import io.embedmerge.merge.methods.LinearMerge;
+import io.embedmerge.merge.methods.RegMeanMerge;
+import io.embedmerge.merge.methods.SelfPositioningMerge;
+import io.embedmerge.merge.methods.SlerpMerge;
+import io.embedmerge.merge.methods.TiesMerge;
 import org.springframework.stereotype.Component;
 
 import java.math.BigDecimal;

@@ -1,8 +1,9 @@
 package io.embedmerge.merge;
 
+import io.embedmerge.merge.execution.MergeExecutor;
+import io.embedmerge.storage.FileDigests;
 import io.embedmerge.support.MergeHarness;
 import io.embedmerge.support.TestCheckpoints;
-import io.embedmerge.storage.FileDigests;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 

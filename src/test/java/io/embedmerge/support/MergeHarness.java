@@ -1,10 +1,10 @@
 package io.embedmerge.support;
 
 import io.embedmerge.checkpoint.Checkpoint;
-import io.embedmerge.merge.MergeExecutor;
 import io.embedmerge.merge.MergeMethod;
 import io.embedmerge.merge.MergeMonitor;
 import io.embedmerge.merge.MethodRegistry;
+import io.embedmerge.merge.execution.MergeExecutor;
 import io.embedmerge.storage.DirectFolder;
 import io.embedmerge.support.TestSafetensors.Tensor;
 import io.embedmerge.tensor.DType;

@@ -1,7 +1,11 @@
-package io.embedmerge.merge;
+package io.embedmerge.merge.execution;
 
 import io.embedmerge.checkpoint.Checkpoint;
 import io.embedmerge.checkpoint.TensorInfo;
+import io.embedmerge.merge.ChunkVisitor;
+import io.embedmerge.merge.InputScan;
+import io.embedmerge.merge.MergeMonitor;
+import io.embedmerge.merge.MergeTensor;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,7 @@
-package io.embedmerge.merge;
+package io.embedmerge.merge.execution;
 
+import io.embedmerge.merge.MergeTensor;
+import io.embedmerge.merge.NonFiniteValueException;
 import io.embedmerge.tensor.DType;
 
 /**

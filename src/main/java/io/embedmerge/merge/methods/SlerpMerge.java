@@ -1,5 +1,15 @@
-package io.embedmerge.merge;
+package io.embedmerge.merge.methods;
 
+import io.embedmerge.merge.DataNeeds;
+import io.embedmerge.merge.MergeMethod;
+import io.embedmerge.merge.MergeSetup;
+import io.embedmerge.merge.MethodDescriptor;
+import io.embedmerge.merge.MethodParams;
+import io.embedmerge.merge.TensorMerger;
+import io.embedmerge.merge.WeightSpec;
+import io.embedmerge.merge.kernels.WeightedSum;
+import io.embedmerge.merge.statistics.GramMatrices;
+import io.embedmerge.merge.statistics.SlerpCoefficients;
 import java.util.List;
 
 /**
@@ -13,7 +23,9 @@ public final class SlerpMerge implements MergeMethod {
             "Iterated spherical interpolation of the task vectors, t_k = a_k / (mean(a_1..a_{k-1}) + a_k) with a_i the "
                     + "per-model weights (two models: t = a_2/(a_1+a_2)); lerp where a vector is ~0 or |cos Ω| > 0.9995. "
                     + "The result keeps the un-normalised norm.",
-            List.of(Params.LAMBDA, Params.GRANULARITY), WeightSpec.positiveWeights());
+            "https://arxiv.org/abs/2410.15035",
+            List.of(Params.LAMBDA, Params.GRANULARITY), WeightSpec.positiveWeights(),
+            List.of("gram"), DataNeeds.NONE);
 
     @Override
     public MethodDescriptor descriptor() {

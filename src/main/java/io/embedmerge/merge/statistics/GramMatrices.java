@@ -1,10 +1,14 @@
-package io.embedmerge.merge;
+package io.embedmerge.merge.statistics;
 
+import io.embedmerge.merge.InputScan;
+import io.embedmerge.merge.MergeTensor;
+import io.embedmerge.merge.execution.ChunkRanges;
+import io.embedmerge.merge.kernels.TaskVector;
 import java.util.HashMap;
 import java.util.Map;
 
 /** G_ij = ⟨V_i, V_j⟩ of the float32 task vectors, per tensor and for the whole model, accumulated in float64. */
-final class GramMatrices {
+public final class GramMatrices {
 
     private final Map<Integer, double[][]> perTensor;
     private final double[][] model;
@@ -14,7 +18,7 @@ final class GramMatrices {
         this.model = model;
     }
 
-    static GramMatrices compute(InputScan inputs, int n) {
+    public static GramMatrices compute(InputScan inputs, int n) {
         Map<Integer, double[][]> perTensor = new HashMap<>();
         double[][] model = new double[n][n];
         float[][] v = new float[n][inputs.chunkElements()];
@@ -72,11 +76,11 @@ final class GramMatrices {
         return (s0 + s1) + (s2 + s3);
     }
 
-    double[][] model() {
+    public double[][] model() {
         return model;
     }
 
-    double[][] of(MergeTensor tensor) {
+    public double[][] of(MergeTensor tensor) {
         return perTensor.getOrDefault(tensor.index(), new double[model.length][model.length]);
     }
 }

@@ -1,5 +1,15 @@
-package io.embedmerge.merge;
+package io.embedmerge.merge.methods;
 
+import io.embedmerge.merge.DataNeeds;
+import io.embedmerge.merge.MergeMethod;
+import io.embedmerge.merge.MergeSetup;
+import io.embedmerge.merge.MethodDescriptor;
+import io.embedmerge.merge.MethodParams;
+import io.embedmerge.merge.ParamSpec;
+import io.embedmerge.merge.TensorMerger;
+import io.embedmerge.merge.WeightSpec;
+import io.embedmerge.merge.kernels.DropMask;
+import io.embedmerge.merge.kernels.TiesKernel;
 import java.util.List;
 
 /**
@@ -23,16 +33,18 @@ public final class DareMerge implements MergeMethod {
     public static DareMerge dareLinear() {
         return new DareMerge(new MethodDescriptor("dare_linear",
                 "DARE drop-and-rescale of each task vector, then linear: θ0 + λ·Σ w_i V'_i / Σ w_i. Seeded by the job's seed.",
+                "https://arxiv.org/abs/2311.03099",
                 List.of(DENSITY, Params.LAMBDA, Params.normalize(true)),
-                WeightSpec.signed(Params.POSITIVE_SUM)), false);
+                WeightSpec.signed(Params.POSITIVE_SUM), List.of(), DataNeeds.NONE), false);
     }
 
     public static DareMerge dareTies() {
         return new DareMerge(new MethodDescriptor("dare_ties",
                 "DARE drop-and-rescale of each task vector, then TIES sign election and disjoint merge (no trim). "
                         + "Seeded by the job's seed.",
+                "https://arxiv.org/abs/2311.03099",
                 List.of(DENSITY, Params.LAMBDA, TiesMerge.SIGN_METHOD, Params.normalize(true)),
-                WeightSpec.signed(null)), true);
+                WeightSpec.signed(null), List.of(), DataNeeds.NONE), true);
     }
 
     @Override

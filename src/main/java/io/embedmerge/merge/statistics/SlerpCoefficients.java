@@ -1,4 +1,5 @@
-package io.embedmerge.merge;
+package io.embedmerge.merge.statistics;
+
 
 /**
  * Iterated SLERP of task vectors expressed through their Gram matrix (merge-methods.md, slerp): U_1 = V_1,

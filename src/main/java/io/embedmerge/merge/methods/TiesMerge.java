@@ -1,5 +1,20 @@
-package io.embedmerge.merge;
+package io.embedmerge.merge.methods;
 
+import io.embedmerge.merge.ChunkMerger;
+import io.embedmerge.merge.ChunkVisitor;
+import io.embedmerge.merge.DataNeeds;
+import io.embedmerge.merge.InputScan;
+import io.embedmerge.merge.MergeMethod;
+import io.embedmerge.merge.MergeSetup;
+import io.embedmerge.merge.MergeTensor;
+import io.embedmerge.merge.MethodDescriptor;
+import io.embedmerge.merge.MethodParams;
+import io.embedmerge.merge.ParamSpec;
+import io.embedmerge.merge.ParamType;
+import io.embedmerge.merge.TensorMerger;
+import io.embedmerge.merge.WeightSpec;
+import io.embedmerge.merge.kernels.TiesKernel;
+import io.embedmerge.merge.statistics.MagnitudeThresholds;
 import java.util.List;
 
 /**
@@ -16,12 +31,14 @@ public final class TiesMerge implements MergeMethod {
     private static final MethodDescriptor DESCRIPTOR = new MethodDescriptor("ties",
             "TIES: keep the top-ρ magnitudes of each task vector, elect a sign per entry, average the agreeing entries "
                     + "(ties at the threshold are kept; entries where the votes sum to 0 take sign +).",
-            List.of(Params.density(0.2, "Share ρ of each task vector kept by the trim (k = ⌈ρ·n⌉)."),
+            "https://arxiv.org/abs/2306.01708",
+                List.of(Params.density(0.2, "Share ρ of each task vector kept by the trim (k = ⌈ρ·n⌉)."),
                     Params.LAMBDA, SIGN_METHOD, Params.normalize(true), Params.GRANULARITY,
                     new ParamSpec("rescale", ParamType.STRING, "none",
                             "'norm' (the paper's variant) scales τ̂ by ‖τ_avg‖/‖τ̂‖ at the granularity level.",
                             null, null, List.of("none", "norm"))),
-            WeightSpec.signed(null));
+            WeightSpec.signed(null),
+            List.of("ties-threshold", "ties-norm"), DataNeeds.NONE);
 
     @Override
     public MethodDescriptor descriptor() {

@@ -1,5 +1,7 @@
-package io.embedmerge.merge;
+package io.embedmerge.merge.statistics;
 
+import io.embedmerge.merge.ChunkVisitor;
+import io.embedmerge.merge.execution.ChunkRanges;
 import java.util.function.Consumer;
 
 /**

@@ -1,4 +1,5 @@
-package io.embedmerge.merge;
+package io.embedmerge.merge.kernels;
+
 
 /**
  * Trim, elect sign and disjoint merge of TIES (merge-methods.md, steps 1–3), scaled by λ·r. Work is done in blocks
@@ -6,29 +7,29 @@ package io.embedmerge.merge;
  * {@code min}, {@code max}), so that the JIT vectorises every loop. Block scratch is float64 (votes and sums are
  * float64 by contract), which also tells the JIT that it cannot alias the float32 inputs.
  */
-final class TiesKernel {
+public final class TiesKernel {
 
-    static final int BLOCK = 1024;
+    public static final int BLOCK = 1024;
 
     private final double[] weights;
     private final boolean countSigns;
     private final boolean normalize;
 
-    TiesKernel(double[] weights, boolean countSigns, boolean normalize) {
+    public TiesKernel(double[] weights, boolean countSigns, boolean normalize) {
         this.weights = weights.clone();
         this.countSigns = countSigns;
         this.normalize = normalize;
     }
 
     /** Per-call working memory for one block: the entries of each model, and the per-element sums. */
-    static final class Scratch {
-        final double[][] entries;
+    public static final class Scratch {
+        public final double[][] entries;
         final double[] vote = new double[BLOCK];
         final double[] sign = new double[BLOCK];
         final double[] divisor = new double[BLOCK];
-        final double[] merged = new double[BLOCK];
+        public final double[] merged = new double[BLOCK];
 
-        Scratch(int models) {
+        public Scratch(int models) {
             entries = new double[models][BLOCK];
         }
     }
@@ -38,7 +39,7 @@ final class TiesKernel {
      * |v| ≥ threshold. Exact: for floats |v| − threshold is 0 only when they are equal, so
      * signum(|v| − threshold) + 1 ≥ 1 exactly when v is kept.
      */
-    static void trim(float[] model, float[] base, float threshold, double[] t, int start, int end) {
+    public static void trim(float[] model, float[] base, float threshold, double[] t, int start, int end) {
         for (int j = start; j < end; j++) {
             float v = model[j] - base[j];
             t[j - start] = v * Math.min(1f, Math.signum(Math.abs(v) - threshold) + 1f);
@@ -46,7 +47,7 @@ final class TiesKernel {
     }
 
     /** Steps 2–3 on {@code scratch.entries[i][0 .. length)}: τ̂ into {@code scratch.merged}. */
-    void merge(Scratch scratch, int length) {
+    public void merge(Scratch scratch, int length) {
         double[] vote = scratch.vote;
         double[] sign = scratch.sign;
         double[] divisor = scratch.divisor;
@@ -92,7 +93,7 @@ final class TiesKernel {
     }
 
     /** out[j] = base[j] + scale·τ̂ for positions [start, end), from entries already in the scratch. */
-    void combine(Scratch scratch, float[] base, double scale, float[] out, int start, int end) {
+    public void combine(Scratch scratch, float[] base, double scale, float[] out, int start, int end) {
         merge(scratch, end - start);
         double[] merged = scratch.merged;
         for (int j = start; j < end; j++) {

@@ -1,5 +1,13 @@
-package io.embedmerge.merge;
+package io.embedmerge.merge.methods;
 
+import io.embedmerge.merge.DataNeeds;
+import io.embedmerge.merge.MergeMethod;
+import io.embedmerge.merge.MergeSetup;
+import io.embedmerge.merge.MethodDescriptor;
+import io.embedmerge.merge.MethodParams;
+import io.embedmerge.merge.TensorMerger;
+import io.embedmerge.merge.WeightSpec;
+import io.embedmerge.merge.kernels.WeightedSum;
 import java.util.List;
 
 /**
@@ -18,13 +26,15 @@ public final class LinearMerge implements MergeMethod {
     public static LinearMerge linear() {
         return new LinearMerge(new MethodDescriptor("linear",
                 "Weighted average of the task vectors (the paper's Average Merging): θ0 + λ·Σ w_i V_i / Σ w_i.",
-                List.of(Params.LAMBDA, Params.normalize(true)), WeightSpec.signed(Params.POSITIVE_SUM)));
+                "https://arxiv.org/abs/2203.05482", List.of(Params.LAMBDA, Params.normalize(true)),
+                WeightSpec.signed(Params.POSITIVE_SUM), List.of(), DataNeeds.NONE));
     }
 
     public static LinearMerge taskArithmetic() {
         return new LinearMerge(new MethodDescriptor("task_arithmetic",
                 "Task arithmetic: θ0 + λ·Σ w_i V_i (set normalize=true to divide by Σ w_i).",
-                List.of(Params.LAMBDA, Params.normalize(false)), WeightSpec.signed(Params.POSITIVE_SUM)));
+                "https://arxiv.org/abs/2212.04089", List.of(Params.LAMBDA, Params.normalize(false)),
+                WeightSpec.signed(Params.POSITIVE_SUM), List.of(), DataNeeds.NONE));
     }
 
     @Override

@@ -1,10 +1,18 @@
-package io.embedmerge.merge;
+package io.embedmerge.merge.execution;
 
 import io.embedmerge.checkpoint.Checkpoint;
 import io.embedmerge.checkpoint.CheckpointFormatException;
 import io.embedmerge.checkpoint.ShardedSafetensorsWriter;
 import io.embedmerge.checkpoint.TensorInfo;
 import io.embedmerge.checkpoint.TensorSpec;
+import io.embedmerge.merge.ChunkMerger;
+import io.embedmerge.merge.MergeMethod;
+import io.embedmerge.merge.MergeMonitor;
+import io.embedmerge.merge.MergeSetup;
+import io.embedmerge.merge.MergeTensor;
+import io.embedmerge.merge.MethodParams;
+import io.embedmerge.merge.Precomputed;
+import io.embedmerge.merge.TensorMerger;
 import io.embedmerge.storage.OutputFolder;
 import io.embedmerge.tensor.DType;
 

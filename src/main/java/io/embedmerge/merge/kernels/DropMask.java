@@ -1,4 +1,4 @@
-package io.embedmerge.merge;
+package io.embedmerge.merge.kernels;
 
 import java.nio.charset.StandardCharsets;
 
@@ -6,18 +6,18 @@ import java.nio.charset.StandardCharsets;
  * DARE's random drops, as a pure function of (seed, model, tensor name, element index): the same request gives the
  * same bytes whatever the chunking or thread order. Uses the SplitMix64 finaliser as a counter-based generator.
  */
-final class DropMask {
+public final class DropMask {
 
     private final long seed;
     private final double keepProbability;
 
-    DropMask(long seed, double keepProbability) {
+    public DropMask(long seed, double keepProbability) {
         this.seed = seed;
         this.keepProbability = keepProbability;
     }
 
     /** The stream of one model's tensor. */
-    long stream(int model, String tensorName) {
+    public long stream(int model, String tensorName) {
         long h = mix(seed ^ 0x9E3779B97F4A7C15L * (model + 1));
         for (byte b : tensorName.getBytes(StandardCharsets.UTF_8)) {
             h = mix(h ^ b);
@@ -25,7 +25,7 @@ final class DropMask {
         return h;
     }
 
-    boolean keep(long stream, long element) {
+    public boolean keep(long stream, long element) {
         double u = (mix(stream + 0x9E3779B97F4A7C15L * (element + 1)) >>> 11) * 0x1.0p-53;
         return u < keepProbability;
     }

@@ -1,7 +1,17 @@
-package io.embedmerge.merge;
+package io.embedmerge.merge.methods;
 
 import io.embedmerge.checkpoint.TensorInfo;
 import io.embedmerge.checkpoint.WeightFile;
+import io.embedmerge.merge.DataNeeds;
+import io.embedmerge.merge.FisherDiagonals;
+import io.embedmerge.merge.MergeMethod;
+import io.embedmerge.merge.MergeSetup;
+import io.embedmerge.merge.MethodDescriptor;
+import io.embedmerge.merge.MethodParams;
+import io.embedmerge.merge.ParamSpec;
+import io.embedmerge.merge.ParamType;
+import io.embedmerge.merge.TensorMerger;
+import io.embedmerge.merge.WeightSpec;
 
 import java.util.List;
 
@@ -17,11 +27,13 @@ public final class FisherMerge implements MergeMethod {
     private static final MethodDescriptor DESCRIPTOR = new MethodDescriptor("fisher",
             "Fisher-weighted average of the task vectors: per entry Σ λ_i (F_i+ε) V_i / Σ λ_i (F_i+ε), F_i the squared "
                     + "gradients of the contrastive loss of model i on its probe pairs (models[i].probe), ε = 1e-6.",
+            "https://arxiv.org/abs/2111.09832",
             List.of(new ParamSpec("fisherExamples", ParamType.INTEGER, 256L, "Probe pairs per model.", 1.0, 1e7, List.of()),
                     new ParamSpec("batchSize", ParamType.INTEGER, 16L, "Pairs per gradient.", 1.0, 4096.0, List.of()),
                     Params.TEMPERATURE,
                     Params.SCORE_THRESHOLD),
-            WeightSpec.positiveWeights());
+            WeightSpec.positiveWeights(),
+            List.of(), new DataNeeds(DataNeeds.Probe.PER_MODEL, DataNeeds.EncoderPass.FISHER_DIAGONALS));
 
     @Override
     public MethodDescriptor descriptor() {

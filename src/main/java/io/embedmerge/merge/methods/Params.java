@@ -1,5 +1,8 @@
-package io.embedmerge.merge;
+package io.embedmerge.merge.methods;
 
+import io.embedmerge.merge.InvalidMergeRequestException;
+import io.embedmerge.merge.ParamSpec;
+import io.embedmerge.merge.ParamType;
 import java.util.List;
 
 /** Parameter specs shared by several methods, and checks on the per-model weights. */

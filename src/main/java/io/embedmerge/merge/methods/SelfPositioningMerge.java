@@ -1,5 +1,17 @@
-package io.embedmerge.merge;
+package io.embedmerge.merge.methods;
 
+import io.embedmerge.merge.DataNeeds;
+import io.embedmerge.merge.InvalidMergeRequestException;
+import io.embedmerge.merge.LearnedCoefficients;
+import io.embedmerge.merge.MergeMethod;
+import io.embedmerge.merge.MergeSetup;
+import io.embedmerge.merge.MethodDescriptor;
+import io.embedmerge.merge.MethodParams;
+import io.embedmerge.merge.ParamSpec;
+import io.embedmerge.merge.ParamType;
+import io.embedmerge.merge.TensorMerger;
+import io.embedmerge.merge.WeightSpec;
+import io.embedmerge.merge.kernels.WeightedSum;
 import java.util.List;
 
 /**
@@ -13,6 +25,7 @@ public final class SelfPositioningMerge implements MergeMethod {
             "Learns the slerp weights a_i and the scale λ by SGD (Adam) on the probe set: minimises the contrastive loss "
                     + "of θ0 + λ·U_N(a) plus μ·λ over the N+1 scalars only. Needs `probe` (pairs). The initial a_i are "
                     + "`initWeights`, or the per-model weights when it is absent.",
+            "https://arxiv.org/abs/2410.15035",
             List.of(new ParamSpec("steps", ParamType.INTEGER, 200L, "Adam steps.", 1.0, 100_000.0, List.of()),
                     new ParamSpec("batchSize", ParamType.INTEGER, 16L, "Pairs per step.", 1.0, 4096.0, List.of()),
                     new ParamSpec("learningRate", ParamType.NUMBER, 0.05, "Adam step size on softplus⁻¹(a), softplus⁻¹(λ).",
@@ -25,7 +38,8 @@ public final class SelfPositioningMerge implements MergeMethod {
                             "Initial a_1..a_N, one per model (default: the models' weights).", 1e-6, 100.0, List.of()),
                     new ParamSpec("initLambda", ParamType.NUMBER, 1.0, "Initial λ.", 1e-6, 100.0, List.of()),
                     Params.SCORE_THRESHOLD),
-            WeightSpec.positiveWeights());
+            WeightSpec.positiveWeights(),
+            List.of(), new DataNeeds(DataNeeds.Probe.GLOBAL, DataNeeds.EncoderPass.COEFFICIENT_SEARCH));
 
     @Override
     public MethodDescriptor descriptor() {
