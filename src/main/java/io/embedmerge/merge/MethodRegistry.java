@@ -1,12 +1,6 @@
 package io.embedmerge.merge;
 
-import io.embedmerge.merge.methods.DareMerge;
-import io.embedmerge.merge.methods.FisherMerge;
-import io.embedmerge.merge.methods.LinearMerge;
-import io.embedmerge.merge.methods.RegMeanMerge;
-import io.embedmerge.merge.methods.SelfPositioningMerge;
-import io.embedmerge.merge.methods.SlerpMerge;
-import io.embedmerge.merge.methods.TiesMerge;
+import io.embedmerge.merge.methods.BuiltinMethods;
 import org.springframework.stereotype.Component;
 
 import java.math.BigDecimal;
@@ -24,15 +18,7 @@ public class MethodRegistry {
     private final Map<String, MergeMethod> methods = new LinkedHashMap<>();
 
     public MethodRegistry() {
-        register(LinearMerge.linear());
-        register(LinearMerge.taskArithmetic());
-        register(new SlerpMerge());
-        register(new TiesMerge());
-        register(DareMerge.dareLinear());
-        register(DareMerge.dareTies());
-        register(new SelfPositioningMerge());
-        register(new FisherMerge());
-        register(new RegMeanMerge());
+        BuiltinMethods.all().forEach(this::register);
     }
 
     private void register(MergeMethod method) {

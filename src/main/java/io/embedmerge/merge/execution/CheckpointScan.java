@@ -61,28 +61,50 @@ public final class CheckpointScan implements InputScan {
 
     @Override
     public void scanTensor(MergeTensor tensor, ChunkVisitor visitor) {
+        for (long first = 0; first < tensor.elements(); first += chunkElements) {
+            scanChunk(tensor, first, (int) Math.min(chunkElements, tensor.elements() - first), visitor);
+        }
+    }
+
+    /**
+     * Like {@link #scanTensor} with chunks that end at row boundaries (whole rows per chunk; rows longer than a
+     * chunk are split into chunk-long segments from the row start), for methods that work on whole rows.
+     */
+    public void scanRows(MergeTensor tensor, ChunkVisitor visitor) {
+        long row = tensor.rowLength();
+        if (row <= chunkElements) {
+            long length = chunkElements / row * row;
+            for (long first = 0; first < tensor.elements(); first += length) {
+                scanChunk(tensor, first, (int) Math.min(length, tensor.elements() - first), visitor);
+            }
+            return;
+        }
+        for (long start = 0; start < tensor.elements(); start += row) {
+            for (long offset = 0; offset < row; offset += chunkElements) {
+                scanChunk(tensor, start + offset, (int) Math.min(chunkElements, row - offset), visitor);
+            }
+        }
+    }
+
+    private void scanChunk(MergeTensor tensor, long first, int count, ChunkVisitor visitor) {
         TensorInfo baseInfo = base.tensors().get(tensor.name());
         TensorInfo[] modelInfo = new TensorInfo[models.size()];
         for (int i = 0; i < modelInfo.length; i++) {
             modelInfo[i] = models.get(i).tensors().get(tensor.name());
         }
-        for (long first = 0; first < tensor.elements(); first += chunkElements) {
-            int count = (int) Math.min(chunkElements, tensor.elements() - first);
-            long start = first;
-            ChunkRanges.forEach(count, (part, from, to) -> {
-                base.fileOf(tensor.name()).readFloats(baseInfo, start + from, baseChunk, from, to - from);
-                for (int i = 0; i < modelInfo.length; i++) {
-                    models.get(i).fileOf(tensor.name()).readFloats(modelInfo[i], start + from, modelChunks[i], from, to - from);
-                }
-            });
-            visitor.visit(tensor, first, baseChunk, modelChunks, count);
-            base.fileOf(tensor.name()).release(baseInfo, first, count);
+        ChunkRanges.forEach(count, (part, from, to) -> {
+            base.fileOf(tensor.name()).readFloats(baseInfo, first + from, baseChunk, from, to - from);
             for (int i = 0; i < modelInfo.length; i++) {
-                models.get(i).fileOf(tensor.name()).release(modelInfo[i], first, count);
+                models.get(i).fileOf(tensor.name()).readFloats(modelInfo[i], first + from, modelChunks[i], from, to - from);
             }
-            if (first + chunkElements < tensor.elements()) {
-                monitor.checkpoint();
-            }
+        });
+        visitor.visit(tensor, first, baseChunk, modelChunks, count);
+        base.fileOf(tensor.name()).release(baseInfo, first, count);
+        for (int i = 0; i < modelInfo.length; i++) {
+            models.get(i).fileOf(tensor.name()).release(modelInfo[i], first, count);
+        }
+        if (first + count < tensor.elements()) {
+            monitor.checkpoint();
         }
     }
 }

@@ -118,7 +118,7 @@ public final class MergeExecutor {
                 } else {
                     MergeTensor tensor = inputs.tensors().get(next++);
                     ChunkMerger chunks = merger.forTensor(tensor);
-                    inputs.scanTensor(tensor, (tt, first, base, models, count) -> {
+                    inputs.scanRows(tensor, (tt, first, base, models, count) -> {
                         ChunkRanges.forEach(count, (part, from, to) -> {
                             if (!job.allowNonFinite()) {
                                 FiniteGuard.checkInputs(tensor, first, base, models, from, to);

@@ -3,17 +3,15 @@ package io.embedmerge.merge.kernels;
 import java.nio.charset.StandardCharsets;
 
 /**
- * DARE's random drops, as a pure function of (seed, model, tensor name, element index): the same request gives the
+ * Random drops, as a pure function of (seed, model, tensor name, element index): the same request gives the
  * same bytes whatever the chunking or thread order. Uses the SplitMix64 finaliser as a counter-based generator.
  */
 public final class DropMask {
 
     private final long seed;
-    private final double keepProbability;
 
-    public DropMask(long seed, double keepProbability) {
+    public DropMask(long seed) {
         this.seed = seed;
-        this.keepProbability = keepProbability;
     }
 
     /** The stream of one model's tensor. */
@@ -25,9 +23,13 @@ public final class DropMask {
         return h;
     }
 
-    public boolean keep(long stream, long element) {
-        double u = (mix(stream + 0x9E3779B97F4A7C15L * (element + 1)) >>> 11) * 0x1.0p-53;
-        return u < keepProbability;
+    /** A uniform draw in [0, 1) for one element of a stream. */
+    public double uniform(long stream, long element) {
+        return (mix(stream + 0x9E3779B97F4A7C15L * (element + 1)) >>> 11) * 0x1.0p-53;
+    }
+
+    public boolean keep(long stream, long element, double keepProbability) {
+        return uniform(stream, element) < keepProbability;
     }
 
     private static long mix(long z) {

@@ -56,9 +56,9 @@ public final class WeightedSum implements ChunkMerger {
 
     /** More than three models: a float64 accumulator per block (a different type than the inputs, so no aliasing). */
     private void mergeMany(float[] base, float[][] models, float[] out, int from, int to) {
-        double[] acc = new double[TiesKernel.BLOCK];
-        for (int start = from; start < to; start += TiesKernel.BLOCK) {
-            int end = Math.min(to, start + TiesKernel.BLOCK);
+        double[] acc = new double[BlockScratch.SIZE];
+        for (int start = from; start < to; start += BlockScratch.SIZE) {
+            int end = Math.min(to, start + BlockScratch.SIZE);
             for (int j = start; j < end; j++) {
                 acc[j - start] = base[j];
             }

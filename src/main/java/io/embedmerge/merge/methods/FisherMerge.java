@@ -20,7 +20,7 @@ import java.util.List;
  * Fisher of model i on its probe pairs ({@code models[i].probe}) and λ_i the per-model weights. The Fisher
  * diagonals are computed by the worker with the encoder before the merge.
  */
-public final class FisherMerge implements MergeMethod {
+final class FisherMerge implements MergeMethod {
 
     static final double EPSILON = 1e-6;
 

@@ -3,6 +3,7 @@ package io.embedmerge.merge.methods;
 import io.embedmerge.merge.InvalidMergeRequestException;
 import io.embedmerge.merge.ParamSpec;
 import io.embedmerge.merge.ParamType;
+
 import java.util.List;
 
 /** Parameter specs shared by several methods, and checks on the per-model weights. */
@@ -16,6 +17,10 @@ final class Params {
     static final ParamSpec GRANULARITY = new ParamSpec("granularity", ParamType.STRING, "model",
             "'model': statistics over all merged tensors as one vector (the paper); 'tensor': each tensor on its own (mergekit).",
             null, null, List.of("model", "tensor"));
+
+    static final ParamSpec SIGN_METHOD = new ParamSpec("signMethod", ParamType.STRING, "sum",
+            "Sign election: 'sum' = sign of Σ w_i τ'_i; 'count' = majority of the signs.", null, null,
+            List.of("sum", "count"));
 
     static final ParamSpec TEMPERATURE = new ParamSpec("temperature", ParamType.NUMBER, 0.05, "InfoNCE temperature τ.",
             1e-4, 10.0, List.of());

@@ -20,7 +20,7 @@ import java.util.List;
  * the models' input Gram matrices on their probe data (solved in float64 by the worker before the merge); every
  * other tensor (biases, LayerNorm, embeddings) is the linear merge with the per-model weights.
  */
-public final class RegMeanMerge implements MergeMethod {
+final class RegMeanMerge implements MergeMethod {
 
     private static final MethodDescriptor DESCRIPTOR = new MethodDescriptor("regmean",
             "Regression mean: each Linear weight minimises Σ_i ‖X_i Wᵀ − X_i W_iᵀ‖² over the models' probe inputs "

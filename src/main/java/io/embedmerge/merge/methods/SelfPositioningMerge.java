@@ -19,7 +19,7 @@ import java.util.List;
  * {@code probe}); the per-model weights are the initial a_i. The search runs before the merge (worker), which then
  * writes θ0 + λ Σ c_i V_i like a model-level slerp.
  */
-public final class SelfPositioningMerge implements MergeMethod {
+final class SelfPositioningMerge implements MergeMethod {
 
     private static final MethodDescriptor DESCRIPTOR = new MethodDescriptor("self_positioning",
             "Learns the slerp weights a_i and the scale λ by SGD (Adam) on the probe set: minimises the contrastive loss "

@@ -17,7 +17,7 @@ import java.util.List;
  * One pass computes the Gram matrix of the task vectors (per tensor, and summed for the whole model), a second
  * writes θ0 + λ Σ c_i V_i.
  */
-public final class SlerpMerge implements MergeMethod {
+final class SlerpMerge implements MergeMethod {
 
     private static final MethodDescriptor DESCRIPTOR = new MethodDescriptor("slerp",
             "Iterated spherical interpolation of the task vectors, t_k = a_k / (mean(a_1..a_{k-1}) + a_k) with a_i the "

@@ -1,53 +1,28 @@
 package io.embedmerge.merge.kernels;
 
-
 /**
- * Trim, elect sign and disjoint merge of TIES (merge-methods.md, steps 1–3), scaled by λ·r. Work is done in blocks
- * of {@link #BLOCK} elements with one simple loop per step and selects written as arithmetic ({@code signum},
- * {@code min}, {@code max}), so that the JIT vectorises every loop. Block scratch is float64 (votes and sums are
- * float64 by contract), which also tells the JIT that it cannot alias the float32 inputs.
+ * Elect sign and disjoint merge of TIES (merge-methods.md, steps 2–3) on the weighted entries x_i = w_i·τ'_i of a
+ * block, scaled by λ. One simple loop per step and selects written as arithmetic ({@code signum}, {@code min},
+ * {@code max}), so that the JIT vectorises every loop.
  */
-public final class TiesKernel {
-
-    public static final int BLOCK = 1024;
+public final class SignConsensus {
 
     private final double[] weights;
     private final boolean countSigns;
     private final boolean normalize;
 
-    public TiesKernel(double[] weights, boolean countSigns, boolean normalize) {
+    /**
+     * @param countSigns elect by the majority of signs ({@code count}) instead of the sign of the weighted sum
+     * @param normalize  divide by Σ w_i over the agreeing models (a zero divisor counts as 1)
+     */
+    public SignConsensus(double[] weights, boolean countSigns, boolean normalize) {
         this.weights = weights.clone();
         this.countSigns = countSigns;
         this.normalize = normalize;
     }
 
-    /** Per-call working memory for one block: the entries of each model, and the per-element sums. */
-    public static final class Scratch {
-        public final double[][] entries;
-        final double[] vote = new double[BLOCK];
-        final double[] sign = new double[BLOCK];
-        final double[] divisor = new double[BLOCK];
-        public final double[] merged = new double[BLOCK];
-
-        public Scratch(int models) {
-            entries = new double[models][BLOCK];
-        }
-    }
-
-    /**
-     * Step 1 for positions [start, end) into {@code t[0 .. end-start)}: v = model − base in float32, kept when
-     * |v| ≥ threshold. Exact: for floats |v| − threshold is 0 only when they are equal, so
-     * signum(|v| − threshold) + 1 ≥ 1 exactly when v is kept.
-     */
-    public static void trim(float[] model, float[] base, float threshold, double[] t, int start, int end) {
-        for (int j = start; j < end; j++) {
-            float v = model[j] - base[j];
-            t[j - start] = v * Math.min(1f, Math.signum(Math.abs(v) - threshold) + 1f);
-        }
-    }
-
     /** Steps 2–3 on {@code scratch.entries[i][0 .. length)}: τ̂ into {@code scratch.merged}. */
-    public void merge(Scratch scratch, int length) {
+    public void merge(BlockScratch scratch, int length) {
         double[] vote = scratch.vote;
         double[] sign = scratch.sign;
         double[] divisor = scratch.divisor;
@@ -93,7 +68,7 @@ public final class TiesKernel {
     }
 
     /** out[j] = base[j] + scale·τ̂ for positions [start, end), from entries already in the scratch. */
-    public void combine(Scratch scratch, float[] base, double scale, float[] out, int start, int end) {
+    public void combine(BlockScratch scratch, float[] base, double scale, float[] out, int start, int end) {
         merge(scratch, end - start);
         double[] merged = scratch.merged;
         for (int j = start; j < end; j++) {
