@@ -23,6 +23,11 @@ public record WeightSpec(double min, double max, boolean positive, String rule) 
         return new WeightSpec(0, MAX_ABS_WEIGHT, true, null);
     }
 
+    /** Methods without per-model weights: each must be left out (or 1). */
+    public static WeightSpec unused() {
+        return new WeightSpec(1, 1, false, "the method takes no per-model weights; leave weight out");
+    }
+
     /** Checks each weight against the bounds; the exception names {@code models[i].weight}. */
     void check(String method, java.util.List<Double> weights) {
         for (int i = 0; i < weights.size(); i++) {

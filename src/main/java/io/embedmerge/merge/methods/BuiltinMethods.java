@@ -22,6 +22,9 @@ public final class BuiltinMethods {
                 FamilyMembers.breadcrumbsTies(),
                 FamilyMembers.della(),
                 FamilyMembers.dellaLinear(),
+                new ModelStockMerge(),
+                new NearSwapMerge(),
+                new PassthroughMerge(),
                 new SelfPositioningMerge(),
                 new FisherMerge(),
                 new RegMeanMerge());

@@ -60,4 +60,22 @@ final class Params {
             }
         }
     }
+
+    /** Methods that take no per-model weights refuse any other than the default 1, rather than ignore them. */
+    static void requireUnitWeights(String method, List<Double> weights) {
+        for (int i = 0; i < weights.size(); i++) {
+            if (weights.get(i) != 1.0) {
+                throw new InvalidMergeRequestException("models[" + i + "].weight",
+                        method + " takes no per-model weights; leave weight out (or 1), got " + weights.get(i));
+            }
+        }
+    }
+
+    static void requireModelCount(String method, List<Double> weights, int min, int max) {
+        if (weights.size() < min || weights.size() > max) {
+            throw new InvalidMergeRequestException("models", method + " needs " + (min == max ? "exactly " + min
+                    : max == Integer.MAX_VALUE ? "at least " + min : min + " to " + max) + " model(s) besides the base, got "
+                    + weights.size());
+        }
+    }
 }
