@@ -260,7 +260,10 @@ class JobRequestValidator {
             MergeMethod method = methods.require(request.method().name());
             MethodParams params = methods.validate(method, request.method().params());
             if (request.models() != null && !request.models().isEmpty() && problems.isEmpty()) {
-                methods.validateWeights(method, params, request.models().stream().map(ModelInput::effectiveWeight).toList());
+                List<MethodParams> perModel = methods.validateModelParams(method,
+                        request.models().stream().map(ModelInput::params).toList());
+                methods.validateWeights(method, params, perModel,
+                        request.models().stream().map(ModelInput::effectiveWeight).toList());
             }
         } catch (InvalidMergeRequestException e) {
             problems.add(new FieldProblem(e.field(), e.getMessage()));

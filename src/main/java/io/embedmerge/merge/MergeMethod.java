@@ -21,6 +21,11 @@ public interface MergeMethod {
     /** Checks constraints that involve the per-model weights; runs at submit time, without reading any file. */
     void validate(MethodParams params, List<Double> weights);
 
+    /** As {@link #validate(MethodParams, List)} with the per-model parameters, for methods that have any. */
+    default void validate(MethodParams params, List<MethodParams> perModel, List<Double> weights) {
+        validate(params, weights);
+    }
+
     /** Plans the merge, streaming over the inputs for any whole-model statistics it needs. */
     TensorMerger plan(MergeSetup setup);
 }

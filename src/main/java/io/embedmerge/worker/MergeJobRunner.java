@@ -73,7 +73,9 @@ class MergeJobRunner {
         MergeMethod method = methods.require(request.method().name());
         MethodParams params = methods.validate(method, request.method().params());
         List<Double> weights = request.models().stream().map(ModelInput::effectiveWeight).toList();
-        methods.validateWeights(method, params, weights);
+        List<MethodParams> modelParams = methods.validateModelParams(method,
+                request.models().stream().map(ModelInput::params).toList());
+        methods.validateWeights(method, params, modelParams, weights);
 
         progress.stage("fetching", "resolving " + (request.models().size() + 1) + " checkpoints");
         try (CheckpointInputs inputs = CheckpointInputs.open(storage, request.base(), request.models())) {
@@ -98,7 +100,7 @@ class MergeJobRunner {
                     progress.stage("merging", "merging with " + method.name(), plan.get(1));
                     new MergeExecutor().run(new MergeExecutor.Job(inputs.base(), inputs.models(), method, params, weights,
                             request.effectiveSeed(), outputDtype(request), request.effectiveMaxShardBytes(),
-                            precomputed, request.allowsNonFinite()), output, progress);
+                            precomputed, request.allowsNonFinite(), modelParams), output, progress);
                 }
                 progress.checkpoint();
                 progress.stage("publishing", "checksums of the inputs, the manifest, publishing " + target.uri());

@@ -46,6 +46,14 @@ final class FamilyReferences {
     /** Breadcrumbs: drop the ⌊γ·n⌋ largest |v| (ties with the last dropped go too), keep the next ⌈ρ·n⌉ (ties kept). */
     static Map<String, double[]> breadcrumbs(Map<String, double[]> base, List<Map<String, double[]>> models, double[] w,
                                              double density, double gamma, boolean modelGranularity, Combine c) {
+        double[] densities = new double[models.size()];
+        java.util.Arrays.fill(densities, density);
+        return breadcrumbs(base, models, w, densities, gamma, modelGranularity, c);
+    }
+
+    /** With a density per model. */
+    static Map<String, double[]> breadcrumbs(Map<String, double[]> base, List<Map<String, double[]>> models, double[] w,
+                                             double[] densities, double gamma, boolean modelGranularity, Combine c) {
         Map<String, double[]> out = new LinkedHashMap<>();
         int n = models.size();
         for (List<String> group : ReferenceMerges.groups(base, modelGranularity)) {
@@ -55,7 +63,7 @@ final class FamilyReferences {
                 double[] v = ReferenceMerges.taskVector(b, ReferenceMerges.concat(models.get(i), group));
                 double[] descending = Arrays.stream(v).map(Math::abs).map(x -> -x).sorted().map(x -> -x).toArray();
                 int size = v.length;
-                int keep = Math.max(1, (int) Math.ceil(density * size));
+                int keep = Math.max(1, (int) Math.ceil(densities[i] * size));
                 int top = Math.min((int) Math.floor(gamma * size), size - keep);
                 double lower = descending[top + keep - 1];
                 double upper = top > 0 ? descending[top - 1] : Double.POSITIVE_INFINITY;

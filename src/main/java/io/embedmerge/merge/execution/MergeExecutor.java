@@ -51,7 +51,18 @@ public final class MergeExecutor {
      */
     public record Job(Checkpoint base, List<Checkpoint> models, MergeMethod method, MethodParams params,
                       List<Double> weights, long seed, DType outputDtype, long maxShardBytes,
-                      Precomputed precomputed, boolean allowNonFinite) {
+                      Precomputed precomputed, boolean allowNonFinite, List<MethodParams> modelParams) {
+
+        public Job {
+            modelParams = modelParams == null ? weights.stream().map(w -> new MethodParams(Map.of())).toList()
+                    : List.copyOf(modelParams);
+        }
+
+        public Job(Checkpoint base, List<Checkpoint> models, MergeMethod method, MethodParams params,
+                   List<Double> weights, long seed, DType outputDtype, long maxShardBytes, Precomputed precomputed,
+                   boolean allowNonFinite) {
+            this(base, models, method, params, weights, seed, outputDtype, maxShardBytes, precomputed, allowNonFinite, null);
+        }
 
         public Job(Checkpoint base, List<Checkpoint> models, MergeMethod method, MethodParams params,
                    List<Double> weights, long seed, DType outputDtype, long maxShardBytes, Precomputed precomputed) {
@@ -102,7 +113,8 @@ public final class MergeExecutor {
     public void run(Job job, OutputFolder output, MergeMonitor monitor) {
         List<TensorSpec> specs = plan(job.base(), job.models(), job.outputDtype());
         CheckpointScan inputs = new CheckpointScan(job.base(), job.models(), monitor);
-        TensorMerger merger = job.method().plan(new MergeSetup(job.params(), job.weights(), job.seed(), inputs, job.precomputed()));
+        TensorMerger merger = job.method().plan(new MergeSetup(job.params(), job.modelParams(), job.weights(), job.seed(), inputs,
+                job.precomputed()));
         long totalBytes = specs.stream().mapToLong(TensorSpec::byteSize).sum();
         float[] out = new float[inputs.chunkElements()];
         long written = 0;

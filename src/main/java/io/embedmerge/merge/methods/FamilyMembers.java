@@ -3,6 +3,7 @@ package io.embedmerge.merge.methods;
 import io.embedmerge.merge.DataNeeds;
 import io.embedmerge.merge.MergeMethod;
 import io.embedmerge.merge.MethodDescriptor;
+import io.embedmerge.merge.ParamScope;
 import io.embedmerge.merge.ParamSpec;
 import io.embedmerge.merge.ParamType;
 import io.embedmerge.merge.WeightSpec;
@@ -31,6 +32,10 @@ final class FamilyMembers {
             "Spread ε of the survival probabilities: from ρ−ε (smallest magnitude of a row) to ρ+ε (largest); "
                     + "needs ε < ρ and ρ+ε ≤ 1.", 0.0, 0.5, List.of());
 
+    private static final ParamSpec WEIGHT = new ParamSpec("weight", ParamType.NUMBER, null,
+            "Per-model weight w_i (instead of models[i].weight), for a value that varies per tensor.",
+            -WeightSpec.MAX_ABS_WEIGHT, WeightSpec.MAX_ABS_WEIGHT, List.of(), List.of(ParamScope.MODEL, ParamScope.TENSOR));
+
     private FamilyMembers() {
     }
 
@@ -40,8 +45,15 @@ final class FamilyMembers {
                 DataNeeds.NONE), recipe);
     }
 
+    /** The member's parameters plus the per-model weight; density, gamma and epsilon may be set per model and tensor. */
     private static List<ParamSpec> params(ParamSpec... specs) {
-        return new ArrayList<>(List.of(specs));
+        List<ParamSpec> all = new ArrayList<>();
+        for (ParamSpec spec : specs) {
+            all.add(List.of("density", "gamma", "epsilon").contains(spec.name())
+                    ? spec.settableIn(ParamScope.MODEL, ParamScope.TENSOR) : spec);
+        }
+        all.add(WEIGHT);
+        return all;
     }
 
     static MergeMethod linear() {

@@ -23,6 +23,7 @@ import io.embedmerge.merge.statistics.MagnitudeThresholds;
 
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -54,78 +55,117 @@ final class TaskArithmeticFamily implements MergeMethod {
 
     @Override
     public void validate(MethodParams params, List<Double> weights) {
-        if (!recipe.consensus() && params.bool("normalize")) {
-            Params.weightSum(weights);
+        validate(params, List.of(), weights);
+    }
+
+    @Override
+    public void validate(MethodParams params, List<MethodParams> perModel, List<Double> weights) {
+        int n = weights.size();
+        List<Double> constant = new java.util.ArrayList<>(weights);
+        for (int i = 0; i < n; i++) {
+            if (FamilySettings.raw(params, perModel, i, "weight", weights.get(i)) instanceof Number w) {
+                constant.set(i, w.doubleValue());
+            }
         }
-        if (recipe.sparsification() == Sparsification.RANKED_RANDOM) {
-            FamilySettings s = FamilySettings.of(params, weights);
-            for (int i = 0; i < weights.size(); i++) {
-                double density = s.density()[i];
-                double epsilon = s.epsilon()[i];
-                if (!(epsilon < density && density + epsilon <= 1)) {
-                    throw new InvalidMergeRequestException("method.params.epsilon", "epsilon must keep every survival "
-                            + "probability within (0, 1]: epsilon < density and density + epsilon ≤ 1, got density "
-                            + density + ", epsilon " + epsilon);
+        if (!recipe.consensus() && params.bool("normalize")) {
+            Params.weightSum(constant);
+        }
+        boolean thresholds = recipe.sparsification() == Sparsification.MAGNITUDE
+                || recipe.sparsification() == Sparsification.MAGNITUDE_BAND;
+        if (thresholds && !"tensor".equals(params.values().get("granularity"))) {
+            for (String name : List.of("density", "gamma")) {
+                if (TensorSettings.varies(params.values().get(name))) {
+                    throw new InvalidMergeRequestException("method.params." + name, name
+                            + " varies per tensor, which needs granularity 'tensor' (a model-wide threshold has one value)");
+                }
+                for (int i = 0; i < perModel.size(); i++) {
+                    if (TensorSettings.varies(perModel.get(i).values().get(name))) {
+                        throw new InvalidMergeRequestException("models[" + i + "].params." + name, name
+                                + " varies per tensor, which needs granularity 'tensor'");
+                    }
                 }
             }
+        }
+        if (recipe.sparsification() == Sparsification.RANKED_RANDOM) {
+            for (int i = 0; i < n; i++) {
+                Object density = FamilySettings.raw(params, perModel, i, "density", 1.0);
+                Object epsilon = FamilySettings.raw(params, perModel, i, "epsilon", 0.0);
+                if (density instanceof Number d && epsilon instanceof Number e) {
+                    checkSpread(d.doubleValue(), e.doubleValue());
+                }
+            }
+        }
+    }
+
+    private static void checkSpread(double density, double epsilon) {
+        if (!(epsilon < density && density + epsilon <= 1)) {
+            throw new InvalidMergeRequestException("method.params.epsilon", "epsilon must keep every survival "
+                    + "probability within (0, 1]: epsilon < density and density + epsilon ≤ 1, got density "
+                    + density + ", epsilon " + epsilon);
         }
     }
 
     @Override
     public TensorMerger plan(MergeSetup setup) {
-        FamilySettings s = FamilySettings.of(setup.params(), setup.weights());
+        LayerPositions positions = LayerPositions.of(setup.inputs().tensors());
+        Function<MergeTensor, FamilySettings> at = tensor -> FamilySettings.of(setup, tensor, positions);
         int n = setup.modelCount();
         if (recipe.sparsification() == Sparsification.NONE && !recipe.consensus()) {
-            WeightedSum sum = new WeightedSum(s.linearScales());
-            return tensor -> sum;
+            return tensor -> new WeightedSum(at.apply(tensor).linearScales());
         }
         InputScan inputs = setup.inputs();
         return switch (recipe.sparsification()) {
-            case NONE -> {
-                Combiner combiner = combiner(s, 1, null);
-                yield tensor -> merger(n, () -> Sparsifier.NONE, combiner);
-            }
-            case MAGNITUDE, MAGNITUDE_BAND -> magnitudePlan(s, n, inputs);
+            case NONE -> tensor -> merger(n, () -> Sparsifier.NONE, combiner(at.apply(tensor), 1, null));
+            case MAGNITUDE, MAGNITUDE_BAND -> magnitudePlan(setup, at, positions);
             case RANDOM -> {
                 DropMask mask = new DropMask(setup.seed());
-                // equal densities: 1/ρ goes into the float64 scale (τ̂ is linear in it); else into each entry
-                boolean common = s.equalDensities();
-                double[] rescale = new double[n];
-                for (int i = 0; i < n; i++) {
-                    rescale[i] = common || !recipe.consensus() ? 1 : 1 / s.density()[i];
-                }
-                Combiner combiner = combiner(s, 1, common ? s.density() : null);
                 yield tensor -> {
+                    FamilySettings s = at.apply(tensor);
+                    // equal densities: 1/ρ goes into the float64 scale (τ̂ is linear in it); else into each entry
+                    boolean common = s.equalDensities();
+                    double[] rescale = new double[n];
+                    for (int i = 0; i < n; i++) {
+                        rescale[i] = common || !recipe.consensus() ? 1 : 1 / s.density()[i];
+                    }
                     RandomDrop drop = new RandomDrop(mask, streams(mask, n, tensor), s.density(), rescale);
-                    return merger(n, () -> drop, combiner);
+                    return merger(n, () -> drop, combiner(s, 1, common || !recipe.consensus() ? s.density() : null));
                 };
             }
             case RANKED_RANDOM -> {
                 DropMask mask = new DropMask(setup.seed());
-                Combiner combiner = combiner(s, 1, null);
                 int maxGroup = inputs.chunkElements();
                 yield tensor -> {
+                    FamilySettings s = at.apply(tensor);
+                    for (int i = 0; i < n; i++) {
+                        checkSpread(s.density()[i], s.epsilon()[i]);
+                    }
                     long[] streams = streams(mask, n, tensor);
                     return merger(n, () -> new RankedDrop(mask, streams, s.density(), s.epsilon(), tensor.rowLength(),
-                            maxGroup), combiner);
+                            maxGroup), combiner(s, 1, null));
                 };
             }
         };
     }
 
-    private TensorMerger magnitudePlan(FamilySettings s, int n, InputScan inputs) {
-        if (s.modelGranularity()) {
+    private TensorMerger magnitudePlan(MergeSetup setup, Function<MergeTensor, FamilySettings> at,
+                                       LayerPositions positions) {
+        int n = setup.modelCount();
+        InputScan inputs = setup.inputs();
+        FamilySettings global = FamilySettings.of(setup, null, positions);
+        if (global.modelGranularity()) {
             long entries = inputs.tensors().stream().mapToLong(MergeTensor::elements).sum();
-            MagnitudeBand band = band(s, n, entries, visitor -> inputs.forEachChunk(name() + "-threshold", visitor));
-            double factor = s.rescaleNorm()
-                    ? normRatio(n, band, consensus(s), visitor -> inputs.forEachChunk(name() + "-norm", visitor)) : 1;
-            Combiner combiner = combiner(s, factor, null);
-            return tensor -> merger(n, () -> band, combiner);
+            MagnitudeBand band = band(global, n, entries, visitor -> inputs.forEachChunk(name() + "-threshold", visitor));
+            double factor = global.rescaleNorm()
+                    ? normRatio(n, band, tensor -> consensus(at.apply(tensor)),
+                    visitor -> inputs.forEachChunk(name() + "-norm", visitor)) : 1;
+            return tensor -> merger(n, () -> band, combiner(at.apply(tensor), factor, null));
         }
         return tensor -> {
+            FamilySettings s = at.apply(tensor);
             MagnitudeBand band = band(s, n, tensor.elements(), visitor -> inputs.scanTensor(tensor, visitor));
+            SignConsensus kernel = consensus(s);
             double factor = s.rescaleNorm()
-                    ? normRatio(n, band, consensus(s), visitor -> inputs.scanTensor(tensor, visitor)) : 1;
+                    ? normRatio(n, band, any -> kernel, visitor -> inputs.scanTensor(tensor, visitor)) : 1;
             return merger(n, () -> band, combiner(s, factor, null));
         };
     }
@@ -201,10 +241,12 @@ final class TaskArithmeticFamily implements MergeMethod {
     }
 
     /** ‖τ_avg‖ / ‖τ̂‖ over the entries of one pass (1 when τ̂ is zero), τ_avg = (1/N) Σ τ'_i. */
-    private static double normRatio(int n, Sparsifier sparsifier, SignConsensus kernel, Consumer<ChunkVisitor> pass) {
+    private static double normRatio(int n, Sparsifier sparsifier, Function<MergeTensor, SignConsensus> kernels,
+                                    Consumer<ChunkVisitor> pass) {
         double[] sums = new double[2];
         BlockScratch scratch = new BlockScratch(n);
         pass.accept((tensor, first, base, models, count) -> {
+            SignConsensus kernel = kernels.apply(tensor);
             for (int start = 0; start < count; start += BlockScratch.SIZE) {
                 int end = Math.min(count, start + BlockScratch.SIZE);
                 for (int i = 0; i < n; i++) {
