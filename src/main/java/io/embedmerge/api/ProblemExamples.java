@@ -146,4 +146,26 @@ final class ProblemExamples {
 
     private ProblemExamples() {
     }
+
+    static final String MERGEKIT_NOT_FOUND = """
+            {"type": "/problems/not-found", "title": "Job not found", "status": 404,
+             "detail": "no job with id 0b6f8c52-3f1e-4d0a-9a57-2c4e1f0d7a13",
+             "instance": "/v1/jobs/0b6f8c52-3f1e-4d0a-9a57-2c4e1f0d7a13/mergekit.yaml"}""";
+
+    static final String MERGEKIT_BAD_ID = """
+            {"type": "/problems/malformed-request", "title": "Malformed request", "status": 400,
+             "detail": "'42' is not a valid id",
+             "instance": "/v1/jobs/42/mergekit.yaml",
+             "errors": [{"field": "id", "message": "'42' is not a valid id"}]}""";
+
+    static final String MERGEKIT_NOT_A_MERGE = """
+            {"type": "/problems/conflict", "title": "Conflict", "status": 409,
+             "detail": "job 0b6f8c52-3f1e-4d0a-9a57-2c4e1f0d7a13 is a train job; only merge jobs have a mergekit config",
+             "instance": "/v1/jobs/0b6f8c52-3f1e-4d0a-9a57-2c4e1f0d7a13/mergekit.yaml"}""";
+
+    static final String UNSUPPORTED_MERGEKIT_KEY = """
+            {"type": "/problems/invalid-request", "title": "Invalid request", "status": 422,
+             "detail": "models[0].parameters.foo: 'foo' cannot be set per model for ties",
+             "instance": "/v1/jobs",
+             "errors": [{"field": "models[0].parameters.foo", "message": "'foo' cannot be set per model for ties"}]}""";
 }
