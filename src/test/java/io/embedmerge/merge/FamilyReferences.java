@@ -152,4 +152,71 @@ final class FamilyReferences {
         }
         return out;
     }
+
+    /**
+     * Multi-SLERP per tensor, on the task vectors: unit vectors u_i = V_i/(‖V_i‖+ε), m̂ = normalised Σ w_i u_i,
+     * tangents u_i − ⟨u_i, m̂⟩ m̂, T = Σ w_i tangent_i, result = (m̂ cos‖T‖ + T sin‖T‖/‖T‖)·Σ w_i‖V_i‖, ‖T‖ with +ε;
+     * the weighted sum where ‖Σ w_i u_i‖ < ε. Weights normalised to sum 1 when asked.
+     */
+    static Map<String, double[]> multislerp(Map<String, double[]> base, List<Map<String, double[]>> models, double[] weights,
+                                            boolean normalize) {
+        double eps = 1e-8;
+        int n = models.size();
+        double[] w = weights.clone();
+        if (normalize) {
+            double sum = Arrays.stream(w).sum();
+            for (int i = 0; i < n; i++) {
+                w[i] /= sum;
+            }
+        }
+        Map<String, double[]> out = new LinkedHashMap<>();
+        for (String name : base.keySet()) {
+            double[] b = base.get(name);
+            double[][] v = new double[n][];
+            double[][] u = new double[n][];
+            double avgNorm = 0;
+            for (int i = 0; i < n; i++) {
+                v[i] = ReferenceMerges.taskVector(b, models.get(i).get(name));
+                double norm = ReferenceMerges.norm(v[i]);
+                avgNorm += w[i] * norm;
+                u[i] = Arrays.stream(v[i]).map(x -> x / (norm + eps)).toArray();
+            }
+            double[] mean = new double[b.length];
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < mean.length; j++) {
+                    mean[j] += w[i] * u[i][j];
+                }
+            }
+            double meanNorm = ReferenceMerges.norm(mean);
+            double[] r = new double[b.length];
+            if (n == 1) {
+                r = v[0];
+            } else if (meanNorm < eps) {
+                for (int i = 0; i < n; i++) {
+                    for (int j = 0; j < r.length; j++) {
+                        r[j] += w[i] * v[i][j];
+                    }
+                }
+            } else {
+                double[] m = Arrays.stream(mean).map(x -> x / meanNorm).toArray();
+                double[] tangent = new double[b.length];
+                for (int i = 0; i < n; i++) {
+                    double dot = ReferenceMerges.dot(u[i], m);
+                    for (int j = 0; j < tangent.length; j++) {
+                        tangent[j] += w[i] * (u[i][j] - dot * m[j]);
+                    }
+                }
+                double tn = ReferenceMerges.norm(tangent) + eps;
+                for (int j = 0; j < r.length; j++) {
+                    r[j] = (m[j] * Math.cos(tn) + tangent[j] * Math.sin(tn) / tn) * avgNorm;
+                }
+            }
+            double[] merged = new double[b.length];
+            for (int j = 0; j < merged.length; j++) {
+                merged[j] = b[j] + r[j];
+            }
+            out.put(name, merged);
+        }
+        return out;
+    }
 }

@@ -245,4 +245,30 @@ class NewMethodsTest {
         values(model).forEach((name, v) -> half.put(name, java.util.Arrays.stream(v).map(x -> x * 0.5).toArray()));
         assertThat(ReferenceMerges.maxAbsDiff(half, scaled)).isZero();
     }
+
+    @Test
+    void multislerpMatchesTheReference() {
+        Path base = checkpoint(91);
+        List<Path> models = List.of(checkpoint(92), checkpoint(93), checkpoint(94));
+        for (boolean normalize : new boolean[]{true, false}) {
+            Map<String, Tensor> merged = MergeHarness.mergeAndRead("multislerp", Map.of("normalize", normalize),
+                    List.of(1.0, 2.0, 0.5), base, models);
+            assertThat(ReferenceMerges.maxAbsDiff(FamilyReferences.multislerp(values(base), values(models),
+                    new double[]{1, 2, 0.5}, normalize), merged)).as("normalize %s", normalize).isLessThanOrEqualTo(TOLERANCE);
+        }
+    }
+
+    @Test
+    void multislerpOfIdenticalModelsIsTheModelAndOfAZeroAndItsOppositeTheWeightedSum() {
+        Path base = checkpoint(95);
+        Path model = checkpoint(96);
+        Map<String, Tensor> same = MergeHarness.mergeAndRead("multislerp", Map.of(), List.of(1.0, 3.0), base,
+                List.of(model, model));
+        assertThat(ReferenceMerges.maxAbsDiff(values(model), same)).isLessThanOrEqualTo(TOLERANCE);
+        Path zero = TestCheckpoints.of(TestSafetensors.read(base.resolve("model.safetensors")));
+        Map<String, Tensor> withZero = MergeHarness.mergeAndRead("multislerp", Map.of(), List.of(1.0, 1.0), base,
+                List.of(model, zero));
+        assertThat(ReferenceMerges.maxAbsDiff(FamilyReferences.multislerp(values(base), values(List.of(model, zero)),
+                new double[]{1, 1}, true), withZero)).isLessThanOrEqualTo(TOLERANCE);
+    }
 }

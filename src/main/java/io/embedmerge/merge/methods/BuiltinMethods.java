@@ -23,6 +23,7 @@ public final class BuiltinMethods {
                 FamilyMembers.della(),
                 FamilyMembers.dellaLinear(),
                 new ModelStockMerge(),
+                new MultiSlerpMerge(),
                 new NearSwapMerge(),
                 new PassthroughMerge(),
                 new SelfPositioningMerge(),
