@@ -12,6 +12,7 @@ import io.embedmerge.merge.ParamType;
 import io.embedmerge.merge.TensorMerger;
 import io.embedmerge.merge.WeightSpec;
 import io.embedmerge.merge.kernels.WeightedSum;
+
 import java.util.List;
 
 /**

@@ -10,6 +10,7 @@ import io.embedmerge.merge.WeightSpec;
 import io.embedmerge.merge.kernels.WeightedSum;
 import io.embedmerge.merge.statistics.GramMatrices;
 import io.embedmerge.merge.statistics.SlerpCoefficients;
+
 import java.util.List;
 
 /**

@@ -4,6 +4,7 @@ import io.embedmerge.merge.InputScan;
 import io.embedmerge.merge.MergeTensor;
 import io.embedmerge.merge.execution.ChunkRanges;
 import io.embedmerge.merge.kernels.TaskVector;
+
 import java.util.HashMap;
 import java.util.Map;
 

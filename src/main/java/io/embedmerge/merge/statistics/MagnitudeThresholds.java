@@ -2,6 +2,7 @@ package io.embedmerge.merge.statistics;
 
 import io.embedmerge.merge.ChunkVisitor;
 import io.embedmerge.merge.execution.ChunkRanges;
+
 import java.util.function.Consumer;
 
 /**
