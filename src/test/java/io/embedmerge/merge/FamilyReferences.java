@@ -219,4 +219,81 @@ final class FamilyReferences {
         }
         return out;
     }
+
+    /**
+     * Karcher mean per tensor of the models' own values (mergekit's karcher_merge_tensors): units of the tensors with
+     * norm > tol, start at the normalised weighted mean, iterate u ← exp_u(Σ a_i log_u(u_i)), scale by Σ α_i ‖θ_i‖.
+     */
+    static Map<String, double[]> karcher(List<Map<String, double[]>> models, double[] alpha, int maxIter, double tol) {
+        Map<String, double[]> out = new LinkedHashMap<>();
+        int n = models.size();
+        for (String name : models.getFirst().keySet()) {
+            double[][] x = new double[n][];
+            double[] norms = new double[n];
+            double scale = 0;
+            for (int i = 0; i < n; i++) {
+                x[i] = Arrays.stream(models.get(i).get(name)).map(v -> (float) v).toArray();
+                norms[i] = ReferenceMerges.norm(x[i]);
+                scale += alpha[i] * norms[i];
+            }
+            int size = x[0].length;
+            double validSum = 0;
+            for (int i = 0; i < n; i++) {
+                validSum += norms[i] > tol ? alpha[i] : 0;
+            }
+            double[] u = new double[size];
+            int firstValid = -1;
+            for (int i = 0; i < n; i++) {
+                if (norms[i] > tol) {
+                    firstValid = firstValid < 0 ? i : firstValid;
+                    for (int j = 0; j < size; j++) {
+                        u[j] += alpha[i] / validSum * x[i][j] / norms[i];
+                    }
+                }
+            }
+            double normU = ReferenceMerges.norm(u);
+            int first = firstValid;
+            u = normU < tol ? Arrays.stream(x[first]).map(v -> v / norms[first]).toArray()
+                    : Arrays.stream(u).map(v -> v / normU).toArray();
+            for (int iteration = 0; iteration < maxIter; iteration++) {
+                double[] t = new double[size];
+                for (int i = 0; i < n; i++) {
+                    if (norms[i] <= tol) {
+                        continue;
+                    }
+                    double[] ui = new double[size];
+                    for (int j = 0; j < size; j++) {
+                        ui[j] = x[i][j] / norms[i];
+                    }
+                    double dot = Math.max(-1, Math.min(1, ReferenceMerges.dot(u, ui)));
+                    double theta = Math.acos(dot);
+                    if (theta < tol) {
+                        continue;
+                    }
+                    for (int j = 0; j < size; j++) {
+                        t[j] += alpha[i] / validSum * theta / Math.sin(theta) * (ui[j] - dot * u[j]);
+                    }
+                }
+                double normT = ReferenceMerges.norm(t);
+                if (normT < tol) {
+                    break;
+                }
+                for (int j = 0; j < size; j++) {
+                    u[j] = Math.cos(normT) * u[j] + Math.sin(normT) * t[j] / normT;
+                }
+                double length = ReferenceMerges.norm(u);
+                if (length > tol) {
+                    for (int j = 0; j < size; j++) {
+                        u[j] /= length;
+                    }
+                }
+            }
+            double[] r = new double[size];
+            for (int j = 0; j < size; j++) {
+                r[j] = scale * u[j];
+            }
+            out.put(name, n == 1 ? x[0] : r);
+        }
+        return out;
+    }
 }

@@ -271,4 +271,33 @@ class NewMethodsTest {
         assertThat(ReferenceMerges.maxAbsDiff(FamilyReferences.multislerp(values(base), values(List.of(model, zero)),
                 new double[]{1, 1}, true), withZero)).isLessThanOrEqualTo(TOLERANCE);
     }
+
+    @Test
+    void karcherMatchesTheReference() {
+        Path base = checkpoint(97);
+        List<Path> models = List.of(checkpoint(98), checkpoint(99), checkpoint(100));
+        Map<String, Tensor> merged = MergeHarness.mergeAndRead("karcher", Map.of("maxIter", 20), List.of(1.0, 2.0, 1.0),
+                base, models);
+        assertThat(ReferenceMerges.maxAbsDiff(FamilyReferences.karcher(values(models), new double[]{0.25, 0.5, 0.25},
+                20, 1e-5), merged)).isLessThanOrEqualTo(TOLERANCE);
+    }
+
+    @Test
+    void karcherOfIdenticalModelsIsTheModelAndAZeroModelOnlyScales() {
+        Path base = checkpoint(101);
+        Path model = checkpoint(102);
+        Map<String, Tensor> same = MergeHarness.mergeAndRead("karcher", Map.of(), List.of(1.0, 1.0), base,
+                List.of(model, model));
+        assertThat(ReferenceMerges.maxAbsDiff(values(model), same)).isLessThanOrEqualTo(TOLERANCE);
+        Map<String, Tensor> zeroTensors = new LinkedHashMap<>();
+        TestSafetensors.read(model.resolve("model.safetensors")).forEach((name, t) -> zeroTensors.put(name,
+                t.values() == null ? t : Tensor.floating(t.dtype(), t.shape(), new double[t.values().length])));
+        Path zero = TestCheckpoints.of(zeroTensors);
+        Map<String, Tensor> withZero = MergeHarness.mergeAndRead("karcher", Map.of(), List.of(1.0, 1.0), base,
+                List.of(model, zero));
+        // the zero tensor takes no part in the mean but halves the scale Σ α_i ‖θ_i‖
+        Map<String, double[]> half = new LinkedHashMap<>();
+        values(model).forEach((name, v) -> half.put(name, java.util.Arrays.stream(v).map(x -> x / 2).toArray()));
+        assertThat(ReferenceMerges.maxAbsDiff(half, withZero)).isLessThanOrEqualTo(TOLERANCE);
+    }
 }

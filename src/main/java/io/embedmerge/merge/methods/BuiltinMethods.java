@@ -24,6 +24,7 @@ public final class BuiltinMethods {
                 FamilyMembers.dellaLinear(),
                 new ModelStockMerge(),
                 new MultiSlerpMerge(),
+                new KarcherMerge(),
                 new NearSwapMerge(),
                 new PassthroughMerge(),
                 new SelfPositioningMerge(),

@@ -20,15 +20,28 @@ public final class GramMatrices {
     }
 
     public static GramMatrices compute(InputScan inputs, int n) {
+        return compute(inputs, n, true);
+    }
+
+    /** G_ij = ⟨θ_i, θ_j⟩ of the models' own float32 values (no base subtracted), per tensor and for the whole model. */
+    public static GramMatrices computeRaw(InputScan inputs, int n) {
+        return compute(inputs, n, false);
+    }
+
+    private static GramMatrices compute(InputScan inputs, int n, boolean taskVectors) {
         Map<Integer, double[][]> perTensor = new HashMap<>();
         double[][] model = new double[n][n];
         float[][] v = new float[n][inputs.chunkElements()];
         double[][][] partial = new double[ChunkRanges.PARTS][n][n];
-        inputs.forEachChunk("gram", (tensor, first, base, models, count) -> {
+        inputs.forEachChunk(taskVectors ? "gram" : "gram-raw", (tensor, first, base, models, count) -> {
             double[][] g = perTensor.computeIfAbsent(tensor.index(), k -> new double[n][n]);
             ChunkRanges.forEach(count, (part, from, to) -> {
                 for (int i = 0; i < n; i++) {
-                    TaskVector.of(base, models[i], v[i], from, to);
+                    if (taskVectors) {
+                        TaskVector.of(base, models[i], v[i], from, to);
+                    } else {
+                        System.arraycopy(models[i], from, v[i], from, to - from);
+                    }
                 }
                 for (int i = 0; i < n; i++) {
                     for (int j = i; j < n; j++) {
