@@ -38,6 +38,10 @@ public class MergekitConfigReader {
     private static final Map<String, Boolean> NORMALIZE = Map.of("linear", true, "task_arithmetic", false,
             "ties", true, "dare_ties", false, "dare_linear", false, "breadcrumbs", false, "breadcrumbs_ties", false,
             "della", true, "della_linear", false);
+    /** mergekit's names of parameters this service spells otherwise, per method: ours → mergekit's. */
+    static final Map<String, Map<String, String>> MERGEKIT_NAMES = Map.of(
+            "multislerp", Map.of("normalize", "normalize_weights"),
+            "karcher", Map.of("maxIter", "max_iter"));
     private static final Map<String, OutputDtype> DTYPES = Map.of("float32", OutputDtype.F32, "float16", OutputDtype.F16,
             "bfloat16", OutputDtype.BF16);
 
@@ -164,9 +168,9 @@ public class MergekitConfigReader {
                 throw refuse("parameters", "parameters must be a mapping");
             }
             for (var e : given.entrySet()) {
-                String key = String.valueOf(e.getKey());
+                String path = "parameters." + e.getKey();
+                String key = ours(name, String.valueOf(e.getKey()));
                 Object value = e.getValue();
-                String path = "parameters." + key;
                 if (key.equals("int8_mask")) {
                     continue;   // a storage optimisation in mergekit; the masks here are never stored
                 }
@@ -193,6 +197,9 @@ public class MergekitConfigReader {
         if (settable(method, "granularity", ParamScope.METHOD)) {
             params.putIfAbsent("granularity", "tensor");
         }
+        if (name.equals("multislerp")) {
+            params.putIfAbsent("normalize", true);
+        }
         if (NORMALIZE.containsKey(name)) {
             params.putIfAbsent("normalize", NORMALIZE.get(name));
         }
@@ -205,6 +212,11 @@ public class MergekitConfigReader {
             }
         }
         return params;
+    }
+
+    private static String ours(String method, String mergekitName) {
+        return MERGEKIT_NAMES.getOrDefault(method, Map.of()).entrySet().stream()
+                .filter(e -> e.getValue().equals(mergekitName)).map(Map.Entry::getKey).findFirst().orElse(mergekitName);
     }
 
     private static boolean settable(MergeMethod method, String key, ParamScope scope) {

@@ -39,7 +39,8 @@ public class MergekitConfigWriter {
         Map<String, Object> written = new LinkedHashMap<>();
         params.forEach((name, value) -> {
             if (value != null && !(name.equals("granularity") && "tensor".equals(value))) {
-                written.put(name, value);
+                written.put(MergekitConfigReader.MERGEKIT_NAMES.getOrDefault(request.method().name(), Map.of())
+                        .getOrDefault(name, name), value);
             }
         });
         if (!written.isEmpty()) {

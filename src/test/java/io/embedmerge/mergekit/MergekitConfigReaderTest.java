@@ -89,6 +89,40 @@ class MergekitConfigReaderTest {
             tokenizer_source: base
             """;
 
+    static final String KARCHER = """
+            models:
+              - model: file:./data/models/a
+              - model: file:./data/models/b
+            merge_method: karcher
+            base_model: file:./data/models/base
+            parameters:
+              max_iter: 20
+              tol: 1.0e-6
+            """;
+
+    static final String MULTISLERP = """
+            models:
+              - model: file:./data/models/a
+                parameters:
+                  weight: 0.3
+              - model: file:./data/models/b
+                parameters:
+                  weight: 0.7
+            merge_method: multislerp
+            base_model: file:./data/models/base
+            parameters:
+              normalize_weights: false
+            """;
+
+    @Test
+    void mergekitParameterNamesMapToOurs() {
+        assertThat(READER.read(KARCHER).method().params()).containsEntry("maxIter", 20);
+        assertThat(READER.read(MULTISLERP).method().params()).containsEntry("normalize", false);
+        MergeJobRequest karcher = READER.read(KARCHER);
+        assertThat(WRITER.write(karcher, METHODS.validate(METHODS.require("karcher"), karcher.method().params()).values()))
+                .contains("max_iter: 20").doesNotContain("maxIter");
+    }
+
     @Test
     void tiesExampleBecomesTheEquivalentJob() {
         MergeJobRequest request = READER.read(TIES);
@@ -113,7 +147,7 @@ class MergekitConfigReaderTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"TIES", "DARE", "PASSTHROUGH", "MODEL_STOCK"})
+    @CsvSource({"TIES", "DARE", "PASSTHROUGH", "MODEL_STOCK", "KARCHER", "MULTISLERP"})
     void configsRoundTrip(String example) throws Exception {
         String yaml = (String) MergekitConfigReaderTest.class.getDeclaredField(example).get(null);
         MergeJobRequest first = READER.read(yaml);
