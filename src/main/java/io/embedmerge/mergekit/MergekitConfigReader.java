@@ -185,7 +185,10 @@ public class MergekitConfigReader {
                     params.put(key, "none");
                     continue;
                 }
-                if (key.equals("filter_wise") && Boolean.FALSE.equals(value) && name.equals("model_stock")) {
+                // mergekit options whose only supported value is what this service does
+                if (key.equals("filter_wise") && Boolean.FALSE.equals(value) && name.equals("model_stock")
+                        || key.equals("nuslerp_flatten") && Boolean.TRUE.equals(value) && name.equals("nuslerp")
+                        || key.equals("nuslerp_row_wise") && Boolean.FALSE.equals(value) && name.equals("nuslerp")) {
                     continue;
                 }
                 if (!settable(method, key, ParamScope.METHOD)) {

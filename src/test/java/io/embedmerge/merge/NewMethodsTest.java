@@ -300,4 +300,39 @@ class NewMethodsTest {
         values(model).forEach((name, v) -> half.put(name, java.util.Arrays.stream(v).map(x -> x / 2).toArray()));
         assertThat(ReferenceMerges.maxAbsDiff(half, withZero)).isLessThanOrEqualTo(TOLERANCE);
     }
+
+    /** NuSLERP from its definition: slerp of the two task vectors per tensor, lerp where sin θ ≈ 0. */
+    private static Map<String, double[]> nuslerp(Map<String, double[]> base, List<Map<String, double[]>> models, double t) {
+        Map<String, double[]> out = new LinkedHashMap<>();
+        for (String name : base.keySet()) {
+            double[] b = base.get(name);
+            double[] v0 = ReferenceMerges.taskVector(b, models.get(0).get(name));
+            double[] v1 = ReferenceMerges.taskVector(b, models.get(1).get(name));
+            double cos = ReferenceMerges.dot(v0, v1) / (Math.max(ReferenceMerges.norm(v0), 1e-7)
+                    * Math.max(ReferenceMerges.norm(v1), 1e-7));
+            double theta = Math.acos(Math.max(-1, Math.min(1, cos)));
+            double[] r = new double[b.length];
+            for (int j = 0; j < r.length; j++) {
+                double mixed = Math.abs(Math.sin(theta)) < 1e-8 ? (1 - t) * v0[j] + t * v1[j]
+                        : (Math.sin((1 - t) * theta) * v0[j] + Math.sin(t * theta) * v1[j]) / Math.sin(theta);
+                r[j] = b[j] + mixed;
+            }
+            out.put(name, r);
+        }
+        return out;
+    }
+
+    @Test
+    void nuslerpMatchesItsDefinitionIncludingAZeroTaskVector() {
+        Path base = checkpoint(111);
+        List<Path> models = List.of(checkpoint(112), checkpoint(113));
+        Map<String, Tensor> merged = MergeHarness.mergeAndRead("nuslerp", Map.of(), List.of(1.0, 3.0), base, models);
+        assertThat(ReferenceMerges.maxAbsDiff(nuslerp(values(base), values(models), 0.75), merged))
+                .isLessThanOrEqualTo(TOLERANCE);
+        Path zero = TestCheckpoints.of(TestSafetensors.read(base.resolve("model.safetensors")));
+        List<Path> withZero = List.of(models.get(0), zero);
+        Map<String, Tensor> zeroMerged = MergeHarness.mergeAndRead("nuslerp", Map.of(), List.of(1.0, -1.0), base, withZero);
+        assertThat(ReferenceMerges.maxAbsDiff(nuslerp(values(base), values(withZero), 0.5), zeroMerged))
+                .isLessThanOrEqualTo(TOLERANCE);
+    }
 }

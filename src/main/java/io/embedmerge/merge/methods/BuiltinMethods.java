@@ -25,6 +25,7 @@ public final class BuiltinMethods {
                 new ModelStockMerge(),
                 new MultiSlerpMerge(),
                 new KarcherMerge(),
+                new NuSlerpMerge(),
                 new NearSwapMerge(),
                 new PassthroughMerge(),
                 new SelfPositioningMerge(),
