@@ -41,7 +41,8 @@ public class MergekitConfigReader {
     /** mergekit's names of parameters this service spells otherwise, per method: ours → mergekit's. */
     static final Map<String, Map<String, String>> MERGEKIT_NAMES = Map.of(
             "multislerp", Map.of("normalize", "normalize_weights"),
-            "karcher", Map.of("maxIter", "max_iter"));
+            "karcher", Map.of("maxIter", "max_iter"),
+            "sce", Map.of("selectTopk", "select_topk"));
     private static final Map<String, OutputDtype> DTYPES = Map.of("float32", OutputDtype.F32, "float16", OutputDtype.F16,
             "bfloat16", OutputDtype.BF16);
 

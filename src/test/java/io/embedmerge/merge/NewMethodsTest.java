@@ -335,4 +335,91 @@ class NewMethodsTest {
         assertThat(ReferenceMerges.maxAbsDiff(nuslerp(values(base), values(withZero), 0.5), zeroMerged))
                 .isLessThanOrEqualTo(TOLERANCE);
     }
+
+    /** SCE from its definition, per tensor, in float64 (variance selection by sorting). */
+    private static Map<String, double[]> sce(Map<String, double[]> base, List<Map<String, double[]>> models, double topk) {
+        Map<String, double[]> out = new LinkedHashMap<>();
+        int n = models.size();
+        for (String name : base.keySet()) {
+            double[] b = base.get(name);
+            double[][] v = new double[n][];
+            for (int i = 0; i < n; i++) {
+                v[i] = ReferenceMerges.taskVector(b, models.get(i).get(name));
+            }
+            double[] var = new double[b.length];
+            for (int j = 0; j < b.length; j++) {
+                double mean = 0;
+                for (double[] x : v) {
+                    mean += x[j] / n;
+                }
+                for (double[] x : v) {
+                    var[j] += (x[j] - mean) * (x[j] - mean) / n;
+                }
+            }
+            boolean[] kept = new boolean[b.length];
+            java.util.Arrays.fill(kept, true);
+            if (topk < 1) {
+                double[] nonzero = java.util.Arrays.stream(var).filter(x -> x != 0).map(x -> -x).sorted().map(x -> -x).toArray();
+                int k = (int) Math.floor(nonzero.length * topk);
+                for (int j = 0; j < b.length; j++) {
+                    kept[j] = k > 0 && var[j] >= nonzero[k - 1];
+                }
+            }
+            double[] w = new double[n];
+            double sum = 0;
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < b.length; j++) {
+                    w[i] += kept[j] ? v[i][j] * v[i][j] / b.length : 0;
+                }
+                sum += w[i];
+            }
+            for (int i = 0; i < n; i++) {
+                w[i] = Math.abs(sum) < 1e-6 ? 1.0 / n : w[i] / sum;
+            }
+            double[] r = new double[b.length];
+            for (int j = 0; j < b.length; j++) {
+                double vote = 0;
+                for (int i = 0; i < n; i++) {
+                    vote += kept[j] ? v[i][j] : 0;
+                }
+                double sign = vote >= 0 ? 1 : -1;
+                double num = 0;
+                double den = 0;
+                for (int i = 0; i < n; i++) {
+                    double x = kept[j] ? v[i][j] : 0;
+                    if (x != 0 && Math.signum(x) == sign) {
+                        num += w[i] * x;
+                        den += w[i];
+                    }
+                }
+                r[j] = b[j] + num / Math.max(den, 1e-6);
+            }
+            out.put(name, r);
+        }
+        return out;
+    }
+
+    @Test
+    void sceMatchesItsDefinition() {
+        Path base = checkpoint(121);
+        List<Path> models = List.of(checkpoint(122), checkpoint(123), checkpoint(124));
+        for (double topk : new double[]{1.0, 0.3}) {
+            Map<String, Tensor> merged = MergeHarness.mergeAndRead("sce", Map.of("selectTopk", topk),
+                    List.of(1.0, 1.0, 1.0), base, models);
+            assertThat(ReferenceMerges.maxAbsDiff(sce(values(base), values(models), topk), merged)).as("topk %s", topk)
+                    .isLessThanOrEqualTo(TOLERANCE);
+        }
+    }
+
+    @Test
+    void sceOfIdenticalModelsIsTheModelAndZeroTaskVectorsKeepTheBase() {
+        Path base = checkpoint(125);
+        Path model = checkpoint(126);
+        Map<String, Tensor> same = MergeHarness.mergeAndRead("sce", Map.of("selectTopk", 0.5), List.of(1.0, 1.0), base,
+                List.of(model, model));
+        // identical task vectors have zero variance everywhere: nothing is selected, the base stays
+        assertThat(ReferenceMerges.maxAbsDiff(values(base), same)).isLessThanOrEqualTo(TOLERANCE);
+        Map<String, Tensor> all = MergeHarness.mergeAndRead("sce", Map.of(), List.of(1.0, 1.0), base, List.of(model, model));
+        assertThat(ReferenceMerges.maxAbsDiff(values(model), all)).isLessThanOrEqualTo(TOLERANCE);
+    }
 }

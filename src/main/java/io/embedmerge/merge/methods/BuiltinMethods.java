@@ -26,6 +26,7 @@ public final class BuiltinMethods {
                 new MultiSlerpMerge(),
                 new KarcherMerge(),
                 new NuSlerpMerge(),
+                new SceMerge(),
                 new NearSwapMerge(),
                 new PassthroughMerge(),
                 new SelfPositioningMerge(),
