@@ -1,10 +1,10 @@
 package io.embedmerge.analysis;
 
 import io.embedmerge.checkpoint.Checkpoint;
-import io.embedmerge.merge.CheckpointScan;
-import io.embedmerge.merge.MagnitudeThresholds;
 import io.embedmerge.merge.MergeMonitor;
 import io.embedmerge.merge.MergeTensor;
+import io.embedmerge.merge.execution.CheckpointScan;
+import io.embedmerge.merge.statistics.MagnitudeThresholds;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -4,6 +4,7 @@ import io.embedmerge.job.Caller;
 import io.embedmerge.job.JobRequest;
 import io.embedmerge.job.JobService;
 import io.embedmerge.job.JobStatus;
+import io.embedmerge.mergekit.MergekitYamlConverter;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -48,12 +49,20 @@ class JobController {
         this.json = json;
     }
 
-    @PostMapping(path = "/v1/jobs", consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
+    @PostMapping(path = "/v1/jobs", consumes = {MediaType.APPLICATION_JSON_VALUE, MergekitYamlConverter.YAML},
+            produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(operationId = "submitJob", summary = "Submit a job",
             description = "Validates the request (method, parameters, URIs inside the storage roots, inputs present, "
                     + "output absent) and queues the job. With an Idempotency-Key, a retry with the same body returns "
                     + "the same job; the same key with another body is a 409.",
-            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(content = {@Content(
+                    mediaType = MergekitYamlConverter.YAML, schema = @Schema(type = "string",
+                    description = "A mergekit merge config: merge_method, base_model, models[].model, "
+                            + "models[].parameters, parameters, dtype, tokenizer_source: base, and for passthrough one "
+                            + "slice with one source. An unsupported key or value is a 422 naming its YAML path."),
+                    examples = @ExampleObject(name = "mergekit", summary = "A mergekit TIES config",
+                            value = MergekitConfigController.MERGEKIT_EXAMPLE)), @Content(
+                    mediaType = MediaType.APPLICATION_JSON_VALUE,
                     schema = @Schema(implementation = JobRequest.class), examples = {
                     @ExampleObject(name = "merge", summary = "TIES merge of two task models, scored on STS-B",
                             description = "Checkpoints under ./data; the data set is built in.",
@@ -69,7 +78,7 @@ class JobController {
                             value = JobRequestExamples.EVALUATE),
                     @ExampleObject(name = "train", summary = "One epoch of CoSENT on STS-B train",
                             description = "CoSENT on every scored pair of the built-in STS-B train split.",
-                            value = JobRequestExamples.TRAIN)})))
+                            value = JobRequestExamples.TRAIN)})}))
     @ApiResponse(responseCode = "202", description = "Accepted; Location points at the job")
     @ApiResponse(responseCode = "400", description = "Malformed JSON, a missing or unknown `kind`, a value of the wrong "
             + "type, or an Idempotency-Key that is not 1 to 255 printable ASCII characters",
@@ -90,7 +99,7 @@ class JobController {
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDocument.class),
                     examples = @ExampleObject(name = "requestTooLarge", description = "A 50 MB body",
                             value = ProblemExamples.REQUEST_TOO_LARGE)))
-    @ApiResponse(responseCode = "415", description = "A body that is not JSON (form posts included)",
+    @ApiResponse(responseCode = "415", description = "A body that is neither JSON nor a mergekit config (application/yaml), form posts included",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDocument.class),
                     examples = @ExampleObject(name = "formPost", description = "A form post",
                             value = ProblemExamples.FORM_POST)))
@@ -103,7 +112,9 @@ class JobController {
                     examples = {@ExampleObject(name = "invalidJob", description = "A missing input and a parameter out of range",
                             value = ProblemExamples.INVALID_JOB),
                             @ExampleObject(name = "tooManyModels", description = "More models than merge.limits.max-models",
-                                    value = ProblemExamples.TOO_MANY_MODELS)}))
+                                    value = ProblemExamples.TOO_MANY_MODELS),
+                            @ExampleObject(name = "unsupportedMergekitKey", description = "A mergekit config with a "
+                                    + "key this service does not support", value = ProblemExamples.UNSUPPORTED_MERGEKIT_KEY)}))
     ResponseEntity<JobView> submit(
             @Parameter(hidden = true) Caller caller,
             @RequestBody JobRequest request,

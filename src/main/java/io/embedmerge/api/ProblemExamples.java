@@ -152,4 +152,19 @@ final class ProblemExamples {
             {"type": "/problems/quota-exceeded", "title": "Quota exceeded", "status": 429,
              "detail": "tenant 'team-a' has 4 queued or running jobs, its limit (max-active-jobs) is 4",
              "instance": "/v1/jobs", "limit": "active-jobs"}""";
+
+    static final String MERGEKIT_NOT_FOUND = NOT_FOUND_AT + "/mergekit.yaml\"}";
+
+    static final String MERGEKIT_BAD_ID = BAD_ID_AT + "/mergekit.yaml\"}";
+
+    static final String MERGEKIT_NOT_A_MERGE = """
+            {"type": "/problems/conflict", "title": "Conflict", "status": 409,
+             "detail": "job 0b6f8c52-3f1e-4d0a-9a57-2c4e1f0d7a13 is a train job; only merge jobs have a mergekit config",
+             "instance": "/v1/jobs/0b6f8c52-3f1e-4d0a-9a57-2c4e1f0d7a13/mergekit.yaml"}""";
+
+    static final String UNSUPPORTED_MERGEKIT_KEY = """
+            {"type": "/problems/invalid-request", "title": "Invalid request", "status": 422,
+             "detail": "models[0].parameters.foo: 'foo' cannot be set per model for ties",
+             "instance": "/v1/jobs",
+             "errors": [{"field": "models[0].parameters.foo", "message": "'foo' cannot be set per model for ties"}]}""";
 }

@@ -2,11 +2,11 @@ package io.embedmerge.bench;
 
 import io.embedmerge.checkpoint.Checkpoint;
 import io.embedmerge.checkpoint.SyntheticCheckpoints;
-import io.embedmerge.merge.MergeExecutor;
 import io.embedmerge.merge.MergeMethod;
 import io.embedmerge.merge.MergeMonitor;
 import io.embedmerge.merge.MethodParams;
 import io.embedmerge.merge.MethodRegistry;
+import io.embedmerge.merge.execution.MergeExecutor;
 import io.embedmerge.storage.DirectFolder;
 import io.embedmerge.storage.LocalObjectStore;
 import io.embedmerge.storage.OutputFolder;

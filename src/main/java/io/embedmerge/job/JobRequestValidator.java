@@ -1,6 +1,7 @@
 package io.embedmerge.job;
 
 import io.embedmerge.dataset.DataFiles;
+import io.embedmerge.merge.DataNeeds;
 import io.embedmerge.merge.InvalidMergeRequestException;
 import io.embedmerge.merge.MergeMethod;
 import io.embedmerge.merge.MethodParams;
@@ -130,8 +131,9 @@ class JobRequestValidator {
         checkOutput(request.output(), request, problems);
         checkMethod(request, problems);
         checkEvaluations(request.evaluation(), problems);
-        if (request.method() != null && List.of("fisher", "regmean").contains(request.method().name())
-                && request.models() != null) {
+        DataNeeds.Probe probe = request.method() == null || request.method().name() == null ? DataNeeds.Probe.NONE
+                : methods.find(request.method().name()).map(m -> m.dataNeeds().probe()).orElse(DataNeeds.Probe.NONE);
+        if (probe == DataNeeds.Probe.PER_MODEL && request.models() != null) {
             for (int i = 0; i < request.models().size(); i++) {
                 ModelInput model = request.models().get(i);
                 if (model == null) {
@@ -145,9 +147,9 @@ class JobRequestValidator {
                 }
             }
         }
-        if (request.method() != null && "self_positioning".equals(request.method().name())) {
+        if (probe == DataNeeds.Probe.GLOBAL) {
             if (request.probe() == null) {
-                problems.add(new FieldProblem("probe", "self_positioning needs probe pairs (a data URI)"));
+                problems.add(new FieldProblem("probe", request.method().name() + " needs probe pairs (a data URI)"));
             } else {
                 checkExisting("probe", request.probe(), problems);
             }
@@ -288,7 +290,10 @@ class JobRequestValidator {
             MergeMethod method = methods.require(request.method().name());
             MethodParams params = methods.validate(method, request.method().params());
             if (request.models() != null && !request.models().isEmpty() && problems.isEmpty()) {
-                methods.validateWeights(method, params, request.models().stream().map(ModelInput::effectiveWeight).toList());
+                List<MethodParams> perModel = methods.validateModelParams(method,
+                        request.models().stream().map(ModelInput::params).toList());
+                methods.validateWeights(method, params, perModel,
+                        request.models().stream().map(ModelInput::effectiveWeight).toList());
             }
         } catch (InvalidMergeRequestException e) {
             problems.add(new FieldProblem(e.field(), e.getMessage()));

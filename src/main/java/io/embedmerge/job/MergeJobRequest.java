@@ -1,6 +1,6 @@
 package io.embedmerge.job;
 
-import io.embedmerge.merge.MergeExecutor;
+import io.embedmerge.merge.execution.MergeExecutor;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.swagger.v3.oas.annotations.media.Schema;
 

@@ -2,6 +2,8 @@ package io.embedmerge.job;
 
 import io.swagger.v3.oas.annotations.media.Schema;
 
+import java.util.Map;
+
 /** One fine-tuned checkpoint to merge. */
 public record ModelInput(
         @Schema(description = "Checkpoint folder URI (file: inside a storage root, or s3://bucket/prefix).",
@@ -12,7 +14,13 @@ public record ModelInput(
         @Schema(description = "Free-form label shown in results.", example = "sts")
         String label,
         @Schema(description = "fisher, regmean: this model's probe pairs (same formats as `probe`)")
-        String probe) {
+        String probe,
+        @Schema(description = "Parameters of the method for this model only (see GET /v1/methods: those with scope "
+                + "'model'), e.g. density, gamma, epsilon, weight. A value may vary per tensor where the scope lists "
+                + "'tensor': a list of numbers across the layers ([0, 0.5, 1]) or [{\"filter\": \"attention\", "
+                + "\"value\": 0.3}, {\"value\": 0.7}].",
+                example = "{\"density\": 0.5, \"weight\": [0.2, 1.0]}")
+        Map<String, Object> params) {
 
     public double effectiveWeight() {
         return weight == null ? 1.0 : weight;

@@ -1,5 +1,6 @@
 package io.embedmerge.job;
 
+import io.embedmerge.merge.DataNeeds;
 import io.embedmerge.merge.MethodRegistry;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -44,7 +45,8 @@ public record PoolRouting(Map<String, String> routing) {
         if (request instanceof MergeJobRequest merge) {
             boolean evaluates = merge.evaluation() != null && !merge.evaluation().isEmpty();
             boolean dataAware = merge.method() != null && merge.method().name() != null
-                    && methods.find(merge.method().name()).map(m -> m.runsEncoder()).orElse(false);
+                    && methods.find(merge.method().name())
+                    .map(m -> m.dataNeeds().encoderPass() != DataNeeds.EncoderPass.NONE).orElse(false);
             return evaluates || dataAware ? "merge-encoder" : "merge";
         }
         return request.kind();

@@ -1,5 +1,6 @@
 package io.embedmerge.merge;
 
+import io.embedmerge.merge.methods.BuiltinMethods;
 import org.springframework.stereotype.Component;
 
 import java.math.BigDecimal;
@@ -17,15 +18,7 @@ public class MethodRegistry {
     private final Map<String, MergeMethod> methods = new LinkedHashMap<>();
 
     public MethodRegistry() {
-        register(LinearMerge.linear());
-        register(LinearMerge.taskArithmetic());
-        register(new SlerpMerge());
-        register(new TiesMerge());
-        register(DareMerge.dareLinear());
-        register(DareMerge.dareTies());
-        register(new SelfPositioningMerge());
-        register(new FisherMerge());
-        register(new RegMeanMerge());
+        BuiltinMethods.all().forEach(this::register);
     }
 
     private void register(MergeMethod method) {
@@ -48,8 +41,7 @@ public class MethodRegistry {
     /** Checks names and types of the given parameters and fills in defaults. */
     public MethodParams validate(MergeMethod method, Map<String, Object> given) {
         Map<String, Object> raw = given == null ? Map.of() : given;
-        Map<String, ParamSpec> specs = new LinkedHashMap<>();
-        method.descriptor().params().forEach(p -> specs.put(p.name(), p));
+        Map<String, ParamSpec> specs = specs(method, ParamScope.METHOD);
         for (String name : raw.keySet()) {
             if (!specs.containsKey(name)) {
                 throw new InvalidMergeRequestException("method.params." + name, "unknown parameter '" + name
@@ -59,19 +51,98 @@ public class MethodRegistry {
         Map<String, Object> values = new LinkedHashMap<>();
         for (ParamSpec spec : specs.values()) {
             Object value = raw.get(spec.name());
-            values.put(spec.name(), value == null ? spec.defaultValue() : coerce(spec, value));
+            values.put(spec.name(), value == null ? spec.defaultValue() : coerce(spec, value, "method.params." + spec.name()));
         }
         return new MethodParams(values);
     }
 
-    /** Checks the per-model weights against the method's {@link WeightSpec}, then the method's own rules. */
-    public void validateWeights(MergeMethod method, MethodParams params, List<Double> weights) {
-        method.descriptor().weights().check(method.name(), weights);
-        method.validate(params, weights);
+    /**
+     * Checks the per-model parameters ({@code models[i].params}, null for none): only those the method lets a model
+     * set; no defaults are filled in (an absent one takes the method-wide value).
+     */
+    public List<MethodParams> validateModelParams(MergeMethod method, List<Map<String, Object>> perModel) {
+        Map<String, ParamSpec> specs = specs(method, ParamScope.MODEL);
+        List<MethodParams> resolved = new ArrayList<>();
+        for (int i = 0; i < perModel.size(); i++) {
+            Map<String, Object> raw = perModel.get(i) == null ? Map.of() : perModel.get(i);
+            Map<String, Object> values = new LinkedHashMap<>();
+            for (var e : raw.entrySet()) {
+                String field = "models[" + i + "].params." + e.getKey();
+                ParamSpec spec = specs.get(e.getKey());
+                if (spec == null) {
+                    throw new InvalidMergeRequestException(field, "'" + e.getKey() + "' cannot be set per model for method '"
+                            + method.name() + "'; per-model parameters: "
+                            + (specs.isEmpty() ? "none" : String.join(", ", specs.keySet())));
+                }
+                if (e.getValue() != null) {
+                    values.put(e.getKey(), coerce(spec, e.getValue(), field));
+                }
+            }
+            resolved.add(new MethodParams(values));
+        }
+        return resolved;
     }
 
-    private static Object coerce(ParamSpec spec, Object value) {
-        String field = "method.params." + spec.name();
+    private static Map<String, ParamSpec> specs(MergeMethod method, ParamScope scope) {
+        Map<String, ParamSpec> specs = new LinkedHashMap<>();
+        method.descriptor().params().stream().filter(p -> p.settableIn(scope)).forEach(p -> specs.put(p.name(), p));
+        return specs;
+    }
+
+    /** Checks the per-model weights against the method's {@link WeightSpec}, then the method's own rules. */
+    public void validateWeights(MergeMethod method, MethodParams params, List<Double> weights) {
+        validateWeights(method, params, weights.stream().map(w -> new MethodParams(Map.of())).toList(), weights);
+    }
+
+    /** As {@link #validateWeights(MergeMethod, MethodParams, List)}, with the per-model parameters. */
+    public void validateWeights(MergeMethod method, MethodParams params, List<MethodParams> perModel, List<Double> weights) {
+        method.descriptor().weights().check(method.name(), weights);
+        method.validate(params, perModel, weights);
+    }
+
+    /**
+     * A parameter that may vary per tensor: a list of numbers (interpolated across the layers) or a list of
+     * {@code {filter, value}} entries whose values are numbers or such lists.
+     */
+    private static Object tensorSetting(ParamSpec spec, List<?> list, String field) {
+        if (list.isEmpty()) {
+            throw new InvalidMergeRequestException(field, spec.name() + " must be a number, a non-empty list of numbers "
+                    + "(across the layers) or a list of {\"filter\", \"value\"} entries");
+        }
+        if (!(list.getFirst() instanceof Map)) {
+            return coerce(new ParamSpec(spec.name(), ParamType.NUMBER_LIST, null, spec.description(), spec.min(),
+                    spec.max(), List.of()), list, field);
+        }
+        List<Map<String, Object>> entries = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            String at = field + "[" + i + "]";
+            if (!(list.get(i) instanceof Map<?, ?> entry) || !entry.containsKey("value")
+                    || !java.util.Set.of("filter", "value").containsAll(entry.keySet())) {
+                throw new InvalidMergeRequestException(at, "each entry must be {\"filter\": \"<part of tensor names>\", "
+                        + "\"value\": ...} (filter optional), got " + describe(list.get(i)));
+            }
+            Object filter = entry.get("filter");
+            if (filter != null && !(filter instanceof String)) {
+                throw new InvalidMergeRequestException(at + ".filter", "filter must be a string, got " + describe(filter));
+            }
+            Object value = entry.get("value");
+            Map<String, Object> normalised = new LinkedHashMap<>();
+            if (filter != null) {
+                normalised.put("filter", filter);
+            }
+            normalised.put("value", value instanceof List<?> gradient && !gradient.isEmpty() && !(gradient.getFirst() instanceof Map)
+                    ? tensorSetting(spec, gradient, at + ".value")
+                    : coerce(new ParamSpec(spec.name(), spec.type(), null, spec.description(), spec.min(), spec.max(),
+                    List.of()), value, at + ".value"));
+            entries.add(normalised);
+        }
+        return List.copyOf(entries);
+    }
+
+    private static Object coerce(ParamSpec spec, Object value, String field) {
+        if (spec.settableIn(ParamScope.TENSOR) && value instanceof List<?> list) {
+            return tensorSetting(spec, list, field);
+        }
         return switch (spec.type()) {
             case NUMBER -> {
                 if (!(value instanceof Number n)) {

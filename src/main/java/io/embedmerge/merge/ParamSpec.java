@@ -8,12 +8,31 @@ import java.util.List;
  * @param min     inclusive lower bound for numbers, or null
  * @param max     inclusive upper bound for numbers, or null
  * @param choices allowed values for strings, empty when free
+ * @param scopes  where the parameter may be set
  */
 public record ParamSpec(String name, ParamType type, Object defaultValue, String description,
-                        Double min, Double max, List<String> choices) {
+                        Double min, Double max, List<String> choices, List<ParamScope> scopes) {
 
     public ParamSpec {
         choices = List.copyOf(choices);
+        scopes = List.copyOf(scopes);
+    }
+
+    /** A method-wide parameter. */
+    public ParamSpec(String name, ParamType type, Object defaultValue, String description,
+                     Double min, Double max, List<String> choices) {
+        this(name, type, defaultValue, description, min, max, choices, List.of(ParamScope.METHOD));
+    }
+
+    /** The same parameter, settable also where {@code scopes} say. */
+    public ParamSpec settableIn(ParamScope... more) {
+        List<ParamScope> all = new java.util.ArrayList<>(scopes);
+        all.addAll(List.of(more));
+        return new ParamSpec(name, type, defaultValue, description, min, max, choices, all);
+    }
+
+    public boolean settableIn(ParamScope scope) {
+        return scopes.contains(scope);
     }
 
     public static ParamSpec number(String name, double defaultValue, String description) {

@@ -23,6 +23,11 @@ public record WeightSpec(double min, double max, boolean positive, String rule) 
         return new WeightSpec(0, MAX_ABS_WEIGHT, true, null);
     }
 
+    /** Methods without per-model weights: the rule says so, and the method refuses any weight but 1. */
+    public static WeightSpec unused() {
+        return new WeightSpec(0, MAX_ABS_WEIGHT, true, "the method takes no per-model weights: leave weight out (or 1)");
+    }
+
     /** Checks each weight against the bounds; the exception names {@code models[i].weight}. */
     void check(String method, java.util.List<Double> weights) {
         for (int i = 0; i < weights.size(); i++) {

@@ -68,7 +68,7 @@ public final class SelfPositioning {
         for (int i = 0; i < n; i++) {
             a[i] = softplus(x[i]);
         }
-        var coefficients = io.embedmerge.merge.SlerpCoefficients.compute(objective.gram(), a);
+        var coefficients = io.embedmerge.merge.statistics.SlerpCoefficients.compute(objective.gram(), a);
         return new Outcome(a, softplus(x[n]), coefficients.t(), coefficients.c(), curve);
     }
 

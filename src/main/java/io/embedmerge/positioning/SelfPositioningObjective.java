@@ -1,9 +1,9 @@
 package io.embedmerge.positioning;
 
+import io.embedmerge.merge.statistics.SlerpCoefficients;
 import io.embedmerge.storage.ConfinedFolder;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
-import io.embedmerge.merge.SlerpCoefficients;
 import io.embedmerge.model.BertEncoder;
 import io.embedmerge.tensor.Autograd;
 import io.embedmerge.tensor.Scalars;

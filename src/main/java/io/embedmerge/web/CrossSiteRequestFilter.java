@@ -20,7 +20,8 @@ import java.util.Set;
 
 /**
  * Keeps other sites' pages from changing state. Browsers send form posts (form, multipart, text/plain bodies)
- * cross-origin without asking, so a state-changing request may carry JSON or no body only (else 415); and one
+ * cross-origin without asking, so a state-changing request may carry JSON or no body only (else 415; a mergekit
+ * config as application/yaml on POST /v1/jobs is the one exception); and one
  * from a foreign {@code Origin} that {@code merge.cors.allowed-origins} does not list is refused (403).
  */
 @Component
@@ -45,7 +46,7 @@ class CrossSiteRequestFilter extends OncePerRequestFilter {
             return;
         }
         String contentType = request.getContentType();
-        if (contentType != null && !isJson(contentType)) {
+        if (contentType != null && !isJson(contentType) && !isJobConfig(request, contentType)) {
             ProblemResponses.write(request, response, HttpStatus.UNSUPPORTED_MEDIA_TYPE, UNSUPPORTED_MEDIA_TYPE,
                     "Unsupported media type", "a " + request.getMethod() + " request takes a JSON body "
                             + "(Content-Type: application/json) or none, not " + contentType);
@@ -58,6 +59,16 @@ class CrossSiteRequestFilter extends OncePerRequestFilter {
             return;
         }
         chain.doFilter(request, response);
+    }
+
+    /** A mergekit config submitted as a job: not a type a cross-site form can send, so the preflight guards it. */
+    private static boolean isJobConfig(HttpServletRequest request, String contentType) {
+        try {
+            return "POST".equals(request.getMethod()) && "/v1/jobs".equals(request.getRequestURI())
+                    && MediaType.parseMediaType("application/yaml").equalsTypeAndSubtype(MediaType.parseMediaType(contentType));
+        } catch (InvalidMediaTypeException e) {
+            return false;
+        }
     }
 
     private static boolean isJson(String contentType) {

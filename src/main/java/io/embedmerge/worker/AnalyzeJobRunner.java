@@ -5,7 +5,7 @@ import io.embedmerge.analysis.TaskVectorReport;
 import io.embedmerge.job.AnalyzeJobRequest;
 import io.embedmerge.job.JobResult;
 import io.embedmerge.job.ModelInput;
-import io.embedmerge.merge.MergeExecutor;
+import io.embedmerge.merge.execution.MergeExecutor;
 import io.embedmerge.storage.ObjectStorage;
 import org.springframework.stereotype.Component;
 

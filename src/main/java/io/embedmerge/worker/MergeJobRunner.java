@@ -5,14 +5,12 @@ import io.embedmerge.job.JobResult;
 import io.embedmerge.job.MergeJobRequest;
 import io.embedmerge.job.ModelInput;
 import io.embedmerge.job.RunTicket;
-import io.embedmerge.merge.MergeExecutor;
+import io.embedmerge.merge.DataNeeds;
 import io.embedmerge.merge.MergeMethod;
 import io.embedmerge.merge.MethodParams;
 import io.embedmerge.merge.MethodRegistry;
-import io.embedmerge.merge.FisherMerge;
 import io.embedmerge.merge.Precomputed;
-import io.embedmerge.merge.RegMeanMerge;
-import io.embedmerge.merge.SelfPositioningMerge;
+import io.embedmerge.merge.execution.MergeExecutor;
 import io.embedmerge.storage.FileDigests;
 import io.embedmerge.storage.ObjectStorage;
 import io.embedmerge.storage.OutputFolder;
@@ -75,30 +73,34 @@ class MergeJobRunner {
         MergeMethod method = methods.require(request.method().name());
         MethodParams params = methods.validate(method, request.method().params());
         List<Double> weights = request.models().stream().map(ModelInput::effectiveWeight).toList();
-        methods.validateWeights(method, params, weights);
+        List<MethodParams> modelParams = methods.validateModelParams(method,
+                request.models().stream().map(ModelInput::params).toList());
+        methods.validateWeights(method, params, modelParams, weights);
 
         progress.stage("fetching", "resolving " + (request.models().size() + 1) + " checkpoints");
         try (CheckpointInputs inputs = CheckpointInputs.open(storage, request.base(), request.models())) {
             MergeExecutor.plan(inputs.base(), inputs.models(), outputDtype(request));
 
-            boolean dataAware = method instanceof SelfPositioningMerge || method instanceof FisherMerge
-                    || method instanceof RegMeanMerge;
+            DataNeeds.EncoderPass encoderPass = method.dataNeeds().encoderPass();
+            boolean dataAware = method.dataNeeds().dataAware();
             // relative weights: an encoder pass over the probe sets, the write pass, one share per scored checkpoint
             List<ProgressSpan> plan = ProgressSpan.WHOLE.split(dataAware ? 2 : 0, 1, scoredCheckpoints(request));
             progress.enter(plan.get(0));
-            PositioningRunner.Searched searched = method instanceof SelfPositioningMerge
+            PositioningRunner.Searched searched = encoderPass == DataNeeds.EncoderPass.COEFFICIENT_SEARCH
                     ? positioning.search(request, params, inputs, progress) : null;
             try (InputDigests inputDigests = InputDigests.start(request, inputs, ticket.jobId().toString());
                  OutputFolder output = storage.createOutput(target)) {
                 try (ScratchFolder scratch = ScratchFolder.create(cacheDir, ticket.jobId(), ticket.attempt())) {
-                    Precomputed precomputed = searched != null ? searched.learned()
-                            : method instanceof FisherMerge ? positioning.fisher(request, params, inputs, scratch, progress)
-                            : method instanceof RegMeanMerge ? positioning.regmean(request, params, inputs, scratch, progress)
-                            : null;
+                    Precomputed precomputed = switch (encoderPass) {
+                        case NONE -> null;
+                        case COEFFICIENT_SEARCH -> searched.learned();
+                        case FISHER_DIAGONALS -> positioning.fisher(request, params, inputs, scratch, progress);
+                        case REGMEAN_WEIGHTS -> positioning.regmean(request, params, inputs, scratch, progress);
+                    };
                     progress.stage("merging", "merging with " + method.name(), plan.get(1));
                     new MergeExecutor().run(new MergeExecutor.Job(inputs.base(), inputs.models(), method, params, weights,
                             request.effectiveSeed(), outputDtype(request), request.effectiveMaxShardBytes(),
-                            precomputed, request.allowsNonFinite()), output, progress);
+                            precomputed, request.allowsNonFinite(), modelParams), output, progress);
                 }
                 progress.checkpoint();
                 progress.stage("publishing", "checksums of the inputs, the manifest, publishing " + target.uri());

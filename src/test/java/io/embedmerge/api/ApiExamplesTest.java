@@ -171,6 +171,23 @@ public class ApiExamplesTest extends IntegrationTest {
         t.put("rotateWebhookSecret 404 unknownWebhook", () -> send("POST", "/v1/webhooks/" + unknown + "/rotate",
                 null, null));
         t.put("listJobDeliveries 404 unknownJob", () -> send("GET", "/v1/jobs/" + unknown + "/deliveries", null, null));
+        t.put("submitJob 422 unsupportedMergekitKey", () -> sendAs("POST", "/v1/jobs", """
+                merge_method: ties
+                base_model: file:./data/models/base
+                models:
+                  - model: file:./data/models/sts
+                    parameters:
+                      foo: 1
+                """, "application/yaml", null));
+        t.put("getJobMergekitConfig 400 badJobId", () -> send("GET", "/v1/jobs/42/mergekit.yaml", null, null,
+                "application/yaml"));
+        t.put("getJobMergekitConfig 404 unknownJob", () -> send("GET", "/v1/jobs/" + unknown + "/mergekit.yaml", null,
+                null, "application/yaml"));
+        t.put("getJobMergekitConfig 409 notAMerge", () -> {
+            String id = JSON.readTree(send("POST", "/v1/jobs", accepted, null).body()).path("id").asString();
+            cancel(id);
+            return send("GET", "/v1/jobs/" + id + "/mergekit.yaml", null, null, "application/yaml");
+        });
         t.put("listMethods 406 notAcceptable", () -> send("GET", "/v1/methods", null, null, "application/xml"));
         t.put("listDatasets 406 notAcceptable", () -> send("GET", "/v1/datasets", null, null, "application/xml"));
         return t;

@@ -1,9 +1,10 @@
 package io.embedmerge.merge;
 
+import io.embedmerge.merge.execution.MergeExecutor;
 import io.embedmerge.support.MergeHarness;
 import io.embedmerge.support.TestCheckpoints;
-import io.embedmerge.support.TestSafetensors;
 import io.embedmerge.support.TestSafetensors.Tensor;
+import io.embedmerge.support.TestSafetensors;
 import io.embedmerge.tensor.DType;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;

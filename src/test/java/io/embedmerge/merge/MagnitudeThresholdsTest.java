@@ -1,5 +1,7 @@
 package io.embedmerge.merge;
 
+import io.embedmerge.merge.execution.MergeExecutor;
+import io.embedmerge.merge.statistics.MagnitudeThresholds;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;

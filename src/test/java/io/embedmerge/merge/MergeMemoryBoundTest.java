@@ -1,5 +1,7 @@
 package io.embedmerge.merge;
 
+import io.embedmerge.merge.execution.ChunkRanges;
+import io.embedmerge.merge.execution.MergeExecutor;
 import io.embedmerge.support.MergeHarness;
 import io.embedmerge.support.TestCheckpoints;
 import io.embedmerge.tensor.DType;

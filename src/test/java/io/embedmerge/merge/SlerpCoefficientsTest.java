@@ -1,5 +1,6 @@
 package io.embedmerge.merge;
 
+import io.embedmerge.merge.statistics.SlerpCoefficients;
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;

@@ -66,6 +66,17 @@ public final class ApiClient {
         return send(b.build());
     }
 
+    /** POST with another body type (a mergekit config as application/yaml). */
+    public Response post(String path, String body, String contentType, String idempotencyKey) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+                .header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (idempotencyKey != null) {
+            b.header("Idempotency-Key", idempotencyKey);
+        }
+        return send(b.build());
+    }
+
     public HttpResponse<String> getText(String path, String accept) {
         try {
             return http.send(builder(path).header("Accept", accept)

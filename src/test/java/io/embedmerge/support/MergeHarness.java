@@ -1,10 +1,10 @@
 package io.embedmerge.support;
 
 import io.embedmerge.checkpoint.Checkpoint;
-import io.embedmerge.merge.MergeExecutor;
 import io.embedmerge.merge.MergeMethod;
 import io.embedmerge.merge.MergeMonitor;
 import io.embedmerge.merge.MethodRegistry;
+import io.embedmerge.merge.execution.MergeExecutor;
 import io.embedmerge.storage.DirectFolder;
 import io.embedmerge.support.TestSafetensors.Tensor;
 import io.embedmerge.tensor.DType;
@@ -30,16 +30,26 @@ public final class MergeHarness {
     /** Merges into a new folder under the storage root and returns it. */
     public static Path merge(String method, Map<String, Object> params, List<Double> weights, long seed,
                              Path base, List<Path> models, DType outputDtype, long maxShardBytes) {
+        return merge(method, params, null, weights, seed, base, models, outputDtype, maxShardBytes);
+    }
+
+    /** As above, with per-model parameters ({@code models[i].params}; null for none). */
+    public static Path merge(String method, Map<String, Object> params, List<Map<String, Object>> modelParams,
+                             List<Double> weights, long seed, Path base, List<Path> models, DType outputDtype,
+                             long maxShardBytes) {
         MergeMethod m = METHODS.require(method);
         var resolved = METHODS.validate(m, params);
-        m.validate(resolved, weights);
+        var perModel = METHODS.validateModelParams(m, modelParams == null
+                ? java.util.Collections.nCopies(weights.size(), null) : modelParams);
+        METHODS.validateWeights(m, resolved, perModel, weights);
         Path out = TestEnvironment.storageRoot().resolve("harness").resolve(UUID.randomUUID().toString());
         List<Checkpoint> opened = new ArrayList<>();
         try (Checkpoint b = Checkpoint.open(base)) {
             for (Path p : models) {
                 opened.add(Checkpoint.open(p));
             }
-            new MergeExecutor().run(new MergeExecutor.Job(b, opened, m, resolved, weights, seed, outputDtype, maxShardBytes, null),
+            new MergeExecutor().run(new MergeExecutor.Job(b, opened, m, resolved, weights, seed, outputDtype, maxShardBytes, null,
+                            false, perModel),
                     new DirectFolder(out), MergeMonitor.NONE);
         } finally {
             opened.forEach(Checkpoint::close);

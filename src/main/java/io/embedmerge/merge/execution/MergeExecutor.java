@@ -1,0 +1,162 @@
+package io.embedmerge.merge.execution;
+
+import io.embedmerge.checkpoint.Checkpoint;
+import io.embedmerge.checkpoint.CheckpointFormatException;
+import io.embedmerge.checkpoint.ShardedSafetensorsWriter;
+import io.embedmerge.checkpoint.TensorInfo;
+import io.embedmerge.checkpoint.TensorSpec;
+import io.embedmerge.merge.ChunkMerger;
+import io.embedmerge.merge.MergeMethod;
+import io.embedmerge.merge.MergeMonitor;
+import io.embedmerge.merge.MergeSetup;
+import io.embedmerge.merge.MergeTensor;
+import io.embedmerge.merge.MethodParams;
+import io.embedmerge.merge.Precomputed;
+import io.embedmerge.merge.TensorMerger;
+import io.embedmerge.storage.OutputFolder;
+import io.embedmerge.tensor.DType;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs a merge: the method plans it (streaming statistics passes over the inputs if it needs them), then one pass
+ * writes the output tensor by tensor, in chunks, from memory-mapped inputs into (sharded) safetensors. Memory stays
+ * at a few chunk buffers whatever the model size. Non-floating tensors are copied from the base, and so is every
+ * non-weight file (config, tokenizer, pooling). Inputs holding NaN or ±Inf are refused unless the job allows them,
+ * and an output value that is not finite in the output dtype fails the merge before anything is published.
+ */
+public final class MergeExecutor {
+
+    /** Largest chunk: elements per tensor read, merged and written at a time. */
+    public static final int CHUNK_ELEMENTS = 1 << 20;
+    /**
+     * Float32 chunk buffers of one merge: base, output and per model one input plus one scratch buffer (Gram
+     * matrices). With few models chunks are {@link #CHUNK_ELEMENTS} long; with more they get shorter.
+     */
+    public static final long CHUNK_BUDGET_BYTES = 64L << 20;
+    private static final int MIN_CHUNK_ELEMENTS = 1 << 12;
+    public static final long DEFAULT_MAX_SHARD_BYTES = 5_000_000_000L;
+
+    /**
+     * @param outputDtype   dtype of merged tensors, or null to keep each base tensor's dtype
+     * @param maxShardBytes largest tensor data per output shard
+     * @param precomputed   statistics computed with the encoder before the merge (data-aware methods), else null
+     * @param allowNonFinite merge inputs holding NaN or ±Inf instead of failing (the output is checked either way)
+     */
+    public record Job(Checkpoint base, List<Checkpoint> models, MergeMethod method, MethodParams params,
+                      List<Double> weights, long seed, DType outputDtype, long maxShardBytes,
+                      Precomputed precomputed, boolean allowNonFinite, List<MethodParams> modelParams) {
+
+        public Job {
+            modelParams = modelParams == null ? weights.stream().map(w -> new MethodParams(Map.of())).toList()
+                    : List.copyOf(modelParams);
+        }
+
+        public Job(Checkpoint base, List<Checkpoint> models, MergeMethod method, MethodParams params,
+                   List<Double> weights, long seed, DType outputDtype, long maxShardBytes, Precomputed precomputed,
+                   boolean allowNonFinite) {
+            this(base, models, method, params, weights, seed, outputDtype, maxShardBytes, precomputed, allowNonFinite, null);
+        }
+
+        public Job(Checkpoint base, List<Checkpoint> models, MergeMethod method, MethodParams params,
+                   List<Double> weights, long seed, DType outputDtype, long maxShardBytes, Precomputed precomputed) {
+            this(base, models, method, params, weights, seed, outputDtype, maxShardBytes, precomputed, false);
+        }
+    }
+
+    /** Checks that every model has exactly the base's tensors with the same shapes; returns the output layout. */
+    public static List<TensorSpec> plan(Checkpoint base, List<Checkpoint> models, DType outputDtype) {
+        Map<String, TensorInfo> baseTensors = base.tensors();
+        for (int i = 0; i < models.size(); i++) {
+            Map<String, TensorInfo> modelTensors = models.get(i).tensors();
+            for (TensorInfo t : baseTensors.values()) {
+                TensorInfo other = modelTensors.get(t.name());
+                if (other == null) {
+                    throw new CheckpointFormatException("models[" + i + "] has no tensor '" + t.name() + "'");
+                }
+                if (!other.shape().equals(t.shape())) {
+                    throw new CheckpointFormatException("tensor '" + t.name() + "' has shape " + other.shape()
+                            + " in models[" + i + "] but " + t.shape() + " in the base");
+                }
+                if (t.dtype().mergeable() != other.dtype().mergeable()) {
+                    throw new CheckpointFormatException("tensor '" + t.name() + "' is " + other.dtype()
+                            + " in models[" + i + "] but " + t.dtype() + " in the base");
+                }
+            }
+            for (String name : modelTensors.keySet()) {
+                if (!baseTensors.containsKey(name)) {
+                    throw new CheckpointFormatException("models[" + i + "] has tensor '" + name
+                            + "' that the base lacks");
+                }
+            }
+        }
+        List<TensorSpec> specs = new ArrayList<>();
+        for (TensorInfo t : baseTensors.values()) {
+            DType dtype = t.dtype().mergeable() && outputDtype != null ? outputDtype : t.dtype();
+            specs.add(new TensorSpec(t.name(), dtype, t.shape()));
+        }
+        return specs;
+    }
+
+    /** Chunk length for {@code models} inputs, so that 2 × (models + 1) float32 buffers fit the budget. */
+    public static int chunkElements(int models) {
+        long fit = CHUNK_BUDGET_BYTES / (Float.BYTES * 2L * (models + 1));
+        return (int) Math.clamp(fit, MIN_CHUNK_ELEMENTS, CHUNK_ELEMENTS);
+    }
+
+    public void run(Job job, OutputFolder output, MergeMonitor monitor) {
+        List<TensorSpec> specs = plan(job.base(), job.models(), job.outputDtype());
+        CheckpointScan inputs = new CheckpointScan(job.base(), job.models(), monitor);
+        TensorMerger merger = job.method().plan(new MergeSetup(job.params(), job.modelParams(), job.weights(), job.seed(), inputs,
+                job.precomputed()));
+        long totalBytes = specs.stream().mapToLong(TensorSpec::byteSize).sum();
+        float[] out = new float[inputs.chunkElements()];
+        long written = 0;
+        int next = 0;
+        try (ShardedSafetensorsWriter writer = new ShardedSafetensorsWriter(specs, job.maxShardBytes(),
+                Map.of("format", "pt"), output::create)) {
+            for (int t = 0; t < specs.size(); t++) {
+                monitor.checkpoint();
+                TensorSpec spec = specs.get(t);
+                TensorInfo baseInfo = job.base().tensors().get(spec.name());
+                if (!baseInfo.dtype().mergeable()) {
+                    writer.writeBytes(job.base().fileOf(spec.name()).bytes(baseInfo));
+                } else {
+                    MergeTensor tensor = inputs.tensors().get(next++);
+                    ChunkMerger chunks = merger.forTensor(tensor);
+                    inputs.scanRows(tensor, (tt, first, base, models, count) -> {
+                        ChunkRanges.forEach(count, (part, from, to) -> {
+                            if (!job.allowNonFinite()) {
+                                FiniteGuard.checkInputs(tensor, first, base, models, from, to);
+                            }
+                            chunks.merge(first, base, models, out, from, to);
+                            FiniteGuard.checkOutput(tensor, spec.dtype(), first, out, from, to);
+                        });
+                        writer.writeFloats(out, count);
+                    });
+                }
+                written += spec.byteSize();
+                monitor.tensorWritten(spec.name(), t + 1, specs.size(), written, totalBytes);
+            }
+            writer.finish();
+        }
+        copyOtherFiles(job.base(), output);
+    }
+
+    private static void copyOtherFiles(Checkpoint base, OutputFolder output) {
+        for (String name : base.otherFiles()) {
+            try (InputStream in = base.folder().open(name);
+                 OutputStream out = output.create(name)) {
+                in.transferTo(out);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot copy " + name + " from the base", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package io.embedmerge.merge.kernels;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Random drops, as a pure function of (seed, model, tensor name, element index): the same request gives the
+ * same bytes whatever the chunking or thread order. Uses the SplitMix64 finaliser as a counter-based generator.
+ */
+public final class DropMask {
+
+    private final long seed;
+
+    public DropMask(long seed) {
+        this.seed = seed;
+    }
+
+    /** The stream of one model's tensor. */
+    public long stream(int model, String tensorName) {
+        long h = mix(seed ^ 0x9E3779B97F4A7C15L * (model + 1));
+        for (byte b : tensorName.getBytes(StandardCharsets.UTF_8)) {
+            h = mix(h ^ b);
+        }
+        return h;
+    }
+
+    /** A uniform draw in [0, 1) for one element of a stream. */
+    public double uniform(long stream, long element) {
+        return (mix(stream + 0x9E3779B97F4A7C15L * (element + 1)) >>> 11) * 0x1.0p-53;
+    }
+
+    public boolean keep(long stream, long element, double keepProbability) {
+        return uniform(stream, element) < keepProbability;
+    }
+
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+}

@@ -1,0 +1,100 @@
+package io.embedmerge.merge.statistics;
+
+import io.embedmerge.merge.InputScan;
+import io.embedmerge.merge.MergeTensor;
+import io.embedmerge.merge.execution.ChunkRanges;
+import io.embedmerge.merge.kernels.TaskVector;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/** G_ij = ⟨V_i, V_j⟩ of the float32 task vectors, per tensor and for the whole model, accumulated in float64. */
+public final class GramMatrices {
+
+    private final Map<Integer, double[][]> perTensor;
+    private final double[][] model;
+
+    private GramMatrices(Map<Integer, double[][]> perTensor, double[][] model) {
+        this.perTensor = perTensor;
+        this.model = model;
+    }
+
+    public static GramMatrices compute(InputScan inputs, int n) {
+        return compute(inputs, n, true);
+    }
+
+    /** G_ij = ⟨θ_i, θ_j⟩ of the models' own float32 values (no base subtracted), per tensor and for the whole model. */
+    public static GramMatrices computeRaw(InputScan inputs, int n) {
+        return compute(inputs, n, false);
+    }
+
+    private static GramMatrices compute(InputScan inputs, int n, boolean taskVectors) {
+        Map<Integer, double[][]> perTensor = new HashMap<>();
+        double[][] model = new double[n][n];
+        float[][] v = new float[n][inputs.chunkElements()];
+        double[][][] partial = new double[ChunkRanges.PARTS][n][n];
+        inputs.forEachChunk(taskVectors ? "gram" : "gram-raw", (tensor, first, base, models, count) -> {
+            double[][] g = perTensor.computeIfAbsent(tensor.index(), k -> new double[n][n]);
+            ChunkRanges.forEach(count, (part, from, to) -> {
+                for (int i = 0; i < n; i++) {
+                    if (taskVectors) {
+                        TaskVector.of(base, models[i], v[i], from, to);
+                    } else {
+                        System.arraycopy(models[i], from, v[i], from, to - from);
+                    }
+                }
+                for (int i = 0; i < n; i++) {
+                    for (int j = i; j < n; j++) {
+                        partial[part][i][j] = dot(v[i], v[j], from, to);
+                    }
+                }
+            });
+            for (double[][] p : partial) {
+                for (int i = 0; i < n; i++) {
+                    for (int j = i; j < n; j++) {
+                        g[i][j] += p[i][j];
+                        if (i != j) {
+                            g[j][i] += p[i][j];
+                        }
+                        p[i][j] = 0;
+                    }
+                }
+            }
+        });
+        for (double[][] g : perTensor.values()) {
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n; j++) {
+                    model[i][j] += g[i][j];
+                }
+            }
+        }
+        return new GramMatrices(perTensor, model);
+    }
+
+    /** Four independent partial sums break the dependency chain of a float64 reduction. */
+    private static double dot(float[] a, float[] b, int from, int to) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int j = from;
+        for (; j + 3 < to; j += 4) {
+            s0 += (double) a[j] * b[j];
+            s1 += (double) a[j + 1] * b[j + 1];
+            s2 += (double) a[j + 2] * b[j + 2];
+            s3 += (double) a[j + 3] * b[j + 3];
+        }
+        for (; j < to; j++) {
+            s0 += (double) a[j] * b[j];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    public double[][] model() {
+        return model;
+    }
+
+    public double[][] of(MergeTensor tensor) {
+        return perTensor.getOrDefault(tensor.index(), new double[model.length][model.length]);
+    }
+}
