@@ -1,5 +1,6 @@
 package io.embedmerge.api;
 
+import io.embedmerge.job.Caller;
 import io.embedmerge.job.JobConflictException;
 import io.embedmerge.job.JobRequest;
 import io.embedmerge.job.JobService;
@@ -8,6 +9,7 @@ import io.embedmerge.merge.MethodRegistry;
 import io.embedmerge.mergekit.MergekitConfigWriter;
 import io.embedmerge.mergekit.MergekitYamlConverter;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -53,8 +55,8 @@ class MergekitConfigController {
     @ApiResponse(responseCode = "409", description = "Not a merge job", content = @Content(mediaType = PROBLEM,
             schema = @Schema(implementation = ProblemDocument.class),
             examples = @ExampleObject(name = "notAMerge", description = "A train job", value = ProblemExamples.MERGEKIT_NOT_A_MERGE)))
-    String config(@PathVariable UUID id) {
-        JobRequest request = jobs.request(jobs.get(id));
+    String config(@Parameter(hidden = true) Caller caller, @PathVariable UUID id) {
+        JobRequest request = jobs.request(jobs.get(caller, id));
         if (!(request instanceof MergeJobRequest merge)) {
             throw new JobConflictException("job " + id + " is a " + request.kind()
                     + " job; only merge jobs have a mergekit config");

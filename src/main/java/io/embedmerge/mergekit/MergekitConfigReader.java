@@ -95,7 +95,7 @@ public class MergekitConfigReader {
         }
         Map<String, Object> params = parameters(config.get("parameters"), method, name, models);
         return new MergeJobRequest(base, models, new MethodSpec(name, params), null, dtype, null, null, null, null,
-                null, null);
+                null, null, null, null, null);
     }
 
     private List<ModelInput> models(Object raw, String base, MergeMethod method) {
