@@ -130,7 +130,8 @@ class JobController {
     }
 
     @GetMapping(path = "/v1/jobs", produces = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(operationId = "listJobs", summary = "List jobs", description = "Newest first, with cursor pagination through nextPageToken.")
+    @Operation(operationId = "listJobs", summary = "List jobs", description = "Newest first, with cursor pagination through nextPageToken. Each job is a summary (id, kind, status, "
+            + "progress, timestamps, pool, tenant, error code) unless view=full asks for whole jobs.")
     @ApiResponse(responseCode = "200", description = "A page of jobs")
     @ApiResponse(responseCode = "400", description = "`status` is not a job status", content = @Content(mediaType = PROBLEM,
             schema = @Schema(implementation = ProblemDocument.class),
@@ -142,9 +143,14 @@ class JobController {
                      @RequestParam(required = false) JobStatus status,
                      @RequestParam(required = false) @Parameter(example = "merge") String kind,
                      @RequestParam(required = false) String pageToken,
-                     @RequestParam(defaultValue = "50") @Parameter(description = "1 to 200") int pageSize) {
+                     @RequestParam(defaultValue = "50") @Parameter(description = "1 to 200") int pageSize,
+                     @RequestParam(defaultValue = "summary") @Parameter(description = "summary (default) or full: "
+                             + "each job as GET /v1/jobs/{id} shows it") JobListView view) {
         var page = jobs.list(caller, status, kind, pageToken, pageSize);
-        return new JobPageView(page.jobs().stream().map(j -> JobView.of(j, jobs)).toList(), page.nextPageToken());
+        List<?> shown = view == JobListView.full
+                ? page.jobs().stream().map(j -> JobView.of(j, jobs)).toList()
+                : page.jobs().stream().map(JobSummaryView::of).toList();
+        return new JobPageView(shown, page.nextPageToken());
     }
 
     @PostMapping(path = "/v1/jobs/{id}/cancel", produces = MediaType.APPLICATION_JSON_VALUE)
