@@ -152,8 +152,10 @@ class JobController {
 
     @GetMapping(path = "/v1/jobs", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(operationId = "listJobs", summary = "List jobs", description = "Newest first, with cursor pagination "
-            + "through nextPageToken. `metadata.<key>=<value>` parameters (several are AND-ed) keep the jobs whose "
-            + "metadata has exactly that value under that key, e.g. `?metadata.argo-workflow=nightly-merge-7f2c`.",
+            + "through nextPageToken. Each job is a summary (id, kind, status, progress, timestamps, pool, tenant, "
+            + "error code) unless view=full asks for whole jobs (with metadata, request and result). `metadata.<key>=<value>` parameters (several "
+            + "are AND-ed) keep the jobs whose metadata has exactly that value under that key, e.g. "
+            + "`?metadata.argo-workflow=nightly-merge-7f2c`.",
             parameters = @Parameter(name = "metadata.<key>", in = io.swagger.v3.oas.annotations.enums.ParameterIn.QUERY,
                     description = "A metadata filter: replace `<key>` by the key", example = "nightly-merge-7f2c",
                     schema = @Schema(type = "string", maxLength = 256)))
@@ -172,9 +174,14 @@ class JobController {
                      @RequestParam(required = false) @Parameter(example = "merge") String kind,
                      @RequestParam(required = false) String pageToken,
                      @RequestParam(defaultValue = "50") @Parameter(description = "1 to 200") int pageSize,
+                     @RequestParam(defaultValue = "summary") @Parameter(description = "summary (default) or full: "
+                             + "each job as GET /v1/jobs/{id} shows it") JobListView view,
                      @RequestParam @Parameter(hidden = true) Map<String, String> parameters) {
         var page = jobs.list(caller, status, kind, MetadataFilters.of(parameters), pageToken, pageSize);
-        return new JobPageView(page.jobs().stream().map(j -> JobView.of(j, jobs)).toList(), page.nextPageToken());
+        List<?> shown = view == JobListView.full
+                ? page.jobs().stream().map(j -> JobView.of(j, jobs)).toList()
+                : page.jobs().stream().map(JobSummaryView::of).toList();
+        return new JobPageView(shown, page.nextPageToken());
     }
 
     @PostMapping(path = "/v1/jobs/{id}/cancel", produces = MediaType.APPLICATION_JSON_VALUE)

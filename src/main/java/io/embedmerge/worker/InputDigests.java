@@ -4,7 +4,7 @@ import io.embedmerge.checkpoint.Checkpoint;
 import io.embedmerge.job.JobResult;
 import io.embedmerge.job.MergeJobRequest;
 import io.embedmerge.job.ModelInput;
-import io.embedmerge.storage.FileDigests;
+import io.embedmerge.storage.CachedFileDigests;
 import io.embedmerge.storage.StoredFile;
 
 import java.util.ArrayList;
@@ -14,8 +14,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 
 /**
- * SHA-256 of every input file for the manifest, computed on a background thread while the merge runs (the merge
- * reads the same files, so they are in the page cache once for both).
+ * SHA-256 of every input file for the manifest, taken from the digest cache when the file is unchanged since it was
+ * last hashed; files not in the cache are hashed on a background thread while the merge runs (the merge reads the
+ * same files, so they are in the page cache once for both).
  */
 final class InputDigests implements AutoCloseable {
 
@@ -25,14 +26,14 @@ final class InputDigests implements AutoCloseable {
         this.task = task;
     }
 
-    static InputDigests start(MergeJobRequest request, CheckpointInputs inputs, String name) {
+    static InputDigests start(MergeJobRequest request, CheckpointInputs inputs, CachedFileDigests digests, String name) {
         FutureTask<List<JobResult.InputFiles>> task = new FutureTask<>(() -> {
             List<JobResult.InputFiles> described = new ArrayList<>();
-            described.add(new JobResult.InputFiles("base", request.base(), null, digests(inputs.base())));
+            described.add(new JobResult.InputFiles("base", request.base(), null, digests(digests, inputs.base())));
             for (int i = 0; i < inputs.models().size(); i++) {
                 ModelInput model = request.models().get(i);
                 described.add(new JobResult.InputFiles("model", model.uri(), model.label(),
-                        digests(inputs.models().get(i))));
+                        digests(digests, inputs.models().get(i))));
             }
             return described;
         });
@@ -40,13 +41,13 @@ final class InputDigests implements AutoCloseable {
         return new InputDigests(task);
     }
 
-    private static List<StoredFile> digests(Checkpoint checkpoint) {
+    private static List<StoredFile> digests(CachedFileDigests digests, Checkpoint checkpoint) {
         List<StoredFile> files = new ArrayList<>();
         for (String name : checkpoint.files()) {
             if (Thread.currentThread().isInterrupted()) {
                 throw new CancellationException("input checksums cancelled");
             }
-            files.add(FileDigests.describe(checkpoint.folder(), name));
+            files.add(digests.describe(checkpoint.folder(), name));
         }
         return files;
     }

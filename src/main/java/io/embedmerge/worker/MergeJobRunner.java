@@ -11,6 +11,7 @@ import io.embedmerge.merge.MethodParams;
 import io.embedmerge.merge.MethodRegistry;
 import io.embedmerge.merge.Precomputed;
 import io.embedmerge.merge.execution.MergeExecutor;
+import io.embedmerge.storage.CachedFileDigests;
 import io.embedmerge.storage.FileDigests;
 import io.embedmerge.storage.ObjectStorage;
 import io.embedmerge.storage.OutputFolder;
@@ -47,10 +48,12 @@ class MergeJobRunner {
     private final Evaluator evaluator;
     private final PositioningRunner positioning;
     private final Path cacheDir;
+    private final CachedFileDigests digests;
 
     MergeJobRunner(ObjectStorage storage, MethodRegistry methods, JsonMapper json, Clock clock,
                    ObjectProvider<BuildProperties> build, Evaluator evaluator, PositioningRunner positioning,
-                   StorageProperties storageProperties) {
+                   StorageProperties storageProperties, CachedFileDigests digests) {
+        this.digests = digests;
         this.cacheDir = Path.of(storageProperties.cacheDir());
         this.evaluator = evaluator;
         this.positioning = positioning;
@@ -88,7 +91,8 @@ class MergeJobRunner {
             progress.enter(plan.get(0));
             PositioningRunner.Searched searched = encoderPass == DataNeeds.EncoderPass.COEFFICIENT_SEARCH
                     ? positioning.search(request, params, inputs, progress) : null;
-            try (InputDigests inputDigests = InputDigests.start(request, inputs, ticket.jobId().toString());
+            try (InputDigests inputDigests = InputDigests.start(request, inputs, digests,
+                    ticket.jobId().toString());
                  OutputFolder output = storage.createOutput(target)) {
                 try (ScratchFolder scratch = ScratchFolder.create(cacheDir, ticket.jobId(), ticket.attempt())) {
                     Precomputed precomputed = switch (encoderPass) {

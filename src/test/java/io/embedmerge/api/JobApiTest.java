@@ -166,6 +166,22 @@ class JobApiTest extends IntegrationTest {
     }
 
     @Test
+    void listShowsSummariesUnlessTheFullViewIsAsked() {
+        String id = api.post("/v1/jobs", validBody()).body().path("id").asString();
+        api.awaitTerminal(id);
+        JsonNode summary = api.get("/v1/jobs?pageSize=1").body().path("jobs").get(0);
+        assertThat(summary.path("id").asString()).isEqualTo(id);
+        assertThat(summary.path("status").asString()).isEqualTo("SUCCEEDED");
+        assertThat(summary.path("pool").asString()).isEqualTo("cpu");
+        assertThat(summary.has("progress")).isTrue();
+        assertThat(summary.has("request")).isFalse();
+        assertThat(summary.has("result")).isFalse();
+        JsonNode full = api.get("/v1/jobs?pageSize=1&view=full").body().path("jobs").get(0);
+        assertThat(full).isEqualTo(api.get("/v1/jobs/" + id).body());
+        assertThat(api.get("/v1/jobs?view=everything").status()).isEqualTo(400);
+    }
+
+    @Test
     void eventsAreOrderedAndStreamAsServerSentEvents() {
         String id = api.post("/v1/jobs", validBody()).body().path("id").asString();
         HttpResponse<String> stream = api.getText("/v1/jobs/" + id + "/events", "text/event-stream");
