@@ -214,7 +214,7 @@ public class ApiExamplesTest extends IntegrationTest {
     }
 
     /** The example with ./data moved to the test's storage root, and a small checkpoint wherever it names one. */
-    private static String submittable(JsonNode example) {
+    static String submittable(JsonNode example) {
         Matcher m = DEFAULT_ROOT_URI.matcher(example.toString());
         StringBuilder out = new StringBuilder();
         while (m.find()) {

@@ -22,8 +22,14 @@ public final class SchemaCheck {
 
     /** The problems of {@code value} against {@code ref} (e.g. {@code #/components/schemas/Problem}); empty if valid. */
     public List<String> problems(String ref, JsonNode value) {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("$ref", ref);
+        ObjectNode schema = JSON.createObjectNode();
+        schema.put("$ref", ref);
+        return problems(schema, value);
+    }
+
+    /** The problems of {@code value} against an inline schema (e.g. a parameter's), whose references may name components. */
+    public List<String> problems(JsonNode inline, JsonNode value) {
+        ObjectNode root = (ObjectNode) inline.deepCopy();
         root.set("components", components);
         Schema schema = SchemaRegistry.withDefaultDialect(OpenApi31.getInstance())
                 .getSchema(root.toString(), InputFormat.JSON);
