@@ -56,12 +56,6 @@ class JobController {
                     + "output absent) and queues the job. With an Idempotency-Key, a retry with the same body returns "
                     + "the same job; the same key with another body is a 409.",
             requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(content = {@Content(
-                    mediaType = MergekitYamlConverter.YAML, schema = @Schema(type = "string",
-                    description = "A mergekit merge config: merge_method, base_model, models[].model, "
-                            + "models[].parameters, parameters, dtype, tokenizer_source: base, and for passthrough one "
-                            + "slice with one source. An unsupported key or value is a 422 naming its YAML path."),
-                    examples = @ExampleObject(name = "mergekit", summary = "A mergekit TIES config",
-                            value = MergekitConfigController.MERGEKIT_EXAMPLE)), @Content(
                     mediaType = MediaType.APPLICATION_JSON_VALUE,
                     schema = @Schema(implementation = JobRequest.class), examples = {
                     @ExampleObject(name = "merge", summary = "TIES merge of two task models, scored on STS-B",
@@ -78,7 +72,13 @@ class JobController {
                             value = JobRequestExamples.EVALUATE),
                     @ExampleObject(name = "train", summary = "One epoch of CoSENT on STS-B train",
                             description = "CoSENT on every scored pair of the built-in STS-B train split.",
-                            value = JobRequestExamples.TRAIN)})}))
+                            value = JobRequestExamples.TRAIN)}), @Content(
+                    mediaType = MergekitYamlConverter.YAML, schema = @Schema(type = "string",
+                    description = "A mergekit merge config: merge_method, base_model, models[].model, "
+                            + "models[].parameters, parameters, dtype, tokenizer_source: base, and for passthrough one "
+                            + "slice with one source. An unsupported key or value is a 422 naming its YAML path."),
+                    examples = @ExampleObject(name = "mergekit", summary = "A mergekit TIES config",
+                            value = MergekitConfigController.MERGEKIT_EXAMPLE))}))
     @ApiResponse(responseCode = "202", description = "Accepted; Location points at the job")
     @ApiResponse(responseCode = "400", description = "Malformed JSON, a missing or unknown `kind`, a value of the wrong "
             + "type, or an Idempotency-Key that is not 1 to 255 printable ASCII characters",
