@@ -41,6 +41,7 @@ class SecurityApiTest {
     private static final TestAuthorizationServer OTHER_ISSUER = TestAuthorizationServer.start();
     private static final String TEAM_A_KEY = "team-a-key-" + UUID.randomUUID();
     private static final String QUOTA_KEY = "quota-key-" + UUID.randomUUID();
+    private static final String BYTES_KEY = "bytes-key-" + UUID.randomUUID();
     private static final String NO_SCOPE_KEY = "no-scope-key-" + UUID.randomUUID();
     private static final Path ROOT_A = TestEnvironment.storageRoot().resolve("tenants").resolve("team-a");
     private static final Path ROOT_B = TestEnvironment.storageRoot().resolve("tenants").resolve("team-b");
@@ -61,6 +62,8 @@ class SecurityApiTest {
         p.put("merge.tenants.team-a.local-roots[0]", ROOT_A.toString());
         p.put("merge.tenants.team-b.local-roots[0]", ROOT_B.toString());
         p.put("merge.tenants.team-q.max-active-jobs", "1");
+        apiKey(p, 3, "bytes", BYTES_KEY, "bytes-bot", "team-d");
+        p.put("merge.tenants.team-d.max-bytes-per-day", "1KB");
         p.forEach((k, v) -> registry.add(k, () -> v));
     }
 
@@ -247,6 +250,31 @@ class SecurityApiTest {
         } finally {
             TensorPacing.delayMillis = 0;
         }
+    }
+
+    @Test
+    void afterItsBytesOfTheDayATenantsSubmitIs429UntilMidnight() {
+        ApiClient bytes = new ApiClient(port).withHeader("X-API-Key", BYTES_KEY);
+        Path root = TestEnvironment.storageRoot().resolve("d");
+        String first = bytes.post("/v1/jobs", merge(uri(checkpointIn(root, 21)), uri(checkpointIn(root, 22)), null))
+                .body().path("id").asString();
+        JsonNode done = bytes.awaitTerminal(first);
+        assertThat(done.path("status").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
+        long written = 0;
+        for (JsonNode file : done.path("result").path("output").path("files")) {
+            written += file.path("bytes").asLong();
+        }
+        assertThat(written).as("the first merge alone goes over 1 KB").isGreaterThan(1024);
+
+        ApiClient.Response second = bytes.post("/v1/jobs", merge(uri(checkpointIn(root, 23)), uri(checkpointIn(root, 24)), null));
+        assertThat(second.status()).as(second.raw().body()).isEqualTo(429);
+        assertThat(second.body().path("limit").asString()).isEqualTo("bytes-per-day");
+        long retryAfter = Long.parseLong(second.header("Retry-After"));
+        assertThat(retryAfter).as("seconds until midnight UTC").isBetween(1L, 86_400L);
+        assertThat(second.body().path("detail").asString()).contains("team-d", "max-bytes-per-day");
+        assertThat(new ApiClient(port).withHeader("X-API-Key", TEAM_A_KEY).post("/v1/jobs",
+                merge(uri(checkpointIn(ROOT_A, 25)), uri(checkpointIn(ROOT_A, 26)), null)).status())
+                .as("other tenants are not affected").isEqualTo(202);
     }
 
     @Test
