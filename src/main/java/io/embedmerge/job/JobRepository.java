@@ -50,6 +50,10 @@ interface JobRepository extends JpaRepository<Job, UUID>, JpaSpecificationExecut
                @Param("errorMessage") String errorMessage, @Param("stage") String stage,
                @Param("fraction") Double fraction);
 
+    /** Serialises the submits of one tenant until the end of the calling transaction (quota check, then insert). */
+    @Query(value = "select count(*) from (select pg_advisory_xact_lock(hashtext(:tenant))) locked", nativeQuery = true)
+    long lockSubmitsOf(@Param("tenant") String tenant);
+
     @Query("select j.cancelRequested from Job j where j.id = :id")
     boolean cancelRequested(@Param("id") UUID id);
 

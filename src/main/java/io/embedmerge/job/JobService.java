@@ -49,7 +49,15 @@ public class JobService {
                MethodRegistry methods, ObjectProvider<SubmitGate> gate) {
         this.routing = routing;
         this.methods = methods;
-        this.gate = gate.getIfAvailable(() -> caller -> {
+        this.gate = gate.getIfAvailable(() -> new SubmitGate() {
+            @Override
+            public void admit(Caller caller) {
+            }
+
+            @Override
+            public boolean limits(Caller caller) {
+                return false;
+            }
         });
         this.jobs = jobs;
         this.events = events;
@@ -84,10 +92,14 @@ public class JobService {
             }
         }
         validator.validate(request, caller.tenant());
-        gate.admit(caller);
         String pool = routing.poolOf(request, methods);
         try {
             Job job = tx.execute(status -> {
+                // quota check and insert under one per-tenant lock: concurrent submits cannot both pass the check
+                if (gate.limits(caller)) {
+                    jobs.lockSubmitsOf(caller.tenant() == null ? "" : caller.tenant());
+                    gate.admit(caller);
+                }
                 Job created = jobs.save(new Job(UUID.randomUUID(), caller, request.kind(), pool, body, hash,
                         idempotencyKey, Instant.now(clock).truncatedTo(ChronoUnit.MICROS))
                         .withMetadata(request.metadata(),
@@ -100,6 +112,9 @@ public class JobService {
             log.info("job {} submitted ({})", job.getId(), request.kind());
             publisher.publishEvent(new JobAudited("submit", caller, job.getId(), "accepted"));
             return new Submission(job, false);
+        } catch (QuotaExceededException e) {
+            publisher.publishEvent(new SubmitRefused(caller, e.limit(), e.getMessage()));
+            throw e;
         } catch (DataIntegrityViolationException e) {
             if (idempotencyKey == null) {
                 throw e;

@@ -1,6 +1,7 @@
 package io.embedmerge.security;
 
 import io.embedmerge.job.JobAudited;
+import io.embedmerge.job.SubmitRefused;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;
@@ -39,6 +40,12 @@ class AuditLog {
     void on(JobAudited event) {
         log.info("audit action={} outcome={} job={} owner={} tenant={}", event.action(), event.outcome(),
                 event.jobId(), event.caller().owner(), event.caller().tenant());
+    }
+
+    @EventListener
+    void on(SubmitRefused event) {
+        denied(new TenantPrincipal(event.caller().owner(), event.caller().tenant(), java.util.Set.of()), "POST",
+                "/v1/jobs", 429, event.reason());
     }
 
     /** A request refused with the status; owner and tenant are null when the caller is not authenticated. */

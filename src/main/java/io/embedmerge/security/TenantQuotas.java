@@ -15,8 +15,8 @@ import java.time.temporal.ChronoUnit;
 
 /**
  * Refuses a submit while the tenant is at its quota of active jobs (retry in {@link #ACTIVE_RETRY}) or has written
- * its bytes for the day (retry at midnight UTC). A check before the insert: concurrent submits may overshoot by
- * the number of requests in flight.
+ * its bytes for the day (retry at midnight UTC). Called inside the submit transaction after the tenant's submit
+ * lock, so concurrent submits are counted one after the other and cannot overshoot.
  */
 @Component
 class TenantQuotas implements SubmitGate {
@@ -25,14 +25,18 @@ class TenantQuotas implements SubmitGate {
 
     private final TenantQuotaProperties properties;
     private final ObjectProvider<JobService> jobs;
-    private final AuditLog audit;
     private final Clock clock;
 
-    TenantQuotas(TenantQuotaProperties properties, ObjectProvider<JobService> jobs, AuditLog audit, Clock clock) {
+    TenantQuotas(TenantQuotaProperties properties, ObjectProvider<JobService> jobs, Clock clock) {
         this.properties = properties;
         this.jobs = jobs;
-        this.audit = audit;
         this.clock = clock;
+    }
+
+    @Override
+    public boolean limits(Caller caller) {
+        TenantQuotaProperties.Quota quota = properties.quotaOf(caller.tenant());
+        return quota.maxActiveJobs() != null || quota.maxBytesPerDay() != null;
     }
 
     @Override
@@ -56,9 +60,8 @@ class TenantQuotas implements SubmitGate {
         }
     }
 
-    private QuotaExceededException refuse(Caller caller, String limit, Duration retryAfter, String message) {
-        audit.denied(new TenantPrincipal(caller.owner(), caller.tenant(), java.util.Set.of()), "POST", "/v1/jobs",
-                429, message);
+    /** The refusal is audited by {@link AuditLog} once the submit transaction has rolled back. */
+    private static QuotaExceededException refuse(Caller caller, String limit, Duration retryAfter, String message) {
         return new QuotaExceededException(limit, retryAfter, message);
     }
 }

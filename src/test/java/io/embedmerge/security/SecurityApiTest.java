@@ -42,6 +42,7 @@ class SecurityApiTest {
     private static final String TEAM_A_KEY = "team-a-key-" + UUID.randomUUID();
     private static final String QUOTA_KEY = "quota-key-" + UUID.randomUUID();
     private static final String BYTES_KEY = "bytes-key-" + UUID.randomUUID();
+    private static final String BURST_KEY = "burst-key-" + UUID.randomUUID();
     private static final String NO_SCOPE_KEY = "no-scope-key-" + UUID.randomUUID();
     private static final Path ROOT_A = TestEnvironment.storageRoot().resolve("tenants").resolve("team-a");
     private static final Path ROOT_B = TestEnvironment.storageRoot().resolve("tenants").resolve("team-b");
@@ -64,6 +65,8 @@ class SecurityApiTest {
         p.put("merge.tenants.team-q.max-active-jobs", "1");
         apiKey(p, 3, "bytes", BYTES_KEY, "bytes-bot", "team-d");
         p.put("merge.tenants.team-d.max-bytes-per-day", "1KB");
+        apiKey(p, 4, "burst", BURST_KEY, "burst-bot", "team-r");
+        p.put("merge.tenants.team-r.max-active-jobs", "2");
         p.forEach((k, v) -> registry.add(k, () -> v));
     }
 
@@ -247,6 +250,43 @@ class SecurityApiTest {
             assertThat(second.body().path("limit").asString()).isEqualTo("active-jobs");
             assertThat(second.body().path("type").asString()).isEqualTo("/problems/quota-exceeded");
             quota.post("/v1/jobs/" + first.body().path("id").asString() + "/cancel", null);
+        } finally {
+            TensorPacing.delayMillis = 0;
+        }
+    }
+
+    /** Twelve submits at once against a quota of two active jobs: exactly two get in, whatever the timing. */
+    @Test
+    void concurrentSubmitsCannotOvershootTheQuota() throws Exception {
+        Path root = TestEnvironment.storageRoot().resolve("r");
+        List<String> bodies = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            bodies.add(merge(uri(checkpointIn(root, 100 + 2L * i)), uri(checkpointIn(root, 101 + 2L * i)), null));
+        }
+        TensorPacing.delayMillis = 300;
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(12)) {
+            var start = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<ApiClient.Response>> answers = new java.util.ArrayList<>();
+            for (String body : bodies) {
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    return new ApiClient(port).withHeader("X-API-Key", BURST_KEY).post("/v1/jobs", body);
+                }));
+            }
+            start.countDown();
+            List<ApiClient.Response> responses = new java.util.ArrayList<>();
+            for (var answer : answers) {
+                responses.add(answer.get());
+            }
+            List<Integer> statuses = responses.stream().map(ApiClient.Response::status).toList();
+            for (ApiClient.Response response : responses) {
+                if (response.status() == 202) {
+                    new ApiClient(port).withHeader("X-API-Key", BURST_KEY)
+                            .post("/v1/jobs/" + response.body().path("id").asString() + "/cancel", null);
+                }
+            }
+            assertThat(statuses).as("12 concurrent submits, quota 2").containsOnly(202, 429)
+                    .filteredOn(s -> s == 202).hasSize(2);
         } finally {
             TensorPacing.delayMillis = 0;
         }
