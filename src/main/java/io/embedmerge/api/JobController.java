@@ -75,8 +75,8 @@ class JobController {
                             value = JobRequestExamples.TRAIN)}), @Content(
                     mediaType = MergekitYamlConverter.YAML, schema = @Schema(type = "string",
                     description = "A mergekit merge config: merge_method, base_model, models[].model, "
-                            + "models[].parameters, parameters, dtype, tokenizer_source: base, and for passthrough one "
-                            + "slice with one source. An unsupported key or value is a 422 naming its YAML path."),
+                            + "models[].parameters, parameters, dtype, tokenizer_source: base, and for passthrough "
+                            + "slices (one source each, with layer_range: layer stacking). An unsupported key or value is a 422 naming its YAML path."),
                     examples = @ExampleObject(name = "mergekit", summary = "A mergekit TIES config",
                             value = MergekitConfigController.MERGEKIT_EXAMPLE))}))
     @ApiResponse(responseCode = "202", description = "Accepted; Location points at the job")

@@ -26,6 +26,18 @@ public interface MergeMethod {
         validate(params, weights);
     }
 
+    /**
+     * For methods whose output is not the base's tensors merged position by position (passthrough's layer stacking):
+     * which input tensor each output tensor copies, and what to change in config.json. Null (the default) for
+     * merging methods. Runs before anything is read; the executor checks the shapes.
+     *
+     * @param base   the base's tensor names, in file order
+     * @param models each model's tensor names, in request order
+     */
+    default OutputLayout layout(MethodParams params, List<String> base, List<List<String>> models) {
+        return null;
+    }
+
     /** Plans the merge, streaming over the inputs for any whole-model statistics it needs. */
     TensorMerger plan(MergeSetup setup);
 }

@@ -186,6 +186,7 @@ public class MethodRegistry {
                 }
                 yield List.copyOf(numbers);
             }
+            case LAYER_SLICES -> layerSlices(spec, value, field);
             case STRING -> {
                 if (!(value instanceof String s)) {
                     throw new InvalidMergeRequestException(field, spec.name() + " must be a string, got " + describe(value));
@@ -197,6 +198,53 @@ public class MethodRegistry {
                 yield s;
             }
         };
+    }
+
+    /** A non-empty list of {@code {"model": <index> | "base", "layers": [start, end]}}, 0 <= start < end. */
+    private static List<Map<String, Object>> layerSlices(ParamSpec spec, Object value, String field) {
+        if (!(value instanceof List<?> list) || list.isEmpty()) {
+            throw new InvalidMergeRequestException(field, spec.name() + " must be a non-empty array of "
+                    + "{\"model\": <index into models, or \"base\">, \"layers\": [start, end]}, got " + describe(value));
+        }
+        List<Map<String, Object>> slices = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            String at = field + "[" + i + "]";
+            if (!(list.get(i) instanceof Map<?, ?> entry) || !java.util.Set.of("model", "layers").equals(entry.keySet())) {
+                throw new InvalidMergeRequestException(at, "each slice must be {\"model\": <index into models, or "
+                        + "\"base\">, \"layers\": [start, end]}, got " + describe(list.get(i)));
+            }
+            Object model = entry.get("model");
+            Object normalisedModel;
+            if ("base".equals(model)) {
+                normalisedModel = "base";
+            } else if (isInteger(model) && ((Number) model).longValue() >= 0) {
+                normalisedModel = ((Number) model).longValue();
+            } else {
+                throw new InvalidMergeRequestException(at + ".model", "model must be an index into models (0, 1, ...) "
+                        + "or \"base\", got " + describe(model));
+            }
+            if (!(entry.get("layers") instanceof List<?> layers) || layers.size() != 2 || !isInteger(layers.get(0))
+                    || !isInteger(layers.get(1))) {
+                throw new InvalidMergeRequestException(at + ".layers", "layers must be [start, end] (integers, end "
+                        + "exclusive), got " + describe(entry.get("layers")));
+            }
+            long start = ((Number) layers.get(0)).longValue();
+            long end = ((Number) layers.get(1)).longValue();
+            if (start < 0 || end <= start || end > 100_000) {
+                throw new InvalidMergeRequestException(at + ".layers", "layers must be [start, end] with 0 <= start < end, "
+                        + "got [" + start + ", " + end + "]");
+            }
+            Map<String, Object> slice = new LinkedHashMap<>();
+            slice.put("model", normalisedModel);
+            slice.put("layers", List.of(start, end));
+            slices.add(java.util.Collections.unmodifiableMap(slice));
+        }
+        return List.copyOf(slices);
+    }
+
+    private static boolean isInteger(Object value) {
+        return value instanceof Integer || value instanceof Long || value instanceof BigInteger
+                || value instanceof BigDecimal bd && bd.stripTrailingZeros().scale() <= 0;
     }
 
     private static void checkRange(ParamSpec spec, String field, double value) {

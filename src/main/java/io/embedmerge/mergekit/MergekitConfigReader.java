@@ -24,8 +24,8 @@ import java.util.Set;
 
 /**
  * Turns a mergekit merge config (YAML) into the equivalent merge job. Supported: merge_method, base_model,
- * models[].model, models[].parameters, parameters, dtype, tokenizer_source: base, and for passthrough a single slice
- * with a single source. mergekit's semantics where ours differ are written out: statistics per tensor
+ * models[].model, models[].parameters, parameters, dtype, tokenizer_source: base, and for passthrough slices (one
+ * source each, with layer_range; a single slice without layer_range copies its model). mergekit's semantics where ours differ are written out: statistics per tensor
  * (granularity: tensor), mergekit's normalize default per method, density 1 when absent. Anything else is refused
  * naming its YAML path.
  */
@@ -86,7 +86,9 @@ public class MergekitConfigReader {
         }
         Object baseModel = config.get("base_model");
         String base = baseModel == null ? null : string(baseModel, "base_model");
-        List<ModelInput> models = config.containsKey("slices") ? slices(config, name) : models(config.get("models"), base, method);
+        List<Map<String, Object>> layerSlices = new ArrayList<>();
+        List<ModelInput> models = config.containsKey("slices") ? slices(config, name, layerSlices)
+                : models(config.get("models"), base, method);
         if (base == null) {
             if (!name.equals("passthrough")) {
                 throw refuse("base_model", name + " needs a base_model");
@@ -94,6 +96,9 @@ public class MergekitConfigReader {
             base = models.isEmpty() ? null : models.getFirst().uri();
         }
         Map<String, Object> params = parameters(config.get("parameters"), method, name, models);
+        if (!layerSlices.isEmpty()) {
+            params.put("slices", layerSlices);
+        }
         return new MergeJobRequest(base, models, new MethodSpec(name, params), null, dtype, null, null, null, null,
                 null, null, null, null, null);
     }
@@ -141,25 +146,61 @@ public class MergekitConfigReader {
         return models;
     }
 
-    private List<ModelInput> slices(Map<?, ?> config, String name) {
+    /**
+     * The slices' models (distinct, in order of appearance); the layer ranges go to {@code layerSlices} as the
+     * passthrough {@code slices} parameter, except for a single slice without layer_range (a copy of its model).
+     */
+    private List<ModelInput> slices(Map<?, ?> config, String name, List<Map<String, Object>> layerSlices) {
         if (!name.equals("passthrough") || config.containsKey("models")) {
             throw refuse("slices", "slices are supported for passthrough only, without models");
         }
-        if (!(config.get("slices") instanceof List<?> slices) || slices.size() != 1
-                || !(slices.getFirst() instanceof Map<?, ?> slice) || !(slice.get("sources") instanceof List<?> sources)
-                || sources.size() != 1 || !(sources.getFirst() instanceof Map<?, ?> source)) {
-            throw refuse("slices", "only one slice with one source is supported (layer stacking would change the "
-                    + "architecture)");
+        if (!(config.get("slices") instanceof List<?> slices) || slices.isEmpty()) {
+            throw refuse("slices", "slices must be a non-empty list of {sources: [{model, layer_range}]}");
         }
-        for (Object key : source.keySet()) {
-            if (!Set.of("model", "layer_range").contains(String.valueOf(key))) {
-                throw refuse("slices[0].sources[0]." + key, "unsupported key '" + key + "'");
+        List<String> uris = new ArrayList<>();
+        for (int k = 0; k < slices.size(); k++) {
+            String path = "slices[" + k + "]";
+            if (!(slices.get(k) instanceof Map<?, ?> slice)) {
+                throw refuse(path, "each slice is a mapping with 'sources'");
             }
+            for (Object key : slice.keySet()) {
+                if (!"sources".equals(String.valueOf(key))) {
+                    throw refuse(path + "." + key, "unsupported key '" + key + "'; supported: sources");
+                }
+            }
+            if (!(slice.get("sources") instanceof List<?> sources) || sources.size() != 1
+                    || !(sources.getFirst() instanceof Map<?, ?> source)) {
+                throw refuse(path + ".sources", "passthrough takes exactly one source per slice (as mergekit); "
+                        + "stack several slices to combine models");
+            }
+            String at = path + ".sources[0]";
+            for (Object key : source.keySet()) {
+                if (!Set.of("model", "layer_range").contains(String.valueOf(key))) {
+                    throw refuse(at + "." + key, "unsupported key '" + key + "'; supported: model, layer_range");
+                }
+            }
+            String uri = string(source.get("model"), at + ".model");
+            if (!uris.contains(uri)) {
+                uris.add(uri);
+            }
+            Object range = source.get("layer_range");
+            if (range == null) {
+                if (slices.size() > 1) {
+                    throw refuse(at + ".layer_range", "with several slices each source needs a layer_range [start, end]");
+                }
+                continue;
+            }
+            if (!(range instanceof List<?> bounds) || bounds.size() != 2 || !(bounds.get(0) instanceof Integer start)
+                    || !(bounds.get(1) instanceof Integer end) || start < 0 || end <= start) {
+                throw refuse(at + ".layer_range", "layer_range must be [start, end] with 0 <= start < end (end "
+                        + "exclusive), got " + range);
+            }
+            Map<String, Object> layers = new LinkedHashMap<>();
+            layers.put("model", uris.indexOf(uri));
+            layers.put("layers", List.of(start, end));
+            layerSlices.add(layers);
         }
-        if (source.get("layer_range") instanceof List<?> range && (range.size() != 2 || !Integer.valueOf(0).equals(range.getFirst()))) {
-            throw refuse("slices[0].sources[0].layer_range", "the range must start at layer 0 and cover every layer");
-        }
-        return List.of(new ModelInput(string(source.get("model"), "slices[0].sources[0].model"), null, null, null, null));
+        return uris.stream().map(uri -> new ModelInput(uri, null, null, null, null)).toList();
     }
 
     private Map<String, Object> parameters(Object raw, MergeMethod method, String name, List<ModelInput> models) {

@@ -23,7 +23,19 @@ public class MergekitConfigWriter {
     public String write(MergeJobRequest request, Map<String, Object> params) {
         Map<String, Object> config = new LinkedHashMap<>();
         boolean passthrough = request.method().name().equals("passthrough");
-        if (passthrough) {
+        if (passthrough && params.get("slices") instanceof List<?> layerSlices) {
+            // layer stacking: one slice per layer range, one source each
+            List<Map<String, Object>> slices = new java.util.ArrayList<>();
+            for (Object entry : layerSlices) {
+                Map<?, ?> slice = (Map<?, ?>) entry;
+                Object model = slice.get("model");
+                Map<String, Object> source = new LinkedHashMap<>();
+                source.put("model", model instanceof Number n ? request.models().get(n.intValue()).uri() : request.base());
+                source.put("layer_range", ((List<?>) slice.get("layers")).stream().map(v -> ((Number) v).intValue()).toList());
+                slices.add(Map.of("sources", List.of(source)));
+            }
+            config.put("slices", slices);
+        } else if (passthrough) {
             // mergekit's form of copying one model: a slice with a single source
             Map<String, Object> source = new LinkedHashMap<>();
             source.put("model", request.models().getFirst().uri());
@@ -38,7 +50,8 @@ public class MergekitConfigWriter {
         }
         Map<String, Object> written = new LinkedHashMap<>();
         params.forEach((name, value) -> {
-            if (value != null && !(name.equals("granularity") && "tensor".equals(value))) {
+            if (value != null && !(name.equals("granularity") && "tensor".equals(value))
+                    && !(passthrough && name.equals("slices"))) {
                 written.put(MergekitConfigReader.MERGEKIT_NAMES.getOrDefault(request.method().name(), Map.of())
                         .getOrDefault(name, name), value);
             }

@@ -82,7 +82,7 @@ class MergeJobRunner {
 
         progress.stage("fetching", "resolving " + (request.models().size() + 1) + " checkpoints");
         try (CheckpointInputs inputs = CheckpointInputs.open(storage, request.base(), request.models())) {
-            MergeExecutor.plan(inputs.base(), inputs.models(), outputDtype(request));
+            MergeExecutor.plan(method, params, inputs.base(), inputs.models(), outputDtype(request));
 
             DataNeeds.EncoderPass encoderPass = method.dataNeeds().encoderPass();
             boolean dataAware = method.dataNeeds().dataAware();

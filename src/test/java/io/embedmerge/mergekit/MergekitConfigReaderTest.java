@@ -77,6 +77,21 @@ class MergekitConfigReaderTest {
             dtype: float32
             """;
 
+    static final String PASSTHROUGH_STACK = """
+            slices:
+              - sources:
+                  - model: file:./data/models/a
+                    layer_range: [0, 4]
+              - sources:
+                  - model: file:./data/models/b
+                    layer_range: [2, 6]
+              - sources:
+                  - model: file:./data/models/a
+                    layer_range: [5, 6]
+            merge_method: passthrough
+            base_model: file:./data/models/base
+            """;
+
     static final String MODEL_STOCK = """
             models:
               - model: file:./data/models/a
@@ -146,8 +161,23 @@ class MergekitConfigReaderTest {
         assertThat(request.method().params()).containsEntry("normalize", false);
     }
 
+    @Test
+    void passthroughSlicesBecomeLayerRangesOfTheDistinctModels() {
+        MergeJobRequest request = READER.read(PASSTHROUGH_STACK);
+        assertThat(request.base()).isEqualTo("file:./data/models/base");
+        assertThat(request.models()).extracting(m -> m.uri())
+                .containsExactly("file:./data/models/a", "file:./data/models/b");
+        var params = METHODS.validate(METHODS.require("passthrough"), request.method().params());
+        assertThat(params.slices("slices")).containsExactly(new io.embedmerge.merge.MethodParams.LayerSlice(0, 0, 4),
+                new io.embedmerge.merge.MethodParams.LayerSlice(1, 2, 6),
+                new io.embedmerge.merge.MethodParams.LayerSlice(0, 5, 6));
+        String written = WRITER.write(request, params.values());
+        assertThat(written).contains("layer_range:").doesNotContain("  slices");
+        assertThat(METHODS.validate(METHODS.require("passthrough"), READER.read(written).method().params())).isEqualTo(params);
+    }
+
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"TIES", "DARE", "PASSTHROUGH", "MODEL_STOCK", "KARCHER", "MULTISLERP"})
+    @CsvSource({"TIES", "DARE", "PASSTHROUGH", "PASSTHROUGH_STACK", "MODEL_STOCK", "KARCHER", "MULTISLERP"})
     void configsRoundTrip(String example) throws Exception {
         String yaml = (String) MergekitConfigReaderTest.class.getDeclaredField(example).get(null);
         MergeJobRequest first = READER.read(yaml);
@@ -172,7 +202,9 @@ class MergekitConfigReaderTest {
             "merge_method: ties\\nbase_model: b\\nmodels:\\n  - model: a\\ntokenizer_source: union|tokenizer_source",
             "merge_method: ties\\nbase_model: b\\nmodels:\\n  - model: a\\ndtype: int8|dtype",
             "merge_method: ties\\nbase_model: b\\nmodels:\\n  - model: a\\n    layer_range: [0, 3]|models[0].layer_range",
-            "slices:\\n  - sources:\\n      - model: a\\n      - model: c\\nmerge_method: passthrough|slices",
+            "slices:\\n  - sources:\\n      - model: a\\n      - model: c\\nmerge_method: passthrough|slices[0].sources",
+            "slices:\\n  - sources:\\n      - model: a\\n        layer_range: [0, 2]\\n  - sources:\\n      - model: c\\nmerge_method: passthrough|slices[1].sources[0].layer_range",
+            "slices:\\n  - sources:\\n      - model: a\\n        layer_range: [3, 2]\\nmerge_method: passthrough|slices[0].sources[0].layer_range",
             "merge_method: ties\\n  - nonsense: [|$"})
     void unsupportedKeysAndValuesNameTheirYamlPath(String yaml, String path) {
         assertThatThrownBy(() -> READER.read(yaml.replace("\\n", "\n")))

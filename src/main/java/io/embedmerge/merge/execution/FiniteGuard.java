@@ -32,6 +32,11 @@ final class FiniteGuard {
         }
     }
 
+    /** One input's values, {@code who} naming it ("the base", "models[1]"). */
+    static void checkInput(String who, MergeTensor tensor, long first, float[] values, int from, int to) {
+        check(values, from, to, Float.MAX_VALUE, j -> input(who, tensor, first + j, values[j]));
+    }
+
     static void checkOutput(MergeTensor tensor, DType dtype, long first, float[] out, int from, int to) {
         float limit = limit(dtype);
         check(out, from, to, limit, j -> new NonFiniteValueException(NonFiniteValueException.Where.OUTPUT,

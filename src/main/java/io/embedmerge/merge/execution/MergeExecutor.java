@@ -6,29 +6,37 @@ import io.embedmerge.checkpoint.ShardedSafetensorsWriter;
 import io.embedmerge.checkpoint.TensorInfo;
 import io.embedmerge.checkpoint.TensorSpec;
 import io.embedmerge.merge.ChunkMerger;
+import io.embedmerge.merge.LayerNames;
 import io.embedmerge.merge.MergeMethod;
 import io.embedmerge.merge.MergeMonitor;
 import io.embedmerge.merge.MergeSetup;
 import io.embedmerge.merge.MergeTensor;
 import io.embedmerge.merge.MethodParams;
+import io.embedmerge.merge.OutputLayout;
 import io.embedmerge.merge.Precomputed;
 import io.embedmerge.merge.TensorMerger;
 import io.embedmerge.storage.OutputFolder;
 import io.embedmerge.tensor.DType;
+import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Runs a merge: the method plans it (streaming statistics passes over the inputs if it needs them), then one pass
  * writes the output tensor by tensor, in chunks, from memory-mapped inputs into (sharded) safetensors. Memory stays
  * at a few chunk buffers whatever the model size. Non-floating tensors are copied from the base, and so is every
- * non-weight file (config, tokenizer, pooling). Inputs holding NaN or ±Inf are refused unless the job allows them,
+ * non-weight file (config, tokenizer, pooling). A method with an {@link OutputLayout} (layer stacking) instead has each
+ * output tensor copied from the input tensor it names, and its patch applied to config.json. Inputs holding NaN or ±Inf are refused unless the job allows them,
  * and an output value that is not finite in the output dtype fails the merge before anything is published.
  */
 public final class MergeExecutor {
@@ -42,6 +50,8 @@ public final class MergeExecutor {
     public static final long CHUNK_BUDGET_BYTES = 64L << 20;
     private static final int MIN_CHUNK_ELEMENTS = 1 << 12;
     public static final long DEFAULT_MAX_SHARD_BYTES = 5_000_000_000L;
+    public static final String CONFIG_FILE = "config.json";
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     /**
      * @param outputDtype   dtype of merged tensors, or null to keep each base tensor's dtype
@@ -68,6 +78,78 @@ public final class MergeExecutor {
                    List<Double> weights, long seed, DType outputDtype, long maxShardBytes, Precomputed precomputed) {
             this(base, models, method, params, weights, seed, outputDtype, maxShardBytes, precomputed, false);
         }
+    }
+
+    /** The method's own output layout for these inputs, or null when it merges the base's tensors. */
+    public static OutputLayout layout(MergeMethod method, MethodParams params, Checkpoint base, List<Checkpoint> models) {
+        return method.layout(params, List.copyOf(base.tensors().keySet()),
+                models.stream().map(m -> (List<String>) List.copyOf(m.tensors().keySet())).toList());
+    }
+
+    /**
+     * As {@link #plan(Checkpoint, List, DType)} for merging methods; for a method with an {@link OutputLayout}, checks
+     * that layout against the inputs instead.
+     */
+    public static List<TensorSpec> plan(MergeMethod method, MethodParams params, Checkpoint base, List<Checkpoint> models,
+                                        DType outputDtype) {
+        OutputLayout layout = layout(method, params, base, models);
+        return layout == null ? plan(base, models, outputDtype) : plan(layout, base, models, outputDtype);
+    }
+
+    /**
+     * Checks a copying layout: every source tensor exists, and each layer tensor has the shape of the same tensor in
+     * the base's first layer (models of another hidden size are refused naming the tensor), each output layer having
+     * all the tensors of one. Returns the output layout.
+     */
+    public static List<TensorSpec> plan(OutputLayout layout, Checkpoint base, List<Checkpoint> models, DType outputDtype) {
+        int baseLayer = base.tensors().keySet().stream().mapToInt(LayerNames::layer).filter(l -> l >= 0).min().orElse(-1);
+        long templateSize = base.tensors().keySet().stream().filter(n -> LayerNames.layer(n) == baseLayer && baseLayer >= 0)
+                .count();
+        Map<Integer, Integer> perLayer = new HashMap<>();
+        Set<String> names = new HashSet<>();
+        List<TensorSpec> specs = new ArrayList<>();
+        for (OutputLayout.Copy copy : layout.tensors()) {
+            String who = who(copy.source());
+            TensorInfo info = source(copy, base, models).tensors().get(copy.sourceName());
+            if (info == null) {
+                throw new CheckpointFormatException(who + " has no tensor '" + copy.sourceName() + "'");
+            }
+            if (!names.add(copy.name())) {
+                throw new CheckpointFormatException("two tensors of the output would be named '" + copy.name() + "'");
+            }
+            int layer = LayerNames.layer(copy.name());
+            if (layer >= 0) {
+                String templateName = baseLayer < 0 ? null : LayerNames.renumber(copy.sourceName(), baseLayer);
+                TensorInfo template = templateName == null ? null : base.tensors().get(templateName);
+                if (template == null) {
+                    throw new CheckpointFormatException("tensor '" + copy.sourceName() + "' of " + who
+                            + " has no counterpart in the base's layers (" + templateName + ")");
+                }
+                if (!template.shape().equals(info.shape()) || template.dtype().mergeable() != info.dtype().mergeable()) {
+                    throw new CheckpointFormatException("tensor '" + copy.sourceName() + "' has shape " + info.shape()
+                            + " (" + info.dtype() + ") in " + who + " but '" + templateName + "' has " + template.shape()
+                            + " (" + template.dtype() + ") in the base: stacked layers need the base's shapes");
+                }
+                perLayer.merge(layer, 1, Integer::sum);
+            }
+            DType dtype = info.dtype().mergeable() && outputDtype != null ? outputDtype : info.dtype();
+            specs.add(new TensorSpec(copy.name(), dtype, info.shape()));
+        }
+        perLayer.forEach((layer, count) -> {
+            if (count != templateSize) {
+                throw new CheckpointFormatException("output layer " + layer + " would have " + count
+                        + " tensors but a layer of the base has " + templateSize);
+            }
+        });
+        return specs;
+    }
+
+    private static Checkpoint source(OutputLayout.Copy copy, Checkpoint base, List<Checkpoint> models) {
+        return copy.source() == OutputLayout.BASE ? base : models.get(copy.source());
+    }
+
+    private static String who(int source) {
+        return source == OutputLayout.BASE ? "the base" : "models[" + source + "]";
     }
 
     /** Checks that every model has exactly the base's tensors with the same shapes; returns the output layout. */
@@ -111,6 +193,11 @@ public final class MergeExecutor {
     }
 
     public void run(Job job, OutputFolder output, MergeMonitor monitor) {
+        OutputLayout layout = layout(job.method(), job.params(), job.base(), job.models());
+        if (layout != null) {
+            copy(job, layout, output, monitor);
+            return;
+        }
         List<TensorSpec> specs = plan(job.base(), job.models(), job.outputDtype());
         CheckpointScan inputs = new CheckpointScan(job.base(), job.models(), monitor);
         TensorMerger merger = job.method().plan(new MergeSetup(job.params(), job.modelParams(), job.weights(), job.seed(), inputs,
@@ -146,14 +233,67 @@ public final class MergeExecutor {
             }
             writer.finish();
         }
-        copyOtherFiles(job.base(), output);
+        copyOtherFiles(job.base(), output, Map.of());
     }
 
-    private static void copyOtherFiles(Checkpoint base, OutputFolder output) {
+    /** Writes a copying layout: each tensor from its source, floating ones times the layout's scale. */
+    private void copy(Job job, OutputLayout layout, OutputFolder output, MergeMonitor monitor) {
+        List<TensorSpec> specs = plan(layout, job.base(), job.models(), job.outputDtype());
+        long totalBytes = specs.stream().mapToLong(TensorSpec::byteSize).sum();
+        int chunk = chunkElements(1);
+        float[] values = new float[chunk];
+        float scale = (float) layout.scale();
+        long written = 0;
+        try (ShardedSafetensorsWriter writer = new ShardedSafetensorsWriter(specs, job.maxShardBytes(),
+                Map.of("format", "pt"), output::create)) {
+            for (int t = 0; t < specs.size(); t++) {
+                monitor.checkpoint();
+                TensorSpec spec = specs.get(t);
+                OutputLayout.Copy copy = layout.tensors().get(t);
+                Checkpoint source = source(copy, job.base(), job.models());
+                TensorInfo info = source.tensors().get(copy.sourceName());
+                if (!info.dtype().mergeable()) {
+                    writer.writeBytes(source.fileOf(copy.sourceName()).bytes(info));
+                } else {
+                    MergeTensor tensor = new MergeTensor(t, copy.sourceName(), info.shape(), info.elementCount());
+                    for (long first = 0; first < info.elementCount(); first += chunk) {
+                        int count = (int) Math.min(chunk, info.elementCount() - first);
+                        source.fileOf(copy.sourceName()).readFloats(info, first, values, 0, count);
+                        source.fileOf(copy.sourceName()).release(info, first, count);
+                        if (!job.allowNonFinite()) {
+                            FiniteGuard.checkInput(who(copy.source()), tensor, first, values, 0, count);
+                        }
+                        if (scale != 1f) {
+                            for (int j = 0; j < count; j++) {
+                                values[j] *= scale;
+                            }
+                        }
+                        FiniteGuard.checkOutput(tensor, spec.dtype(), first, values, 0, count);
+                        writer.writeFloats(values, count);
+                        monitor.checkpoint();
+                    }
+                }
+                written += spec.byteSize();
+                monitor.tensorWritten(spec.name(), t + 1, specs.size(), written, totalBytes);
+            }
+            writer.finish();
+        }
+        copyOtherFiles(job.base(), output, layout.configPatch());
+    }
+
+    /** Copies the base's non-weight files; a non-empty patch sets top-level keys of config.json. */
+    private static void copyOtherFiles(Checkpoint base, OutputFolder output, Map<String, Object> configPatch) {
         for (String name : base.otherFiles()) {
             try (InputStream in = base.folder().open(name);
                  OutputStream out = output.create(name)) {
-                in.transferTo(out);
+                if (name.equals(CONFIG_FILE) && !configPatch.isEmpty()) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> config = JSON.readValue(in, LinkedHashMap.class);
+                    config.putAll(configPatch);
+                    out.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(config));
+                } else {
+                    in.transferTo(out);
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot copy " + name + " from the base", e);
             }

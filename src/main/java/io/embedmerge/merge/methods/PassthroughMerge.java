@@ -2,30 +2,46 @@ package io.embedmerge.merge.methods;
 
 import io.embedmerge.merge.ChunkMerger;
 import io.embedmerge.merge.DataNeeds;
+import io.embedmerge.merge.InvalidMergeRequestException;
+import io.embedmerge.merge.LayerNames;
 import io.embedmerge.merge.MergeMethod;
 import io.embedmerge.merge.MergeSetup;
 import io.embedmerge.merge.MethodDescriptor;
 import io.embedmerge.merge.MethodParams;
+import io.embedmerge.merge.MethodParams.LayerSlice;
+import io.embedmerge.merge.OutputLayout;
 import io.embedmerge.merge.ParamSpec;
 import io.embedmerge.merge.ParamType;
 import io.embedmerge.merge.TensorMerger;
 import io.embedmerge.merge.WeightSpec;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Passthrough (as mergekit): the single model's floating tensors, times {@code scale}, unchanged otherwise; the
- * base supplies the non-floating tensors and the other files. Layer stacking from slices is not supported: inputs
- * must have the base's tensors and shapes.
+ * Passthrough (as mergekit). Without {@code slices}: the single model's floating tensors, times {@code scale},
+ * unchanged otherwise; the base supplies the non-floating tensors and the other files. With {@code slices}: layer
+ * stacking, as mergekit's slices: the output's layers are the slices' layer ranges in order (renumbered from 0), the
+ * other tensors (embeddings, pooler) and files come from the base, and config.json's {@code num_hidden_layers} is
+ * the new depth.
  */
 final class PassthroughMerge implements MergeMethod {
 
     private static final MethodDescriptor DESCRIPTOR = new MethodDescriptor("passthrough",
             "Passthrough: copies the one model's floating tensors (times scale, default 1); non-floating tensors and "
-                    + "files come from the base. Exactly one model.",
+                    + "files come from the base. Exactly one model. With slices (layer stacking, as mergekit's "
+                    + "slices): builds a deeper (or shallower) encoder from layer ranges of the base and the models; "
+                    + "embeddings, pooler and files come from the base, config.json's num_hidden_layers is the new depth.",
             "https://github.com/arcee-ai/mergekit",
             List.of(new ParamSpec("scale", ParamType.NUMBER, 1.0, "Factor applied to every copied value.",
-                    -Params.MAX_LAMBDA, Params.MAX_LAMBDA, List.of())),
+                    -Params.MAX_LAMBDA, Params.MAX_LAMBDA, List.of()),
+                    new ParamSpec("slices", ParamType.LAYER_SLICES, null,
+                            "Layer stacking: [{\"model\": 0, \"layers\": [0, 4]}, {\"model\": 1, \"layers\": [2, 6]}] "
+                                    + "gives layers 0-3 from models[0]'s 0-3 and 4-7 from models[1]'s 2-5 (end exclusive; "
+                                    + "model is an index into models or \"base\"). Every model needs the base's layer "
+                                    + "tensors and shapes; any number of models. Absent: copy the one model.",
+                            null, null, List.of())),
             WeightSpec.unused(), List.of(), DataNeeds.NONE);
 
     @Override
@@ -35,8 +51,62 @@ final class PassthroughMerge implements MergeMethod {
 
     @Override
     public void validate(MethodParams params, List<Double> weights) {
-        Params.requireModelCount("passthrough", weights, 1, 1);
+        List<LayerSlice> slices = params.slices("slices");
+        Params.requireModelCount("passthrough", weights, 1, slices == null ? 1 : Integer.MAX_VALUE);
         Params.requireUnitWeights("passthrough", weights);
+        if (slices != null) {
+            for (int k = 0; k < slices.size(); k++) {
+                if (slices.get(k).model() >= weights.size()) {
+                    throw new InvalidMergeRequestException("method.params.slices[" + k + "].model", "model "
+                            + slices.get(k).model() + " is not an index into models (0 to " + (weights.size() - 1)
+                            + ") nor \"base\"");
+                }
+            }
+        }
+    }
+
+    @Override
+    public OutputLayout layout(MethodParams params, List<String> base, List<List<String>> models) {
+        List<LayerSlice> slices = params.slices("slices");
+        if (slices == null) {
+            return null;
+        }
+        List<OutputLayout.Copy> layers = new ArrayList<>();
+        int depth = 0;
+        for (int k = 0; k < slices.size(); k++) {
+            LayerSlice slice = slices.get(k);
+            List<String> names = slice.model() == LayerSlice.BASE ? base : models.get(slice.model());
+            String who = slice.model() == LayerSlice.BASE ? "the base" : "models[" + slice.model() + "]";
+            int available = names.stream().mapToInt(LayerNames::layer).max().orElse(-1) + 1;
+            if (slice.end() > available) {
+                throw new InvalidMergeRequestException("method.params.slices[" + k + "].layers", "slice " + k
+                        + " asks for layers [" + slice.start() + ", " + slice.end() + ") of " + who + ", which has "
+                        + available + " layer(s) (0 to " + (available - 1) + "; end is exclusive)");
+            }
+            for (int layer = slice.start(); layer < slice.end(); layer++, depth++) {
+                for (String name : names) {
+                    if (LayerNames.layer(name) == layer) {
+                        layers.add(new OutputLayout.Copy(LayerNames.renumber(name, depth),
+                                slice.model() == LayerSlice.BASE ? OutputLayout.BASE : slice.model(), name));
+                    }
+                }
+            }
+        }
+        // the base's other tensors (embeddings before the layers, pooler after), the stacked layers in place of its own
+        List<OutputLayout.Copy> tensors = new ArrayList<>();
+        boolean placed = false;
+        for (String name : base) {
+            if (LayerNames.layer(name) < 0) {
+                tensors.add(new OutputLayout.Copy(name, OutputLayout.BASE, name));
+            } else if (!placed) {
+                tensors.addAll(layers);
+                placed = true;
+            }
+        }
+        if (!placed) {
+            tensors.addAll(layers);
+        }
+        return new OutputLayout(tensors, params.number("scale"), Map.of("num_hidden_layers", depth));
     }
 
     @Override
