@@ -1,5 +1,6 @@
 package io.embedmerge.security;
 
+import io.embedmerge.web.ProblemResponses;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpStatus;
@@ -9,9 +10,12 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.access.AccessDeniedHandler;
 
 import java.io.IOException;
+import java.net.URI;
 
 /** 403 for an authenticated caller without the scope: an {@code insufficient_scope} challenge, a problem body. */
 final class ProblemAccessDeniedHandler implements AccessDeniedHandler {
+
+    static final URI TYPE = URI.create("/problems/forbidden");
 
     private final AuditLog audit;
 
@@ -31,7 +35,7 @@ final class ProblemAccessDeniedHandler implements AccessDeniedHandler {
                 + "The request requires higher privileges than provided by the access token.\", scope=\""
                 + requiredScope(request) + "\"");
         audit.denied(who, request.getMethod(), request.getRequestURI(), 403, detail);
-        Problems.write(request, response, HttpStatus.FORBIDDEN, Problems.FORBIDDEN, "Forbidden", detail);
+        ProblemResponses.write(request, response, HttpStatus.FORBIDDEN, TYPE, "Forbidden", detail);
     }
 
     private static String requiredScope(HttpServletRequest request) {

@@ -1,5 +1,6 @@
 package io.embedmerge.security;
 
+import io.embedmerge.web.ProblemResponses;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpStatus;
@@ -8,9 +9,12 @@ import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthen
 import org.springframework.security.web.AuthenticationEntryPoint;
 
 import java.io.IOException;
+import java.net.URI;
 
 /** 401: Spring's bearer challenge ({@code WWW-Authenticate}) with a problem body, and an audit record. */
 final class ProblemAuthenticationEntryPoint implements AuthenticationEntryPoint {
+
+    static final URI TYPE = URI.create("/problems/unauthorized");
 
     private final BearerTokenAuthenticationEntryPoint bearer = new BearerTokenAuthenticationEntryPoint();
     private final AuditLog audit;
@@ -27,6 +31,6 @@ final class ProblemAuthenticationEntryPoint implements AuthenticationEntryPoint 
                 ? "Authentication required: send 'Authorization: Bearer <token>' or 'X-API-Key: <key>'"
                 : e.getMessage();
         audit.denied(null, request.getMethod(), request.getRequestURI(), 401, detail);
-        Problems.write(request, response, HttpStatus.UNAUTHORIZED, Problems.UNAUTHORIZED, "Unauthorized", detail);
+        ProblemResponses.write(request, response, HttpStatus.UNAUTHORIZED, TYPE, "Unauthorized", detail);
     }
 }

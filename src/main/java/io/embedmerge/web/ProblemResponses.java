@@ -10,15 +10,18 @@ import tools.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.net.URI;
 
-/** Writes RFC 9457 problems from servlet filters, which run before Spring MVC's exception handling. */
-final class ProblemResponses {
+/**
+ * Writes RFC 9457 problems from servlet filters and security handlers, which run before Spring MVC's exception
+ * handling.
+ */
+public final class ProblemResponses {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private ProblemResponses() {
     }
 
-    static void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status, URI type,
+    public static void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status, URI type,
                       String title, String detail) throws IOException {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
         problem.setType(type);

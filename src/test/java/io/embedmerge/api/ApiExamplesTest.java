@@ -1,12 +1,9 @@
 package io.embedmerge.api;
 
 import io.embedmerge.support.ApiClient;
-import io.embedmerge.support.IntegrationTest;
 import io.embedmerge.support.TestCheckpoints;
 import io.embedmerge.support.TestEnvironment;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -34,25 +31,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * schema and accepted by the service; every error response has its own example, valid against Problem, that matches
  * what the service answers when that error is provoked.
  */
-public class ApiExamplesTest extends IntegrationTest {
+public class ApiExamplesTest extends ServedDocumentTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String PROBLEM = "application/problem+json";
     /** Examples name files under the default storage root ./data; here they live under the test's root. */
     private static final Pattern DEFAULT_ROOT_URI = Pattern.compile("file:\\./data/([^\"]+)");
-
-    @LocalServerPort
-    int port;
-    ApiClient api;
-    JsonNode document;
-    SchemaCheck schemas;
-
-    @BeforeEach
-    void load() {
-        api = new ApiClient(port);
-        document = api.get("/v3/api-docs").body();
-        schemas = new SchemaCheck(document);
-    }
 
     @Test
     void everyJobKindHasARequestExampleValidAgainstItsSchema() {

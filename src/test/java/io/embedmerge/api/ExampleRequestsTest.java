@@ -1,11 +1,8 @@
 package io.embedmerge.api;
 
 import io.embedmerge.support.ApiClient;
-import io.embedmerge.support.IntegrationTest;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -35,26 +32,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * 200 for every query). The examples change only fields the request files already hold (checkpoint URIs, the
  * method, metadata values).
  */
-class ExampleRequestsTest extends IntegrationTest {
+class ExampleRequestsTest extends ServedDocumentTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Path EXAMPLES = Path.of("examples");
     private static final Path REQUESTS = EXAMPLES.resolve("requests");
     private static final Pattern REQUEST_FILE = Pattern.compile("(?<!/tmp/)(?<![\\w-])([a-z-]+\\.json)(?!\\()");
     private static final Pattern METADATA_KEY = Pattern.compile("metadata\\.([A-Za-z0-9._-]{1,63})");
-
-    @LocalServerPort
-    int port;
-    ApiClient api;
-    JsonNode document;
-    SchemaCheck schemas;
-
-    @BeforeEach
-    void load() {
-        api = new ApiClient(port);
-        document = api.get("/v3/api-docs").body();
-        schemas = new SchemaCheck(document);
-    }
 
     @Test
     void everyJobRequestIsValidAgainstItsSchemaAndAccepted() {
