@@ -1,7 +1,6 @@
 package io.embedmerge.job;
 
 import io.embedmerge.merge.MethodRegistry;
-import io.embedmerge.webhooks.SigningSecret;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -40,13 +39,15 @@ public class JobService {
     private final Clock clock;
     private final ApplicationEventPublisher publisher;
     private final PoolRouting routing;
+    private final NotifySecrets notifySecrets;
     private final MethodRegistry methods;
     private final SubmitGate gate;
 
     JobService(JobRepository jobs, JobEventRepository events, JobEventLog eventLog,
                JobRequestValidator validator, RequestSizeCheck sizeCheck, JobDispatcher dispatcher, JobJson json,
                TransactionTemplate tx, Clock clock, ApplicationEventPublisher publisher, PoolRouting routing,
-               MethodRegistry methods, ObjectProvider<SubmitGate> gate) {
+               MethodRegistry methods, ObjectProvider<SubmitGate> gate, NotifySecrets notifySecrets) {
+        this.notifySecrets = notifySecrets;
         this.routing = routing;
         this.methods = methods;
         this.gate = gate.getIfAvailable(() -> new SubmitGate() {
@@ -103,7 +104,7 @@ public class JobService {
                 Job created = jobs.save(new Job(UUID.randomUUID(), caller, request.kind(), pool, body, hash,
                         idempotencyKey, Instant.now(clock).truncatedTo(ChronoUnit.MICROS))
                         .withMetadata(request.metadata(),
-                                request.notification() == null ? null : SigningSecret.generate()));
+                                request.notification() == null ? null : notifySecrets.issue()));
                 eventLog.append(created.getId(), "submitted", Map.of("status", JobStatus.QUEUED, "pool", pool,
                         "by", by(caller)));
                 dispatcher.dispatch(created.getId(), pool);

@@ -1,18 +1,24 @@
 package io.embedmerge.webhooks;
 
+import io.embedmerge.job.NotifySecrets;
+import org.springframework.stereotype.Component;
+
 import java.security.SecureRandom;
 import java.util.Base64;
 
 /** Standard Webhooks signing secrets: {@code whsec_} followed by the base64 of 32 random bytes. */
-public final class SigningSecret {
+@Component
+final class SigningSecret implements NotifySecrets {
 
-    public static final String PREFIX = "whsec_";
+    static final String PREFIX = "whsec_";
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private SigningSecret() {
+    @Override
+    public String issue() {
+        return generate();
     }
 
-    public static String generate() {
+    static String generate() {
         byte[] key = new byte[32];
         RANDOM.nextBytes(key);
         return PREFIX + Base64.getEncoder().encodeToString(key);
