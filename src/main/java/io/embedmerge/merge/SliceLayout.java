@@ -103,20 +103,15 @@ public final class SliceLayout {
                 }
             }
         }
-        // the base's other tensors (embeddings before the layers, pooler after), merged under their own names
-        List<OutputLayout.Entry> tensors = new ArrayList<>();
-        boolean placed = false;
+        // the base's other tensors (embeddings, pooler), merged under their own names; all in name order, as the
+        // base's tensors are written without slices (so one slice over every layer writes the same file)
+        List<OutputLayout.Entry> tensors = new ArrayList<>(layers);
         for (String name : base) {
             if (LayerNames.layer(name) < 0) {
                 tensors.add(new OutputLayout.Merge(name, name, Collections.nCopies(models.size(), name)));
-            } else if (!placed) {
-                tensors.addAll(layers);
-                placed = true;
             }
         }
-        if (!placed) {
-            tensors.addAll(layers);
-        }
+        tensors.sort(java.util.Comparator.comparing(OutputLayout.Entry::name));
         return new OutputLayout(tensors, Map.of("num_hidden_layers", depth));
     }
 

@@ -128,7 +128,7 @@ public class MergekitConfigReader {
         models = withDefaults(models, global.perModel());
         defaults(params, method, models);
         if (name.equals("linear")) {
-            checkLinear(base == null || baseModel == null ? null : base, models, params);
+            checkLinear(baseModel == null ? null : base, models, params);
         }
         return new MergeJobRequest(base, models, new MethodSpec(name, params), null, dtype, null, null, null, null,
                 null, null, null, null, null);

@@ -31,10 +31,14 @@ class MergedSlicesTest {
 
     /** Four layers, two tensors each, plus embeddings and pooler. */
     private static Map<String, String> layout() {
+        return layout(4);
+    }
+
+    private static Map<String, String> layout(int layers) {
         Map<String, String> layout = new LinkedHashMap<>();
         layout.put("embeddings.word_embeddings.weight:F32", "30x8");
         layout.put("embeddings.position_ids:I64", "1x12");
-        for (int layer = 0; layer < 4; layer++) {
+        for (int layer = 0; layer < layers; layer++) {
             layout.put("encoder.layer." + layer + ".attention.self.query.weight:BF16", "8x8");
             layout.put("encoder.layer." + layer + ".output.dense.weight:F32", "8x16");
         }
@@ -133,12 +137,13 @@ class MergedSlicesTest {
 
     @Test
     void oneSliceOverEveryLayerIsTheMergeWithoutSlicesByteForByte() throws IOException {
-        Path base = TestCheckpoints.create(layout(), 421);
-        Path model = TestCheckpoints.create(layout(), 422);
+        // twelve layers: the file lists tensors in name order either way (encoder.layer.10 before encoder.layer.2)
+        Path base = TestCheckpoints.create(layout(12), 421);
+        Path model = TestCheckpoints.create(layout(12), 422);
         Map<String, Object> t = Map.of("t", List.of(Map.of("filter", "attention", "value", List.of(0.0, 1.0)),
                 Map.of("value", 0.5)));
         Map<String, Object> sliced = new LinkedHashMap<>(t);
-        sliced.put("slices", List.of(Map.of("sources", List.of(source("base", 0, 4), source(0, 0, 4)))));
+        sliced.put("slices", List.of(Map.of("sources", List.of(source("base", 0, 12), source(0, 0, 12)))));
         byte[] withSlices = Files.readAllBytes(merge("slerp_pair", sliced, null, base, List.of(model))
                 .resolve("model.safetensors"));
         byte[] without = Files.readAllBytes(merge("slerp_pair", t, null, base, List.of(model)).resolve("model.safetensors"));
