@@ -61,7 +61,9 @@ class CompareController {
     @ApiResponse(responseCode = "200", description = "The comparison", content = {
             @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = ComparisonView.class),
                     examples = @ExampleObject(name = "threeMerges", summary = "Two merges of the same inputs and a "
-                            + "failed one", value = ComparisonExamples.COMPARISON)),
+                            + "failed one", description = "The TIES merge was run with evaluateInputs; the "
+                            + "Self-Positioning merge of the same base and inputs adds no rows for them.",
+                            value = ComparisonExamples.COMPARISON)),
             @Content(mediaType = MediaType.TEXT_HTML_VALUE, schema = @Schema(type = "string"))})
     @ApiResponse(responseCode = "400", description = "An id that is not a UUID, neither `ids` nor a metadata filter "
             + "(or both), a `metadata.<key>` parameter that names no valid key, or a `format` other than json or html",
