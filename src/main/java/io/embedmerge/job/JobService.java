@@ -7,7 +7,6 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.data.domain.Limit;
-import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.jpa.domain.Specification;
 import org.springframework.stereotype.Service;
@@ -197,8 +196,11 @@ public class JobService {
                     cb.and(cb.equal(root.get("createdAt"), after.createdAt()), cb.lessThan(root.get("id"), after.id()))));
         }
         Specification<Job> spec = Specification.allOf(filters);
-        List<Job> found = jobs.findAll(spec, PageRequest.of(0, pageSize + 1,
-                Sort.by(Sort.Order.desc("createdAt"), Sort.Order.desc("id")))).getContent();
+        // one query with a limit: a Page would also count every matching job on each request
+        List<Job> found = jobs.findBy(spec, query -> query
+                .sortBy(Sort.by(Sort.Order.desc("createdAt"), Sort.Order.desc("id")))
+                .limit(pageSize + 1)
+                .all());
         if (found.size() <= pageSize) {
             return new JobPage(found, null);
         }
