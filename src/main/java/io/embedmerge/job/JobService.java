@@ -195,12 +195,8 @@ public class JobService {
                     cb.lessThan(root.get("createdAt"), after.createdAt()),
                     cb.and(cb.equal(root.get("createdAt"), after.createdAt()), cb.lessThan(root.get("id"), after.id()))));
         }
-        Specification<Job> spec = Specification.allOf(filters);
-        // one query with a limit: a Page would also count every matching job on each request
-        List<Job> found = jobs.findBy(spec, query -> query
-                .sortBy(Sort.by(Sort.Order.desc("createdAt"), Sort.Order.desc("id")))
-                .limit(pageSize + 1)
-                .all());
+        List<Job> found = firstOf(Specification.allOf(filters),
+                Sort.by(Sort.Order.desc("createdAt"), Sort.Order.desc("id")), pageSize + 1);
         if (found.size() <= pageSize) {
             return new JobPage(found, null);
         }
@@ -232,13 +228,18 @@ public class JobService {
      * {@code limit} match, a 422 naming {@code limit} says so rather than leaving some out.
      */
     public List<Job> withMetadata(Caller caller, Map<String, String> metadata, int limit) {
-        List<Job> found = jobs.findAll(Specification.allOf(visibleTo(caller, metadata)), PageRequest.of(0, limit + 1,
-                Sort.by(Sort.Order.asc("createdAt"), Sort.Order.asc("id")))).getContent();
+        List<Job> found = firstOf(Specification.allOf(visibleTo(caller, metadata)),
+                Sort.by(Sort.Order.asc("createdAt"), Sort.Order.asc("id")), limit + 1);
         if (found.size() > limit) {
             throw new JobValidationException(List.of(new FieldProblem("limit", "more than " + limit
                     + " jobs match the metadata filters; narrow the filters or raise limit")));
         }
         return found;
+    }
+
+    /** One query with a limit (a Page would also count every matching job on each request). */
+    private List<Job> firstOf(Specification<Job> spec, Sort order, int limit) {
+        return jobs.findBy(spec, query -> query.sortBy(order).limit(limit).all());
     }
 
     /** The caller's jobs (every tenant's for admins) whose metadata has each key with exactly its value. */
