@@ -50,6 +50,8 @@ public final class MergeExecutor {
      */
     public static final long CHUNK_BUDGET_BYTES = 64L << 20;
     private static final int MIN_CHUNK_ELEMENTS = 1 << 12;
+    /** Elements per block of an elementwise merge: the base, every model and the output stay in a core's L2 cache. */
+    private static final int CACHED_BLOCK = 1 << 13;
     public static final long DEFAULT_MAX_SHARD_BYTES = 5_000_000_000L;
     public static final String CONFIG_FILE = "config.json";
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -278,17 +280,7 @@ public final class MergeExecutor {
                         writer.writeBytes(job.base().fileOf(merge.baseName()).bytes(baseInfo));
                     } else {
                         MergeTensor tensor = inputs.tensors().get(next++);
-                        ChunkMerger chunks = merger.forTensor(tensor);
-                        inputs.scanRows(tensor, (tt, first, base, models, count) -> {
-                            ChunkRanges.forEach(count, (part, from, to) -> {
-                                if (!job.allowNonFinite()) {
-                                    FiniteGuard.checkInputs(tensor, first, base, models, from, to);
-                                }
-                                chunks.merge(first, base, models, out, from, to);
-                                FiniteGuard.checkOutput(tensor, spec.dtype(), first, out, from, to);
-                            });
-                            writer.writeFloats(out, count);
-                        });
+                        merge(job, inputs, tensor, spec, merger.forTensor(tensor), out, writer);
                     }
                 }
                 written += spec.byteSize();
@@ -296,6 +288,42 @@ public final class MergeExecutor {
             }
             writer.finish();
         }
+    }
+
+    /**
+     * Writes one merged tensor chunk by chunk. An elementwise merge decodes, checks and merges each block while it is
+     * in cache; a row-wise one gets whole rows per chunk.
+     */
+    private static void merge(Job job, CheckpointScan inputs, MergeTensor tensor, TensorSpec spec, ChunkMerger chunks,
+                              float[] out, ShardedSafetensorsWriter writer) {
+        if (chunks.elementwise()) {
+            inputs.scanTensorUndecoded(tensor, (tt, first, base, models, count, decoder) -> {
+                ChunkRanges.forEach(count, (part, from, to) -> {
+                    for (int start = from; start < to; start += CACHED_BLOCK) {
+                        int end = Math.min(to, start + CACHED_BLOCK);
+                        decoder.decode(start, end);
+                        mergeRange(job, tensor, spec, chunks, first, base, models, out, start, end);
+                    }
+                });
+                writer.writeFloats(out, count);
+            });
+        } else {
+            inputs.scanRows(tensor, (tt, first, base, models, count) -> {
+                ChunkRanges.forEach(count, (part, from, to) ->
+                        mergeRange(job, tensor, spec, chunks, first, base, models, out, from, to));
+                writer.writeFloats(out, count);
+            });
+        }
+    }
+
+    /** Checks the inputs (unless allowed), merges and checks the output, for positions [from, to) of a chunk. */
+    private static void mergeRange(Job job, MergeTensor tensor, TensorSpec spec, ChunkMerger chunks, long first,
+                                   float[] base, float[][] models, float[] out, int from, int to) {
+        if (!job.allowNonFinite()) {
+            FiniteGuard.checkInputs(tensor, first, base, models, from, to);
+        }
+        chunks.merge(first, base, models, out, from, to);
+        FiniteGuard.checkOutput(tensor, spec.dtype(), first, out, from, to);
     }
 
     /** Writes one copied tensor, chunk by chunk, floating values times the copy's scale. */
