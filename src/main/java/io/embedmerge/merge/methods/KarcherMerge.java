@@ -71,7 +71,7 @@ final class KarcherMerge implements MergeMethod {
 
     /** out = Σ k_i θ_i, accumulated in float64. */
     private static ChunkMerger rawSum(double[] k) {
-        return (first, base, models, out, from, to) -> {
+        return ChunkMerger.elementwise((first, base, models, out, from, to) -> {
             for (int j = from; j < to; j++) {
                 double acc = 0;
                 for (int i = 0; i < k.length; i++) {
@@ -79,7 +79,7 @@ final class KarcherMerge implements MergeMethod {
                 }
                 out[j] = (float) acc;
             }
-        };
+        });
     }
 
     /** The Karcher mean as Σ k_i θ_i from the Gram matrix of the θ_i. */

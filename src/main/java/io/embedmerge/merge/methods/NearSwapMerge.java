@@ -49,7 +49,7 @@ final class NearSwapMerge implements MergeMethod {
     }
 
     private static ChunkMerger merger(double t) {
-        return (first, base, models, out, from, to) -> {
+        return ChunkMerger.elementwise((first, base, models, out, from, to) -> {
             float[] m = models[0];
             for (int j = from; j < to; j++) {
                 double a = base[j];
@@ -57,6 +57,6 @@ final class NearSwapMerge implements MergeMethod {
                 double w = Math.clamp(t / Math.max(Math.abs(b - a), 1e-6), 0.0, 1.0);
                 out[j] = (float) (w * b + (1 - w) * a);
             }
-        };
+        });
     }
 }

@@ -142,13 +142,13 @@ final class PassthroughMerge implements MergeMethod {
     }
 
     private static ChunkMerger copy(float scale) {
-        return scale == 1f
+        return ChunkMerger.elementwise(scale == 1f
                 ? (first, base, models, out, from, to) -> System.arraycopy(models[0], from, out, from, to - from)
                 : (first, base, models, out, from, to) -> {
                     float[] m = models[0];
                     for (int j = from; j < to; j++) {
                         out[j] = m[j] * scale;
                     }
-                };
+                });
     }
 }

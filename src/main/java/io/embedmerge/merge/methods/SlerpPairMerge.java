@@ -83,11 +83,11 @@ final class SlerpPairMerge implements MergeMethod {
     }
 
     private static ChunkMerger merger(double s0, double s1) {
-        return (first, base, models, out, from, to) -> {
+        return ChunkMerger.elementwise((first, base, models, out, from, to) -> {
             float[] m = models[0];
             for (int j = from; j < to; j++) {
                 out[j] = (float) (s0 * base[j] + s1 * m[j]);
             }
-        };
+        });
     }
 }
