@@ -3,11 +3,12 @@ package io.embedmerge.merge.kernels;
 /**
  * Working memory for one block of {@link #SIZE} positions: the sparsified entries of each model and the per-position
  * sums of the consensus step. Float64 (votes and sums are float64 by contract), which also tells the JIT that it
- * cannot alias the float32 inputs. One per call, never shared between threads.
+ * cannot alias the float32 inputs. Never shared between threads: one per call, or the calling thread's own.
  */
 public final class BlockScratch {
 
     public static final int SIZE = 1024;
+    private static final ThreadLocal<BlockScratch> OF_THREAD = new ThreadLocal<>();
 
     final double[][] entries;
     final double[] vote = new double[SIZE];
@@ -17,6 +18,19 @@ public final class BlockScratch {
 
     public BlockScratch(int models) {
         entries = new double[models][SIZE];
+    }
+
+    /**
+     * This thread's scratch for {@code models} models, reused between calls: elementwise merges are called once per
+     * cache-sized block, far too often to allocate each time. Callers must not nest uses on one thread.
+     */
+    public static BlockScratch ofThread(int models) {
+        BlockScratch scratch = OF_THREAD.get();
+        if (scratch == null || scratch.entries.length != models) {
+            scratch = new BlockScratch(models);
+            OF_THREAD.set(scratch);
+        }
+        return scratch;
     }
 
     /** The entries of model i for the block's positions. */

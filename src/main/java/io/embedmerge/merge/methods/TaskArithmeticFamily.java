@@ -115,7 +115,7 @@ final class TaskArithmeticFamily implements MergeMethod {
         }
         InputScan inputs = setup.inputs();
         return switch (recipe.sparsification()) {
-            case NONE -> tensor -> merger(n, () -> Sparsifier.NONE, combiner(at.apply(tensor), 1, null));
+            case NONE -> tensor -> merger(n, () -> Sparsifier.NONE, combiner(at.apply(tensor), 1, null), false);
             case MAGNITUDE, MAGNITUDE_BAND -> magnitudePlan(setup, at, positions);
             case RANDOM -> {
                 DropMask mask = new DropMask(setup.seed());
@@ -128,7 +128,7 @@ final class TaskArithmeticFamily implements MergeMethod {
                         rescale[i] = common || !recipe.consensus() ? 1 : 1 / s.density()[i];
                     }
                     RandomDrop drop = new RandomDrop(mask, streams(mask, n, tensor), s.density(), rescale);
-                    return merger(n, () -> drop, combiner(s, 1, common || !recipe.consensus() ? s.density() : null));
+                    return merger(n, () -> drop, combiner(s, 1, common || !recipe.consensus() ? s.density() : null), false);
                 };
             }
             case RANKED_RANDOM -> {
@@ -141,7 +141,7 @@ final class TaskArithmeticFamily implements MergeMethod {
                     }
                     long[] streams = streams(mask, n, tensor);
                     return merger(n, () -> new RankedDrop(mask, streams, s.density(), s.epsilon(), tensor.rowLength(),
-                            maxGroup), combiner(s, 1, null));
+                            maxGroup), combiner(s, 1, null), true);
                 };
             }
         };
@@ -158,7 +158,7 @@ final class TaskArithmeticFamily implements MergeMethod {
             double factor = global.rescaleNorm()
                     ? normRatio(n, band, tensor -> consensus(at.apply(tensor)),
                     visitor -> inputs.forEachChunk(name() + "-norm", visitor)) : 1;
-            return tensor -> merger(n, () -> band, combiner(at.apply(tensor), factor, null));
+            return tensor -> merger(n, () -> band, combiner(at.apply(tensor), factor, null), false);
         }
         return tensor -> {
             FamilySettings s = at.apply(tensor);
@@ -166,7 +166,7 @@ final class TaskArithmeticFamily implements MergeMethod {
             SignConsensus kernel = consensus(s);
             double factor = s.rescaleNorm()
                     ? normRatio(n, band, any -> kernel, visitor -> inputs.scanTensor(tensor, visitor)) : 1;
-            return merger(n, () -> band, combiner(s, factor, null));
+            return merger(n, () -> band, combiner(s, factor, null), false);
         };
     }
 
@@ -226,10 +226,14 @@ final class TaskArithmeticFamily implements MergeMethod {
         return streams;
     }
 
-    private static ChunkMerger merger(int n, Supplier<Sparsifier> sparsifiers, Combiner combine) {
-        return (first, base, models, out, from, to) -> {
+    /**
+     * Sparsifies each model's entries and combines them, block by block. Elementwise (decoded and merged block by
+     * block while in cache) unless the sparsifier ranks whole rows (DELLA).
+     */
+    private static ChunkMerger merger(int n, Supplier<Sparsifier> sparsifiers, Combiner combine, boolean rowWise) {
+        ChunkMerger merger = (first, base, models, out, from, to) -> {
             Sparsifier sparsifier = sparsifiers.get();
-            BlockScratch scratch = new BlockScratch(n);
+            BlockScratch scratch = BlockScratch.ofThread(n);
             for (int start = from; start < to; start += BlockScratch.SIZE) {
                 int end = Math.min(to, start + BlockScratch.SIZE);
                 for (int i = 0; i < n; i++) {
@@ -238,6 +242,7 @@ final class TaskArithmeticFamily implements MergeMethod {
                 combine.apply(scratch, base, out, start, end);
             }
         };
+        return rowWise ? merger : ChunkMerger.elementwise(merger);
     }
 
     /** ‖τ_avg‖ / ‖τ̂‖ over the entries of one pass (1 when τ̂ is zero), τ_avg = (1/N) Σ τ'_i. */
