@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's real-data experiment, against a running service (default http://localhost:8080) whose storage root
 # is ./data (the default). Needs curl and python3. Usage:
-#   [METHODS="linear fisher"] [BASE=uri A=uri B=uri] [SP_PARAMS=json] scripts/experiment.sh [steps-per-task]
+#   [METHODS="linear fisher"] [BASE=uri A=uri B=uri] [SP_PARAMS=json] [SP_PROBE=json] scripts/experiment.sh [steps-per-task]
+# SP_PROBE replaces self_positioning's probe (default "builtin:stsb-en-dev"), e.g. a list of parts (README, "Probe mixtures")
 #
 # 1. import all-MiniLM-L6-v2 (no download)
 # 2. fine-tune two task models from STS Benchmark train with two objectives: "retrieval" (paraphrase retrieval:
@@ -74,9 +75,11 @@ for method in ${METHODS:-linear slerp ties fisher regmean self_positioning}; do
     regmean) params='{"scoreThreshold": 4}' ;;
     self_positioning) params=${SP_PARAMS:-'{"steps": 100, "batchSize": 64, "mu": 0}'} ;;
   esac
+  probe='"builtin:stsb-en-dev"'
+  [ "$method" = self_positioning ] && probe=${SP_PROBE:-$probe}
   inputs=false; [ "$method" = linear ] && inputs=true
   job=$(wait_for "$(submit "{\"kind\": \"merge\", \"base\": \"$BASE\", \"models\": $MODELS,
-    \"method\": {\"name\": \"$method\", \"params\": $params}, \"probe\": \"builtin:stsb-en-dev\",
+    \"method\": {\"name\": \"$method\", \"params\": $params}, \"probe\": $probe,
     \"evaluation\": $EVAL, \"evaluateInputs\": $inputs, \"seed\": 1}")")
   echo "$job" | python3 -c "
 import json,sys
@@ -88,6 +91,10 @@ for r in rows:
     print(f\"| {name} | {s['stsb-test']['main']:.2f} | {s['stsb-test-retrieval']['main']:.2f} | {r['averageScore']:.2f} |\")
 if d.get('coefficients'):
     c=d['coefficients']
-    print(f\"self_positioning coefficients: a={['%.3f'%x for x in c['weights']]} lambda={c['lambda']:.3f} t={['%.3f'%x for x in c['t']]} c={['%.3f'%x for x in c['c']]}\")
+    for g in c.get('layers') or [dict(c, group='model')]:
+        print(f\"self_positioning coefficients ({g['group']}): a={['%.3f'%x for x in g['weights']]} lambda={g['lambda']:.3f} t={['%.3f'%x for x in g['t']]} c={['%.3f'%x for x in g['c']]}\")
+    if d.get('validation'):
+        v=d['validation']
+        print(f\"self_positioning validation: kept step {v['chosenStep']} of {v['lastStep']}, losses {['%.4g'%x for x in v['loss']]} at steps {v['steps']}\")
 "
 done
