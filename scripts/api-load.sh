@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # API under load with wrk (loopback only): GET one job, list 20 jobs, submit. Run against an instance started with
 # merge.worker.enabled=false, so that submitted jobs stay queued and can be counted: every 202 must be exactly one
-# stored job (none lost, none duplicated).
+# stored job (none lost, none duplicated). Each request is warmed up for WARMUP seconds (default 5) first.
 #   scripts/api-load.sh http://127.0.0.1:8080 /path/inside/a/local-root [seconds]
 set -euo pipefail
-url=${1:?url}; dir=${2:?folder inside a storage root}; seconds=${3:-15}
+url=${1:?url}; dir=${2:?folder inside a storage root}; seconds=${3:-15}; warmup=${WARMUP:-5}
 here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$dir"
 python3 -c "
@@ -28,7 +28,11 @@ while True:
     if not token: break
 print(len(ids))"
 }
+warm() { wrk -t2 -c32 -d"${warmup}s" "$@" > /dev/null; }   # JIT and connection pools first, not measured
 id=$(curl -sf -H 'Content-Type: application/json' --data @"$body" "$url/v1/jobs" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+warm "$url/v1/jobs/$id"
+warm "$url/v1/jobs?pageSize=20"
+SUBMIT_BODY=$body warm -s "$here/wrk-submit.lua" "$url/v1/jobs"
 before=$(count)
 echo "== GET /v1/jobs/$id"
 wrk -t2 -c32 -d"${seconds}s" --latency "$url/v1/jobs/$id"

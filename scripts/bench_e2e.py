@@ -3,7 +3,11 @@
 records them, against a bare numpy script merging the same files (memory-mapped inputs, float32 arithmetic,
 one safetensors file written). Every ratio is taken from timings of the same run.
 
-  python3 scripts/bench_e2e.py --url http://127.0.0.1:8080 --dir /tmp/speed-bench [--sizes base,large] [--repeat 3]
+  python3 scripts/bench_e2e.py --url http://127.0.0.1:8080 --dir /tmp/speed-bench [--sizes base,large,xl:bf16]
+      [--repeat 3] [--pid PID]
+
+A size may name its dtype (xl:bf16); the default is f32. With --pid (the service's process, same user or root) each
+service job's peak resident memory is read from /proc (the peak is reset before each job through clear_refs).
 
 --dir must lie inside one of the service's merge.storage.local-roots. Inputs are generated once (BERT-shaped,
 random weights) and kept; outputs are deleted after each run. Needs numpy; no other packages.
@@ -21,7 +25,8 @@ from datetime import datetime
 
 import numpy as np
 
-SHAPES = {"base": (12, 768, 3072, 30522), "large": (24, 1024, 4096, 30522)}
+SHAPES = {"base": (12, 768, 3072, 30522), "large": (24, 1024, 4096, 30522),
+          "xl": (24, 2048, 8192, 30522)}  # xl: 1.27B parameters; as bf16 its 3 models + base fit the page cache
 
 
 def tensor_specs(layers, hidden, inter, vocab):
@@ -140,17 +145,40 @@ def http(method, url, body=None):
         return json.loads(r.read())
 
 
+class PeakMemory:
+    """Peak resident set of the service process per job: reset before, read after (Linux /proc)."""
+
+    def __init__(self, pid):
+        self.pid, self.peaks = pid, []
+
+    def reset(self):
+        if self.pid:
+            with open(f"/proc/{self.pid}/clear_refs", "w") as f:
+                f.write("5")
+
+    def record(self):
+        if self.pid:
+            for line in open(f"/proc/{self.pid}/status"):
+                if line.startswith("VmHWM:"):
+                    self.peaks.append(int(line.split()[1]) // 1024)
+
+
+MEMORY = PeakMemory(None)
+
+
 def service_merge(url, base, models, method, params, out_dir):
     """Seconds from the job's createdAt (the submit's commit) to its finishedAt, both recorded by the service: the
     polling (every 100 ms, so as not to load the two cores it shares with the merge) adds nothing to the figure."""
     body = {"kind": "merge", "base": "file:" + base, "models": [{"uri": "file:" + m} for m in models],
             "method": {"name": method, "params": params}, "output": "file:" + out_dir}
+    MEMORY.reset()
     job = http("POST", url + "/v1/jobs", body)
     while job["status"] not in ("SUCCEEDED", "FAILED", "CANCELLED"):
         time.sleep(0.1)
         job = http("GET", url + "/v1/jobs/" + job["id"])
     if job["status"] != "SUCCEEDED":
         sys.exit(f"job {job['id']} {job['status']}: {job.get('error')}")
+    MEMORY.record()
     return (datetime.fromisoformat(job["finishedAt"]) - datetime.fromisoformat(job["createdAt"])).total_seconds()
 
 
@@ -184,7 +212,9 @@ def main():
     ap.add_argument("--sizes", default="base,large")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--scaling", default="2,4,8", help="model counts for the scaling rows (base size, f32)")
+    ap.add_argument("--pid", type=int, help="the service's process id, to report its peak memory per job")
     args = ap.parse_args()
+    MEMORY.pid = args.pid
     root = os.path.abspath(args.dir)
     outputs = os.path.join(root, "out")
     shutil.rmtree(outputs, ignore_errors=True)
@@ -200,12 +230,15 @@ def main():
     max_models = max([3] + [int(n) for n in args.scaling.split(",") if n])
     sets = []  # (size, dtype, model count)
     for size in args.sizes.split(","):
-        sets.append((size, "F32", 3))
-    sets.append(("base", "BF16", 3))
+        name, _, dtype = size.partition(":")
+        sets.append((name, (dtype or "f32").upper(), 3))
+    if ("base", "BF16", 3) not in sets:
+        sets.append(("base", "BF16", 3))
     sets += [("base", "F32", int(n)) for n in args.scaling.split(",") if n and int(n) != 3]
 
     rows = []
     for size, dtype, count in sets:
+        MEMORY.peaks = []
         family = os.path.join(root, f"{size}-{dtype.lower()}")
         specs = tensor_specs(*SHAPES[size])
         params = sum(int(np.prod(s)) for _, s in specs)
@@ -245,6 +278,7 @@ def main():
             clear_outputs()
             row["slerp"] = timed(lambda: service_merge(args.url, base, models, "slerp", {}, out_dir()), args.repeat)
             clear_outputs()
+        row["peak_rss_mb"] = max(MEMORY.peaks) if MEMORY.peaks else None
         rows.append(row)
         med = {k: statistics.median(v) for k, v in row.items() if isinstance(v, list)}
         line = (f"{size} {dtype} x{count} ({row['inputs_gb']} GB in): numpy {fmt(numpy_times)} | service linear "
@@ -255,6 +289,8 @@ def main():
         for m in ("ties", "slerp"):
             if m in row:
                 line += f" | {m} {fmt(row[m])} = {med[m] / med['linear']:.2f}x linear"
+        if row["peak_rss_mb"]:
+            line += f" | service peak RSS {row['peak_rss_mb']} MB"
         print(line, flush=True)
     print(json.dumps(rows))
 

@@ -222,10 +222,11 @@ class JobController {
     @ApiResponse(responseCode = "404", description = "No such job", content = @Content(mediaType = PROBLEM,
             schema = @Schema(implementation = ProblemDocument.class),
             examples = @ExampleObject(name = "unknownJob", description = "No job has this id", value = ProblemExamples.REPORT_NOT_FOUND)))
-    String report(@Parameter(hidden = true) Caller caller, @PathVariable UUID id) {
+    ResponseEntity<String> report(@Parameter(hidden = true) Caller caller, @PathVariable UUID id) {
         JobView job = JobView.of(jobs.get(caller, id), jobs);
         List<JobEventView> events = jobs.events(caller, id, 0, 10_000).stream().map(e -> JobEventView.of(e, json)).toList();
-        return ReportPage.render(job, StageTimings.of(events, clock.instant()));
+        return ResponseEntity.ok().header("Content-Security-Policy", HtmlPage.CONTENT_SECURITY_POLICY)
+                .body(ReportPage.render(job, StageTimings.of(events, clock.instant())));
     }
 
     @GetMapping(path = "/v1/jobs/{id}/events", produces = MediaType.APPLICATION_JSON_VALUE)

@@ -18,16 +18,7 @@ final class ReportPage {
     }
 
     static String render(JobView job, StageTimings timings) {
-        StringBuilder html = new StringBuilder("""
-                <!doctype html><html lang='en'><head><meta charset='utf-8'><title>Job %s</title><style>
-                body{font-family:system-ui,sans-serif;margin:2rem;color:#222;max-width:1100px}
-                h1{font-size:1.4rem}h2{font-size:1.15rem;margin-top:2rem}
-                table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:4px 8px;font-size:.9rem;text-align:right}
-                th{background:#f5f5f5}td.l,th.l{text-align:left}.legend span{margin-right:1rem}
-                .legend i{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:middle}
-                code{background:#f5f5f5;padding:1px 4px}
-                </style></head><body>
-                """.formatted(Svg.escape(job.id().toString())));
+        StringBuilder html = HtmlPage.start("Job " + job.id());
         html.append("<h1>Job <code>").append(job.id()).append("</code> (").append(Svg.escape(job.kind()))
                 .append(")</h1><p>Status <b>").append(job.status()).append("</b>");
         if (job.progress() != null && job.progress().stage() != null) {

@@ -12,8 +12,10 @@ final class Svg {
     private Svg() {
     }
 
+    /** Escapes text for element content and for attribute values in either kind of quotes. */
     static String escape(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;")
+                .replace("'", "&#39;");
     }
 
     /** An N×N heat map; {@code max} maps to the darkest colour. */
@@ -88,6 +90,56 @@ final class Svg {
                     x0 + groupWidth / 2 - 4, top + height + 8, escape(categories.get(g))));
         }
         return svg.append("</svg>").toString();
+    }
+
+    /**
+     * Horizontal bars from zero, one per label, each labelled with its value; highlighted bars are drawn in the
+     * second colour with a bold value. A null value gets its label and a dash, no bar.
+     */
+    static String horizontalBars(List<String> labels, List<Double> values, List<Boolean> highlighted, String format) {
+        int left = 230;
+        int width = 420;
+        int row = 22;
+        int top = 8;
+        double lo = 0;
+        double hi = 0;
+        for (Double v : values) {
+            if (v != null && Double.isFinite(v)) {
+                lo = Math.min(lo, v);
+                hi = Math.max(hi, v);
+            }
+        }
+        double span = hi > lo ? hi - lo : 1;
+        double zero = left + width * (0 - lo) / span;
+        StringBuilder svg = new StringBuilder(String.format(Locale.ROOT,
+                "<svg xmlns='http://www.w3.org/2000/svg' width='%d' height='%d' role='img'>", left + width + 80,
+                top + labels.size() * row + 8));
+        svg.append(String.format(Locale.ROOT, "<line x1='%.1f' y1='%d' x2='%.1f' y2='%d' stroke='#999'/>", zero, top,
+                zero, top + labels.size() * row));
+        for (int i = 0; i < labels.size(); i++) {
+            int y = top + i * row;
+            Double v = values.get(i);
+            boolean best = highlighted.get(i);
+            svg.append(String.format(Locale.ROOT, "<text x='%d' y='%d' font-size='12' text-anchor='end'%s>%s</text>",
+                    left - 6, y + 15, best ? " font-weight='bold'" : "", escape(shorten(labels.get(i), 34))));
+            if (v == null || !Double.isFinite(v)) {
+                svg.append(String.format(Locale.ROOT, "<text x='%.1f' y='%d' font-size='11'>—</text>", zero + 4, y + 15));
+                continue;
+            }
+            String text = String.format(Locale.ROOT, format, v);
+            double end = left + width * (v - lo) / span;
+            svg.append(String.format(Locale.ROOT,
+                    "<rect x='%.1f' y='%d' width='%.1f' height='%d' fill='%s'><title>%s: %s</title></rect>"
+                            + "<text x='%.1f' y='%d' font-size='11'%s>%s</text>",
+                    Math.min(zero, end), y + 3, Math.abs(end - zero), row - 6, best ? PALETTE[1] : PALETTE[0],
+                    escape(labels.get(i)), text, Math.max(zero, end) + 4, y + 15, best ? " font-weight='bold'" : "",
+                    text));
+        }
+        return svg.append("</svg>").toString();
+    }
+
+    private static String shorten(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max - 1) + "…";
     }
 
     /** Loss curves over steps, one polyline per series, on shared axes (y from the smallest to the largest value). */

@@ -54,9 +54,10 @@ public class Job {
     @MapKeyColumn(name = "key")
     @Column(name = "value")
     private Map<String, String> metadata = new HashMap<>();
+    /** A wrapper, so that a new job (version null) is persisted without the SELECT that merging an assigned id costs. */
     @Version
     @Column(nullable = false)
-    private long version;
+    private Long version;
 
     protected Job() {
     }

@@ -24,6 +24,8 @@ import java.util.List;
 @Component
 class JobRequestValidator {
 
+    private static final List<String> OBJECTIVES = List.of("infonce", "cosent");
+
     private final MethodRegistry methods;
     private final ObjectStorage storage;
     private final DataFiles dataFiles;
@@ -64,6 +66,12 @@ class JobRequestValidator {
                         if (d != null && d.weight() != null && !(d.weight() > 0 && Double.isFinite(d.weight()))) {
                             problems.add(new FieldProblem("data[" + i + "].weight", "must be a positive number"));
                         }
+                        if (d != null && d.objective() != null && !OBJECTIVES.contains(d.objective())) {
+                            problems.add(new FieldProblem("data[" + i + "].objective", "must be infonce or cosent"));
+                        }
+                        if (d != null && d.scoreThreshold() != null && !Double.isFinite(d.scoreThreshold())) {
+                            problems.add(new FieldProblem("data[" + i + "].scoreThreshold", "must be a finite number"));
+                        }
                     }
                 }
                 if (train.params() != null && train.params().maxSeqLength() != null
@@ -71,7 +79,7 @@ class JobRequestValidator {
                     problems.add(new FieldProblem("params.maxSeqLength", "must be at least 2 ([CLS] and [SEP])"));
                 }
                 if (train.params() != null && train.params().objective() != null
-                        && !List.of("infonce", "cosent").contains(train.params().objective())) {
+                        && !OBJECTIVES.contains(train.params().objective())) {
                     problems.add(new FieldProblem("params.objective", "must be infonce or cosent"));
                 }
                 if (train.resample() != null && !List.of("total_length", "max_length").contains(train.resample())) {

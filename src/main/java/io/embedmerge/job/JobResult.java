@@ -100,8 +100,18 @@ public record JobResult(
                              List<StoredFile> files) {
     }
 
-    /** One fine-tuning run: its folder relative to the output ("" for a single run) and its loss per step. */
-    public record TrainingRun(@Schema(example = "dataset-1/") String folder, List<Double> lossCurve) {
+    /**
+     * One fine-tuning run: its folder relative to the output ("" for a single run), its loss per step and, for a
+     * mixture of objectives, the dataset each step's batch came from.
+     */
+    public record TrainingRun(@Schema(example = "dataset-1/") String folder, List<Double> lossCurve,
+                              @Schema(description = "Mixed runs whose datasets have different objectives: the index "
+                                      + "in `data` of the dataset each step's batch came from (lossCurve[k] is that "
+                                      + "dataset's loss); absent otherwise") List<Integer> stepDatasets) {
+
+        public TrainingRun(String folder, List<Double> lossCurve) {
+            this(folder, lossCurve, null);
+        }
     }
 
     /**

@@ -7,7 +7,6 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.data.domain.Limit;
-import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.jpa.domain.Specification;
 import org.springframework.stereotype.Service;
@@ -17,6 +16,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -182,35 +182,77 @@ public class JobService {
             throw new JobValidationException(List.of(new FieldProblem("pageSize",
                     "must be between 1 and " + MAX_PAGE_SIZE)));
         }
-        List<Specification<Job>> filters = new ArrayList<>();
-        if (!caller.admin()) {
-            filters.add((root, q, cb) -> cb.equal(root.get("tenant"), caller.tenant()));
-        }
+        List<Specification<Job>> filters = visibleTo(caller, metadata);
         if (status != null) {
             filters.add((root, q, cb) -> cb.equal(root.get("status"), status));
         }
         if (kind != null) {
             filters.add((root, q, cb) -> cb.equal(root.get("kind"), kind));
         }
-        metadata.forEach((key, value) -> filters.add((root, q, cb) -> {
-            var label = root.<Job, String, String>joinMap("metadata");
-            return cb.and(cb.equal(label.key(), key), cb.equal(label.value(), value));
-        }));
         if (pageToken != null && !pageToken.isBlank()) {
             PageToken after = PageToken.decode(pageToken);
             filters.add((root, q, cb) -> cb.or(
                     cb.lessThan(root.get("createdAt"), after.createdAt()),
                     cb.and(cb.equal(root.get("createdAt"), after.createdAt()), cb.lessThan(root.get("id"), after.id()))));
         }
-        Specification<Job> spec = Specification.allOf(filters);
-        List<Job> found = jobs.findAll(spec, PageRequest.of(0, pageSize + 1,
-                Sort.by(Sort.Order.desc("createdAt"), Sort.Order.desc("id")))).getContent();
+        List<Job> found = firstOf(Specification.allOf(filters),
+                Sort.by(Sort.Order.desc("createdAt"), Sort.Order.desc("id")), pageSize + 1);
         if (found.size() <= pageSize) {
             return new JobPage(found, null);
         }
         List<Job> page = found.subList(0, pageSize);
         Job last = page.getLast();
         return new JobPage(page, new PageToken(last.getCreatedAt(), last.getId()).encode());
+    }
+
+    /**
+     * The jobs with these ids, in the order given. An id the caller cannot see, unknown or another tenant's, fails
+     * the whole lookup with the 404 of an unknown id, so that a group lookup cannot probe other tenants' ids either.
+     */
+    public List<Job> get(Caller caller, List<UUID> ids) {
+        Map<UUID, Job> found = new HashMap<>();
+        jobs.findAllById(ids).forEach(job -> found.put(job.getId(), job));
+        List<Job> ordered = new ArrayList<>(ids.size());
+        for (UUID id : ids) {
+            Job job = found.get(id);
+            if (job == null || !caller.sees(job)) {
+                throw new JobNotFoundException(id);
+            }
+            ordered.add(job);
+        }
+        return ordered;
+    }
+
+    /**
+     * The caller's jobs whose metadata match every filter (as in the list), oldest first. When more than
+     * {@code limit} match, a 422 naming {@code limit} says so rather than leaving some out.
+     */
+    public List<Job> withMetadata(Caller caller, Map<String, String> metadata, int limit) {
+        List<Job> found = firstOf(Specification.allOf(visibleTo(caller, metadata)),
+                Sort.by(Sort.Order.asc("createdAt"), Sort.Order.asc("id")), limit + 1);
+        if (found.size() > limit) {
+            throw new JobValidationException(List.of(new FieldProblem("limit", "more than " + limit
+                    + " jobs match the metadata filters; narrow the filters or raise limit")));
+        }
+        return found;
+    }
+
+    /** One query with a limit (a Page would also count every matching job on each request). */
+    private List<Job> firstOf(Specification<Job> spec, Sort order, int limit) {
+        return jobs.findBy(spec, query -> query.sortBy(order).limit(limit).all());
+    }
+
+    /** The caller's jobs (every tenant's for admins) whose metadata has each key with exactly its value. */
+    private static List<Specification<Job>> visibleTo(Caller caller, Map<String, String> metadata) {
+        List<Specification<Job>> filters = new ArrayList<>();
+        if (!caller.admin()) {
+            filters.add((root, q, cb) -> cb.equal(root.get("tenant"), caller.tenant()));
+        }
+        metadata.forEach((key, value) -> filters.add((root, q, cb) -> {
+            var label = root.<Job, String, String>joinMap("metadata");
+            return cb.and(cb.equal(label.key(), key), cb.equal(label.value(), value));
+        }));
+        return filters;
     }
 
     /**

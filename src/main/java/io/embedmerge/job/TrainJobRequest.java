@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 /** Contrastive fine-tuning of a base checkpoint, to make the task models that merges combine. */
-@Schema(name = "TrainJobRequest", description = "Fine-tunes `base` with InfoNCE (in-batch negatives plus the data's "
-        + "given negatives) and AdamW. "
+@Schema(name = "TrainJobRequest", description = "Fine-tunes `base` with AdamW on InfoNCE (in-batch negatives plus the "
+        + "data's given negatives) or CoSENT, set per dataset; a mixture of objectives trains in batches that each "
+        + "come from one dataset. "
         + "Without `pipeline` the datasets are mixed by weight into one run (output folder = the model); "
         + "`resample` sets how the mixture is drawn. `separate` trains one model per dataset from the base (`dataset-1/`, `dataset-2/`, …); `sequential` trains "
         + "through the datasets in order and keeps every stage (`stage-1/` = M1, `stage-2/` = M1+2, …).")

@@ -9,4 +9,28 @@ package io.embedmerge.merge;
 public interface ChunkMerger {
 
     void merge(long first, float[] base, float[][] models, float[] out, int from, int to);
+
+    /**
+     * True when {@code out[j]} depends on the inputs at position {@code j} only (and on {@code first + j}): the
+     * executor may then decode, check and merge a chunk block by block while each block is in cache, instead of
+     * decoding the whole chunk first. Mergers that read other positions (whole rows) keep the default, false.
+     */
+    default boolean elementwise() {
+        return false;
+    }
+
+    /** {@code merger}, declared {@link #elementwise()}. */
+    static ChunkMerger elementwise(ChunkMerger merger) {
+        return new ChunkMerger() {
+            @Override
+            public void merge(long first, float[] base, float[][] models, float[] out, int from, int to) {
+                merger.merge(first, base, models, out, from, to);
+            }
+
+            @Override
+            public boolean elementwise() {
+                return true;
+            }
+        };
+    }
 }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Fine-tuning of every encoder parameter: InfoNCE (in-batch and given negatives) or CoSENT, AdamW (decoupled weight
@@ -42,30 +43,63 @@ public final class ContrastiveTrainer {
         return ProbeBatch.of(encoder, batch, scope).loss(encoder, settings.objective(), settings.temperature());
     }
 
+    /** One dataset of a mixture and the objective its batches are scored by. */
+    public record Part(List<TextPair> pairs, Objective objective) {
+    }
+
+    /** Each step's loss and the index of the part its batch came from. */
+    public record MixtureCurve(List<Double> losses, List<Integer> parts) {
+    }
+
     /** Trains in place; returns the loss of every step. */
     public static List<Double> train(BertEncoder encoder, List<TextPair> pairs, Settings settings,
                                      SelfPositioning.StepListener listener) {
         if (pairs.isEmpty()) {
             throw new IllegalArgumentException("the training data has no pairs");
         }
+        PairBatches batches = new PairBatches(pairs, settings.batchSize(), settings.seed());
+        return optimize(encoder, settings, () -> new MixedBatches.Batch(0, batches.next()), List.of(settings),
+                listener, new ArrayList<>());
+    }
+
+    /**
+     * Trains in place on parts with different objectives: every batch from one part ({@link MixedBatches}, seeded
+     * by {@code settings.seed()}), scored by that part's objective; {@code settings.objective()} is not used.
+     */
+    public static MixtureCurve trainMixture(BertEncoder encoder, List<Part> parts, Settings settings,
+                                            SelfPositioning.StepListener listener) {
+        MixedBatches batches = new MixedBatches(parts.stream().map(Part::pairs).toList(), settings.batchSize(),
+                settings.seed());
+        List<Settings> perPart = parts.stream().map(part -> new Settings(settings.steps(), settings.batchSize(),
+                settings.learningRate(), settings.warmupRatio(), settings.temperature(), settings.seed(),
+                part.objective())).toList();
+        List<Integer> sources = new ArrayList<>();
+        List<Double> losses = optimize(encoder, settings, batches::next, perPart, listener, sources);
+        return new MixtureCurve(losses, sources);
+    }
+
+    private static List<Double> optimize(BertEncoder encoder, Settings settings,
+                                         Supplier<MixedBatches.Batch> batches,
+                                         List<Settings> perPart, SelfPositioning.StepListener listener,
+                                         List<Integer> sources) {
         Map<String, NDArray> parameters = encoder.parameters();
         Map<String, NDArray[]> moments = new LinkedHashMap<>();
         parameters.forEach((name, p) -> {
             p.setRequiresGradient(true);
             moments.put(name, new NDArray[]{p.zerosLike(), p.zerosLike()});
         });
-        PairBatches batches = new PairBatches(pairs, settings.batchSize(), settings.seed());
         int warmup = (int) Math.ceil(settings.warmupRatio() * settings.steps());
         List<Double> losses = new ArrayList<>();
         double beta1 = 0.9;
         double beta2 = 0.999;
         for (int step = 1; step <= settings.steps(); step++) {
-            List<TextPair> batch = batches.next();
+            MixedBatches.Batch batch = batches.get();
+            Settings scoring = perPart.get(batch.dataset());
             double rate = settings.learningRate() * (step <= warmup ? (double) step / Math.max(1, warmup)
                     : Math.max(0, (double) (settings.steps() - step + 1) / Math.max(1, settings.steps() - warmup)));
             double loss;
             try (NDManager scope = ComputeDevice.newManager()) {
-                loss = Autograd.gradients(parameters.values(), () -> loss(encoder, batch, settings, scope));
+                loss = Autograd.gradients(parameters.values(), () -> loss(encoder, batch.pairs(), scoring, scope));
             }
             double correction1 = 1 - Math.pow(beta1, step);
             double correction2 = 1 - Math.pow(beta2, step);
@@ -91,6 +125,7 @@ public final class ContrastiveTrainer {
                 }
             }
             losses.add(loss);
+            sources.add(batch.dataset());
             listener.stepDone(step, settings.steps(), loss);
         }
         return losses;

@@ -41,20 +41,30 @@ public final class DataMix {
         return counts;
     }
 
+    /** The mixture as one list: every dataset's draw, in dataset order. */
     public static List<TextPair> mix(List<List<TextPair>> datasets, double[] weights, Resample resample, long seed) {
+        List<TextPair> mixture = new ArrayList<>();
+        draw(datasets, weights, resample, seed).forEach(mixture::addAll);
+        return mixture;
+    }
+
+    /** Each dataset's draw (counts[i] examples of dataset i), kept apart for batches drawn from one dataset. */
+    public static List<List<TextPair>> draw(List<List<TextPair>> datasets, double[] weights, Resample resample, long seed) {
         Random random = new Random(seed);
         int[] counts = counts(datasets, weights, resample);
-        List<TextPair> mixture = new ArrayList<>();
+        List<List<TextPair>> drawn = new ArrayList<>();
         for (int i = 0; i < counts.length; i++) {
             List<TextPair> pool = new ArrayList<>(datasets.get(i));
+            List<TextPair> part = new ArrayList<>(counts[i]);
             int remaining = counts[i];
             while (remaining > 0) {
                 Collections.shuffle(pool, random);
                 int take = Math.min(remaining, pool.size());
-                mixture.addAll(pool.subList(0, take));
+                part.addAll(pool.subList(0, take));
                 remaining -= take;
             }
+            drawn.add(part);
         }
-        return mixture;
+        return drawn;
     }
 }

@@ -41,18 +41,21 @@ class TrainJobRunner {
                 ? storage.resolve(request.output())
                 : storage.defaultOutputFor(ticket.jobId().toString());
         TrainParams p = request.params() != null ? request.params() : new TrainParams(null, null, null, null, null, null, null, null, null);
-        double threshold = p.scoreThreshold() != null ? p.scoreThreshold() : 4.0;
         long seed = request.seed() != null ? request.seed() : 0;
-        List<List<TextPair>> datasets = new ArrayList<>();
+        List<ContrastiveTrainer.Part> datasets = new ArrayList<>();
         for (TrainingData d : request.data()) {
+            ContrastiveTrainer.Objective objective = objective(d, p);
             Path file = data.file(d.uri());
-            datasets.add(cosent(p) ? PairData.readScored(file) : PairData.read(file, threshold));
+            double threshold = d.scoreThreshold() != null ? d.scoreThreshold()
+                    : p.scoreThreshold() != null ? p.scoreThreshold() : 4.0;
+            datasets.add(new ContrastiveTrainer.Part(objective == ContrastiveTrainer.Objective.COSENT
+                    ? PairData.readScored(file) : PairData.read(file, threshold), objective));
         }
         ConfinedFolder basePath = storage.localFolder(storage.resolve(request.base()));
         List<JobResult.TrainingRun> runs = new ArrayList<>();
         try (Checkpoint base = Checkpoint.open(basePath); OutputFolder output = storage.createOutput(target)) {
             if (request.pipeline() == null) {
-                runs.add(train(basePath, base, mix(request, datasets, seed), p, seed, output, "", progress, "mixture"));
+                runs.add(trainMixture(basePath, base, request, datasets, p, seed, output, progress));
             } else if (request.pipeline().equals("separate")) {
                 for (int i = 0; i < datasets.size(); i++) {
                     progress.enter(ProgressSpan.WHOLE.part(i, datasets.size()));
@@ -64,7 +67,9 @@ class TrainJobRunner {
                     for (int i = 0; i < datasets.size(); i++) {
                         progress.enter(ProgressSpan.WHOLE.part(i, datasets.size()));
                         String folder = "stage-" + (i + 1) + "/";
-                        List<Double> curve = ContrastiveTrainer.train(encoder, datasets.get(i), settings(p, datasets.get(i), seed),
+                        ContrastiveTrainer.Part stage = datasets.get(i);
+                        List<Double> curve = ContrastiveTrainer.train(encoder, stage.pairs(),
+                                settings(p, stage.pairs().size(), seed, stage.objective()),
                                 listener(progress, "stage " + (i + 1) + "/" + datasets.size()));
                         TrainedCheckpoint.write(base, encoder.parameters(), output, folder);
                         runs.add(new JobResult.TrainingRun(folder, curve));
@@ -77,10 +82,42 @@ class TrainJobRunner {
         }
     }
 
-    private JobResult.TrainingRun train(ConfinedFolder basePath, Checkpoint base, List<TextPair> pairs, TrainParams p, long seed,
-                                        OutputFolder output, String folder, ProgressReporter progress, String label) {
+    /**
+     * The mixed run: with one objective, the mixture is shuffled as one dataset; with several, every batch comes
+     * from one dataset and is scored by its objective.
+     */
+    private JobResult.TrainingRun trainMixture(ConfinedFolder basePath, Checkpoint base, TrainJobRequest request,
+                                               List<ContrastiveTrainer.Part> datasets, TrainParams p, long seed,
+                                               OutputFolder output, ProgressReporter progress) {
+        List<List<TextPair>> drawn = DataMix.draw(datasets.stream().map(ContrastiveTrainer.Part::pairs).toList(),
+                weights(request), resample(request), seed);
+        int size = drawn.stream().mapToInt(List::size).sum();
+        List<ContrastiveTrainer.Objective> objectives = datasets.stream().map(ContrastiveTrainer.Part::objective)
+                .distinct().toList();
+        if (objectives.size() == 1) {
+            List<TextPair> mixture = new ArrayList<>(size);
+            drawn.forEach(mixture::addAll);
+            return train(basePath, base, new ContrastiveTrainer.Part(mixture, objectives.getFirst()), p, seed, output,
+                    "", progress, "mixture");
+        }
+        List<ContrastiveTrainer.Part> parts = new ArrayList<>();
+        for (int i = 0; i < drawn.size(); i++) {
+            parts.add(new ContrastiveTrainer.Part(drawn.get(i), datasets.get(i).objective()));
+        }
         try (BertEncoder encoder = load(basePath, p)) {
-            List<Double> curve = ContrastiveTrainer.train(encoder, pairs, settings(p, pairs, seed), listener(progress, label));
+            ContrastiveTrainer.MixtureCurve curve = ContrastiveTrainer.trainMixture(encoder, parts,
+                    settings(p, size, seed, null), listener(progress, "mixture"));
+            TrainedCheckpoint.write(base, encoder.parameters(), output, "");
+            return new JobResult.TrainingRun("", curve.losses(), curve.parts());
+        }
+    }
+
+    private JobResult.TrainingRun train(ConfinedFolder basePath, Checkpoint base, ContrastiveTrainer.Part data,
+                                        TrainParams p, long seed, OutputFolder output, String folder,
+                                        ProgressReporter progress, String label) {
+        try (BertEncoder encoder = load(basePath, p)) {
+            List<Double> curve = ContrastiveTrainer.train(encoder, data.pairs(),
+                    settings(p, data.pairs().size(), seed, data.objective()), listener(progress, label));
             TrainedCheckpoint.write(base, encoder.parameters(), output, folder);
             return new JobResult.TrainingRun(folder, curve);
         }
@@ -98,24 +135,27 @@ class TrainJobRunner {
         return (step, steps, loss) -> progress.step("training", step, steps, label + ", loss " + String.format("%.4g", loss));
     }
 
-    private static ContrastiveTrainer.Settings settings(TrainParams p, List<TextPair> pairs, long seed) {
+    private static ContrastiveTrainer.Settings settings(TrainParams p, int pairs, long seed,
+                                                        ContrastiveTrainer.Objective objective) {
         int batchSize = p.batchSize() != null ? p.batchSize() : 32;
-        int steps = p.epochs() != null ? (int) Math.ceil(p.epochs() * pairs.size() / batchSize)
+        int steps = p.epochs() != null ? (int) Math.ceil(p.epochs() * pairs / batchSize)
                 : p.steps() != null ? p.steps() : 100;
         return new ContrastiveTrainer.Settings(Math.max(1, steps), batchSize,
                 p.learningRate() != null ? p.learningRate() : 2e-5, p.warmupRatio() != null ? p.warmupRatio() : 0.1,
-                p.temperature() != null ? p.temperature() : 0.05, seed,
-                cosent(p) ? ContrastiveTrainer.Objective.COSENT : ContrastiveTrainer.Objective.INFONCE);
+                p.temperature() != null ? p.temperature() : 0.05, seed, objective);
     }
 
-    private static boolean cosent(TrainParams p) {
-        return "cosent".equals(p.objective());
+    private static ContrastiveTrainer.Objective objective(TrainingData d, TrainParams p) {
+        String name = d.objective() != null ? d.objective() : p.objective();
+        return "cosent".equals(name) ? ContrastiveTrainer.Objective.COSENT : ContrastiveTrainer.Objective.INFONCE;
     }
 
-    private static List<TextPair> mix(TrainJobRequest request, List<List<TextPair>> datasets, long seed) {
-        double[] weights = request.data().stream().mapToDouble(d -> d.weight() != null ? d.weight() : 1.0).toArray();
-        DataMix.Resample resample = request.resample() == null ? DataMix.Resample.NONE
+    private static double[] weights(TrainJobRequest request) {
+        return request.data().stream().mapToDouble(d -> d.weight() != null ? d.weight() : 1.0).toArray();
+    }
+
+    private static DataMix.Resample resample(TrainJobRequest request) {
+        return request.resample() == null ? DataMix.Resample.NONE
                 : DataMix.Resample.valueOf(request.resample().toUpperCase(Locale.ROOT));
-        return DataMix.mix(datasets, weights, resample, seed);
     }
 }

@@ -172,6 +172,22 @@ public class ApiExamplesTest extends ServedDocumentTest {
             cancel(id);
             return send("GET", "/v1/jobs/" + id + "/mergekit.yaml", null, null, "application/yaml");
         });
+        t.put("compareJobs 400 badIds", () -> send("GET", "/v1/compare?ids=42", null, null));
+        t.put("compareJobs 400 noSelection", () -> send("GET", "/v1/compare", null, null));
+        t.put("compareJobs 400 badMetadataFilter", () -> send("GET", "/v1/compare?metadata.a%20b=x", null, null));
+        t.put("compareJobs 404 unknownJob", () -> send("GET", "/v1/compare?ids=" + unknown, null, null));
+        t.put("compareJobs 422 tooManyIds", () -> send("GET", "/v1/compare?ids=" + String.join(",",
+                java.util.stream.Stream.generate(() -> UUID.randomUUID().toString()).limit(51).toList()), null, null));
+        t.put("compareJobs 422 tooManyMatches", () -> {
+            String run = UUID.randomUUID().toString();
+            for (int i = 0; i < 2; i++) {
+                cancel(JSON.readTree(send("POST", "/v1/jobs", "{\"kind\": \"import\", \"source\": "
+                        + "\"builtin:all-minilm-l6-v2\", \"metadata\": {\"run\": \"" + run + "\"}}", null).body())
+                        .path("id").asString());
+            }
+            return send("GET", "/v1/compare?limit=1&metadata.run=" + run, null, null);
+        });
+        t.put("compareJobs 422 badLimit", () -> send("GET", "/v1/compare?limit=500&ids=" + unknown, null, null));
         t.put("listMethods 406 notAcceptable", () -> send("GET", "/v1/methods", null, null, "application/xml"));
         t.put("listDatasets 406 notAcceptable", () -> send("GET", "/v1/datasets", null, null, "application/xml"));
         return t;

@@ -91,6 +91,65 @@ class ContrastiveTrainerTest {
         }
     }
 
+    /**
+     * A mixture of objectives: every step scores one dataset's batch by that dataset's loss (the first step's loss
+     * is the untrained encoder's loss of the first batch under its own objective), and the run is deterministic.
+     */
+    @Test
+    void aMixtureOfObjectivesScoresEachBatchByItsDatasetsLoss() throws Exception {
+        Path checkpoint = miniLm();
+        List<TextPair> retrieval = List.of(new TextPair("a red car", "a red automobile", List.of("a red truck")),
+                new TextPair("blue sky", "the sky is blue"), new TextPair("cold water", "chilly water"),
+                new TextPair("old book", "an ancient book"), new TextPair("fast runner", "a quick runner"),
+                new TextPair("loud music", "noisy music"));
+        List<TextPair> similarity = List.of(new TextPair("a man plays a guitar", "a man is playing a guitar", List.of(), 5.0),
+                new TextPair("a dog runs on grass", "a cat sleeps on a sofa", List.of(), 1.0),
+                new TextPair("a plane takes off", "an aircraft is taking off", List.of(), 4.8),
+                new TextPair("two men play chess", "two men are playing football", List.of(), 1.6),
+                new TextPair("a girl sings", "a girl is singing a song", List.of(), 4.2),
+                new TextPair("the stock market fell", "a child rides a bike", List.of(), 0.0),
+                new TextPair("rain falls on the city", "the sun shines in the desert", List.of(), 0.4),
+                new TextPair("a woman slices onions", "a woman is cutting an onion", List.of(), 4.6));
+        List<ContrastiveTrainer.Part> parts = List.of(
+                new ContrastiveTrainer.Part(retrieval, ContrastiveTrainer.Objective.INFONCE),
+                new ContrastiveTrainer.Part(similarity, ContrastiveTrainer.Objective.COSENT));
+        ContrastiveTrainer.Settings settings = new ContrastiveTrainer.Settings(6, 3, 5e-5, 0.1, 0.05, 9);
+        MixedBatches expected = new MixedBatches(List.of(retrieval, similarity), 3, 9);
+        MixedBatches.Batch first = expected.next();
+        List<Integer> schedule = new java.util.ArrayList<>(List.of(first.dataset()));
+        for (int k = 1; k < 6; k++) {
+            schedule.add(expected.next().dataset());
+        }
+        assertThat(schedule).as("both datasets take part").contains(0, 1);
+        double firstLoss;
+        try (BertEncoder encoder = BertEncoder.load(checkpoint)) {
+            firstLoss = batchLoss(encoder, first.pairs(), new ContrastiveTrainer.Settings(6, 3, 5e-5, 0.1, 0.05, 9,
+                    parts.get(first.dataset()).objective()));
+        }
+        ContrastiveTrainer.MixtureCurve curve;
+        float[] trained;
+        String name = "encoder.layer.2.attention.self.value.weight";
+        try (BertEncoder encoder = BertEncoder.load(checkpoint)) {
+            curve = ContrastiveTrainer.trainMixture(encoder, parts, settings, (step, steps, loss) -> { });
+            trained = encoder.parameters().get(name).toFloatArray();
+        }
+        assertThat(curve.parts()).isEqualTo(schedule);
+        assertThat(curve.losses()).hasSize(6).allSatisfy(loss -> assertThat(loss).isFinite().isPositive());
+        assertThat(curve.losses().getFirst()).isCloseTo(firstLoss, org.assertj.core.data.Offset.offset(1e-6 * firstLoss));
+        try (BertEncoder encoder = BertEncoder.load(checkpoint)) {
+            ContrastiveTrainer.MixtureCurve again = ContrastiveTrainer.trainMixture(encoder, parts, settings,
+                    (step, steps, loss) -> { });
+            assertThat(again).isEqualTo(curve);
+            assertThat(encoder.parameters().get(name).toFloatArray()).containsExactly(trained);
+        }
+    }
+
+    private static double batchLoss(BertEncoder encoder, List<TextPair> batch, ContrastiveTrainer.Settings settings) {
+        try (NDManager scope = NDManager.newBaseManager()) {
+            return ContrastiveTrainer.loss(encoder, batch, settings, scope).getFloat();
+        }
+    }
+
     private static double coSent(BertEncoder encoder, List<TextPair> pairs, ContrastiveTrainer.Settings settings) {
         try (NDManager scope = NDManager.newBaseManager()) {
             return ContrastiveTrainer.loss(encoder, pairs, settings, scope).getFloat();

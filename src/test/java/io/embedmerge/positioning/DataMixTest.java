@@ -31,6 +31,21 @@ class DataMixTest {
     }
 
     @Test
+    void drawKeepsEachDatasetsShareApartInTheMixturesOrder() {
+        for (DataMix.Resample resample : DataMix.Resample.values()) {
+            List<List<TextPair>> drawn = DataMix.draw(datasets, new double[]{1, 2, 1}, resample, 7);
+            int[] counts = DataMix.counts(datasets, new double[]{1, 2, 1}, resample);
+            for (int i = 0; i < counts.length; i++) {
+                assertThat(drawn.get(i)).hasSize(counts[i]);
+                String prefix = "abc".substring(i, i + 1);
+                assertThat(drawn.get(i)).allSatisfy(p -> assertThat(p.query()).startsWith(prefix));
+            }
+            assertThat(drawn.stream().flatMap(List::stream).toList())
+                    .isEqualTo(DataMix.mix(datasets, new double[]{1, 2, 1}, resample, 7));
+        }
+    }
+
+    @Test
     void downSamplingNeverRepeatsAndUpSamplingRepeatsEvenly() {
         List<TextPair> mixture = DataMix.mix(datasets, new double[]{1, 2, 1}, DataMix.Resample.TOTAL_LENGTH, 7);
         Map<String, Long> copies = mixture.stream().collect(Collectors.groupingBy(TextPair::query, Collectors.counting()));

@@ -79,6 +79,20 @@ class TrainJobApiTest extends IntegrationTest {
                  "objective": "cosent"}}""".formatted(base, a.toUri())).body().path("id").asString());
         assertThat(scored.path("status").asString()).as(scored.toString()).isEqualTo("SUCCEEDED");
         assertThat(scored.path("result").path("runs").get(0).path("lossCurve")).hasSize(2);
+        JsonNode mixedObjectives = api.awaitTerminal(api.post("/v1/jobs", """
+                {"kind": "train", "base": "%s", "data": [{"uri": "%s", "objective": "infonce", "scoreThreshold": 3.5},
+                 {"uri": "%s", "objective": "cosent", "weight": 2}], "params": {"steps": 4, "batchSize": 8},
+                 "resample": "total_length", "seed": 2}""".formatted(base, a.toUri(), b.toUri())).body().path("id").asString());
+        assertThat(mixedObjectives.path("status").asString()).as(mixedObjectives.toString()).isEqualTo("SUCCEEDED");
+        JsonNode mixedRun = mixedObjectives.path("result").path("runs").get(0);
+        assertThat(mixedRun.path("lossCurve")).hasSize(4);
+        assertThat(mixedRun.path("stepDatasets")).hasSize(4).allSatisfy(d -> assertThat(d.asInt()).isBetween(0, 1));
+        assertThat(scored.path("result").path("runs").get(0).has("stepDatasets")).as("one objective").isFalse();
+        ApiClient.Response badDataObjective = api.post("/v1/jobs", """
+                {"kind": "train", "base": "%s", "data": [{"uri": "%s"}, {"uri": "%s", "objective": "mse"}]}"""
+                .formatted(base, a.toUri(), b.toUri()));
+        assertThat(badDataObjective.status()).isEqualTo(422);
+        assertThat(badDataObjective.body().path("errors").get(0).path("field").asString()).isEqualTo("data[1].objective");
         ApiClient.Response badObjective = api.post("/v1/jobs", """
                 {"kind": "train", "base": "%s", "data": %s, "params": {"objective": "mse"}}""".formatted(base, data));
         assertThat(badObjective.status()).isEqualTo(422);

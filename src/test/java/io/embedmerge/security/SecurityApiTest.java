@@ -140,6 +140,14 @@ class SecurityApiTest {
         }
         assertThat(a.post("/v1/jobs/" + jobB + "/cancel", null).status()).isEqualTo(404);
         assertThat(a.get("/v1/jobs/" + jobA).status()).isEqualTo(200);
+        // a comparison answers for another tenant's id exactly as for an unknown one
+        String unknown = UUID.randomUUID().toString();
+        ApiClient.Response foreign = a.get("/v1/compare?ids=" + jobA + "," + jobB);
+        ApiClient.Response missing = a.get("/v1/compare?ids=" + jobA + "," + unknown);
+        assertThat(foreign.status()).isEqualTo(404);
+        assertThat(foreign.raw().body().replace(jobB, "ID")).isEqualTo(missing.raw().body().replace(unknown, "ID"));
+        assertThat(b.get("/v1/compare?ids=" + jobB).status()).isEqualTo(200);
+        assertThat(as("operator").get("/v1/compare?ids=" + jobA + "," + jobB).status()).as("admin").isEqualTo(200);
         assertThat(b.post("/v1/jobs/" + jobB + "/cancel", null).status()).isIn(202, 409);
         assertThat(a.post("/v1/jobs/" + jobA + "/cancel", null).status()).isIn(202, 409);
 
@@ -147,6 +155,24 @@ class SecurityApiTest {
         assertThat(submittedEvent.path("type").asString()).isEqualTo("submitted");
         assertThat(submittedEvent.path("data").path("by").path("tenant").asString()).isEqualTo("team-a");
         assertThat(a.awaitTerminal(jobA).path("status").asString()).isIn("SUCCEEDED", "CANCELLED");
+    }
+
+    @Test
+    void aComparisonByMetadataTakesOnlyTheCallersJobs() {
+        String run = UUID.randomUUID().toString();
+        String labelled = ", \"metadata\": {\"run\": \"" + run + "\"}}";
+        ApiClient a = as("team-a-writer");
+        ApiClient b = as("team-b-writer");
+        String jobA = a.post("/v1/jobs", merge(uri(checkpointIn(ROOT_A, 31)), uri(checkpointIn(ROOT_A, 32)), null)
+                .strip().replaceFirst("}$", labelled)).body().path("id").asString();
+        String jobB = b.post("/v1/jobs", merge(uri(checkpointIn(ROOT_B, 33)), uri(checkpointIn(ROOT_B, 34)), null)
+                .strip().replaceFirst("}$", labelled)).body().path("id").asString();
+        List<String> seen = new ArrayList<>();
+        a.get("/v1/compare?metadata.run=" + run).body().path("rows").forEach(r -> seen.add(r.path("job").asString()));
+        assertThat(seen).containsExactly(jobA);
+        assertThat(as("operator").get("/v1/compare?metadata.run=" + run).body().path("rows").size()).isEqualTo(2);
+        a.awaitTerminal(jobA);
+        b.awaitTerminal(jobB);
     }
 
     @Test

@@ -86,22 +86,62 @@ public final class CheckpointScan implements InputScan {
         }
     }
 
-    private void scanChunk(MergeTensor tensor, long first, int count, ChunkVisitor visitor) {
-        TensorInfo baseInfo = base.tensors().get(tensor.name());
-        TensorInfo[] modelInfo = new TensorInfo[models.size()];
-        for (int i = 0; i < modelInfo.length; i++) {
-            modelInfo[i] = models.get(i).tensors().get(tensor.name());
+    /** Fills positions {@code [from, to)} of the chunk buffers (base and every model) from the inputs. */
+    @FunctionalInterface
+    public interface BlockDecoder {
+        void decode(int from, int to);
+    }
+
+    /** Receives a chunk whose buffers are not decoded yet: it decodes the positions it needs through the decoder. */
+    @FunctionalInterface
+    public interface UndecodedChunkVisitor {
+        void visit(MergeTensor tensor, long first, float[] base, float[][] models, int count, BlockDecoder decoder);
+    }
+
+    /**
+     * Like {@link #scanTensor}, leaving the decoding to the visitor, so that an elementwise merge can decode, check
+     * and merge block by block while each block is in cache (one pass over the inputs' memory instead of two).
+     */
+    public void scanTensorUndecoded(MergeTensor tensor, UndecodedChunkVisitor visitor) {
+        TensorInfo[] infos = infos(tensor);
+        for (long first = 0; first < tensor.elements(); first += chunkElements) {
+            long start = first;
+            int count = (int) Math.min(chunkElements, tensor.elements() - first);
+            visitor.visit(tensor, first, baseChunk, modelChunks, count,
+                    (from, to) -> decode(tensor, infos, start, from, to));
+            finishChunk(tensor, infos, first, count);
         }
-        ChunkRanges.forEach(count, (part, from, to) -> {
-            base.fileOf(tensor.name()).readFloats(baseInfo, first + from, baseChunk, from, to - from);
-            for (int i = 0; i < modelInfo.length; i++) {
-                models.get(i).fileOf(tensor.name()).readFloats(modelInfo[i], first + from, modelChunks[i], from, to - from);
-            }
-        });
+    }
+
+    private void scanChunk(MergeTensor tensor, long first, int count, ChunkVisitor visitor) {
+        TensorInfo[] infos = infos(tensor);
+        ChunkRanges.forEach(count, (part, from, to) -> decode(tensor, infos, first, from, to));
         visitor.visit(tensor, first, baseChunk, modelChunks, count);
-        base.fileOf(tensor.name()).release(baseInfo, first, count);
-        for (int i = 0; i < modelInfo.length; i++) {
-            models.get(i).fileOf(tensor.name()).release(modelInfo[i], first, count);
+        finishChunk(tensor, infos, first, count);
+    }
+
+    /** The tensor's entry in the base (index 0) and in every model (index i + 1). */
+    private TensorInfo[] infos(MergeTensor tensor) {
+        TensorInfo[] infos = new TensorInfo[models.size() + 1];
+        infos[0] = base.tensors().get(tensor.name());
+        for (int i = 0; i < models.size(); i++) {
+            infos[i + 1] = models.get(i).tensors().get(tensor.name());
+        }
+        return infos;
+    }
+
+    private void decode(MergeTensor tensor, TensorInfo[] infos, long first, int from, int to) {
+        base.fileOf(tensor.name()).readFloats(infos[0], first + from, baseChunk, from, to - from);
+        for (int i = 0; i < models.size(); i++) {
+            models.get(i).fileOf(tensor.name()).readFloats(infos[i + 1], first + from, modelChunks[i], from, to - from);
+        }
+    }
+
+    /** Drops the chunk's pages of every input from the resident set; checks for cancellation between chunks. */
+    private void finishChunk(MergeTensor tensor, TensorInfo[] infos, long first, int count) {
+        base.fileOf(tensor.name()).release(infos[0], first, count);
+        for (int i = 0; i < models.size(); i++) {
+            models.get(i).fileOf(tensor.name()).release(infos[i + 1], first, count);
         }
         if (first + count < tensor.elements()) {
             monitor.checkpoint();

@@ -17,6 +17,11 @@ public final class WeightedSum implements ChunkMerger {
     }
 
     @Override
+    public boolean elementwise() {
+        return true;
+    }
+
+    @Override
     public void merge(long first, float[] base, float[][] models, float[] out, int from, int to) {
         double[] s = scales;
         switch (s.length) {
