@@ -41,7 +41,8 @@ class MergekitConfigController {
     @Operation(operationId = "getJobMergekitConfig", summary = "A merge job as a mergekit config",
             description = "The mergekit merge config equivalent to the job (merge_method, base_model, models with "
                     + "their parameters, the method's parameters with defaults filled in, dtype, tokenizer_source). "
-                    + "Submitting it to POST /v1/jobs as application/yaml creates the same merge. Seed, output, "
+                    + "Submitting it to POST /v1/jobs as application/yaml creates the same merge (mergekit's slerp is "
+                    + "slerp_pair here, merged slices are written as mergekit's slices). Seed, output, "
                     + "evaluations and probes have no mergekit form and are left out.")
     @ApiResponse(responseCode = "200", description = "The config", content = @Content(mediaType = MergekitYamlConverter.YAML,
             schema = @Schema(type = "string"), examples = @ExampleObject(name = "ties", description = "A TIES job",
@@ -52,7 +53,8 @@ class MergekitConfigController {
     @ApiResponse(responseCode = "404", description = "No such job", content = @Content(mediaType = PROBLEM,
             schema = @Schema(implementation = ProblemDocument.class),
             examples = @ExampleObject(name = "unknownJob", description = "No job has this id", value = ProblemExamples.MERGEKIT_NOT_FOUND)))
-    @ApiResponse(responseCode = "409", description = "Not a merge job", content = @Content(mediaType = PROBLEM,
+    @ApiResponse(responseCode = "409", description = "Not a merge job, or a merge that mergekit cannot express (the "
+            + "paper's slerp, the data-aware methods, karcher with per-model weights)", content = @Content(mediaType = PROBLEM,
             schema = @Schema(implementation = ProblemDocument.class),
             examples = @ExampleObject(name = "notAMerge", description = "A train job", value = ProblemExamples.MERGEKIT_NOT_A_MERGE)))
     String config(@Parameter(hidden = true) Caller caller, @PathVariable UUID id) {

@@ -27,15 +27,27 @@ public interface MergeMethod {
     }
 
     /**
-     * For methods whose output is not the base's tensors merged position by position (passthrough's layer stacking):
-     * which input tensor each output tensor copies, and what to change in config.json. Null (the default) for
-     * merging methods. Runs before anything is read; the executor checks the shapes.
-     *
-     * @param base   the base's tensor names, in file order
-     * @param models each model's tensor names, in request order
+     * Checks the parameters that shape the output (slices) against the number of models; runs at submit time. By
+     * default, mergekit's slices with several sources ({@link SliceLayout}) for methods that list
+     * {@link SliceLayout#PARAM}.
      */
-    default OutputLayout layout(MethodParams params, List<String> base, List<List<String>> models) {
-        return null;
+    default void validateLayout(MethodParams params, int models) {
+        SliceLayout.check(params, models);
+    }
+
+    /**
+     * For outputs that are not the base's tensors merged position by position under their own names: which input
+     * tensors each output tensor copies or merges, and what to change in config.json. By default the layout of
+     * mergekit's slices ({@link SliceLayout}) when the method lists that parameter and the request gives it, else null.
+     * Runs before anything is read; the executor checks the shapes.
+     *
+     * @param perModel the per-model parameters ({@code models[i].params}), empty when there are none
+     * @param base     the base's tensor names, in file order
+     * @param models   each model's tensor names, in request order
+     */
+    default OutputLayout layout(MethodParams params, List<MethodParams> perModel, List<String> base,
+                                List<List<String>> models) {
+        return SliceLayout.merged(params, base, models);
     }
 
     /** Plans the merge, streaming over the inputs for any whole-model statistics it needs. */

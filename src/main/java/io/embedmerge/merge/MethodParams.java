@@ -26,24 +26,51 @@ public record MethodParams(Map<String, Object> values) {
         return value == null ? null : ((List<?>) value).stream().mapToDouble(v -> ((Number) v).doubleValue()).toArray();
     }
 
-    /** A {@link ParamType#LAYER_SLICES} value, or null when not given. */
+    /**
+     * A {@link ParamType#LAYER_SLICES} value whose slices have one source each, or null when not given; a slice with
+     * several sources is an error here (see {@link #sliceSources(String)}).
+     */
     public List<LayerSlice> slices(String name) {
+        List<List<LayerSlice>> slices = sliceSources(name);
+        if (slices == null) {
+            return null;
+        }
+        return slices.stream().map(sources -> {
+            if (sources.size() != 1) {
+                throw new IllegalStateException("a slice of " + name + " has " + sources.size() + " sources");
+            }
+            return sources.getFirst();
+        }).toList();
+    }
+
+    /** A {@link ParamType#LAYER_SLICES} value as each slice's sources, or null when not given. */
+    public List<List<LayerSlice>> sliceSources(String name) {
         Object value = values.get(name);
         if (value == null) {
             return null;
         }
         return ((List<?>) value).stream().map(v -> {
             Map<?, ?> slice = (Map<?, ?>) v;
-            List<?> layers = (List<?>) slice.get("layers");
-            Object model = slice.get("model");
-            return new LayerSlice(model instanceof Number n ? n.intValue() : LayerSlice.BASE,
-                    ((Number) layers.get(0)).intValue(), ((Number) layers.get(1)).intValue());
+            return slice.containsKey("sources")
+                    ? ((List<?>) slice.get("sources")).stream().map(s -> source((Map<?, ?>) s)).toList()
+                    : List.of(source(slice));
         }).toList();
+    }
+
+    private static LayerSlice source(Map<?, ?> source) {
+        List<?> layers = (List<?>) source.get("layers");
+        Object model = source.get("model");
+        return new LayerSlice(model instanceof Number n ? n.intValue() : LayerSlice.BASE,
+                ((Number) layers.get(0)).intValue(), ((Number) layers.get(1)).intValue());
     }
 
     /** Layers {@code start <= k < end} of models[model] ({@link #BASE} for the base). */
     public record LayerSlice(int model, int start, int end) {
         public static final int BASE = -1;
+
+        public int length() {
+            return end - start;
+        }
     }
 
     public String string(String name) {

@@ -98,6 +98,7 @@ public class MethodRegistry {
     public void validateWeights(MergeMethod method, MethodParams params, List<MethodParams> perModel, List<Double> weights) {
         method.descriptor().weights().check(method.name(), weights);
         method.validate(params, perModel, weights);
+        method.validateLayout(params, weights.size());
     }
 
     /**
@@ -200,46 +201,80 @@ public class MethodRegistry {
         };
     }
 
-    /** A non-empty list of {@code {"model": <index> | "base", "layers": [start, end]}}, 0 <= start < end. */
+    /**
+     * A non-empty list of slices, each {@code {"model": <index> | "base", "layers": [start, end]}} (0 <= start < end)
+     * or {@code {"sources": [such entries]}} whose layer ranges have one length.
+     */
     private static List<Map<String, Object>> layerSlices(ParamSpec spec, Object value, String field) {
+        String form = "{\"model\": <index into models, or \"base\">, \"layers\": [start, end]} or {\"sources\": "
+                + "[{\"model\": ..., \"layers\": [start, end]}, ...]}";
         if (!(value instanceof List<?> list) || list.isEmpty()) {
-            throw new InvalidMergeRequestException(field, spec.name() + " must be a non-empty array of "
-                    + "{\"model\": <index into models, or \"base\">, \"layers\": [start, end]}, got " + describe(value));
+            throw new InvalidMergeRequestException(field, spec.name() + " must be a non-empty array of " + form + ", got "
+                    + describe(value));
         }
         List<Map<String, Object>> slices = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
             String at = field + "[" + i + "]";
-            if (!(list.get(i) instanceof Map<?, ?> entry) || !java.util.Set.of("model", "layers").equals(entry.keySet())) {
-                throw new InvalidMergeRequestException(at, "each slice must be {\"model\": <index into models, or "
-                        + "\"base\">, \"layers\": [start, end]}, got " + describe(list.get(i)));
-            }
-            Object model = entry.get("model");
-            Object normalisedModel;
-            if ("base".equals(model)) {
-                normalisedModel = "base";
-            } else if (isInteger(model) && ((Number) model).longValue() >= 0) {
-                normalisedModel = ((Number) model).longValue();
+            if (list.get(i) instanceof Map<?, ?> entry && java.util.Set.of("sources").equals(entry.keySet())) {
+                if (!(entry.get("sources") instanceof List<?> sources) || sources.isEmpty()) {
+                    throw new InvalidMergeRequestException(at + ".sources", "sources must be a non-empty array of "
+                            + "{\"model\": <index into models, or \"base\">, \"layers\": [start, end]}, got "
+                            + describe(entry.get("sources")));
+                }
+                List<Map<String, Object>> normalised = new ArrayList<>();
+                for (int k = 0; k < sources.size(); k++) {
+                    Map<String, Object> source = layerSource(sources.get(k), at + ".sources[" + k + "]", form);
+                    long length = length(source);
+                    if (!normalised.isEmpty() && length != length(normalised.getFirst())) {
+                        throw new InvalidMergeRequestException(at + ".sources[" + k + "].layers", "every source of a "
+                                + "slice needs the same number of layers (merged layer by layer): " + length(
+                                normalised.getFirst()) + " in sources[0], " + length + " here");
+                    }
+                    normalised.add(source);
+                }
+                slices.add(Map.of("sources", List.copyOf(normalised)));
             } else {
-                throw new InvalidMergeRequestException(at + ".model", "model must be an index into models (0, 1, ...) "
-                        + "or \"base\", got " + describe(model));
+                slices.add(layerSource(list.get(i), at, form));
             }
-            if (!(entry.get("layers") instanceof List<?> layers) || layers.size() != 2 || !isInteger(layers.get(0))
-                    || !isInteger(layers.get(1))) {
-                throw new InvalidMergeRequestException(at + ".layers", "layers must be [start, end] (integers, end "
-                        + "exclusive), got " + describe(entry.get("layers")));
-            }
-            long start = ((Number) layers.get(0)).longValue();
-            long end = ((Number) layers.get(1)).longValue();
-            if (start < 0 || end <= start || end > 100_000) {
-                throw new InvalidMergeRequestException(at + ".layers", "layers must be [start, end] with 0 <= start < end, "
-                        + "got [" + start + ", " + end + "]");
-            }
-            Map<String, Object> slice = new LinkedHashMap<>();
-            slice.put("model", normalisedModel);
-            slice.put("layers", List.of(start, end));
-            slices.add(java.util.Collections.unmodifiableMap(slice));
         }
         return List.copyOf(slices);
+    }
+
+    private static long length(Map<String, Object> source) {
+        List<?> layers = (List<?>) source.get("layers");
+        return ((Number) layers.get(1)).longValue() - ((Number) layers.get(0)).longValue();
+    }
+
+    /** One layer range {@code {"model": <index> | "base", "layers": [start, end]}}, normalised. */
+    private static Map<String, Object> layerSource(Object value, String at, String form) {
+        if (!(value instanceof Map<?, ?> entry) || !java.util.Set.of("model", "layers").equals(entry.keySet())) {
+            throw new InvalidMergeRequestException(at, "each slice must be " + form + ", got " + describe(value));
+        }
+        Object model = entry.get("model");
+        Object normalisedModel;
+        if ("base".equals(model)) {
+            normalisedModel = "base";
+        } else if (isInteger(model) && ((Number) model).longValue() >= 0) {
+            normalisedModel = ((Number) model).longValue();
+        } else {
+            throw new InvalidMergeRequestException(at + ".model", "model must be an index into models (0, 1, ...) "
+                    + "or \"base\", got " + describe(model));
+        }
+        if (!(entry.get("layers") instanceof List<?> layers) || layers.size() != 2 || !isInteger(layers.get(0))
+                || !isInteger(layers.get(1))) {
+            throw new InvalidMergeRequestException(at + ".layers", "layers must be [start, end] (integers, end "
+                    + "exclusive), got " + describe(entry.get("layers")));
+        }
+        long start = ((Number) layers.get(0)).longValue();
+        long end = ((Number) layers.get(1)).longValue();
+        if (start < 0 || end <= start || end > 100_000) {
+            throw new InvalidMergeRequestException(at + ".layers", "layers must be [start, end] with 0 <= start < end, "
+                    + "got [" + start + ", " + end + "]");
+        }
+        Map<String, Object> slice = new LinkedHashMap<>();
+        slice.put("model", normalisedModel);
+        slice.put("layers", List.of(start, end));
+        return java.util.Collections.unmodifiableMap(slice);
     }
 
     private static boolean isInteger(Object value) {

@@ -25,7 +25,7 @@ public record ParamSpec(String name, ParamType type, Object defaultValue, String
     }
 
     /** The same parameter, settable also where {@code scopes} say. */
-    public ParamSpec settableIn(ParamScope... more) {
+    public ParamSpec alsoIn(ParamScope... more) {
         List<ParamScope> all = new java.util.ArrayList<>(scopes);
         all.addAll(List.of(more));
         return new ParamSpec(name, type, defaultValue, description, min, max, choices, all);

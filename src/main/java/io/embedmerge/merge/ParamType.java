@@ -6,8 +6,10 @@ public enum ParamType {
     /** a JSON array of numbers, each within the spec's bounds */
     NUMBER_LIST,
     /**
-     * a JSON array of layer ranges {@code {"model": <index into models, or "base">, "layers": [start, end]}}, end
-     * exclusive, stacked in order
+     * a JSON array of output slices, stacked in order: each a layer range of one input,
+     * {@code {"model": <index into models, or "base">, "layers": [start, end]}} (end exclusive), or layer ranges of
+     * equal length of several inputs merged layer by layer, {@code {"sources": [{"model": ..., "layers": [...]}, ...]}}
+     * (mergekit's slices)
      */
     LAYER_SLICES
 }

@@ -302,7 +302,7 @@ class NewMethodsTest {
     }
 
     /** NuSLERP from its definition: slerp of the two task vectors per tensor, lerp where sin θ ≈ 0. */
-    private static Map<String, double[]> nuslerp(Map<String, double[]> base, List<Map<String, double[]>> models, double t) {
+    static Map<String, double[]> nuslerp(Map<String, double[]> base, List<Map<String, double[]>> models, double t) {
         Map<String, double[]> out = new LinkedHashMap<>();
         for (String name : base.keySet()) {
             double[] b = base.get(name);
@@ -337,7 +337,7 @@ class NewMethodsTest {
     }
 
     /** SCE from its definition, per tensor, in float64 (variance selection by sorting). */
-    private static Map<String, double[]> sce(Map<String, double[]> base, List<Map<String, double[]>> models, double topk) {
+    static Map<String, double[]> sce(Map<String, double[]> base, List<Map<String, double[]>> models, double topk) {
         Map<String, double[]> out = new LinkedHashMap<>();
         int n = models.size();
         for (String name : base.keySet()) {

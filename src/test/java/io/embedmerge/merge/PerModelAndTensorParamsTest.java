@@ -23,7 +23,7 @@ class PerModelAndTensorParamsTest {
 
     private static final double TOLERANCE = 1e-6;
 
-    private static Map<String, String> layeredLayout() {
+    static Map<String, String> layeredLayout() {
         Map<String, String> layout = new LinkedHashMap<>();
         layout.put("embeddings.word_embeddings.weight:F32", "30x8");
         for (int layer = 0; layer < 3; layer++) {
@@ -32,6 +32,12 @@ class PerModelAndTensorParamsTest {
         }
         layout.put("pooler.dense.bias:F16", "8");
         return layout;
+    }
+
+    /** mergekit's t of a tensor of {@link #layeredLayout()}: layer k of 3 at k/2, the rest (embeddings, pooler) at 0. */
+    static double layerPosition(String name) {
+        int layer = LayerNames.layer(name);
+        return layer < 0 ? 0 : layer / 2.0;
     }
 
     private static Map<String, double[]> values(Path folder) {
@@ -71,9 +77,8 @@ class PerModelAndTensorParamsTest {
         Map<String, double[]> y = values(models.get(1));
         Map<String, double[]> expected = new LinkedHashMap<>();
         for (String name : b.keySet()) {
-            // layer k of 3 sits at k/2; embeddings before the layers at 0, the pooler after them at 1
-            double t = name.startsWith("embeddings") ? 0 : name.startsWith("pooler") ? 1
-                    : Integer.parseInt(name.split("\\.")[2]) / 2.0;
+            // layer k of 3 sits at k/2; tensors outside the layers (embeddings, pooler) at 0, as mergekit
+            double t = layerPosition(name);
             double w1 = t;   // [0, 0.5, 1] interpolated
             double w2 = name.contains("attention") ? 0.3 : 1 + t;
             double[] v1 = ReferenceMerges.taskVector(b.get(name), x.get(name));
@@ -103,8 +108,7 @@ class PerModelAndTensorParamsTest {
         Map<String, double[]> b = values(base);
         List<Map<String, double[]>> m = models.stream().map(PerModelAndTensorParamsTest::values).toList();
         for (String name : b.keySet()) {
-            double t = name.startsWith("embeddings") ? 0 : name.startsWith("pooler") ? 1
-                    : Integer.parseInt(name.split("\\.")[2]) / 2.0;
+            double t = layerPosition(name);
             double density = 0.2 + 0.6 * t;
             Map<String, double[]> one = Map.of(name, b.get(name));
             Map<String, double[]> expected = ReferenceMerges.ties(one, m.stream().map(v -> Map.of(name, v.get(name))).toList(),

@@ -88,6 +88,49 @@ class MergekitConfigApiTest extends IntegrationTest {
     }
 
     @Test
+    void mergekitsSlerpExampleWithASliceOfTwoSourcesIsTheSlerpPairJsonJobByteForByte() throws IOException {
+        String base = TestCheckpoints.uri(TestCheckpoints.create(layout(), 321));
+        String a = TestCheckpoints.uri(TestCheckpoints.create(layout(), 322));
+        String yaml = """
+                slices:
+                  - sources:
+                      - model: %s
+                        layer_range: [0, 2]
+                      - model: %s
+                        layer_range: [0, 2]
+                merge_method: slerp
+                base_model: %s
+                parameters:
+                  t:
+                    - filter: query
+                      value: [0, 1]
+                    - value: 0.5
+                dtype: float32
+                """.formatted(a, base, base);
+        ApiClient api = new ApiClient(port);
+        ApiClient.Response fromYaml = api.post("/v1/jobs", yaml, "application/yaml", null);
+        assertThat(fromYaml.status()).as(fromYaml.raw().body()).isEqualTo(202);
+        String json = """
+                {"kind": "merge", "base": "%s", "outputDtype": "f32", "models": [{"uri": "%s"}],
+                 "method": {"name": "slerp_pair", "params": {
+                   "t": [{"filter": "query", "value": [0, 1]}, {"value": 0.5}],
+                   "slices": [{"sources": [{"model": 0, "layers": [0, 2]}, {"model": "base", "layers": [0, 2]}]}]}}}
+                """.formatted(base, a);
+        ApiClient.Response fromJson = api.post("/v1/jobs", json);
+        assertThat(fromJson.status()).as(fromJson.raw().body()).isEqualTo(202);
+        String yamlId = fromYaml.body().path("id").asString();
+        byte[] yamlBytes = output(api.awaitTerminal(yamlId));
+        assertThat(output(api.awaitTerminal(fromJson.body().path("id").asString()))).isEqualTo(yamlBytes);
+
+        HttpResponse<String> config = api.getText("/v1/jobs/" + yamlId + "/mergekit.yaml", "application/yaml");
+        assertThat(config.statusCode()).isEqualTo(200);
+        assertThat(config.body()).contains("merge_method: slerp\n", "layer_range:").doesNotContain("slerp_pair");
+        ApiClient.Response again = api.post("/v1/jobs", config.body(), "application/yaml", null);
+        assertThat(again.status()).as(again.raw().body()).isEqualTo(202);
+        assertThat(output(api.awaitTerminal(again.body().path("id").asString()))).isEqualTo(yamlBytes);
+    }
+
+    @Test
     void anUnsupportedKeyIsA422NamingItsYamlPath() {
         String base = TestCheckpoints.uri(TestCheckpoints.create(layout(), 311));
         ApiClient.Response response = new ApiClient(port).post("/v1/jobs", """

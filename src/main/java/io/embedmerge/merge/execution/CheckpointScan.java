@@ -6,12 +6,15 @@ import io.embedmerge.merge.ChunkVisitor;
 import io.embedmerge.merge.InputScan;
 import io.embedmerge.merge.MergeMonitor;
 import io.embedmerge.merge.MergeTensor;
+import io.embedmerge.merge.OutputLayout;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@link InputScan} over opened checkpoints: decodes each chunk of the base and every model into reused buffers.
+ * {@link InputScan} over opened checkpoints: decodes each chunk of the base and every model into reused buffers. The
+ * merged tensors are the base's floating tensors, or those of an {@link OutputLayout}: each under its output name,
+ * read from the tensor the layout names in each input.
  * The chunk length shrinks with the number of models so that the buffers of a merge stay within
  * {@link MergeExecutor#CHUNK_BUDGET_BYTES} however many models it has.
  */
@@ -21,21 +24,37 @@ public final class CheckpointScan implements InputScan {
     private final List<Checkpoint> models;
     private final MergeMonitor monitor;
     private final List<MergeTensor> tensors = new ArrayList<>();
+    /** per merged tensor (by index): its name in the base, then in each model */
+    private final List<String[]> sources = new ArrayList<>();
     private final int chunkElements;
     private final float[] baseChunk;
     private final float[][] modelChunks;
 
+    /** Over the base's floating tensors, each read under its own name from every input. */
     public CheckpointScan(Checkpoint base, List<Checkpoint> models, MergeMonitor monitor) {
+        this(base, models, monitor, base.tensors().values().stream().filter(t -> t.dtype().mergeable())
+                .map(t -> new OutputLayout.Merge(t.name(), t.name(), java.util.Collections.nCopies(models.size(), t.name())))
+                .toList());
+    }
+
+    /** Over the given merged tensors (floating in the base), in order. */
+    public CheckpointScan(Checkpoint base, List<Checkpoint> models, MergeMonitor monitor, List<OutputLayout.Merge> merged) {
         this.base = base;
         this.models = models;
         this.monitor = monitor;
         this.chunkElements = MergeExecutor.chunkElements(models.size());
-        this.baseChunk = new float[chunkElements];
-        this.modelChunks = new float[models.size()][chunkElements];
-        for (TensorInfo t : base.tensors().values()) {
-            if (t.dtype().mergeable()) {
-                tensors.add(new MergeTensor(tensors.size(), t.name(), t.shape(), t.elementCount()));
+        boolean any = !merged.isEmpty();
+        this.baseChunk = new float[any ? chunkElements : 0];
+        this.modelChunks = new float[models.size()][any ? chunkElements : 0];
+        for (OutputLayout.Merge merge : merged) {
+            TensorInfo t = base.tensors().get(merge.baseName());
+            tensors.add(new MergeTensor(tensors.size(), merge.name(), t.shape(), t.elementCount()));
+            String[] names = new String[models.size() + 1];
+            names[0] = merge.baseName();
+            for (int i = 0; i < models.size(); i++) {
+                names[i + 1] = merge.modelNames().get(i);
             }
+            sources.add(names);
         }
     }
 
@@ -120,28 +139,30 @@ public final class CheckpointScan implements InputScan {
         finishChunk(tensor, infos, first, count);
     }
 
-    /** The tensor's entry in the base (index 0) and in every model (index i + 1). */
+    /** The tensor's source entry in the base (index 0) and in every model (index i + 1). */
     private TensorInfo[] infos(MergeTensor tensor) {
+        String[] names = sources.get(tensor.index());
         TensorInfo[] infos = new TensorInfo[models.size() + 1];
-        infos[0] = base.tensors().get(tensor.name());
+        infos[0] = base.tensors().get(names[0]);
         for (int i = 0; i < models.size(); i++) {
-            infos[i + 1] = models.get(i).tensors().get(tensor.name());
+            infos[i + 1] = models.get(i).tensors().get(names[i + 1]);
         }
         return infos;
     }
 
     private void decode(MergeTensor tensor, TensorInfo[] infos, long first, int from, int to) {
-        base.fileOf(tensor.name()).readFloats(infos[0], first + from, baseChunk, from, to - from);
+        base.fileOf(infos[0].name()).readFloats(infos[0], first + from, baseChunk, from, to - from);
         for (int i = 0; i < models.size(); i++) {
-            models.get(i).fileOf(tensor.name()).readFloats(infos[i + 1], first + from, modelChunks[i], from, to - from);
+            models.get(i).fileOf(infos[i + 1].name()).readFloats(infos[i + 1], first + from, modelChunks[i], from,
+                    to - from);
         }
     }
 
     /** Drops the chunk's pages of every input from the resident set; checks for cancellation between chunks. */
     private void finishChunk(MergeTensor tensor, TensorInfo[] infos, long first, int count) {
-        base.fileOf(tensor.name()).release(infos[0], first, count);
+        base.fileOf(infos[0].name()).release(infos[0], first, count);
         for (int i = 0; i < models.size(); i++) {
-            models.get(i).fileOf(tensor.name()).release(infos[i + 1], first, count);
+            models.get(i).fileOf(infos[i + 1].name()).release(infos[i + 1], first, count);
         }
         if (first + count < tensor.elements()) {
             monitor.checkpoint();

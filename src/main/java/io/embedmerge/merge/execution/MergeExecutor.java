@@ -35,8 +35,9 @@ import java.util.Set;
  * Runs a merge: the method plans it (streaming statistics passes over the inputs if it needs them), then one pass
  * writes the output tensor by tensor, in chunks, from memory-mapped inputs into (sharded) safetensors. Memory stays
  * at a few chunk buffers whatever the model size. Non-floating tensors are copied from the base, and so is every
- * non-weight file (config, tokenizer, pooling). A method with an {@link OutputLayout} (layer stacking) instead has each
- * output tensor copied from the input tensor it names, and its patch applied to config.json. Inputs holding NaN or ±Inf are refused unless the job allows them,
+ * non-weight file (config, tokenizer, pooling). A method with an {@link OutputLayout} (layer stacking, mergekit's
+ * slices) instead has each output tensor copied from the input tensor it names or merged from the tensors it names,
+ * and its patch applied to config.json. Inputs holding NaN or ±Inf are refused unless the job allows them,
  * and an output value that is not finite in the output dtype fails the merge before anything is published.
  */
 public final class MergeExecutor {
@@ -84,7 +85,13 @@ public final class MergeExecutor {
 
     /** The method's own output layout for these inputs, or null when it merges the base's tensors. */
     public static OutputLayout layout(MergeMethod method, MethodParams params, Checkpoint base, List<Checkpoint> models) {
-        return method.layout(params, List.copyOf(base.tensors().keySet()),
+        return layout(method, params, List.of(), base, models);
+    }
+
+    /** As {@link #layout(MergeMethod, MethodParams, Checkpoint, List)} with the per-model parameters. */
+    public static OutputLayout layout(MergeMethod method, MethodParams params, List<MethodParams> perModel,
+                                      Checkpoint base, List<Checkpoint> models) {
+        return method.layout(params, perModel, List.copyOf(base.tensors().keySet()),
                 models.stream().map(m -> (List<String>) List.copyOf(m.tensors().keySet())).toList());
     }
 
@@ -99,9 +106,9 @@ public final class MergeExecutor {
     }
 
     /**
-     * Checks a copying layout: every source tensor exists, and each layer tensor has the shape of the same tensor in
-     * the base's first layer (models of another hidden size are refused naming the tensor), each output layer having
-     * all the tensors of one. Returns the output layout.
+     * Checks a layout: every source tensor exists; a merged tensor has one shape in the base and every model; each
+     * copied layer tensor has the shape of the same tensor in the base's first layer (models of another hidden size
+     * are refused naming the tensor), each output layer having all the tensors of one. Returns the output layout.
      */
     public static List<TensorSpec> plan(OutputLayout layout, Checkpoint base, List<Checkpoint> models, DType outputDtype) {
         int baseLayer = base.tensors().keySet().stream().mapToInt(LayerNames::layer).filter(l -> l >= 0).min().orElse(-1);
@@ -110,32 +117,48 @@ public final class MergeExecutor {
         Map<Integer, Integer> perLayer = new HashMap<>();
         Set<String> names = new HashSet<>();
         List<TensorSpec> specs = new ArrayList<>();
-        for (OutputLayout.Copy copy : layout.tensors()) {
-            String who = who(copy.source());
-            TensorInfo info = source(copy, base, models).tensors().get(copy.sourceName());
+        for (OutputLayout.Entry entry : layout.tensors()) {
+            String sourceName;
+            String who;
+            TensorInfo info;
+            if (entry instanceof OutputLayout.Copy copy) {
+                sourceName = copy.sourceName();
+                who = who(copy.source());
+                info = source(copy, base, models).tensors().get(sourceName);
+            } else {
+                OutputLayout.Merge merge = (OutputLayout.Merge) entry;
+                sourceName = merge.baseName();
+                who = "the base";
+                info = base.tensors().get(sourceName);
+                if (info != null) {
+                    checkMergedSources(merge, info, models);
+                }
+            }
             if (info == null) {
-                throw new CheckpointFormatException(who + " has no tensor '" + copy.sourceName() + "'");
+                throw new CheckpointFormatException(who + " has no tensor '" + sourceName + "'");
             }
-            if (!names.add(copy.name())) {
-                throw new CheckpointFormatException("two tensors of the output would be named '" + copy.name() + "'");
+            if (!names.add(entry.name())) {
+                throw new CheckpointFormatException("two tensors of the output would be named '" + entry.name() + "'");
             }
-            int layer = LayerNames.layer(copy.name());
-            if (layer >= 0) {
-                String templateName = baseLayer < 0 ? null : LayerNames.renumber(copy.sourceName(), baseLayer);
+            int layer = LayerNames.layer(entry.name());
+            // a merged output layer is a whole layer of the base by construction; copies are checked against its first
+            if (layer >= 0 && entry instanceof OutputLayout.Copy) {
+                String templateName = baseLayer < 0 || LayerNames.layer(sourceName) < 0 ? null
+                        : LayerNames.renumber(sourceName, baseLayer);
                 TensorInfo template = templateName == null ? null : base.tensors().get(templateName);
                 if (template == null) {
-                    throw new CheckpointFormatException("tensor '" + copy.sourceName() + "' of " + who
+                    throw new CheckpointFormatException("tensor '" + sourceName + "' of " + who
                             + " has no counterpart in the base's layers (" + templateName + ")");
                 }
                 if (!template.shape().equals(info.shape()) || template.dtype().mergeable() != info.dtype().mergeable()) {
-                    throw new CheckpointFormatException("tensor '" + copy.sourceName() + "' has shape " + info.shape()
+                    throw new CheckpointFormatException("tensor '" + sourceName + "' has shape " + info.shape()
                             + " (" + info.dtype() + ") in " + who + " but '" + templateName + "' has " + template.shape()
                             + " (" + template.dtype() + ") in the base: stacked layers need the base's shapes");
                 }
                 perLayer.merge(layer, 1, Integer::sum);
             }
             DType dtype = info.dtype().mergeable() && outputDtype != null ? outputDtype : info.dtype();
-            specs.add(new TensorSpec(copy.name(), dtype, info.shape()));
+            specs.add(new TensorSpec(entry.name(), dtype, info.shape()));
         }
         perLayer.forEach((layer, count) -> {
             if (count != templateSize) {
@@ -144,6 +167,23 @@ public final class MergeExecutor {
             }
         });
         return specs;
+    }
+
+    /** Each model has the tensor a merge names for it, with the shape and kind of the base's. */
+    private static void checkMergedSources(OutputLayout.Merge merge, TensorInfo baseInfo, List<Checkpoint> models) {
+        for (int i = 0; i < models.size(); i++) {
+            String name = merge.modelNames().get(i);
+            TensorInfo other = models.get(i).tensors().get(name);
+            if (other == null) {
+                throw new CheckpointFormatException("models[" + i + "] has no tensor '" + name + "'");
+            }
+            if (!other.shape().equals(baseInfo.shape()) || other.dtype().mergeable() != baseInfo.dtype().mergeable()) {
+                throw new CheckpointFormatException("tensor '" + name + "' has shape " + other.shape() + " ("
+                        + other.dtype() + ") in models[" + i + "] but '" + merge.baseName() + "' has "
+                        + baseInfo.shape() + " (" + baseInfo.dtype() + ") in the base, and they are merged into '"
+                        + merge.name() + "'");
+            }
+        }
     }
 
     private static Checkpoint source(OutputLayout.Copy copy, Checkpoint base, List<Checkpoint> models) {
@@ -195,17 +235,34 @@ public final class MergeExecutor {
     }
 
     public void run(Job job, OutputFolder output, MergeMonitor monitor) {
-        OutputLayout layout = layout(job.method(), job.params(), job.base(), job.models());
-        if (layout != null) {
-            copy(job, layout, output, monitor);
-            return;
+        OutputLayout layout = layout(job.method(), job.params(), job.modelParams(), job.base(), job.models());
+        List<TensorSpec> specs;
+        if (layout == null) {
+            specs = plan(job.base(), job.models(), job.outputDtype());
+            layout = new OutputLayout(specs.stream().map(spec -> (OutputLayout.Entry) new OutputLayout.Merge(spec.name(),
+                    spec.name(), java.util.Collections.nCopies(job.models().size(), spec.name()))).toList(), Map.of());
+        } else {
+            specs = plan(layout, job.base(), job.models(), job.outputDtype());
         }
-        List<TensorSpec> specs = plan(job.base(), job.models(), job.outputDtype());
-        CheckpointScan inputs = new CheckpointScan(job.base(), job.models(), monitor);
-        TensorMerger merger = job.method().plan(new MergeSetup(job.params(), job.modelParams(), job.weights(), job.seed(), inputs,
-                job.precomputed()));
+        write(job, layout, specs, output, monitor);
+        copyOtherFiles(job.base(), output, layout.configPatch());
+    }
+
+    /** Writes each output tensor: copied from its source (floating ones times the copy's scale) or merged. */
+    private void write(Job job, OutputLayout layout, List<TensorSpec> specs, OutputFolder output, MergeMonitor monitor) {
+        List<OutputLayout.Merge> merged = new ArrayList<>();
+        for (OutputLayout.Entry entry : layout.tensors()) {
+            if (entry instanceof OutputLayout.Merge merge && job.base().tensors().get(merge.baseName()).dtype().mergeable()) {
+                merged.add(merge);
+            }
+        }
+        CheckpointScan inputs = new CheckpointScan(job.base(), job.models(), monitor, merged);
+        TensorMerger merger = merged.isEmpty() ? null : job.method().plan(new MergeSetup(job.params(), job.modelParams(),
+                job.weights(), job.seed(), inputs, job.precomputed()));
         long totalBytes = specs.stream().mapToLong(TensorSpec::byteSize).sum();
         float[] out = new float[inputs.chunkElements()];
+        int copyChunk = chunkElements(1);
+        float[] values = new float[copyChunk];
         long written = 0;
         int next = 0;
         try (ShardedSafetensorsWriter writer = new ShardedSafetensorsWriter(specs, job.maxShardBytes(),
@@ -213,29 +270,17 @@ public final class MergeExecutor {
             for (int t = 0; t < specs.size(); t++) {
                 monitor.checkpoint();
                 TensorSpec spec = specs.get(t);
-                TensorInfo baseInfo = job.base().tensors().get(spec.name());
-                if (!baseInfo.dtype().mergeable()) {
-                    writer.writeBytes(job.base().fileOf(spec.name()).bytes(baseInfo));
+                OutputLayout.Entry entry = layout.tensors().get(t);
+                if (entry instanceof OutputLayout.Copy copy) {
+                    copy(job, copy, t, spec, values, writer, monitor);
                 } else {
-                    MergeTensor tensor = inputs.tensors().get(next++);
-                    ChunkMerger chunks = merger.forTensor(tensor);
-                    if (chunks.elementwise()) {
-                        inputs.scanTensorUndecoded(tensor, (tt, first, base, models, count, decoder) -> {
-                            ChunkRanges.forEach(count, (part, from, to) -> {
-                                for (int start = from; start < to; start += CACHED_BLOCK) {
-                                    int end = Math.min(to, start + CACHED_BLOCK);
-                                    decoder.decode(start, end);
-                                    mergeRange(job, tensor, spec, chunks, first, base, models, out, start, end);
-                                }
-                            });
-                            writer.writeFloats(out, count);
-                        });
+                    OutputLayout.Merge merge = (OutputLayout.Merge) entry;
+                    TensorInfo baseInfo = job.base().tensors().get(merge.baseName());
+                    if (!baseInfo.dtype().mergeable()) {
+                        writer.writeBytes(job.base().fileOf(merge.baseName()).bytes(baseInfo));
                     } else {
-                        inputs.scanRows(tensor, (tt, first, base, models, count) -> {
-                            ChunkRanges.forEach(count, (part, from, to) ->
-                                    mergeRange(job, tensor, spec, chunks, first, base, models, out, from, to));
-                            writer.writeFloats(out, count);
-                        });
+                        MergeTensor tensor = inputs.tensors().get(next++);
+                        merge(job, inputs, tensor, spec, merger.forTensor(tensor), out, writer);
                     }
                 }
                 written += spec.byteSize();
@@ -243,7 +288,32 @@ public final class MergeExecutor {
             }
             writer.finish();
         }
-        copyOtherFiles(job.base(), output, Map.of());
+    }
+
+    /**
+     * Writes one merged tensor chunk by chunk. An elementwise merge decodes, checks and merges each block while it is
+     * in cache; a row-wise one gets whole rows per chunk.
+     */
+    private static void merge(Job job, CheckpointScan inputs, MergeTensor tensor, TensorSpec spec, ChunkMerger chunks,
+                              float[] out, ShardedSafetensorsWriter writer) {
+        if (chunks.elementwise()) {
+            inputs.scanTensorUndecoded(tensor, (tt, first, base, models, count, decoder) -> {
+                ChunkRanges.forEach(count, (part, from, to) -> {
+                    for (int start = from; start < to; start += CACHED_BLOCK) {
+                        int end = Math.min(to, start + CACHED_BLOCK);
+                        decoder.decode(start, end);
+                        mergeRange(job, tensor, spec, chunks, first, base, models, out, start, end);
+                    }
+                });
+                writer.writeFloats(out, count);
+            });
+        } else {
+            inputs.scanRows(tensor, (tt, first, base, models, count) -> {
+                ChunkRanges.forEach(count, (part, from, to) ->
+                        mergeRange(job, tensor, spec, chunks, first, base, models, out, from, to));
+                writer.writeFloats(out, count);
+            });
+        }
     }
 
     /** Checks the inputs (unless allowed), merges and checks the output, for positions [from, to) of a chunk. */
@@ -256,49 +326,34 @@ public final class MergeExecutor {
         FiniteGuard.checkOutput(tensor, spec.dtype(), first, out, from, to);
     }
 
-    /** Writes a copying layout: each tensor from its source, floating ones times the layout's scale. */
-    private void copy(Job job, OutputLayout layout, OutputFolder output, MergeMonitor monitor) {
-        List<TensorSpec> specs = plan(layout, job.base(), job.models(), job.outputDtype());
-        long totalBytes = specs.stream().mapToLong(TensorSpec::byteSize).sum();
-        int chunk = chunkElements(1);
-        float[] values = new float[chunk];
-        float scale = (float) layout.scale();
-        long written = 0;
-        try (ShardedSafetensorsWriter writer = new ShardedSafetensorsWriter(specs, job.maxShardBytes(),
-                Map.of("format", "pt"), output::create)) {
-            for (int t = 0; t < specs.size(); t++) {
-                monitor.checkpoint();
-                TensorSpec spec = specs.get(t);
-                OutputLayout.Copy copy = layout.tensors().get(t);
-                Checkpoint source = source(copy, job.base(), job.models());
-                TensorInfo info = source.tensors().get(copy.sourceName());
-                if (!info.dtype().mergeable()) {
-                    writer.writeBytes(source.fileOf(copy.sourceName()).bytes(info));
-                } else {
-                    MergeTensor tensor = new MergeTensor(t, copy.sourceName(), info.shape(), info.elementCount());
-                    for (long first = 0; first < info.elementCount(); first += chunk) {
-                        int count = (int) Math.min(chunk, info.elementCount() - first);
-                        source.fileOf(copy.sourceName()).readFloats(info, first, values, 0, count);
-                        source.fileOf(copy.sourceName()).release(info, first, count);
-                        if (!job.allowNonFinite()) {
-                            FiniteGuard.checkInput(who(copy.source()), tensor, first, values, 0, count);
-                        }
-                        if (scale != 1f) {
-                            for (int j = 0; j < count; j++) {
-                                values[j] *= scale;
-                            }
-                        }
-                        FiniteGuard.checkOutput(tensor, spec.dtype(), first, values, 0, count);
-                        writer.writeFloats(values, count);
-                        monitor.checkpoint();
-                    }
-                }
-                written += spec.byteSize();
-                monitor.tensorWritten(spec.name(), t + 1, specs.size(), written, totalBytes);
-            }
-            writer.finish();
+    /** Writes one copied tensor, chunk by chunk, floating values times the copy's scale. */
+    private static void copy(Job job, OutputLayout.Copy copy, int index, TensorSpec spec, float[] values,
+                             ShardedSafetensorsWriter writer, MergeMonitor monitor) {
+        Checkpoint source = source(copy, job.base(), job.models());
+        TensorInfo info = source.tensors().get(copy.sourceName());
+        if (!info.dtype().mergeable()) {
+            writer.writeBytes(source.fileOf(copy.sourceName()).bytes(info));
+            return;
         }
-        copyOtherFiles(job.base(), output, layout.configPatch());
+        int chunk = values.length;
+        float scale = (float) copy.scale();
+        MergeTensor tensor = new MergeTensor(index, copy.sourceName(), info.shape(), info.elementCount());
+        for (long first = 0; first < info.elementCount(); first += chunk) {
+            int count = (int) Math.min(chunk, info.elementCount() - first);
+            source.fileOf(copy.sourceName()).readFloats(info, first, values, 0, count);
+            source.fileOf(copy.sourceName()).release(info, first, count);
+            if (!job.allowNonFinite()) {
+                FiniteGuard.checkInput(who(copy.source()), tensor, first, values, 0, count);
+            }
+            if (scale != 1f) {
+                for (int j = 0; j < count; j++) {
+                    values[j] *= scale;
+                }
+            }
+            FiniteGuard.checkOutput(tensor, spec.dtype(), first, values, 0, count);
+            writer.writeFloats(values, count);
+            monitor.checkpoint();
+        }
     }
 
     /** Copies the base's non-weight files; a non-empty patch sets top-level keys of config.json. */

@@ -19,7 +19,11 @@ public final class RankedDrop implements Sparsifier {
     private final int maxGroup;
     private final long[] cachedGroup;
     private final int[][] ranks;
-    private long[] keys = new long[0];
+    private final int[] counts = new int[4 * 256];
+    private int[] keys = new int[0];
+    private int[] sortedKeys = new int[0];
+    private int[] order = new int[0];
+    private int[] sortedOrder = new int[0];
 
     public RankedDrop(DropMask mask, long[] streams, double[] density, double[] epsilon, long rowLength, int maxGroup) {
         this.mask = mask;
@@ -71,22 +75,63 @@ public final class RankedDrop implements Sparsifier {
         }
     }
 
-    /** Ascending-magnitude ranks of positions [from, from+size): sorts (|v| bits, position) keys. */
+    /**
+     * Ascending-magnitude ranks of positions [from, from+size), ties by position: a stable LSD radix sort of the
+     * |v| bits (non-negative floats order as their bits), one byte per pass, passes where every key has the same
+     * byte skipped. Linear in the row length, where a comparison sort spent most of DELLA's time.
+     */
     private void rank(int model, float[] base, float[] m, int from, int size) {
         if (keys.length < size) {
-            keys = new long[size];
+            keys = new int[size];
+            sortedKeys = new int[size];
+            order = new int[size];
+            sortedOrder = new int[size];
         }
+        Arrays.fill(counts, 0);
         for (int k = 0; k < size; k++) {
             int bits = Float.floatToRawIntBits(m[from + k] - base[from + k]) & 0x7FFFFFFF;
-            keys[k] = (long) bits << 32 | k;
+            keys[k] = bits;
+            order[k] = k;
+            counts[bits & 0xFF]++;
+            counts[256 + (bits >>> 8 & 0xFF)]++;
+            counts[512 + (bits >>> 16 & 0xFF)]++;
+            counts[768 + (bits >>> 24)]++;
         }
-        Arrays.sort(keys, 0, size);
+        int[] srcKeys = keys;
+        int[] srcOrder = order;
+        int[] dstKeys = sortedKeys;
+        int[] dstOrder = sortedOrder;
+        for (int pass = 0; pass < 4; pass++) {
+            int offset = pass * 256;
+            int shift = pass * 8;
+            if (counts[offset + (srcKeys[0] >>> shift & 0xFF)] == size) {
+                continue;
+            }
+            int sum = 0;
+            for (int b = 0; b < 256; b++) {
+                int c = counts[offset + b];
+                counts[offset + b] = sum;
+                sum += c;
+            }
+            for (int k = 0; k < size; k++) {
+                int key = srcKeys[k];
+                int position = counts[offset + (key >>> shift & 0xFF)]++;
+                dstKeys[position] = key;
+                dstOrder[position] = srcOrder[k];
+            }
+            int[] swap = srcKeys;
+            srcKeys = dstKeys;
+            dstKeys = swap;
+            swap = srcOrder;
+            srcOrder = dstOrder;
+            dstOrder = swap;
+        }
         if (ranks[model] == null || ranks[model].length < size) {
             ranks[model] = new int[size];
         }
         int[] r = ranks[model];
         for (int k = 0; k < size; k++) {
-            r[(int) keys[k]] = k;
+            r[srcOrder[k]] = k;
         }
     }
 }

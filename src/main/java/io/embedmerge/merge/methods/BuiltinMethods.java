@@ -15,6 +15,7 @@ public final class BuiltinMethods {
                 FamilyMembers.linear(),
                 FamilyMembers.taskArithmetic(),
                 new SlerpMerge(),
+                new SlerpPairMerge(),
                 FamilyMembers.ties(),
                 FamilyMembers.dareLinear(),
                 FamilyMembers.dareTies(),

@@ -6,6 +6,7 @@ import io.embedmerge.merge.MethodDescriptor;
 import io.embedmerge.merge.ParamScope;
 import io.embedmerge.merge.ParamSpec;
 import io.embedmerge.merge.ParamType;
+import io.embedmerge.merge.SliceLayout;
 import io.embedmerge.merge.WeightSpec;
 import io.embedmerge.merge.methods.TaskArithmeticFamily.Recipe;
 import io.embedmerge.merge.methods.TaskArithmeticFamily.Sparsification;
@@ -32,9 +33,7 @@ final class FamilyMembers {
             "Spread ε of the survival probabilities: from ρ−ε (smallest magnitude of a row) to ρ+ε (largest); "
                     + "needs ε < ρ and ρ+ε ≤ 1.", 0.0, 0.5, List.of());
 
-    private static final ParamSpec WEIGHT = new ParamSpec("weight", ParamType.NUMBER, null,
-            "Per-model weight w_i (instead of models[i].weight), for a value that varies per tensor.",
-            -WeightSpec.MAX_ABS_WEIGHT, WeightSpec.MAX_ABS_WEIGHT, List.of(), List.of(ParamScope.MODEL, ParamScope.TENSOR));
+    private static final ParamSpec WEIGHT = Params.modelWeight(false);
 
     private FamilyMembers() {
     }
@@ -45,14 +44,19 @@ final class FamilyMembers {
                 DataNeeds.NONE), recipe);
     }
 
-    /** The member's parameters plus the per-model weight; density, gamma and epsilon may be set per model and tensor. */
+    /**
+     * The member's parameters plus the per-model weight and mergekit's slices; density, gamma and epsilon may be set
+     * per model and tensor, lambda per tensor (mergekit evaluates its global parameters per tensor too).
+     */
     private static List<ParamSpec> params(ParamSpec... specs) {
         List<ParamSpec> all = new ArrayList<>();
         for (ParamSpec spec : specs) {
             all.add(List.of("density", "gamma", "epsilon").contains(spec.name())
-                    ? spec.settableIn(ParamScope.MODEL, ParamScope.TENSOR) : spec);
+                    ? spec.alsoIn(ParamScope.MODEL, ParamScope.TENSOR)
+                    : spec.name().equals("lambda") ? spec.alsoIn(ParamScope.TENSOR) : spec);
         }
         all.add(WEIGHT);
+        all.add(SliceLayout.PARAM);
         return all;
     }
 

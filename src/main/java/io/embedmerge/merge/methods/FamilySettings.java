@@ -23,34 +23,22 @@ record FamilySettings(double[] weights, double[] density, double[] gamma, double
 
     static FamilySettings of(MethodParams p, List<MethodParams> perModel, List<Double> weights, String tensor, double t) {
         int n = weights.size();
-        double[] w = new double[n];
-        for (int i = 0; i < n; i++) {
-            w[i] = TensorSettings.evaluate(raw(p, perModel, i, "weight", weights.get(i)), tensor, t, weights.get(i));
-        }
-        return new FamilySettings(w, perModel(p, perModel, "density", 1.0, n, tensor, t),
-                perModel(p, perModel, "gamma", 0.0, n, tensor, t), perModel(p, perModel, "epsilon", 0.0, n, tensor, t),
-                p.number("lambda"), p.bool("normalize"),
+        return new FamilySettings(TensorSettings.weights(p, perModel, weights, tensor, t),
+                perModel(p, perModel, "density", 1.0, n, tensor, t), perModel(p, perModel, "gamma", 0.0, n, tensor, t),
+                perModel(p, perModel, "epsilon", 0.0, n, tensor, t),
+                TensorSettings.evaluate(p.values().get("lambda"), tensor, t, 1.0), p.bool("normalize"),
                 "count".equals(p.values().get("signMethod")),
                 !"tensor".equals(p.values().get("granularity")),
                 "norm".equals(p.values().get("rescale")));
     }
 
-    /** The value model i gives a parameter: its own, else the method-wide one, else the fallback. */
-    static Object raw(MethodParams p, List<MethodParams> perModel, int i, String name, Object fallback) {
-        Object own = perModel.isEmpty() ? null : perModel.get(i).values().get(name);
-        if (own != null) {
-            return own;
-        }
-        Object global = name.equals("weight") ? null : p.values().get(name);
-        return global != null ? global : fallback;
-    }
-
+    /** A parameter per model: its own, else the method-wide one, else the member's neutral value. */
     private static double[] perModel(MethodParams p, List<MethodParams> perModel, String name, double neutral, int n,
                                      String tensor, double t) {
+        double fallback = p.values().get(name) instanceof Number g ? g.doubleValue() : neutral;
         double[] values = new double[n];
         for (int i = 0; i < n; i++) {
-            double fallback = p.values().get(name) instanceof Number g ? g.doubleValue() : neutral;
-            values[i] = TensorSettings.evaluate(raw(p, perModel, i, name, neutral), tensor, t, fallback);
+            values[i] = TensorSettings.evaluate(TensorSettings.raw(p, perModel, i, name, neutral), tensor, t, fallback);
         }
         return values;
     }

@@ -6,8 +6,10 @@ import io.embedmerge.merge.MergeMethod;
 import io.embedmerge.merge.MergeSetup;
 import io.embedmerge.merge.MethodDescriptor;
 import io.embedmerge.merge.MethodParams;
+import io.embedmerge.merge.ParamScope;
 import io.embedmerge.merge.ParamSpec;
 import io.embedmerge.merge.ParamType;
+import io.embedmerge.merge.SliceLayout;
 import io.embedmerge.merge.TensorMerger;
 import io.embedmerge.merge.WeightSpec;
 import io.embedmerge.merge.statistics.GramMatrices;
@@ -18,7 +20,8 @@ import java.util.List;
  * Karcher mean (as mergekit): per tensor, the Riemannian mean on the unit sphere of the models' own tensors (not
  * task vectors; the base only supplies non-floating tensors and files), by fixed-point iteration of the log/exp maps,
  * scaled by Σ α_i ‖θ_i‖ with α_i = w_i / Σ w (equal weights: mergekit). Every iterate is a linear combination of the
- * θ_i, so the per-tensor Gram matrix of the models gives it and one write pass applies Σ k_i θ_i.
+ * θ_i, so the per-tensor Gram matrix of the models gives it and one write pass applies Σ k_i θ_i. The weights and
+ * tol may vary per tensor.
  */
 final class KarcherMerge implements MergeMethod {
 
@@ -29,7 +32,8 @@ final class KarcherMerge implements MergeMethod {
             "https://en.wikipedia.org/wiki/Karcher_mean",
             List.of(new ParamSpec("maxIter", ParamType.INTEGER, 10L, "Iterations at most.", 1.0, 1000.0, List.of()),
                     new ParamSpec("tol", ParamType.NUMBER, 1e-5, "Convergence tolerance (also the smallest norm and "
-                            + "angle taken into account).", 1e-12, 1.0, List.of())),
+                            + "angle taken into account).", 1e-12, 1.0, List.of()).alsoIn(ParamScope.TENSOR),
+                    Params.modelWeight(true), SliceLayout.PARAM),
             WeightSpec.positiveWeights(), List.of("gram-raw"), DataNeeds.NONE);
 
     @Override
@@ -39,23 +43,35 @@ final class KarcherMerge implements MergeMethod {
 
     @Override
     public void validate(MethodParams params, List<Double> weights) {
+        validate(params, List.of(), weights);
+    }
+
+    @Override
+    public void validate(MethodParams params, List<MethodParams> perModel, List<Double> weights) {
         Params.requirePositiveWeights("karcher", weights);
+        TensorSettings.requirePositiveWeights("karcher", perModel);
     }
 
     @Override
     public TensorMerger plan(MergeSetup setup) {
         int n = setup.modelCount();
-        double sum = setup.weights().stream().mapToDouble(Double::doubleValue).sum();
-        double[] alpha = setup.weights().stream().mapToDouble(w -> w / sum).toArray();
-        int maxIter = (int) setup.params().number("maxIter");
-        double tol = setup.params().number("tol");
+        MethodParams p = setup.params();
+        LayerPositions positions = LayerPositions.of(setup);
+        int maxIter = (int) p.number("maxIter");
         GramMatrices grams = GramMatrices.computeRaw(setup.inputs(), n);
-        return tensor -> rawSum(coefficients(grams.of(tensor), alpha, maxIter, tol));
+        return tensor -> {
+            double t = positions.of(tensor);
+            double[] w = TensorSettings.weights(p, setup.modelParams(), setup.weights(), tensor.name(), t);
+            double sum = java.util.Arrays.stream(w).sum();
+            double[] alpha = java.util.Arrays.stream(w).map(x -> x / sum).toArray();
+            double tol = TensorSettings.evaluate(p.values().get("tol"), tensor.name(), t, 1e-5);
+            return rawSum(coefficients(grams.of(tensor), alpha, maxIter, tol));
+        };
     }
 
     /** out = Σ k_i θ_i, accumulated in float64. */
     private static ChunkMerger rawSum(double[] k) {
-        return (first, base, models, out, from, to) -> {
+        return ChunkMerger.elementwise((first, base, models, out, from, to) -> {
             for (int j = from; j < to; j++) {
                 double acc = 0;
                 for (int i = 0; i < k.length; i++) {
@@ -63,7 +79,7 @@ final class KarcherMerge implements MergeMethod {
                 }
                 out[j] = (float) acc;
             }
-        };
+        });
     }
 
     /** The Karcher mean as Σ k_i θ_i from the Gram matrix of the θ_i. */

@@ -5,6 +5,7 @@ import io.embedmerge.merge.MergeMethod;
 import io.embedmerge.merge.MergeSetup;
 import io.embedmerge.merge.MethodDescriptor;
 import io.embedmerge.merge.MethodParams;
+import io.embedmerge.merge.SliceLayout;
 import io.embedmerge.merge.TensorMerger;
 import io.embedmerge.merge.WeightSpec;
 import io.embedmerge.merge.kernels.WeightedSum;
@@ -26,7 +27,8 @@ final class ModelStockMerge implements MergeMethod {
             "Model Stock: per tensor, interpolates from the base towards the average of the models by "
                     + "t = N·cosθ / (1 + (N−1)·cosθ), cosθ the mean pairwise cosine of the task vectors (t = 0 where "
                     + "1 + (N−1)·cosθ ≤ 0). Needs at least two models; takes no per-model weights.",
-            "https://arxiv.org/abs/2403.19522", List.of(), WeightSpec.unused(), List.of("gram"), DataNeeds.NONE);
+            "https://arxiv.org/abs/2403.19522", List.of(SliceLayout.PARAM), WeightSpec.unused(), List.of("gram"),
+            DataNeeds.NONE);
 
     @Override
     public MethodDescriptor descriptor() {

@@ -5,6 +5,7 @@ import io.embedmerge.merge.MergeMethod;
 import io.embedmerge.merge.MergeSetup;
 import io.embedmerge.merge.MethodDescriptor;
 import io.embedmerge.merge.MethodParams;
+import io.embedmerge.merge.SliceLayout;
 import io.embedmerge.merge.TensorMerger;
 import io.embedmerge.merge.WeightSpec;
 import io.embedmerge.merge.kernels.WeightedSum;
@@ -16,7 +17,7 @@ import java.util.List;
  * Multi-SLERP (as mergekit, with the base as origin): per tensor, the task vectors are projected on the unit sphere,
  * their weighted mean m̂ is the tangent point, the weighted mean of the tangent vectors is mapped back by the
  * exponential map and scaled by Σ w_i ‖V_i‖. Every step is a linear combination of the V_i, so the per-tensor Gram
- * matrix gives the coefficients and one write pass applies them.
+ * matrix gives the coefficients and one write pass applies them. The weights may vary per tensor.
  */
 final class MultiSlerpMerge implements MergeMethod {
 
@@ -27,7 +28,8 @@ final class MultiSlerpMerge implements MergeMethod {
                     + "the normalised weighted mean of the unit task vectors, weighted mean there, exponential map back, "
                     + "scaled by Σ w_i ‖V_i‖. Where the weighted mean of the unit vectors is ~0, the weighted sum.",
             "https://goddard.blog/posts/multislerp-wow-what-a-cool-idea",
-            List.of(Params.normalize(true)), WeightSpec.signed(Params.POSITIVE_SUM), List.of("gram"), DataNeeds.NONE);
+            List.of(Params.normalize(true), Params.modelWeight(false), SliceLayout.PARAM),
+            WeightSpec.signed(Params.POSITIVE_SUM), List.of("gram"), DataNeeds.NONE);
 
     @Override
     public MethodDescriptor descriptor() {
@@ -36,23 +38,35 @@ final class MultiSlerpMerge implements MergeMethod {
 
     @Override
     public void validate(MethodParams params, List<Double> weights) {
-        if (params.bool("normalize")) {
-            Params.weightSum(weights);
+        validate(params, List.of(), weights);
+    }
+
+    /** With normalize, weights that are one number each must sum above zero; per-tensor ones are checked per tensor. */
+    @Override
+    public void validate(MethodParams params, List<MethodParams> perModel, List<Double> weights) {
+        if (params.bool("normalize") && perModel.stream().noneMatch(m -> TensorSettings.varies(m.values().get("weight")))) {
+            Params.weightSum(java.util.Arrays.stream(TensorSettings.weights(params, perModel, weights, "", 0)).boxed()
+                    .toList());
         }
     }
 
     @Override
     public TensorMerger plan(MergeSetup setup) {
         int n = setup.modelCount();
-        double[] w = setup.weights().stream().mapToDouble(Double::doubleValue).toArray();
-        if (setup.params().bool("normalize")) {
-            double sum = Params.weightSum(setup.weights());
-            for (int i = 0; i < n; i++) {
-                w[i] /= sum;
-            }
-        }
+        LayerPositions positions = LayerPositions.of(setup);
+        boolean normalize = setup.params().bool("normalize");
         GramMatrices grams = GramMatrices.compute(setup.inputs(), n);
-        return tensor -> new WeightedSum(coefficients(grams.of(tensor), w));
+        return tensor -> {
+            double[] w = TensorSettings.weights(setup.params(), setup.modelParams(), setup.weights(), tensor.name(),
+                    positions.of(tensor));
+            if (normalize) {
+                double sum = Params.weightSum(java.util.Arrays.stream(w).boxed().toList());
+                for (int i = 0; i < n; i++) {
+                    w[i] /= sum;
+                }
+            }
+            return new WeightedSum(coefficients(grams.of(tensor), w));
+        };
     }
 
     /** The result as Σ c_i V_i, from the Gram matrix G of the V_i and the (normalised) weights. */

@@ -1,8 +1,10 @@
 package io.embedmerge.merge.methods;
 
 import io.embedmerge.merge.InvalidMergeRequestException;
+import io.embedmerge.merge.ParamScope;
 import io.embedmerge.merge.ParamSpec;
 import io.embedmerge.merge.ParamType;
+import io.embedmerge.merge.WeightSpec;
 
 import java.util.List;
 
@@ -29,6 +31,22 @@ final class Params {
 
     private Params() {
     }
+
+    /**
+     * The per-model weight in {@code models[i].params} (instead of {@code models[i].weight}), for a value that varies
+     * per tensor (mergekit's per-model {@code weight}).
+     *
+     * @param positive the method needs weights above zero (checked by the method; the spec's min is then 0)
+     */
+    static ParamSpec modelWeight(boolean positive) {
+        return new ParamSpec("weight", ParamType.NUMBER, null, "Per-model weight w_i (instead of models[i].weight), "
+                + "for a value that varies per tensor" + (positive ? "; above zero." : "."),
+                positive ? 0.0 : -WeightSpec.MAX_ABS_WEIGHT, WeightSpec.MAX_ABS_WEIGHT, List.of(),
+                List.of(ParamScope.MODEL, ParamScope.TENSOR));
+    }
+
+    /** λ, which may vary per tensor. */
+    static final ParamSpec TENSOR_LAMBDA = LAMBDA.alsoIn(ParamScope.TENSOR);
 
     static ParamSpec normalize(boolean defaultValue) {
         return ParamSpec.bool("normalize", defaultValue, "Divide the weighted sum by the sum of the per-model weights.");

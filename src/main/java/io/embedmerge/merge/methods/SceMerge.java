@@ -8,8 +8,10 @@ import io.embedmerge.merge.MergeSetup;
 import io.embedmerge.merge.MergeTensor;
 import io.embedmerge.merge.MethodDescriptor;
 import io.embedmerge.merge.MethodParams;
+import io.embedmerge.merge.ParamScope;
 import io.embedmerge.merge.ParamSpec;
 import io.embedmerge.merge.ParamType;
+import io.embedmerge.merge.SliceLayout;
 import io.embedmerge.merge.TensorMerger;
 import io.embedmerge.merge.WeightSpec;
 import io.embedmerge.merge.statistics.MagnitudeThresholds;
@@ -22,7 +24,7 @@ import java.util.function.Consumer;
  * is among the top ⌊topk·(nonzero variances)⌋ (ties at the threshold kept), weight each model by the mean square of
  * its kept task vector (normalised to sum 1; equal when that sum is below 1e-6), elect signs by the unweighted sum,
  * and average the agreeing entries: Σ w_i τ_i / max(Σ w_i, 1e-6) over the agreeing i. Per tensor: a count pass and
- * two threshold passes (only when topk < 1), a mean-square pass, then the write pass.
+ * two threshold passes (only when topk < 1), a mean-square pass, then the write pass. topk may vary per tensor.
  */
 final class SceMerge implements MergeMethod {
 
@@ -32,7 +34,8 @@ final class SceMerge implements MergeMethod {
                     + "against the elected sign, average the rest. Takes no per-model weights.",
             "https://arxiv.org/abs/2408.07990",
             List.of(new ParamSpec("selectTopk", ParamType.NUMBER, 1.0,
-                    "Share of the entries with nonzero variance kept (highest variance first).", 1e-9, 1.0, List.of())),
+                    "Share of the entries with nonzero variance kept (highest variance first).", 1e-9, 1.0, List.of())
+                    .alsoIn(ParamScope.TENSOR), SliceLayout.PARAM),
             WeightSpec.unused(), List.of("sce-variance", "sce-weights"), DataNeeds.NONE);
 
     @Override
@@ -48,9 +51,11 @@ final class SceMerge implements MergeMethod {
     @Override
     public TensorMerger plan(MergeSetup setup) {
         int n = setup.modelCount();
-        double topk = setup.params().number("selectTopk");
         InputScan inputs = setup.inputs();
+        LayerPositions positions = LayerPositions.of(setup);
         return tensor -> {
+            double topk = TensorSettings.evaluate(setup.params().values().get("selectTopk"), tensor.name(),
+                    positions.of(tensor), 1.0);
             float threshold = topk < 1 ? threshold(inputs, tensor, n, topk) : Float.NEGATIVE_INFINITY;
             double[] w = weights(inputs, tensor, n, threshold);
             return (first, base, models, out, from, to) -> {

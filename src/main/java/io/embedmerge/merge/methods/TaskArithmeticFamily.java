@@ -63,7 +63,7 @@ final class TaskArithmeticFamily implements MergeMethod {
         int n = weights.size();
         List<Double> constant = new java.util.ArrayList<>(weights);
         for (int i = 0; i < n; i++) {
-            if (FamilySettings.raw(params, perModel, i, "weight", weights.get(i)) instanceof Number w) {
+            if (TensorSettings.raw(params, perModel, i, "weight", weights.get(i)) instanceof Number w) {
                 constant.set(i, w.doubleValue());
             }
         }
@@ -88,8 +88,8 @@ final class TaskArithmeticFamily implements MergeMethod {
         }
         if (recipe.sparsification() == Sparsification.RANKED_RANDOM) {
             for (int i = 0; i < n; i++) {
-                Object density = FamilySettings.raw(params, perModel, i, "density", 1.0);
-                Object epsilon = FamilySettings.raw(params, perModel, i, "epsilon", 0.0);
+                Object density = TensorSettings.raw(params, perModel, i, "density", 1.0);
+                Object epsilon = TensorSettings.raw(params, perModel, i, "epsilon", 0.0);
                 if (density instanceof Number d && epsilon instanceof Number e) {
                     checkSpread(d.doubleValue(), e.doubleValue());
                 }
@@ -107,7 +107,7 @@ final class TaskArithmeticFamily implements MergeMethod {
 
     @Override
     public TensorMerger plan(MergeSetup setup) {
-        LayerPositions positions = LayerPositions.of(setup.inputs().tensors());
+        LayerPositions positions = LayerPositions.of(setup);
         Function<MergeTensor, FamilySettings> at = tensor -> FamilySettings.of(setup, tensor, positions);
         int n = setup.modelCount();
         if (recipe.sparsification() == Sparsification.NONE && !recipe.consensus()) {

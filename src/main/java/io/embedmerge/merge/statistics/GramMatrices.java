@@ -20,27 +20,43 @@ public final class GramMatrices {
     }
 
     public static GramMatrices compute(InputScan inputs, int n) {
-        return compute(inputs, n, true);
+        return compute(inputs, n, Vectors.TASK_VECTORS);
     }
 
     /** G_ij = ⟨θ_i, θ_j⟩ of the models' own float32 values (no base subtracted), per tensor and for the whole model. */
     public static GramMatrices computeRaw(InputScan inputs, int n) {
-        return compute(inputs, n, false);
+        return compute(inputs, n, Vectors.MODELS);
     }
 
-    private static GramMatrices compute(InputScan inputs, int n, boolean taskVectors) {
+    /**
+     * G_ij = ⟨x_i, x_j⟩ of the raw float32 values with x_0 the base and x_{i+1} models[i] ({@code n} models, so
+     * (n+1)×(n+1)), per tensor and for the whole model.
+     */
+    public static GramMatrices computeRawWithBase(InputScan inputs, int n) {
+        return compute(inputs, n + 1, Vectors.BASE_AND_MODELS);
+    }
+
+    /** Which vectors a Gram matrix is of. */
+    private enum Vectors { TASK_VECTORS, MODELS, BASE_AND_MODELS }
+
+    private static GramMatrices compute(InputScan inputs, int n, Vectors vectors) {
         Map<Integer, double[][]> perTensor = new HashMap<>();
         double[][] model = new double[n][n];
         float[][] v = new float[n][inputs.chunkElements()];
         double[][][] partial = new double[ChunkRanges.PARTS][n][n];
-        inputs.forEachChunk(taskVectors ? "gram" : "gram-raw", (tensor, first, base, models, count) -> {
+        String pass = switch (vectors) {
+            case TASK_VECTORS -> "gram";
+            case MODELS -> "gram-raw";
+            case BASE_AND_MODELS -> "gram-raw-base";
+        };
+        inputs.forEachChunk(pass, (tensor, first, base, models, count) -> {
             double[][] g = perTensor.computeIfAbsent(tensor.index(), k -> new double[n][n]);
             ChunkRanges.forEach(count, (part, from, to) -> {
                 for (int i = 0; i < n; i++) {
-                    if (taskVectors) {
-                        TaskVector.of(base, models[i], v[i], from, to);
-                    } else {
-                        System.arraycopy(models[i], from, v[i], from, to - from);
+                    switch (vectors) {
+                        case TASK_VECTORS -> TaskVector.of(base, models[i], v[i], from, to);
+                        case MODELS -> System.arraycopy(models[i], from, v[i], from, to - from);
+                        case BASE_AND_MODELS -> System.arraycopy(i == 0 ? base : models[i - 1], from, v[i], from, to - from);
                     }
                 }
                 for (int i = 0; i < n; i++) {
