@@ -99,25 +99,84 @@ final class ReportPage {
     private static void lossCurves(StringBuilder html, JobResult result) {
         List<String> labels = new ArrayList<>();
         List<List<Double>> curves = new ArrayList<>();
+        List<List<Integer>> steps = new ArrayList<>();
         if (result.lossCurve() != null && !result.lossCurve().isEmpty()) {
             labels.add("self_positioning probe loss");
             curves.add(result.lossCurve());
+            steps.add(everyStep(result.lossCurve()));
+            if (result.probeLossCurves() != null && result.probeLossCurves().size() > 1) {
+                result.probeLossCurves().forEach((part, curve) -> {
+                    labels.add("part " + part);
+                    curves.add(curve);
+                    steps.add(everyStep(curve));
+                });
+            }
+            if (result.validation() != null) {
+                labels.add("validation loss (kept step " + result.validation().chosenStep() + ")");
+                curves.add(result.validation().loss());
+                steps.add(result.validation().steps());
+            }
         }
         if (result.runs() != null) {
             for (JobResult.TrainingRun run : result.runs()) {
                 labels.add(run.folder().isEmpty() ? "training loss" : run.folder());
                 curves.add(run.lossCurve());
+                steps.add(everyStep(run.lossCurve()));
             }
         }
         if (curves.isEmpty()) {
             return;
         }
-        html.append("<h2>Loss curve</h2>").append(Svg.lineChart(curves)).append(Svg.legend(labels));
+        html.append("<h2>Loss curve</h2>").append(Svg.lineChart(curves, steps)).append(Svg.legend(labels));
         if (result.coefficients() != null) {
-            JobResult.Coefficients c = result.coefficients();
+            coefficients(html, result.coefficients(), modelLabels(result.inputs()));
+        }
+    }
+
+    private static List<Integer> everyStep(List<Double> curve) {
+        return java.util.stream.IntStream.rangeClosed(1, curve.size()).boxed().toList();
+    }
+
+    /** Self-Positioning's coefficients; per layer, a chart of the scale λ_g·c_{g,i} each model's task vector got. */
+    private static void coefficients(StringBuilder html, JobResult.Coefficients c, List<String> models) {
+        if (c.layers() == null) {
             html.append(String.format(Locale.ROOT, "<p>Learned a = %s, λ = %.4f, t = %s, c = %s</p>",
                     c.weights(), c.lambda(), c.t(), c.c()));
+            return;
         }
+        List<String> groups = c.layers().stream().map(JobResult.GroupCoefficients::group).toList();
+        int count = c.layers().getFirst().c().size();
+        if (models.size() != count) {
+            models = java.util.stream.IntStream.range(0, count).mapToObj(i -> "models[" + i + "]").toList();
+        }
+        List<List<Double>> scales = new ArrayList<>();
+        for (int i = 0; i < models.size(); i++) {
+            int model = i;
+            scales.add(c.layers().stream().map(g -> g.lambda() * g.c().get(model)).toList());
+        }
+        html.append("<h2>Learned coefficients per layer: λ·c<sub>i</sub></h2>").append(Svg.legend(models))
+                .append(Svg.groupedBars(groups, models, scales, "%.3f"))
+                .append("<table><tr><th class='l'>group</th><th class='l'>a</th><th>λ</th><th class='l'>t</th>"
+                        + "<th class='l'>c</th></tr>");
+        for (JobResult.GroupCoefficients g : c.layers()) {
+            html.append(String.format(Locale.ROOT, "<tr><td class='l'>%s</td><td class='l'>%s</td><td>%.4f</td>"
+                            + "<td class='l'>%s</td><td class='l'>%s</td></tr>", Svg.escape(g.group()), rounded(g.weights()),
+                    g.lambda(), rounded(g.t()), rounded(g.c())));
+        }
+        html.append("</table>");
+    }
+
+    private static String rounded(List<Double> values) {
+        return values.stream().map(v -> String.format(Locale.ROOT, "%.4f", v)).toList().toString();
+    }
+
+    /** The merged models' labels in request order (their URI where they have none). */
+    private static List<String> modelLabels(List<JobResult.InputFiles> inputs) {
+        if (inputs == null) {
+            return List.of();
+        }
+        return inputs.stream().filter(input -> input.role().equals("model"))
+                .map(input -> input.label() != null ? input.label() : input.uri()).toList();
     }
 
     private static void scores(StringBuilder html, JobResult result) {

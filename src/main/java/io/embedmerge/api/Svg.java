@@ -144,12 +144,22 @@ final class Svg {
 
     /** Loss curves over steps, one polyline per series, on shared axes (y from the smallest to the largest value). */
     static String lineChart(List<List<Double>> series) {
+        return lineChart(series, series.stream().map(values -> java.util.stream.IntStream
+                .rangeClosed(1, values.size()).boxed().toList()).toList());
+    }
+
+    /**
+     * Curves over steps, each value at its own step ({@code steps} parallel to {@code series}: a training curve at
+     * every step, a validation curve every few), on shared axes.
+     */
+    static String lineChart(List<List<Double>> series, List<List<Integer>> steps) {
         int width = 640;
         int height = 220;
         int left = 60;
         int top = 16;
         int bottom = 30;
-        int steps = series.stream().mapToInt(List::size).max().orElse(1);
+        int first = steps.stream().flatMap(List::stream).mapToInt(Integer::intValue).min().orElse(1);
+        int last = steps.stream().flatMap(List::stream).mapToInt(Integer::intValue).max().orElse(1);
         double min = series.stream().flatMap(List::stream).mapToDouble(Double::doubleValue).min().orElse(0);
         double max = series.stream().flatMap(List::stream).mapToDouble(Double::doubleValue).max().orElse(1);
         double span = max > min ? max - min : 1;
@@ -161,14 +171,15 @@ final class Svg {
             svg.append(String.format(Locale.ROOT, "<text x='%d' y='%d' font-size='10' text-anchor='end'>%.4g</text>"
                     + "<line x1='%d' y1='%d' x2='%d' y2='%d' stroke='#eee'/>", left - 4, y + 3, v, left, y, width - 10, y));
         }
-        svg.append(String.format(Locale.ROOT, "<text x='%d' y='%d' font-size='10'>step 1</text>"
-                + "<text x='%d' y='%d' font-size='10' text-anchor='end'>step %d</text>", left, top + height + 16,
-                width - 10, top + height + 16, steps));
+        svg.append(String.format(Locale.ROOT, "<text x='%d' y='%d' font-size='10'>step %d</text>"
+                + "<text x='%d' y='%d' font-size='10' text-anchor='end'>step %d</text>", left, top + height + 16, first,
+                width - 10, top + height + 16, last));
         for (int s = 0; s < series.size(); s++) {
             StringBuilder points = new StringBuilder();
             List<Double> values = series.get(s);
             for (int k = 0; k < values.size(); k++) {
-                double x = left + (width - 10 - left) * (steps == 1 ? 0 : (double) k / (steps - 1));
+                int step = steps.get(s).get(k);
+                double x = left + (width - 10 - left) * (last == first ? 0 : (double) (step - first) / (last - first));
                 double y = top + height - height * (values.get(k) - min) / span;
                 points.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
             }

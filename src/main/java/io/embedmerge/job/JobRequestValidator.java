@@ -30,10 +30,12 @@ class JobRequestValidator {
     private final ObjectStorage storage;
     private final DataFiles dataFiles;
     private final List<JobRequestCheck> checks;
+    private final RequestLimits limits;
 
     JobRequestValidator(MethodRegistry methods, ObjectStorage storage, DataFiles dataFiles,
-                        List<JobRequestCheck> checks) {
+                        List<JobRequestCheck> checks, RequestLimits limits) {
         this.checks = checks;
+        this.limits = limits;
         this.methods = methods;
         this.storage = storage;
         this.dataFiles = dataFiles;
@@ -139,27 +141,85 @@ class JobRequestValidator {
         checkOutput(request.output(), request, problems);
         checkMethod(request, problems);
         checkEvaluations(request.evaluation(), problems);
-        DataNeeds.Probe probe = request.method() == null || request.method().name() == null ? DataNeeds.Probe.NONE
-                : methods.find(request.method().name()).map(m -> m.dataNeeds().probe()).orElse(DataNeeds.Probe.NONE);
-        if (probe == DataNeeds.Probe.PER_MODEL && request.models() != null) {
+        DataNeeds needs = request.method() == null || request.method().name() == null ? DataNeeds.NONE
+                : methods.find(request.method().name()).map(MergeMethod::dataNeeds).orElse(DataNeeds.NONE);
+        boolean unionOfParts = needs.encoderPass() == DataNeeds.EncoderPass.REGMEAN_WEIGHTS;
+        if (request.models() != null) {
             for (int i = 0; i < request.models().size(); i++) {
                 ModelInput model = request.models().get(i);
                 if (model == null) {
                     continue;
                 }
-                if (model.probe() == null) {
-                    problems.add(new FieldProblem("models[" + i + "].probe", request.method().name()
-                            + " needs probe pairs for every model"));
-                } else {
-                    checkExisting("models[" + i + "].probe", model.probe(), problems);
+                String field = "models[" + i + "].probe";
+                if (needs.probe() == DataNeeds.Probe.PER_MODEL && model.probe() == null) {
+                    problems.add(new FieldProblem(field, request.method().name() + " needs probe pairs for every model"));
+                } else if (model.probe() != null) {
+                    checkProbe(field, model.probe(), needs.probe() == DataNeeds.Probe.PER_MODEL, unionOfParts, problems);
                 }
             }
         }
-        if (probe == DataNeeds.Probe.GLOBAL) {
-            if (request.probe() == null) {
-                problems.add(new FieldProblem("probe", request.method().name() + " needs probe pairs (a data URI)"));
-            } else {
-                checkExisting("probe", request.probe(), problems);
+        if (needs.probe() == DataNeeds.Probe.GLOBAL && request.probe() == null) {
+            problems.add(new FieldProblem("probe", request.method().name() + " needs probe pairs (a data URI or a list of parts)"));
+        } else if (request.probe() != null) {
+            checkProbe("probe", request.probe(), needs.probe() == DataNeeds.Probe.GLOBAL, false, problems);
+        }
+    }
+
+    /**
+     * A probe's form, and with {@code used} its data URIs: a plain URI, or 1 to maxProbeParts parts with a known
+     * objective, positive finite weights, examples ≥ 1 and distinct labels. RegMean ({@code unionOfParts})
+     * accumulates its Gram matrices over the union of the parts' examples, so a part weight other than 1 is refused.
+     */
+    private void checkProbe(String field, ProbeSpec probe, boolean used, boolean unionOfParts, List<FieldProblem> problems) {
+        if (probe.uri() != null) {
+            if (used) {
+                checkExisting(field, probe.uri(), problems);
+            }
+            return;
+        }
+        List<ProbePart> parts = probe.parts();
+        if (parts.isEmpty()) {
+            problems.add(new FieldProblem(field, "a probe mixture needs at least one part"));
+            return;
+        }
+        if (parts.size() > limits.maxProbeParts()) {
+            problems.add(new FieldProblem(field, "must have at most " + limits.maxProbeParts()
+                    + " parts (merge.limits.max-probe-parts), got " + parts.size()));
+            return;
+        }
+        java.util.Map<String, Integer> labels = new java.util.HashMap<>();
+        for (int k = 0; k < parts.size(); k++) {
+            ProbePart part = parts.get(k);
+            String at = field + "[" + k + "]";
+            if (part == null) {
+                problems.add(new FieldProblem(at, "must be an object with a 'uri'"));
+                continue;
+            }
+            if (part.uri() == null || part.uri().isBlank()) {
+                problems.add(new FieldProblem(at + ".uri", "a data URI is required"));
+            } else if (used) {
+                checkExisting(at + ".uri", part.uri(), problems);
+            }
+            if (part.objective() != null && !List.of(ProbePart.INFONCE, ProbePart.COSENT).contains(part.objective())) {
+                problems.add(new FieldProblem(at + ".objective", "must be infonce or cosent, got '" + part.objective() + "'"));
+            }
+            if (part.weight() != null && !(part.weight() > 0 && Double.isFinite(part.weight()))) {
+                problems.add(new FieldProblem(at + ".weight", "must be a positive finite number, got " + part.weight()));
+            } else if (unionOfParts && part.weight() != null && part.weight() != 1.0) {
+                problems.add(new FieldProblem(at + ".weight", "regmean accumulates its Gram matrices over the union of "
+                        + "the parts' examples; a part weight does not apply (leave it out or 1)"));
+            }
+            if (part.examples() != null && part.examples() < 1) {
+                problems.add(new FieldProblem(at + ".examples", "must be at least 1, got " + part.examples()));
+            }
+            if (part.scoreThreshold() != null && !Double.isFinite(part.scoreThreshold())) {
+                problems.add(new FieldProblem(at + ".scoreThreshold", "must be a finite number"));
+            }
+            String label = part.label() != null ? part.label() : "probe[" + k + "]";
+            Integer other = labels.putIfAbsent(label, k);
+            if (other != null) {
+                problems.add(new FieldProblem(at + ".label", "'" + label + "' already names " + field + "[" + other
+                        + "]; labels must be distinct"));
             }
         }
     }

@@ -17,7 +17,8 @@ public record JobResult(
         @Schema(description = "merge with evaluateInputs: the same scores for the base, each input and the merged output")
         List<CheckpointScores> comparison,
         @Schema(description = "self_positioning: the learned coefficients") Coefficients coefficients,
-        @Schema(description = "self_positioning: the probe loss after each step") List<Double> lossCurve,
+        @Schema(description = "self_positioning: the objective (probe loss Σ_k w_k L_k plus the λ penalty) at each "
+                + "step, before its update") List<Double> lossCurve,
         @Schema(description = "train: each run's folder (inside output) and loss curve") List<TrainingRun> runs,
         @Schema(description = "merge: the method with every parameter (defaults filled in), as merge-manifest.json "
                 + "records it") MethodUsed method,
@@ -26,36 +27,50 @@ public record JobResult(
         @Schema(description = "Jobs with several outputs (train with a pipeline): each output folder's URI by name, "
                 + "e.g. `dataset-1` or `stage-2`, ready to pass to a following step",
                 example = "{\"dataset-1\": \"file:./data/outputs/7f2c/dataset-1/\"}")
-        Map<String, String> outputs) {
+        Map<String, String> outputs,
+        @Schema(description = "self_positioning: each probe part's own loss L_k (unweighted, no penalty) at each step, "
+                + "by the part's label (`probe` for a plain URI, else the part's label or `probe[k]`)",
+                example = "{\"paraphrases\": [0.0021, 0.0019], \"similarity\": [2.71, 2.64]}")
+        Map<String, List<Double>> probeLossCurves,
+        @Schema(description = "self_positioning with validationFraction > 0: the validation checks and the step whose "
+                + "coefficients were kept") Validation validation) {
 
     public static JobResult of(Output output) {
-        return new JobResult(output, null, null, null, null, null, null, null, null, null, null);
+        return new JobResult(output, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     public static JobResult of(TaskVectorReport analysis) {
-        return new JobResult(null, analysis, null, null, null, null, null, null, null, null, null);
+        return new JobResult(null, analysis, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     public static JobResult empty() {
-        return new JobResult(null, null, null, null, null, null, null, null, null, null, null);
+        return new JobResult(null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     public JobResult withScores(Map<String, Score> scores, List<CheckpointScores> comparison) {
-        return new JobResult(output, analysis, scores, average(scores), comparison, coefficients, lossCurve, runs, method, inputs, outputs);
+        return new JobResult(output, analysis, scores, average(scores), comparison, coefficients, lossCurve, runs, method,
+                inputs, outputs, probeLossCurves, validation);
     }
 
     public JobResult withCoefficients(Coefficients learned, List<Double> curve) {
-        return new JobResult(output, analysis, scores, averageScore, comparison, learned, curve, runs, method, inputs, outputs);
+        return withCoefficients(learned, curve, probeLossCurves, validation);
+    }
+
+    /** Self-Positioning's outcome: coefficients, the objective per step, each part's loss, the validation checks. */
+    public JobResult withCoefficients(Coefficients learned, List<Double> curve, Map<String, List<Double>> partCurves,
+                                      Validation checks) {
+        return new JobResult(output, analysis, scores, averageScore, comparison, learned, curve, runs, method, inputs,
+                outputs, partCurves, checks);
     }
 
     public JobResult withRuns(List<TrainingRun> trainingRuns) {
         return new JobResult(output, analysis, scores, averageScore, comparison, coefficients, lossCurve, trainingRuns, method,
-                inputs, outputsOf(output, trainingRuns));
+                inputs, outputsOf(output, trainingRuns), probeLossCurves, validation);
     }
 
     public JobResult withProvenance(MethodUsed usedMethod, List<InputFiles> inputFiles) {
         return new JobResult(output, analysis, scores, averageScore, comparison, coefficients, lossCurve, runs,
-                usedMethod, inputFiles, outputs);
+                usedMethod, inputFiles, outputs, probeLossCurves, validation);
     }
 
     /** Named folders inside the output (runs of "" are the output itself and need no name). */
@@ -99,8 +114,38 @@ public record JobResult(
         }
     }
 
-    /** Self-Positioning's result: the learned a_i and λ, the slerp steps t_k and the coefficients c_i of U_N. */
-    public record Coefficients(List<Double> weights, double lambda, List<Double> t, List<Double> c) {
+    /**
+     * Self-Positioning's result: the learned a_i and λ, the slerp steps t_k and the coefficients c_i of U_N; with
+     * granularity layer these four are absent and {@code layers} holds them per group.
+     */
+    public record Coefficients(List<Double> weights, Double lambda, List<Double> t, List<Double> c,
+                               @Schema(description = "granularity layer: the coefficients of each group "
+                                       + "(encoder.layer.<k>, and `other` for embeddings and pooler)")
+                               List<GroupCoefficients> layers,
+                               @Schema(description = "penalty relative: L₀, the probe loss at the starting point "
+                                       + "(the penalty is μ·λ·L₀)")
+                               Double penaltyReference) {
+    }
+
+    /** One group's learned coefficients (granularity layer). */
+    public record GroupCoefficients(@Schema(example = "encoder.layer.3") String group, List<Double> weights,
+                                    double lambda, List<Double> t, List<Double> c) {
+    }
+
+    /**
+     * Early stopping of self_positioning: after which steps the validation loss was checked (0: before the first),
+     * the losses, the step whose coefficients were kept, and the last step run (below the steps asked for when it
+     * stopped early).
+     */
+    public record Validation(
+            @Schema(description = "The steps after which the validation loss was checked (0: before the first step)",
+                    example = "[0, 10, 20, 30]") List<Integer> steps,
+            @Schema(description = "The validation loss of each check: Σ_k w_k mean(L_k) over the held-out batches "
+                    + "plus the penalty", example = "[0.81, 0.74, 0.72, 0.73]") List<Double> loss,
+            @Schema(description = "The step whose coefficients were kept (the lowest check)", example = "20")
+            int chosenStep,
+            @Schema(description = "The last step run: below `steps` when the search stopped early", example = "30")
+            int lastStep) {
     }
 
     public static Double average(Map<String, Score> scores) {

@@ -33,9 +33,10 @@ public record MergeJobRequest(
         List<EvaluationSpec> evaluation,
         @Schema(description = "Also score the base and every input model (result.comparison)")
         Boolean evaluateInputs,
-        @Schema(description = "self_positioning: the probe/target pairs (JSONL query/positive, FlagEmbedding "
-                + "query/pos, or STS data whose pairs above scoreThreshold count)", example = "file:./data/probe/sts-train.csv")
-        String probe,
+        @Schema(description = "self_positioning: the probe/target data: a data URI (JSONL query/positive, "
+                + "FlagEmbedding query/pos, or STS data whose pairs above scoreThreshold count; InfoNCE) or a list of "
+                + "parts whose losses are summed with their weights (see ProbePart)")
+        ProbeSpec probe,
         @Schema(description = "Merge inputs that hold NaN or ±Inf instead of failing the job with NON_FINITE_INPUT "
                 + "(default false). The merged output is checked either way: a value that is not finite in the output "
                 + "dtype fails the job with NON_FINITE_OUTPUT and nothing is published.", example = "false")

@@ -13,8 +13,9 @@ public record ModelInput(
         Double weight,
         @Schema(description = "Free-form label shown in results.", example = "sts")
         String label,
-        @Schema(description = "fisher, regmean: this model's probe pairs (same formats as `probe`)")
-        String probe,
+        @Schema(description = "fisher, regmean: this model's probe data (same forms as the request's `probe`: a "
+                + "data URI or a list of parts)")
+        ProbeSpec probe,
         @Schema(description = "Parameters of the method for this model only (see GET /v1/methods: those with scope "
                 + "'model'), e.g. density, gamma, epsilon, weight. A value may vary per tensor where the scope lists "
                 + "'tensor': a list of numbers across the layers ([0, 0.5, 1]) or [{\"filter\": \"attention\", "

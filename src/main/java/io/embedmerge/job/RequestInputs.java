@@ -18,10 +18,10 @@ final class RequestInputs {
                 if (merge.models() != null) {
                     merge.models().stream().filter(Objects::nonNull).forEach(m -> {
                         uris.add(m.uri());
-                        uris.add(m.probe());
+                        probeUris(m.probe(), uris);
                     });
                 }
-                uris.add(merge.probe());
+                probeUris(merge.probe(), uris);
                 evaluations(merge.evaluation(), uris);
             }
             case ImportJobRequest imported -> {
@@ -46,6 +46,12 @@ final class RequestInputs {
             }
         }
         return uris.stream().filter(u -> u != null && (u.startsWith("file:") || u.startsWith("s3://"))).toList();
+    }
+
+    private static void probeUris(ProbeSpec probe, List<String> uris) {
+        if (probe != null) {
+            uris.addAll(probe.uris());
+        }
     }
 
     private static void evaluations(List<EvaluationSpec> evaluations, List<String> uris) {

@@ -13,13 +13,16 @@ import org.springframework.util.unit.DataSize;
  * @param maxStringLength characters of every string in a job request (URIs, labels, names, parameter values, keys)
  * @param maxListLength   entries of every other list in a job request ({@code evaluation}, {@code data}, lists in
  *                        method parameters)
+ * @param maxProbeParts   parts of one probe mixture ({@code probe}, {@code models[i].probe}): each part is one more
+ *                        encoder forward pass per step
  */
 @ConfigurationProperties("merge.limits")
 public record RequestLimits(
         @DefaultValue("1MB") DataSize maxBodySize,
         @DefaultValue("64") int maxModels,
         @DefaultValue("2048") int maxStringLength,
-        @DefaultValue("64") int maxListLength) {
+        @DefaultValue("64") int maxListLength,
+        @DefaultValue("8") int maxProbeParts) {
 
     /** Longest {@code Idempotency-Key}: the width of its database column. */
     public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 255;

@@ -35,19 +35,12 @@ public final class ContrastiveTrainer {
 
     /** The objective's loss of one batch. */
     public static NDArray loss(BertEncoder encoder, List<TextPair> batch, Settings settings, NDManager scope) {
-        ProbeBatch tokens = ProbeBatch.of(encoder, batch, scope);
-        if (settings.objective() == Objective.INFONCE) {
-            return tokens.contrastiveLoss(encoder, settings.temperature());
-        }
-        double[] scores = batch.stream().mapToDouble(p -> {
-            if (p.score() == null) {
+        if (settings.objective() == Objective.COSENT) {
+            batch.stream().filter(p -> p.score() == null).findFirst().ifPresent(p -> {
                 throw new IllegalArgumentException("CoSENT needs scored pairs (STS data); '" + p.query() + "' has no score");
-            }
-            return p.score();
-        }).toArray();
-        return CoSentLoss.of(encoder.embed(tokens.queryIds(), tokens.queryTypes(), tokens.queryMask()),
-                encoder.embed(tokens.positiveIds(), tokens.positiveTypes(), tokens.positiveMask()), scores,
-                1 / settings.temperature());
+            });
+        }
+        return ProbeBatch.of(encoder, batch, scope).loss(encoder, settings.objective(), settings.temperature());
     }
 
     /** One dataset of a mixture and the objective its batches are scored by. */

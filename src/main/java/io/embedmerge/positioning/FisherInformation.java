@@ -8,17 +8,19 @@ import io.embedmerge.model.BatchListener;
 import io.embedmerge.model.BertEncoder;
 import io.embedmerge.tensor.Autograd;
 
+import io.embedmerge.tensor.Scalars;
+
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 
 /**
  * The diagonal Fisher of an encoder on probe pairs (merge-methods.md, fisher):
- * F = (1/B) Σ_batches (∇θ L_CL(θ; batch))², one value per parameter entry.
+ * F = (1/B) Σ_batches (∇θ L(θ; batch))², one value per parameter entry; L is InfoNCE, or for a probe mixture
+ * Σ_k w_k L_k over one batch of every part.
  */
 public final class FisherInformation {
 
@@ -29,16 +31,49 @@ public final class FisherInformation {
     public static void diagonal(BertEncoder encoder, List<TextPair> pairs, int examples, int batchSize,
                                 double temperature, long seed, BatchListener progress,
                                 BiConsumer<String, float[]> sink) {
-        List<TextPair> order = new ArrayList<>(pairs);
-        Collections.shuffle(order, new Random(seed));
-        List<TextPair> used = order.subList(0, Math.min(examples, order.size()));
+        diagonal(encoder, List.of(WeightedProbe.infonce("probe", pairs).sample(examples, seed)), batchSize, temperature,
+                progress, sink);
+    }
+
+    /**
+     * Over a probe mixture, each part's pairs (already sampled) in batches of {@code batchSize} taken in order: the
+     * loss of Fisher batch b is Σ_k w_k L_k(part k's batch b mod B_k), B_k the part's batch count, for
+     * b < max_k B_k (a part with fewer batches repeats them). One InfoNCE part of weight 1 is exactly the plain case.
+     */
+    public static void diagonal(BertEncoder encoder, List<WeightedProbe> parts, int batchSize, double temperature,
+                                BatchListener progress, BiConsumer<String, float[]> sink) {
         try (NDManager scope = ComputeDevice.newManager()) {
-            List<ProbeBatch> batches = new ArrayList<>();
-            for (int start = 0; start < used.size(); start += batchSize) {
-                List<TextPair> slice = used.subList(start, Math.min(used.size(), start + batchSize));
-                batches.add(ProbeBatch.of(encoder, slice, scope));
+            List<List<ProbeBatch>> perPart = new ArrayList<>();
+            int count = 0;
+            for (WeightedProbe part : parts) {
+                List<ProbeBatch> batches = new ArrayList<>();
+                List<TextPair> used = part.pairs();
+                for (int start = 0; start < used.size(); start += batchSize) {
+                    batches.add(ProbeBatch.of(encoder, used.subList(start, Math.min(used.size(), start + batchSize)), scope));
+                }
+                perPart.add(batches);
+                count = Math.max(count, batches.size());
             }
-            diagonal(encoder, batches, temperature, progress, sink);
+            List<BiFunction<BertEncoder, NDManager, NDArray>> losses = new ArrayList<>();
+            for (int b = 0; b < count; b++) {
+                int index = b;
+                losses.add((model, step) -> {
+                    NDArray total = null;
+                    for (int k = 0; k < parts.size(); k++) {
+                        List<ProbeBatch> batches = perPart.get(k);
+                        if (batches.isEmpty()) {
+                            continue;
+                        }
+                        WeightedProbe part = parts.get(k);
+                        NDArray loss = batches.get(index % batches.size()).copyTo(step)
+                                .loss(model, part.objective(), temperature);
+                        NDArray term = part.weight() == 1.0 ? loss : Scalars.times(loss, part.weight());
+                        total = total == null ? term : total.add(term);
+                    }
+                    return total;
+                });
+            }
+            squaredGradients(encoder, losses, progress, sink);
         }
     }
 
@@ -55,13 +90,27 @@ public final class FisherInformation {
      */
     public static void diagonal(BertEncoder encoder, List<ProbeBatch> batches, double temperature,
                                 BatchListener progress, BiConsumer<String, float[]> sink) {
+        squaredGradients(encoder, batches.stream()
+                .<BiFunction<BertEncoder, NDManager, NDArray>>map(batch -> (model, scope) ->
+                        batch.copyTo(scope).contrastiveLoss(model, temperature))
+                .toList(), progress, sink);
+    }
+
+    /**
+     * F = (1/B) Σ_b (∇θ loss_b)² over the given losses, handed to {@code sink} parameter by parameter. Each loss is
+     * built in a scope of its own (its batch copied there), so a pass's arrays are freed after its backward pass.
+     */
+    private static void squaredGradients(BertEncoder encoder, List<BiFunction<BertEncoder, NDManager, NDArray>> losses,
+                                         BatchListener progress, BiConsumer<String, float[]> sink) {
         Map<String, NDArray> parameters = encoder.parameters();
         parameters.values().forEach(p -> p.setRequiresGradient(true));
         Map<String, NDArray> sums = new LinkedHashMap<>();
         try {
-            for (int done = 0; done < batches.size(); done++) {
-                ProbeBatch batch = batches.get(done);
-                Autograd.gradients(parameters.values(), () -> batch.contrastiveLoss(encoder, temperature));
+            for (int done = 0; done < losses.size(); done++) {
+                BiFunction<BertEncoder, NDManager, NDArray> loss = losses.get(done);
+                try (NDManager step = ComputeDevice.newManager()) {
+                    Autograd.gradients(parameters.values(), () -> loss.apply(encoder, step));
+                }
                 for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
                     try (NDArray gradient = e.getValue().getGradient()) {
                         NDArray squared = gradient.square();
@@ -72,9 +121,9 @@ public final class FisherInformation {
                         }
                     }
                 }
-                progress.batchDone(done + 1, batches.size());
+                progress.batchDone(done + 1, losses.size());
             }
-            int b = Math.max(1, batches.size());
+            int b = Math.max(1, losses.size());
             for (Map.Entry<String, NDArray> e : sums.entrySet()) {
                 String name = e.getKey();
                 float[] f;

@@ -9,11 +9,9 @@ import io.embedmerge.model.BatchListener;
 import io.embedmerge.model.BertEncoder;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 /**
  * RegMean (merge-methods.md): for every Linear layer y = x Wᵀ + b, G_i = X_iᵀ X_i over the non-padding tokens of
@@ -72,13 +70,22 @@ public final class RegMean {
     /** G per Linear layer over the texts of the first {@code examples} pairs of a seeded shuffle. */
     public static Grams accumulate(BertEncoder encoder, List<TextPair> pairs, int examples, int batchSize, long seed,
                                    BatchListener progress) {
-        List<TextPair> order = new ArrayList<>(pairs);
-        Collections.shuffle(order, new Random(seed));
+        return accumulate(encoder, List.of(WeightedProbe.infonce("probe", pairs).sample(examples, seed)), batchSize,
+                progress);
+    }
+
+    /**
+     * G per Linear layer over the union of the parts' examples (each part's pairs already sampled; objectives and
+     * weights do not enter: G sums XᵀX over every text), the texts in part order, in batches of {@code batchSize}.
+     */
+    public static Grams accumulate(BertEncoder encoder, List<WeightedProbe> parts, int batchSize, BatchListener progress) {
         List<String> texts = new ArrayList<>();
-        for (TextPair p : order.subList(0, Math.min(examples, order.size()))) {
-            texts.add(p.query());
-            texts.add(p.positive());
-            texts.addAll(p.negatives());
+        for (WeightedProbe part : parts) {
+            for (TextPair p : part.pairs()) {
+                texts.add(p.query());
+                texts.add(p.positive());
+                texts.addAll(p.negatives());
+            }
         }
         try (NDManager scope = ComputeDevice.newManager()) {
             List<NDArray[]> batches = new ArrayList<>();

@@ -1,98 +1,190 @@
 package io.embedmerge.positioning;
 
-import io.embedmerge.tensor.ComputeDevice;
 import ai.djl.ndarray.NDManager;
+import io.embedmerge.merge.statistics.SlerpCoefficients;
+import io.embedmerge.tensor.ComputeDevice;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Learns the merge coefficients (a_1..a_N, λ) by Adam on the probe set (merge-methods.md, self_positioning). The
- * scalars stay positive through a softplus parametrisation: a_i = softplus(α_i), λ = softplus(β).
+ * Learns the merge coefficients (a_1..a_N, λ) of every group by Adam on the probe parts (merge-methods.md,
+ * self_positioning). Each step draws one batch of {@code batchSize} pairs from every part (part k from its own
+ * seeded stream, seed + k) and minimises Σ_k w_k L_k + penalty. The scalars stay positive through a softplus
+ * parametrisation: a_i = softplus(α_i), λ = softplus(β).
  */
 public final class SelfPositioning {
 
-    /** Hyper-parameters of the search. */
-    public record Settings(int steps, int batchSize, double learningRate, double initLambda, long seed) {
-    }
+    /** Batches of the initial point that set L₀ of the relative penalty. */
+    static final int REFERENCE_BATCHES = 4;
 
-    /** What the search learned, and its loss per step. */
-    public record Outcome(double[] weights, double lambda, double[] t, double[] c, List<Double> lossCurve) {
-    }
-
-    /** Told after every step. */
+    /** Told after every step (of a search or of fine-tuning). */
     @FunctionalInterface
     public interface StepListener {
         void stepDone(int step, int steps, double loss);
     }
 
+    /** How the penalty on λ is scaled. */
+    public enum Penalty {
+        /** μ·λ, the paper's */
+        ABSOLUTE,
+        /** μ·λ·L₀, L₀ the probe loss at the starting point */
+        RELATIVE
+    }
+
+    /** Hyper-parameters of the search. */
+    public record Settings(int steps, int batchSize, double learningRate, double initLambda, long seed, double mu,
+                           Penalty penalty, int validateEvery, int patience) {
+    }
+
+    /** One group's learned coefficients: a_i, λ, the slerp steps t_k and U_N's coefficients c_i. */
+    public record GroupOutcome(String name, double[] weights, double lambda, double[] t, double[] c) {
+    }
+
+    /**
+     * What the search learned (at the chosen step), its objective per step, each part's loss per step (by label),
+     * the validation checks (null without validation) and L₀ (null with the absolute penalty).
+     */
+    public record Outcome(List<GroupOutcome> groups, List<Double> lossCurve, Map<String, List<Double>> partLossCurves,
+                          Validation validation, Double penaltyReference) {
+    }
+
+    /** The validation checks: after which steps, their losses, the step whose coefficients were kept, the last step. */
+    public record Validation(List<Integer> steps, List<Double> loss, int chosenStep, int lastStep) {
+    }
+
     private SelfPositioning() {
     }
 
-    public static Outcome optimize(SelfPositioningObjective objective, List<TextPair> probe, double[] initWeights,
-                                   Settings settings, StepListener listener) {
-        if (probe.isEmpty()) {
-            throw new IllegalArgumentException("the probe set has no pairs");
-        }
-        int n = initWeights.length;
-        double[] x = new double[n + 1];
-        for (int i = 0; i < n; i++) {
-            x[i] = inverseSoftplus(initWeights[i]);
-        }
-        x[n] = inverseSoftplus(settings.initLambda());
-        double[] m = new double[n + 1];
-        double[] v = new double[n + 1];
-        PairBatches batches = new PairBatches(probe, settings.batchSize(), settings.seed());
-        List<Double> curve = new ArrayList<>();
-        for (int step = 1; step <= settings.steps(); step++) {
-            List<TextPair> batch = batches.next();
-            double[] a = new double[n];
-            for (int i = 0; i < n; i++) {
-                a[i] = softplus(x[i]);
+    /**
+     * @param training   the probe parts the search trains on
+     * @param validation each part's held-out pairs, in the same order (empty: no validation, no early stopping)
+     */
+    public static Outcome optimize(SelfPositioningObjective objective, List<WeightedProbe> training,
+                                   List<WeightedProbe> validation, double[] initWeights, Settings settings,
+                                   CoefficientSearch.Listener listener) {
+        for (WeightedProbe part : training) {
+            if (part.pairs().isEmpty()) {
+                throw new IllegalArgumentException(part.label() + ": the probe part has no pairs");
             }
-            double lambda = softplus(x[n]);
-            SelfPositioningObjective.Evaluation e;
-            try (NDManager scope = ComputeDevice.newManager()) {
-                e = objective.evaluate(a, lambda, objective.batch(batch, scope));
+        }
+        SearchPoint start = SearchPoint.of(objective.groups().size(), initWeights, settings.initLambda());
+        Double reference = settings.penalty() == Penalty.RELATIVE
+                ? startingLoss(objective, training, start, settings) : null;
+        double penaltyWeight = reference == null ? settings.mu() : settings.mu() * reference;
+        List<PairBatches> streams = streams(training, settings);
+        try (NDManager held = ComputeDevice.newManager()) {
+            List<SelfPositioningObjective.PartBatch> heldOut = validationBatches(objective, validation, settings, held);
+            CoefficientSearch.Problem problem = new CoefficientSearch.Problem() {
+                @Override
+                public SearchGradient train(SearchPoint point) {
+                    try (NDManager scope = ComputeDevice.newManager()) {
+                        List<SelfPositioningObjective.PartBatch> batches = new ArrayList<>();
+                        for (int k = 0; k < training.size(); k++) {
+                            WeightedProbe part = training.get(k);
+                            batches.add(new SelfPositioningObjective.PartBatch(
+                                    objective.batch(streams.get(k).next(), scope), part.objective(), part.weight(), k));
+                        }
+                        return objective.evaluate(point, batches, penaltyWeight);
+                    }
+                }
+
+                @Override
+                public double validate(SearchPoint point) {
+                    return weightedMean(objective.losses(point, heldOut), heldOut)
+                            + SelfPositioningObjective.penalty(point, penaltyWeight);
+                }
+            };
+            CoefficientSearch.Result result = CoefficientSearch.run(problem, start,
+                    new CoefficientSearch.Settings(settings.steps(), settings.learningRate(), !heldOut.isEmpty(),
+                            settings.validateEvery(), settings.patience()), listener);
+            return outcome(objective, training, result, heldOut.isEmpty() ? null : new Validation(
+                    result.validationSteps(), result.validationLoss(), result.chosenStep(), result.lastStep()), reference);
+        }
+    }
+
+    /** Part k's training batches: a seeded stream of its own (seed + k; a single part keeps the request's seed). */
+    private static List<PairBatches> streams(List<WeightedProbe> parts, Settings settings) {
+        List<PairBatches> streams = new ArrayList<>();
+        for (int k = 0; k < parts.size(); k++) {
+            streams.add(new PairBatches(parts.get(k).pairs(), settings.batchSize(), settings.seed() + k));
+        }
+        return streams;
+    }
+
+    /**
+     * L₀: the probe loss Σ_k w_k L_k at the starting point, the mean over the first {@link #REFERENCE_BATCHES}
+     * batches of each part (the very batches the first steps will draw), without gradients.
+     */
+    private static double startingLoss(SelfPositioningObjective objective, List<WeightedProbe> training,
+                                       SearchPoint start, Settings settings) {
+        List<PairBatches> streams = streams(training, settings);
+        try (NDManager scope = ComputeDevice.newManager()) {
+            List<SelfPositioningObjective.PartBatch> batches = new ArrayList<>();
+            for (int b = 0; b < REFERENCE_BATCHES; b++) {
+                for (int k = 0; k < training.size(); k++) {
+                    WeightedProbe part = training.get(k);
+                    batches.add(new SelfPositioningObjective.PartBatch(objective.batch(streams.get(k).next(), scope),
+                            part.objective(), part.weight(), k));
+                }
             }
-            double[] gradient = new double[n + 1];
-            for (int i = 0; i < n; i++) {
-                gradient[i] = e.gradientA()[i] * sigmoid(x[i]);
+            return weightedMean(objective.losses(start, batches), batches);
+        }
+    }
+
+    /** Each part's held-out pairs in fixed consecutive batches of batchSize (the last one may be smaller). */
+    private static List<SelfPositioningObjective.PartBatch> validationBatches(SelfPositioningObjective objective,
+                                                                             List<WeightedProbe> validation,
+                                                                             Settings settings, NDManager scope) {
+        List<SelfPositioningObjective.PartBatch> batches = new ArrayList<>();
+        for (int k = 0; k < validation.size(); k++) {
+            WeightedProbe part = validation.get(k);
+            List<TextPair> pairs = part.pairs();
+            for (int start = 0; start < pairs.size(); start += settings.batchSize()) {
+                batches.add(new SelfPositioningObjective.PartBatch(objective.batch(
+                        pairs.subList(start, Math.min(pairs.size(), start + settings.batchSize())), scope),
+                        part.objective(), part.weight(), k));
             }
-            gradient[n] = e.gradientLambda() * sigmoid(x[n]);
-            adam(x, gradient, m, v, step, settings.learningRate());
-            curve.add(e.loss());
-            listener.stepDone(step, settings.steps(), e.loss());
         }
-        double[] a = new double[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = softplus(x[i]);
+        return batches;
+    }
+
+    /** Σ_k w_k · mean(L_k over part k's batches). */
+    static double weightedMean(double[] losses, List<SelfPositioningObjective.PartBatch> batches) {
+        Map<Integer, double[]> perPart = new LinkedHashMap<>();
+        for (int b = 0; b < losses.length; b++) {
+            SelfPositioningObjective.PartBatch batch = batches.get(b);
+            double[] sumCountWeight = perPart.computeIfAbsent(batch.part(), key -> new double[3]);
+            sumCountWeight[0] += losses[b];
+            sumCountWeight[1]++;
+            sumCountWeight[2] = batch.weight();
         }
-        var coefficients = io.embedmerge.merge.statistics.SlerpCoefficients.compute(objective.gram(), a);
-        return new Outcome(a, softplus(x[n]), coefficients.t(), coefficients.c(), curve);
-    }
-
-    private static void adam(double[] x, double[] g, double[] m, double[] v, int step, double rate) {
-        double beta1 = 0.9;
-        double beta2 = 0.999;
-        for (int i = 0; i < x.length; i++) {
-            m[i] = beta1 * m[i] + (1 - beta1) * g[i];
-            v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i];
-            double mHat = m[i] / (1 - Math.pow(beta1, step));
-            double vHat = v[i] / (1 - Math.pow(beta2, step));
-            x[i] -= rate * mHat / (Math.sqrt(vHat) + 1e-8);
+        double total = 0;
+        for (double[] part : perPart.values()) {
+            total += part[2] * part[0] / part[1];
         }
+        return total;
     }
 
-    static double softplus(double x) {
-        return x > 30 ? x : Math.log1p(Math.exp(x));
-    }
-
-    static double inverseSoftplus(double y) {
-        return y > 30 ? y : Math.log(Math.expm1(y));
-    }
-
-    private static double sigmoid(double x) {
-        return 1 / (1 + Math.exp(-x));
+    private static Outcome outcome(SelfPositioningObjective objective, List<WeightedProbe> training,
+                                   CoefficientSearch.Result result, Validation validation, Double reference) {
+        List<GroupOutcome> groups = new ArrayList<>();
+        SearchPoint point = result.point();
+        for (int g = 0; g < point.groups(); g++) {
+            SlerpCoefficients.Result coefficients = SlerpCoefficients.compute(objective.gram(g), point.weights()[g]);
+            groups.add(new GroupOutcome(objective.groups().get(g), point.weights()[g], point.lambdas()[g],
+                    coefficients.t(), coefficients.c()));
+        }
+        Map<String, List<Double>> partCurves = new LinkedHashMap<>();
+        for (int k = 0; k < training.size(); k++) {
+            List<Double> curve = new ArrayList<>();
+            for (double[] step : result.partLosses()) {
+                curve.add(step[k]);
+            }
+            partCurves.put(training.get(k).label(), curve);
+        }
+        return new Outcome(groups, result.lossCurve(), partCurves, validation, reference);
     }
 }

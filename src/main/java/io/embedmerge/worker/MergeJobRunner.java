@@ -121,7 +121,8 @@ class MergeJobRunner {
                 JobResult result = JobResult.of(new JobResult.Output(target.uri(), output.files()))
                         .withProvenance(methodUsed, described);
                 if (searched != null) {
-                    result = result.withCoefficients(searched.coefficients(), searched.lossCurve());
+                    result = result.withCoefficients(searched.coefficients(), searched.lossCurve(),
+                            searched.probeLossCurves(), searched.validation());
                 }
                 progress.enter(plan.get(2));
                 return evaluate(request, inputs, target, result, progress);

@@ -16,10 +16,11 @@ import io.embedmerge.positioning.RegMean;
 import io.embedmerge.model.BertEncoder;
 import io.embedmerge.positioning.FisherInformation;
 import io.embedmerge.merge.MethodParams;
-import io.embedmerge.positioning.PairData;
+import io.embedmerge.job.ProbeSpec;
+import io.embedmerge.merge.InvalidMergeRequestException;
 import io.embedmerge.positioning.SelfPositioning;
 import io.embedmerge.positioning.SelfPositioningObjective;
-import io.embedmerge.positioning.TextPair;
+import io.embedmerge.positioning.WeightedProbe;
 import io.embedmerge.storage.ObjectStorage;
 import io.embedmerge.tensor.DType;
 import org.springframework.stereotype.Component;
@@ -27,11 +28,13 @@ import org.springframework.stereotype.Component;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * The encoder work that data-aware merges need before the write pass: the Self-Positioning search (progress: step,
- * loss, ETA), the models' Fisher diagonals and RegMean's solved Linear weights.
+ * loss, validation loss, ETA), the models' Fisher diagonals and RegMean's solved Linear weights, each on its probe
+ * (a URI or a mixture of parts, see {@link ProbeParts}).
  */
 @Component
 class PositioningRunner {
@@ -45,26 +48,72 @@ class PositioningRunner {
     }
 
     /** The search's outcome, as merge coefficients and as the job's result fields. */
-    record Searched(LearnedCoefficients learned, JobResult.Coefficients coefficients, List<Double> lossCurve) {
+    record Searched(LearnedCoefficients learned, JobResult.Coefficients coefficients, List<Double> lossCurve,
+                    Map<String, List<Double>> probeLossCurves, JobResult.Validation validation) {
     }
 
     Searched search(MergeJobRequest request, MethodParams params, CheckpointInputs inputs, ProgressReporter progress) {
         progress.stage("positioning", "reading the probe set");
-        List<TextPair> probe = PairData.read(data.file(request.probe()), params.number("scoreThreshold"));
+        List<WeightedProbe> parts = ProbeParts.read(data, request.probe(), "probe", params.number("scoreThreshold"));
+        double fraction = params.number("validationFraction");
+        List<WeightedProbe> training = new ArrayList<>();
+        List<WeightedProbe> validation = new ArrayList<>();
+        for (int k = 0; k < parts.size(); k++) {
+            Integer examples = request.probe().effectiveParts().get(k).examples();
+            WeightedProbe part = parts.get(k);
+            if (examples != null || fraction > 0) {
+                part = part.sample(examples != null ? examples : Integer.MAX_VALUE, request.effectiveSeed() + k);
+            }
+            if (fraction > 0) {
+                try {
+                    WeightedProbe.Split split = part.split(fraction);
+                    training.add(split.training());
+                    validation.add(split.validation());
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidMergeRequestException(request.probe().uri() != null ? "probe" : "probe[" + k + "]",
+                            e.getMessage());
+                }
+            } else {
+                training.add(part);
+            }
+        }
         double[] init = params.numbers("initWeights") != null ? params.numbers("initWeights")
                 : request.models().stream().mapToDouble(m -> m.effectiveWeight()).toArray();
         SelfPositioning.Settings settings = new SelfPositioning.Settings((int) params.number("steps"),
                 (int) params.number("batchSize"), params.number("learningRate"), params.number("initLambda"),
-                request.effectiveSeed());
+                request.effectiveSeed(), params.number("mu"),
+                SelfPositioning.Penalty.valueOf(params.string("penalty").toUpperCase(Locale.ROOT)),
+                (int) params.number("validateEvery"), (int) params.number("patience"));
+        LearnedCoefficients.Granularity granularity = LearnedCoefficients.Granularity.of(params.string("granularity"));
         try (SelfPositioningObjective objective = new SelfPositioningObjective(inputs.base().folder(),
                 inputs.models().stream().map(m -> m.folder()).toList(), DataType.FLOAT32,
-                params.number("temperature"), params.number("mu"))) {
-            SelfPositioning.Outcome outcome = SelfPositioning.optimize(objective, probe, init, settings,
-                    (step, steps, loss) -> progress.step("positioning", step, steps, String.format("loss %.5g", loss)));
-            return new Searched(new LearnedCoefficients(outcome.c(), outcome.lambda()),
-                    new JobResult.Coefficients(box(outcome.weights()), outcome.lambda(), box(outcome.t()), box(outcome.c())),
-                    outcome.lossCurve());
+                params.number("temperature"), params.number("mu"), granularity)) {
+            SelfPositioning.Outcome outcome = SelfPositioning.optimize(objective, training, validation, init, settings,
+                    (step, steps, loss, validationLoss) -> progress.step("positioning", step, steps,
+                            Double.isNaN(validationLoss) ? String.format(Locale.ROOT, "loss %.5g", loss)
+                                    : String.format(Locale.ROOT, "loss %.5g, validation loss %.5g", loss, validationLoss)));
+            return searched(outcome, granularity);
         }
+    }
+
+    private static Searched searched(SelfPositioning.Outcome outcome, LearnedCoefficients.Granularity granularity) {
+        List<LearnedCoefficients.Group> groups = outcome.groups().stream()
+                .map(g -> new LearnedCoefficients.Group(g.name(), g.c(), g.lambda())).toList();
+        JobResult.Coefficients coefficients;
+        if (granularity == LearnedCoefficients.Granularity.MODEL) {
+            SelfPositioning.GroupOutcome model = outcome.groups().getFirst();
+            coefficients = new JobResult.Coefficients(box(model.weights()), model.lambda(), box(model.t()), box(model.c()),
+                    null, outcome.penaltyReference());
+        } else {
+            coefficients = new JobResult.Coefficients(null, null, null, null, outcome.groups().stream()
+                    .map(g -> new JobResult.GroupCoefficients(g.name(), box(g.weights()), g.lambda(), box(g.t()), box(g.c())))
+                    .toList(), outcome.penaltyReference());
+        }
+        SelfPositioning.Validation checks = outcome.validation();
+        JobResult.Validation validation = checks == null ? null
+                : new JobResult.Validation(checks.steps(), checks.loss(), checks.chosenStep(), checks.lastStep());
+        return new Searched(new LearnedCoefficients(granularity, groups), coefficients, outcome.lossCurve(),
+                outcome.partLossCurves(), validation);
     }
 
     /** Each model's Fisher diagonals, written to {@code scratch} as they are computed. */
@@ -74,13 +123,12 @@ class PositioningRunner {
         int models = inputs.models().size();
         for (int i = 0; i < models; i++) {
             int model = i;
-            List<TextPair> probe = modelProbe(request, params, i);
+            List<WeightedProbe> probe = modelProbe(request, params, i, (int) params.number("fisherExamples"));
             try (BertEncoder encoder = BertEncoder.load(inputs.models().get(i).folder())) {
                 List<TensorSpec> specs = new ArrayList<>();
                 encoder.parameters().forEach((name, p) -> specs.add(new TensorSpec(name, DType.F32, shape(p))));
                 perModel.add(scratch.write("fisher-" + i, specs, sink -> FisherInformation.diagonal(encoder, probe,
-                        (int) params.number("fisherExamples"), (int) params.number("batchSize"),
-                        params.number("temperature"), request.effectiveSeed(),
+                        (int) params.number("batchSize"), params.number("temperature"),
                         modelProgress(progress, "fisher", model, models), sink::put)));
             }
         }
@@ -100,10 +148,9 @@ class PositioningRunner {
         int models = inputs.models().size();
         for (int i = 0; i < models; i++) {
             int model = i;
-            List<TextPair> probe = modelProbe(request, params, i);
+            List<WeightedProbe> probe = modelProbe(request, params, i, (int) params.number("regmeanExamples"));
             try (BertEncoder encoder = BertEncoder.load(inputs.models().get(i).folder());
-                 RegMean.Grams g = RegMean.accumulate(encoder, probe, (int) params.number("regmeanExamples"),
-                         (int) params.number("batchSize"), request.effectiveSeed(),
+                 RegMean.Grams g = RegMean.accumulate(encoder, probe, (int) params.number("batchSize"),
                          modelProgress(progress, "regmean", model, models))) {
                 if (i == 0) {
                     prefixes.addAll(g.prefixes());
@@ -135,9 +182,15 @@ class PositioningRunner {
         return new RegMeanWeights(solved);
     }
 
-    /** The probe pairs of {@code models[model]}. */
-    private List<TextPair> modelProbe(MergeJobRequest request, MethodParams params, int model) {
-        return PairData.read(data.file(request.models().get(model).probe()), params.number("scoreThreshold"));
+    /**
+     * The probe parts of {@code models[model]}, each part's first {@code examples} pairs (or its own cap) of a shuffle
+     * seeded by the request's seed + the part's index (a plain URI: exactly the pairs it used before mixtures).
+     */
+    private List<WeightedProbe> modelProbe(MergeJobRequest request, MethodParams params, int model, int examples) {
+        ProbeSpec probe = request.models().get(model).probe();
+        List<WeightedProbe> parts = ProbeParts.read(data, probe, "models[" + model + "].probe",
+                params.number("scoreThreshold"));
+        return ProbeParts.sampled(parts, probe, examples, request.effectiveSeed());
     }
 
     /** Batch progress of model {@code model}'s pass as a fraction of all N passes (also checks for cancellation). */

@@ -13,6 +13,9 @@ import io.embedmerge.model.onnx.BertOnnxImport;
 import io.embedmerge.model.BatchListener;
 import io.embedmerge.positioning.FisherInformation;
 import io.embedmerge.positioning.RegMean;
+import io.embedmerge.merge.LearnedCoefficients.Granularity;
+import io.embedmerge.positioning.ContrastiveTrainer;
+import io.embedmerge.positioning.SearchPoint;
 import io.embedmerge.positioning.SelfPositioningObjective;
 import io.embedmerge.positioning.TextPair;
 import io.embedmerge.storage.DirectFolder;
@@ -26,7 +29,8 @@ import java.util.List;
 
 /**
  * Times the data-aware statistics on all-MiniLM-L6-v2 at batch 32 on this machine's CPU: one Self-Positioning step
- * (forward/backward at θ(a, λ) plus the projections), Fisher per batch, RegMean Gram matrices per batch and the
+ * (forward/backward at θ(a, λ) plus the projections; also on a two-part InfoNCE + CoSENT mixture and with layer
+ * granularity), one validation batch (forward only), Fisher per batch, RegMean Gram matrices per batch and the
  * float64 solves of all Linear layers.
  * <pre>./mvnw -q test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass=io.embedmerge.bench.DataAwareBench</pre>
  */
@@ -72,6 +76,51 @@ public final class DataAwareBench {
                 }
             }
             System.out.printf("self_positioning step:           %.3f s%n", total / 5);
+            // the same step on a two-part mixture (InfoNCE and CoSENT, one batch each), and one validation batch
+            List<TextPair> scored = new ArrayList<>();
+            for (StsPair p : StsData.readTsv(TestData.path("stsb-en-train"))) {
+                scored.add(new TextPair(p.sentence1(), p.sentence2(), List.of(), p.score()));
+            }
+            SearchPoint point = SearchPoint.of(1, new double[]{1, 1}, 1);
+            double mixture = 0;
+            double validation = 0;
+            for (int step = 0; step < 6; step++) {
+                try (NDManager scope = NDManager.newBaseManager()) {
+                    List<SelfPositioningObjective.PartBatch> parts = List.of(
+                            new SelfPositioningObjective.PartBatch(objective.batch(pairs.subList(step * batch, (step + 1) * batch), scope),
+                                    ContrastiveTrainer.Objective.INFONCE, 1.0, 0),
+                            new SelfPositioningObjective.PartBatch(objective.batch(scored.subList(step * batch, (step + 1) * batch), scope),
+                                    ContrastiveTrainer.Objective.COSENT, 0.5, 1));
+                    long t0 = System.nanoTime();
+                    objective.evaluate(point, parts, 0.01);
+                    long t1 = System.nanoTime();
+                    objective.losses(point, parts.subList(0, 1));
+                    long t2 = System.nanoTime();
+                    if (step > 0) {
+                        mixture += (t1 - t0) / 1e9;
+                        validation += (t2 - t1) / 1e9;
+                    }
+                }
+            }
+            System.out.printf("self_positioning step, 2 parts:  %.3f s%n", mixture / 5);
+            System.out.printf("validation, per batch:           %.3f s%n", validation / 5);
+        }
+        try (SelfPositioningObjective objective = new SelfPositioningObjective(ConfinedFolder.self(base),
+                models.stream().map(ConfinedFolder::self).toList(), DataType.FLOAT32, 0.05, 0.01, Granularity.LAYER)) {
+            SearchPoint point = SearchPoint.of(objective.groups().size(), new double[]{1, 1}, 1);
+            double total = 0;
+            for (int step = 0; step < 6; step++) {
+                try (NDManager scope = NDManager.newBaseManager()) {
+                    var probe = objective.batch(pairs.subList(step * batch, (step + 1) * batch), scope);
+                    long t0 = System.nanoTime();
+                    objective.evaluate(point, List.of(new SelfPositioningObjective.PartBatch(probe,
+                            ContrastiveTrainer.Objective.INFONCE, 1.0)), 0.01);
+                    if (step > 0) {
+                        total += (System.nanoTime() - t0) / 1e9;
+                    }
+                }
+            }
+            System.out.printf("self_positioning step, %d layer groups: %.3f s%n", objective.groups().size(), total / 5);
         }
         try (BertEncoder encoder = BertEncoder.load(models.getFirst())) {
             FisherInformation.diagonal(encoder, pairs.subList(0, batch), batch, batch, 0.05, 0, BatchListener.NONE, (name, values) -> { });
