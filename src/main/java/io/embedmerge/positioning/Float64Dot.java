@@ -3,6 +3,7 @@ package io.embedmerge.positioning;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import io.embedmerge.tensor.DotProducts;
 
 import java.util.List;
 
@@ -48,8 +49,8 @@ final class Float64Dot {
                 int length = (int) (end - start);
                 for (int from = 0; from < length; from += BLOCK) {
                     int to = Math.min(length, from + BLOCK);
-                    double block = x instanceof float[] xf && y instanceof float[] yf ? block(xf, yf, from, to)
-                            : block(doubles(x), doubles(y), from, to);
+                    double block = x instanceof float[] xf && y instanceof float[] yf ? DotProducts.of(xf, yf, from, to)
+                            : DotProducts.of(doubles(x), doubles(y), from, to);
                     // Neumaier: the rounding error of each addition is kept and added back at the end
                     double total = sums[i] + block;
                     compensations[i] += Math.abs(sums[i]) >= Math.abs(block) ? (sums[i] - total) + block
@@ -93,41 +94,5 @@ final class Float64Dot {
             d[j] = f[j];
         }
         return d;
-    }
-
-    private static double block(float[] x, float[] y, int from, int to) {
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        int j = from;
-        for (; j + 3 < to; j += 4) {
-            s0 += (double) x[j] * y[j];
-            s1 += (double) x[j + 1] * y[j + 1];
-            s2 += (double) x[j + 2] * y[j + 2];
-            s3 += (double) x[j + 3] * y[j + 3];
-        }
-        for (; j < to; j++) {
-            s0 += (double) x[j] * y[j];
-        }
-        return (s0 + s1) + (s2 + s3);
-    }
-
-    private static double block(double[] x, double[] y, int from, int to) {
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        int j = from;
-        for (; j + 3 < to; j += 4) {
-            s0 += x[j] * y[j];
-            s1 += x[j + 1] * y[j + 1];
-            s2 += x[j + 2] * y[j + 2];
-            s3 += x[j + 3] * y[j + 3];
-        }
-        for (; j < to; j++) {
-            s0 += x[j] * y[j];
-        }
-        return (s0 + s1) + (s2 + s3);
     }
 }

@@ -4,6 +4,7 @@ import io.embedmerge.merge.InputScan;
 import io.embedmerge.merge.MergeTensor;
 import io.embedmerge.merge.execution.ChunkRanges;
 import io.embedmerge.merge.kernels.TaskVector;
+import io.embedmerge.tensor.DotProducts;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -61,7 +62,7 @@ public final class GramMatrices {
                 }
                 for (int i = 0; i < n; i++) {
                     for (int j = i; j < n; j++) {
-                        partial[part][i][j] = dot(v[i], v[j], from, to);
+                        partial[part][i][j] = DotProducts.of(v[i], v[j], from, to);
                     }
                 }
             });
@@ -85,25 +86,6 @@ public final class GramMatrices {
             }
         }
         return new GramMatrices(perTensor, model);
-    }
-
-    /** Four independent partial sums break the dependency chain of a float64 reduction. */
-    private static double dot(float[] a, float[] b, int from, int to) {
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        int j = from;
-        for (; j + 3 < to; j += 4) {
-            s0 += (double) a[j] * b[j];
-            s1 += (double) a[j + 1] * b[j + 1];
-            s2 += (double) a[j + 2] * b[j + 2];
-            s3 += (double) a[j + 3] * b[j + 3];
-        }
-        for (; j < to; j++) {
-            s0 += (double) a[j] * b[j];
-        }
-        return (s0 + s1) + (s2 + s3);
     }
 
     public double[][] model() {
