@@ -159,8 +159,12 @@ def row(label, eval_path, source_path=None):
     if source_path:
         seconds, steps = timing(load(source_path))
     per_step = f"{seconds / steps:.2f}" if seconds and steps else ""
-    print(f"| {label} | {sts:.2f} | {retrieval:.2f} | {scores['averageScore']:.2f} | "
-          f"{f'{seconds:.0f}' if seconds else ''} | {steps or ''} | {per_step} |")
+    shown = f"{seconds:.0f}" if seconds else ""
+    if source_path and load(source_path).get("attempt", 1) > 1:
+        # a revived job keeps its first startedAt: the seconds span every attempt
+        shown += f" ({load(source_path)['attempt']} attempts)"
+    print(f"| {label} | {sts:.2f} | {retrieval:.2f} | {scores['averageScore']:.2f} | {shown} | {steps or ''} | "
+          f"{per_step} |")
 
 
 def rounded(value):

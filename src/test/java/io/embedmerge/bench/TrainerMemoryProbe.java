@@ -5,6 +5,7 @@ import io.embedmerge.model.Pooling;
 import io.embedmerge.model.SentenceTransformersFiles;
 import io.embedmerge.model.onnx.BertOnnxImport;
 import io.embedmerge.positioning.ContrastiveTrainer;
+import io.embedmerge.positioning.SelfPositioning;
 import io.embedmerge.positioning.TextPair;
 import io.embedmerge.storage.DirectFolder;
 
@@ -35,12 +36,28 @@ public final class TrainerMemoryProbe {
         }
         SentenceTransformersFiles.write(new DirectFolder(checkpoint), Pooling.MEAN, 64, 384);
         List<TextPair> pairs = new ArrayList<>();
+        List<TextPair> scored = new ArrayList<>();
         for (int i = 0; i < 64; i++) {
             pairs.add(new TextPair("sentence number " + i + " about a topic", "another sentence " + i + " on it"));
+            scored.add(new TextPair("sentence number " + i + " about a topic", "another sentence " + i + " on it",
+                    List.of(), (double) (i % 6)));
         }
+        // args: steps [infonce | cosent | mixture]
+        String objective = args.length > 1 ? args[1] : "infonce";
+        SelfPositioning.StepListener print = (step, steps, loss) -> System.out.printf("step %d rss %d MB%n", step, rssMb());
+        int steps = Integer.parseInt(args[0]);
         try (BertEncoder encoder = BertEncoder.load(checkpoint)) {
-            ContrastiveTrainer.train(encoder, pairs, new ContrastiveTrainer.Settings(Integer.parseInt(args[0]), 16, 1e-5, 0.1, 0.05, 1),
-                    (step, steps, loss) -> System.out.printf("step %d rss %d MB%n", step, rssMb()));
+            switch (objective) {
+                case "infonce" -> ContrastiveTrainer.train(encoder, pairs,
+                        new ContrastiveTrainer.Settings(steps, 16, 1e-5, 0.1, 0.05, 1), print);
+                case "cosent" -> ContrastiveTrainer.train(encoder, scored, new ContrastiveTrainer.Settings(steps, 16,
+                        1e-5, 0.1, 0.05, 1, ContrastiveTrainer.Objective.COSENT), print);
+                case "mixture" -> ContrastiveTrainer.trainMixture(encoder, List.of(
+                                new ContrastiveTrainer.Part(pairs, ContrastiveTrainer.Objective.INFONCE),
+                                new ContrastiveTrainer.Part(scored, ContrastiveTrainer.Objective.COSENT)),
+                        new ContrastiveTrainer.Settings(steps, 16, 1e-5, 0.1, 0.05, 1), print);
+                default -> throw new IllegalArgumentException("objective: infonce, cosent or mixture");
+            }
         }
     }
 
