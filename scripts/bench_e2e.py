@@ -25,7 +25,7 @@ from datetime import datetime
 
 import numpy as np
 
-SHAPES = {"base": (12, 768, 3072, 30522), "large": (24, 1024, 4096, 30522),
+SHAPES = {"warmup": (2, 768, 3072, 30522), "base": (12, 768, 3072, 30522), "large": (24, 1024, 4096, 30522),
           "xl": (24, 2048, 8192, 30522)}  # xl: 1.27B parameters; as bf16 its 3 models + base fit the page cache
 
 
@@ -213,6 +213,9 @@ def main():
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--scaling", default="2,4,8", help="model counts for the scaling rows (base size, f32)")
     ap.add_argument("--pid", type=int, help="the service's process id, to report its peak memory per job")
+    ap.add_argument("--no-warmup", action="store_true",
+                    help="skip the untimed merges that first compile the service's merge code (JIT), as a service "
+                         "that has run before has it compiled")
     args = ap.parse_args()
     MEMORY.pid = args.pid
     root = os.path.abspath(args.dir)
@@ -235,6 +238,25 @@ def main():
     if ("base", "BF16", 3) not in sets:
         sets.append(("base", "BF16", 3))
     sets += [("base", "F32", int(n)) for n in args.scaling.split(",") if n and int(n) != 3]
+
+    if not args.no_warmup:
+        # untimed: a long-running service has compiled its merge code; its first job has not. Fresh files each run,
+        # so that the first merge below is not the first hashing either.
+        family = os.path.join(root, "warmup")
+        shutil.rmtree(family, ignore_errors=True)
+        specs = tensor_specs(*SHAPES["warmup"])
+        base = os.path.join(family, "base")
+        generate(base, specs, "F32", 7)
+        models = [os.path.join(family, f"model-{i}") for i in (1, 2, 3)]
+        for i, m in enumerate(models):
+            generate(m, specs, "F32", 70 + i, base)
+        t = time.perf_counter()
+        for _ in range(3):
+            for method in ("linear", "ties", "slerp"):
+                service_merge(args.url, base, models, method, {}, out_dir())
+        clear_outputs()
+        print(f"# warm-up: 9 untimed merges of 3 x {sum(int(np.prod(s)) for _, s in specs) / 1e6:.0f}M in "
+              f"{time.perf_counter() - t:.1f} s", flush=True)
 
     rows = []
     for size, dtype, count in sets:
@@ -284,7 +306,8 @@ def main():
         line = (f"{size} {dtype} x{count} ({row['inputs_gb']} GB in): numpy {fmt(numpy_times)} | service linear "
                 f"{fmt(linear)} = {med['linear'] / med['numpy']:.2f}x numpy")
         if count == 3:  # the files of the other counts were already hashed by the 3-model rows
-            line += f" | first merge {first:.2f} s = {first / med['linear']:.2f}x repeated"
+            line += (f" | first merge {first:.2f} s = {first / med['numpy']:.2f}x numpy, "
+                     f"{first / med['linear']:.2f}x repeated")
 
         for m in ("ties", "slerp"):
             if m in row:
