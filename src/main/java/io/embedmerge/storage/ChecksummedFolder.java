@@ -20,7 +20,14 @@ abstract class ChecksummedFolder implements OutputFolder {
     public final OutputStream create(String relativeName) {
         String name = StorageUris.checkRelative(relativeName);
         OutputStream staged = new DiskFullReporting(openStaged(name), location().uri() + " (" + name + ")");
-        return new PipelinedOutputStream(new ChecksummingOutputStream(staged, name, files::add), name);
+        return new PipelinedOutputStream(new ChecksummingOutputStream(staged, name, file -> {
+            files.add(file);
+            closed(file);
+        }), name);
+    }
+
+    /** Told when a created file has been written, closed and hashed. */
+    protected void closed(StoredFile file) {
     }
 
     @Override

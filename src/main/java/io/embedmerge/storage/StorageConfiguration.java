@@ -22,7 +22,7 @@ class StorageConfiguration {
 
     @Bean
     ObjectStorage objectStorage(StorageProperties properties, TenantStorageProperties tenantProperties,
-                                @Value("${merge.embedded-db.dir:./data/pg}") String embeddedDatabaseDir) {
+                                DigestCache digests, @Value("${merge.embedded-db.dir:./data/pg}") String embeddedDatabaseDir) {
         List<Path> reserved = List.of(Path.of(embeddedDatabaseDir));
         Map<String, TenantStorageProperties.TenantRoots> configured = new LinkedHashMap<>();
         tenantProperties.tenants().forEach((name, roots) -> {
@@ -51,7 +51,7 @@ class StorageConfiguration {
         ObjectStore s3Store = s3.enabled()
                 ? new S3ObjectStore(s3Client(s3), Path.of(properties.cacheDir()).toAbsolutePath(), s3.partBytes())
                 : null;
-        return new ObjectStorage(shared, tenants, new LocalObjectStore(), s3Store);
+        return new ObjectStorage(shared, tenants, new LocalObjectStore(digests::remember), s3Store);
     }
 
     static S3Client s3Client(StorageProperties.S3Settings s3) {

@@ -67,6 +67,31 @@ class InputDigestCacheTest extends IntegrationTest {
         assertManifestMatchesFiles(rewritten, List.of(base, model1, model2));
     }
 
+    @Test
+    void outputsOfThisServiceAreNeverHashedAsInputs() throws Exception {
+        Path base = TestCheckpoints.create(TestCheckpoints.mixedLayout(), 11);
+        Path model1 = TestCheckpoints.create(TestCheckpoints.mixedLayout(), 12);
+        Path model2 = TestCheckpoints.create(TestCheckpoints.mixedLayout(), 13);
+        JsonNode merged = merge(base, model1, model2, "linear", "{}");
+        Path output = Path.of(URI.create(merged.path("result").path("output").path("uri").asString()));
+        JsonNode other = merge(base, model2, model1, "ties", "{\"density\": 0.4}");
+        Path otherOutput = Path.of(URI.create(other.path("result").path("output").path("uri").asString()));
+
+        long before = digests.bytesHashed();
+        JsonNode ofOutputs = merge(base, output, otherOutput, "slerp", "{}");
+        assertThat(digests.bytesHashed() - before).as("both inputs are outputs this service wrote and checksummed")
+                .isZero();
+        assertManifestMatchesFiles(ofOutputs, List.of(base, output, otherOutput));
+
+        // a published output changed afterwards is hashed again, and its manifest entry is its new checksum
+        Path config = output.resolve("config.json");
+        Files.writeString(config, Files.readString(config) + " ");
+        before = digests.bytesHashed();
+        JsonNode changed = merge(base, output, otherOutput, "linear", "{}");
+        assertThat(digests.bytesHashed() - before).isEqualTo(Files.size(config));
+        assertManifestMatchesFiles(changed, List.of(base, output, otherOutput));
+    }
+
     private JsonNode merge(Path base, Path model1, Path model2, String method, String params) {
         String body = """
                 {"kind": "merge", "base": "%s", "models": [{"uri": "%s"}, {"uri": "%s"}],
@@ -88,7 +113,7 @@ class InputDigestCacheTest extends IntegrationTest {
         assertThat(inputs.size()).isEqualTo(folders.size());
         for (int i = 0; i < folders.size(); i++) {
             JsonNode files = inputs.get(i).path("files");
-            assertThat(files.size()).isEqualTo(3);
+            assertThat(files.size()).as("every file of " + folders.get(i)).isEqualTo(fileCount(folders.get(i)));
             for (JsonNode file : files) {
                 Path path = folders.get(i).resolve(file.path("name").asString());
                 assertThat(file.path("sha256").asString()).as(path.toString()).isEqualTo(sha256(path));
@@ -99,6 +124,12 @@ class InputDigestCacheTest extends IntegrationTest {
 
     private static String sha256(Path file) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    }
+
+    private static long fileCount(Path folder) throws IOException {
+        try (Stream<Path> files = Files.walk(folder)) {
+            return files.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith(".")).count();
+        }
     }
 
     private static long folderBytes(Path folder) throws IOException {
