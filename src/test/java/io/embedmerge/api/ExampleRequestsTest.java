@@ -127,7 +127,8 @@ class ExampleRequestsTest extends ServedDocumentTest {
         @SuppressWarnings("unchecked")
         String source = (String) ((Map<String, Object>) runJob.get("script")).get("source");
         Path tmp = Files.createTempDirectory("argo-run-job");
-        String script = source.replace("/requests/", REQUESTS.toAbsolutePath() + "/").replace("/tmp/", tmp + "/");
+        // /tmp/ first: the checkout itself may lie under /tmp, and its path must not be rewritten again
+        String script = source.replace("/tmp/", tmp + "/").replace("/requests/", REQUESTS.toAbsolutePath() + "/");
         ProcessBuilder sh = new ProcessBuilder("sh", "-c", script).redirectErrorStream(true)
                 .redirectOutput(tmp.resolve("log").toFile());
         sh.environment().putAll(Map.of("API", "http://localhost:" + port, "WORKFLOW", "example-requests-test",
