@@ -28,17 +28,9 @@ public final class DropMask {
         return bits(stream, element) * 0x1.0p-53;
     }
 
-    /**
-     * The 53 random bits of one element's draw, an integer in [0, 2⁵³). For a keep probability p,
-     * {@code uniform < p} exactly when {@code bits < ceil(p·2⁵³)} ({@link #threshold}): bits·2⁻⁵³ and p·2⁵³ are exact.
-     */
+    /** The 53 random bits of one element's draw, an integer in [0, 2⁵³). */
     public static long bits(long stream, long element) {
         return mix(stream + 0x9E3779B97F4A7C15L * (element + 1)) >>> 11;
-    }
-
-    /** The integer t with {@code bits·2⁻⁵³ < p ⇔ bits < t} for every draw, for p in [0, 1] (a little above 1 too). */
-    public static long threshold(double keepProbability) {
-        return (long) Math.ceil(keepProbability * 0x1.0p53);
     }
 
     public boolean keep(long stream, long element, double keepProbability) {

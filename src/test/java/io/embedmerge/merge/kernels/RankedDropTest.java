@@ -2,7 +2,6 @@ package io.embedmerge.merge.kernels;
 
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -36,6 +35,9 @@ class RankedDropTest {
                     case "ties" -> Math.round(random.nextGaussian() * 4) / 8.0;
                     case "zero" -> 0;
                     case "range" -> random.nextGaussian() * Math.pow(10, random.nextInt(60) - 30);
+                    // bunched: all but a few magnitudes within a millionth of each other, one tiny (sorting the top
+                    // bits leaves them in one bucket: the insertion sort gives up and every bit is sorted)
+                    case "bunched" -> random.nextInt(50) == 0 ? 1e-30 : (1 + random.nextDouble() * 1e-6) * 0.01;
                     default -> throw new IllegalArgumentException(pattern);
                 };
                 m[j] = pattern.equals("zero") ? base[j] : (float) (base[j] + d);
@@ -142,10 +144,12 @@ class RankedDropTest {
         return t;
     }
 
+    /** Bit for bit, except that a zero may have either sign (every combine step adds entries to +0.0). */
     private static void assertSameBits(double[] expected, double[] actual, String what) {
         assertThat(actual).hasSameSizeAs(expected);
         for (int j = 0; j < expected.length; j++) {
-            if (Double.doubleToRawLongBits(expected[j]) != Double.doubleToRawLongBits(actual[j])) {
+            boolean zeros = expected[j] == 0 && actual[j] == 0;
+            if (!zeros && Double.doubleToRawLongBits(expected[j]) != Double.doubleToRawLongBits(actual[j])) {
                 throw new AssertionError(what + ": position " + j + " is " + actual[j] + ", expected " + expected[j]);
             }
         }
@@ -166,7 +170,7 @@ class RankedDropTest {
     @Test
     void bothPathsAreTheDefinitionOnRowsOfEveryKind() {
         Random random = new Random(5);
-        List<String> patterns = List.of("gaussian", "ties", "zero", "range");
+        List<String> patterns = List.of("gaussian", "ties", "zero", "range", "bunched");
         for (int row : new int[]{1, 2, 3, 17, 768, 1031, 3072}) {
             for (String pattern : patterns) {
                 int rows = Math.max(2, 4000 / row);
@@ -193,26 +197,6 @@ class RankedDropTest {
             double[] expected = reference(in, model, 0, row, 1 << 20);
             assertSameBits(expected, fused(in, model, 0, row, 1 << 20), "long group (group)");
             assertSameBits(expected, blocks(in, model, 0, row, 1 << 20, 1024), "long group (apply)");
-        }
-    }
-
-    @Test
-    void drawsAreThresholdsOfTheirBits() {
-        Random random = new Random(8);
-        List<Double> ps = new ArrayList<>(List.of(0.0, 0.5, 1.0, 0x1p-53, 1 - 0x1p-53, Math.nextUp(1.0), 0.35, 0.65));
-        for (int k = 0; k < 1000; k++) {
-            ps.add(random.nextDouble());
-        }
-        DropMask mask = new DropMask(SEED);
-        for (double p : ps) {
-            long threshold = DropMask.threshold(p);
-            for (long e = 0; e < 2000; e++) {
-                long bits = DropMask.bits(123, e);
-                assertThat(bits < threshold).isEqualTo(mask.uniform(123, e) < p);
-            }
-            // at the threshold itself
-            assertThat((threshold - 1) * 0x1.0p-53 < p || threshold == 0).isTrue();
-            assertThat(threshold * 0x1.0p-53 < p).isFalse();
         }
     }
 }
