@@ -233,10 +233,7 @@ public final class RankedDrop implements Sparsifier {
             min = Math.min(min, key);
             max = Math.max(max, key);
         }
-        long element = first + from;
-        for (int k = 0; k < size; k++) {
-            draws[k] = DropMask.bits(stream, element + k) * 0x1.0p-53;
-        }
+        DropMask.uniforms(stream, first + from, draws, size, work.swap);
         int bits = 32 - Integer.numberOfLeadingZeros(min ^ max);
         if (bits == 0) {
             // every magnitude equal: ranks by position

@@ -199,4 +199,19 @@ class RankedDropTest {
             assertSameBits(expected, blocks(in, model, 0, row, 1 << 20, 1024), "long group (apply)");
         }
     }
+
+    @Test
+    void uniformsAreTheDrawsBitForBit() {
+        DropMask mask = new DropMask(SEED);
+        Random random = new Random(9);
+        for (long first : new long[]{0, 1, 767, 1L << 31, Long.MAX_VALUE - 5000, random.nextLong() & Long.MAX_VALUE}) {
+            long stream = random.nextLong();
+            double[] out = new double[3000];
+            DropMask.uniforms(stream, first, out, out.length, new long[out.length]);
+            for (int k = 0; k < out.length; k++) {
+                assertThat(Double.doubleToRawLongBits(out[k]))
+                        .isEqualTo(Double.doubleToRawLongBits(mask.uniform(stream, first + k)));
+            }
+        }
+    }
 }
