@@ -74,6 +74,7 @@ public final class BenchCommand {
                 "io-floor", floor, format(floors), inputBytes / 1e9, outputBytes / 1e9);
 
         Map<String, Double> times = new LinkedHashMap<>();
+        Map<String, Double> cpuTimes = new LinkedHashMap<>();
         MethodRegistry registry = new MethodRegistry();
         for (String name : methods) {
             MergeMethod method = registry.require(name);
@@ -83,16 +84,24 @@ public final class BenchCommand {
                 weights.add(1.0);
             }
             List<Double> runs = new ArrayList<>();
+            List<Double> cpu = new ArrayList<>();
             for (int r = 0; r < repeat; r++) {
                 flushDirtyPages();
+                double c0 = processCpuSeconds();
                 runs.add(mergeOnce(inputs, models, method, params, weights, dir.resolve("out-" + name),
                         options.containsKey("keep") && r == repeat - 1, options.containsKey("no-checksum")));
+                cpu.add(processCpuSeconds() - c0);
             }
             double t = median(runs);
             times.put(name, t);
+            double c = median(cpu);
+            cpuTimes.put(name, c);
             System.out.printf("%-10s %8.2f s   median of %s, %.2fx io-floor%s%n", name, t, format(runs), t / floor,
                     times.containsKey("linear") && !name.equals("linear")
                             ? String.format("   %.2fx linear", t / times.get("linear")) : "");
+            System.out.printf("%-10s %8.2f s   process CPU (user + sys), median of %s%s%n", "", c, format(cpu),
+                    cpuTimes.containsKey("linear") && !name.equals("linear")
+                            ? String.format("   %.2fx linear", c / cpuTimes.get("linear")) : "");
         }
         System.out.printf("peak resident memory (VmHWM): %d MB%n", peakResidentKb() / 1024);
     }
@@ -166,6 +175,18 @@ public final class BenchCommand {
         double t = seconds(t0);
         Files.delete(output);
         return t;
+    }
+
+    /**
+     * CPU time of the whole process (every thread: merge, hashing, writer, GC, JIT), less sensitive than wall time to
+     * other work on a shared machine; -1 where the JVM cannot tell.
+     */
+    private static double processCpuSeconds() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime() / 1e9;
+        }
+        return -1;
     }
 
     private static long peakResidentKb() {

@@ -1,8 +1,8 @@
 package io.embedmerge.merge.kernels;
 
 /**
- * Working memory for one block of {@link #SIZE} positions: the sparsified entries of each model and the per-position
- * sums of the consensus step. Float64 (votes and sums are float64 by contract), which also tells the JIT that it
+ * Working memory for one block of {@link #SIZE} positions (or of a given capacity): the sparsified entries of each
+ * model and the per-position sums of the consensus step. Float64 (votes and sums are float64 by contract), which also tells the JIT that it
  * cannot alias the float32 inputs. Never shared between threads: one per call, or the calling thread's own.
  */
 public final class BlockScratch {
@@ -11,13 +11,27 @@ public final class BlockScratch {
     private static final ThreadLocal<BlockScratch> OF_THREAD = new ThreadLocal<>();
 
     final double[][] entries;
-    final double[] vote = new double[SIZE];
-    final double[] sign = new double[SIZE];
-    final double[] divisor = new double[SIZE];
-    final double[] merged = new double[SIZE];
+    final double[] vote;
+    final double[] sign;
+    final double[] divisor;
+    final double[] merged;
 
     public BlockScratch(int models) {
-        entries = new double[models][SIZE];
+        this(models, SIZE);
+    }
+
+    /** A scratch for blocks of up to {@code capacity} positions (whole rows of a row-wise sparsifier). */
+    public BlockScratch(int models, int capacity) {
+        entries = new double[models][capacity];
+        vote = new double[capacity];
+        sign = new double[capacity];
+        divisor = new double[capacity];
+        merged = new double[capacity];
+    }
+
+    /** Most positions of one block. */
+    public int capacity() {
+        return merged.length;
     }
 
     /**

@@ -115,7 +115,7 @@ final class TaskArithmeticFamily implements MergeMethod {
         }
         InputScan inputs = setup.inputs();
         return switch (recipe.sparsification()) {
-            case NONE -> tensor -> merger(n, () -> Sparsifier.NONE, combiner(at.apply(tensor), 1, null), false);
+            case NONE -> tensor -> merger(n, () -> Sparsifier.NONE, combiner(at.apply(tensor), 1, null));
             case MAGNITUDE, MAGNITUDE_BAND -> magnitudePlan(setup, at, positions);
             case RANDOM -> {
                 DropMask mask = new DropMask(setup.seed());
@@ -128,7 +128,7 @@ final class TaskArithmeticFamily implements MergeMethod {
                         rescale[i] = common || !recipe.consensus() ? 1 : 1 / s.density()[i];
                     }
                     RandomDrop drop = new RandomDrop(mask, streams(mask, n, tensor), s.density(), rescale);
-                    return merger(n, () -> drop, combiner(s, 1, common || !recipe.consensus() ? s.density() : null), false);
+                    return merger(n, () -> drop, combiner(s, 1, common || !recipe.consensus() ? s.density() : null));
                 };
             }
             case RANKED_RANDOM -> {
@@ -140,8 +140,8 @@ final class TaskArithmeticFamily implements MergeMethod {
                         checkSpread(s.density()[i], s.epsilon()[i]);
                     }
                     long[] streams = streams(mask, n, tensor);
-                    return merger(n, () -> new RankedDrop(mask, streams, s.density(), s.epsilon(), tensor.rowLength(),
-                            maxGroup), combiner(s, 1, null), true);
+                    return rowMerger(n, () -> new RankedDrop(mask, streams, s.density(), s.epsilon(),
+                            tensor.rowLength(), maxGroup), tensor.rowLength(), maxGroup, combiner(s, 1, null));
                 };
             }
         };
@@ -159,7 +159,7 @@ final class TaskArithmeticFamily implements MergeMethod {
             double factor = global.rescaleNorm()
                     ? normRatio(n, band, tensor -> consensus(at.apply(tensor)),
                     visitor -> inputs.forEachChunk(name() + "-norm", visitor)) : 1;
-            return tensor -> merger(n, () -> band, combiner(at.apply(tensor), factor, null), false);
+            return tensor -> merger(n, () -> band, combiner(at.apply(tensor), factor, null));
         }
         return tensor -> {
             FamilySettings s = at.apply(tensor);
@@ -170,7 +170,7 @@ final class TaskArithmeticFamily implements MergeMethod {
             SignConsensus kernel = consensus(s);
             double factor = s.rescaleNorm()
                     ? normRatio(n, band, any -> kernel, visitor -> inputs.scanTensor(tensor, visitor)) : 1;
-            return merger(n, () -> band, combiner(s, factor, null), false);
+            return merger(n, () -> band, combiner(s, factor, null));
         };
     }
 
@@ -232,11 +232,11 @@ final class TaskArithmeticFamily implements MergeMethod {
     }
 
     /**
-     * Sparsifies each model's entries and combines them, block by block. Elementwise (decoded and merged block by
-     * block while in cache) unless the sparsifier ranks whole rows (DELLA).
+     * Sparsifies each model's entries and combines them, block by block, decoded and merged block by block while in
+     * cache (elementwise).
      */
-    private static ChunkMerger merger(int n, Supplier<Sparsifier> sparsifiers, Combiner combine, boolean rowWise) {
-        ChunkMerger merger = (first, base, models, out, from, to) -> {
+    private static ChunkMerger merger(int n, Supplier<Sparsifier> sparsifiers, Combiner combine) {
+        return ChunkMerger.elementwise((first, base, models, out, from, to) -> {
             Sparsifier sparsifier = sparsifiers.get();
             BlockScratch scratch = BlockScratch.ofThread(n);
             for (int start = from; start < to; start += BlockScratch.SIZE) {
@@ -246,8 +246,70 @@ final class TaskArithmeticFamily implements MergeMethod {
                 }
                 combine.apply(scratch, base, out, start, end);
             }
+        });
+    }
+
+    /**
+     * DELLA: ranks whole groups (rows, or segments of {@code maxGroup} of longer rows), which the write pass hands
+     * over whole in each chunk. Groups of up to {@link RankedDrop#FUSED_LIMIT} entries are sparsified whole by
+     * {@link RankedDrop#group} into the scratch, as many as fit one block, then combined; a group cut by the edge of
+     * the range (the executor splits chunks between cores anywhere) is sparsified whole and its part in the range
+     * combined. Longer groups go through {@link RankedDrop#apply} block by block. Every path gives the same bytes.
+     */
+    private static ChunkMerger rowMerger(int n, Supplier<RankedDrop> drops, long rowLength, int maxGroup,
+                                         Combiner combine) {
+        int capacity = (int) Math.max(BlockScratch.SIZE, Math.min(Math.min(rowLength, maxGroup), RankedDrop.FUSED_LIMIT));
+        return (first, base, models, out, from, to) -> {
+            RankedDrop drop = drops.get();
+            RankedDrop.Work work = RankedDrop.Work.ofThread(n, capacity);
+            BlockScratch scratch = work.scratch();
+            int j = from;
+            while (j < to) {
+                long start = RankedDrop.groupStart(first + j, rowLength, maxGroup);
+                int groupFrom = (int) (start - first);
+                int groupTo = (int) (RankedDrop.groupEnd(start, rowLength, maxGroup) - first);
+                int size = groupTo - groupFrom;
+                if (size > RankedDrop.FUSED_LIMIT) {
+                    int stop = Math.min(to, groupTo);
+                    for (int s = j; s < stop; s += BlockScratch.SIZE) {
+                        int e = Math.min(stop, s + BlockScratch.SIZE);
+                        for (int i = 0; i < n; i++) {
+                            drop.apply(i, first, base, models[i], scratch.entries(i), s, e);
+                        }
+                        combine.apply(scratch, base, out, s, e);
+                    }
+                    j = stop;
+                } else if (groupFrom < j || groupTo > to) {
+                    int end = Math.min(to, groupTo);
+                    for (int i = 0; i < n; i++) {
+                        double[] entries = scratch.entries(i);
+                        drop.group(i, first, base, models[i], groupFrom, size, entries, 0, work);
+                        System.arraycopy(entries, j - groupFrom, entries, 0, end - j);
+                    }
+                    combine.apply(scratch, base, out, j, end);
+                    j = end;
+                } else {
+                    // whole groups from j on, as many as fit the block
+                    int blockStart = j;
+                    int filled = 0;
+                    do {
+                        for (int i = 0; i < n; i++) {
+                            drop.group(i, first, base, models[i], groupFrom, size, scratch.entries(i), filled, work);
+                        }
+                        filled += size;
+                        j = groupTo;
+                        if (j >= to) {
+                            break;
+                        }
+                        start = RankedDrop.groupStart(first + j, rowLength, maxGroup);
+                        groupFrom = (int) (start - first);
+                        groupTo = (int) (RankedDrop.groupEnd(start, rowLength, maxGroup) - first);
+                        size = groupTo - groupFrom;
+                    } while (groupTo <= to && filled + size <= capacity);
+                    combine.apply(scratch, base, out, blockStart, blockStart + filled);
+                }
+            }
         };
-        return rowWise ? merger : ChunkMerger.elementwise(merger);
     }
 
     /** ‖τ_avg‖ / ‖τ̂‖ over the entries of one pass (1 when τ̂ is zero), τ_avg = (1/N) Σ τ'_i. */
