@@ -169,7 +169,8 @@ def row(label, eval_path, source_path=None):
 
 def rounded(value):
     if isinstance(value, float):
-        return round(value, 3)
+        # three decimals, or three significant digits below 0.01 (an InfoNCE part's L_k⁰ is ~1e-4)
+        return float(f"{value:.3g}") if value != 0 and abs(value) < 0.01 else round(value, 3)
     if isinstance(value, list):
         return [rounded(v) for v in value]
     if isinstance(value, dict):
@@ -181,6 +182,9 @@ def coefficients(label, path):
     result = load(path).get("result") or {}
     if result.get("coefficients"):
         print(f"- {label}: `{json.dumps(rounded(result['coefficients']), ensure_ascii=False)}`")
+    if result.get("validation"):
+        checks = result["validation"]
+        print(f"  validation: `{json.dumps({'steps': checks['steps'], 'loss': [float(f'{x:.4g}') for x in checks['loss']], 'chosenStep': checks['chosenStep'], 'lastStep': checks['lastStep']})}`")
 
 
 COMMANDS = {"beir": build_beir, "sample-pairs": sample_pairs, "overlap": overlap, "filter-pairs": filter_pairs,

@@ -123,8 +123,18 @@ public record JobResult(
                                        + "(encoder.layer.<k>, and `other` for embeddings and pooler)")
                                List<GroupCoefficients> layers,
                                @Schema(description = "penalty relative: L₀, the probe loss at the starting point "
-                                       + "(the penalty is μ·λ·L₀)")
-                               Double penaltyReference) {
+                                       + "(the penalty is μ·λ·L₀); with normalizeParts Σ_k w_k, the normalised "
+                                       + "objective's starting probe loss")
+                               Double penaltyReference,
+                               @Schema(description = "normalizeParts: each probe part's L_k⁰ by label, its own mean "
+                                       + "loss (unweighted) at the starting point over its first 4 batches, by which "
+                                       + "its loss was divided (the objective Σ_k w_k L_k / L_k⁰); absent otherwise")
+                               Map<String, Double> partReferences) {
+
+        public Coefficients(List<Double> weights, Double lambda, List<Double> t, List<Double> c,
+                            List<GroupCoefficients> layers, Double penaltyReference) {
+            this(weights, lambda, t, c, layers, penaltyReference, null);
+        }
     }
 
     /** One group's learned coefficients (granularity layer). */

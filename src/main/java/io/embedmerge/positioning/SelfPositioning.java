@@ -12,12 +12,15 @@ import java.util.Map;
 /**
  * Learns the merge coefficients (a_1..a_N, λ) of every group by Adam on the probe parts (merge-methods.md,
  * self_positioning). Each step draws one batch of {@code batchSize} pairs from every part (part k from its own
- * seeded stream, seed + k) and minimises Σ_k w_k L_k + penalty. The scalars stay positive through a softplus
- * parametrisation: a_i = softplus(α_i), λ = softplus(β).
+ * seeded stream, seed + k) and minimises Σ_k w_k L_k + penalty. With {@link Settings#normalizeParts()} each part's
+ * loss is divided by L_k⁰, its own mean loss at the starting point over its first {@link #REFERENCE_BATCHES}
+ * batches, so the objective is Σ_k w_k L_k / L_k⁰ + penalty: every part starts at w_k whatever the scale of its loss
+ * (InfoNCE on easy pairs ~1e-4, CoSENT ~5). The scalars stay positive through a softplus parametrisation:
+ * a_i = softplus(α_i), λ = softplus(β).
  */
 public final class SelfPositioning {
 
-    /** Batches of the initial point that set L₀ of the relative penalty. */
+    /** Batches of the initial point that set L₀ of the relative penalty and each part's L_k⁰ of the normalisation. */
     static final int REFERENCE_BATCHES = 4;
 
     /** Told after every step (of a search or of fine-tuning). */
@@ -34,9 +37,19 @@ public final class SelfPositioning {
         RELATIVE
     }
 
-    /** Hyper-parameters of the search. */
+    /**
+     * Hyper-parameters of the search.
+     *
+     * @param normalizeParts divide each part's loss by its starting loss L_k⁰ (the objective Σ_k w_k L_k / L_k⁰)
+     */
     public record Settings(int steps, int batchSize, double learningRate, double initLambda, long seed, double mu,
-                           Penalty penalty, int validateEvery, int patience) {
+                           Penalty penalty, int validateEvery, int patience, boolean normalizeParts) {
+
+        /** Without the per-part normalisation (Σ_k w_k L_k). */
+        public Settings(int steps, int batchSize, double learningRate, double initLambda, long seed, double mu,
+                        Penalty penalty, int validateEvery, int patience) {
+            this(steps, batchSize, learningRate, initLambda, seed, mu, penalty, validateEvery, patience, false);
+        }
     }
 
     /** One group's learned coefficients: a_i, λ, the slerp steps t_k and U_N's coefficients c_i. */
@@ -44,15 +57,36 @@ public final class SelfPositioning {
     }
 
     /**
-     * What the search learned (at the chosen step), its objective per step, each part's loss per step (by label),
-     * the validation checks (null without validation) and L₀ (null with the absolute penalty).
+     * What the search learned (at the chosen step), its objective per step, each part's loss per step (by label,
+     * unweighted and unnormalised), the validation checks (null without validation), L₀ (null with the absolute
+     * penalty) and each part's L_k⁰ by label (null without the per-part normalisation).
      */
     public record Outcome(List<GroupOutcome> groups, List<Double> lossCurve, Map<String, List<Double>> partLossCurves,
-                          Validation validation, Double penaltyReference) {
+                          Validation validation, Double penaltyReference, Map<String, Double> partReferences) {
+
+        public Outcome(List<GroupOutcome> groups, List<Double> lossCurve, Map<String, List<Double>> partLossCurves,
+                       Validation validation, Double penaltyReference) {
+            this(groups, lossCurve, partLossCurves, validation, penaltyReference, null);
+        }
     }
 
     /** The validation checks: after which steps, their losses, the step whose coefficients were kept, the last step. */
     public record Validation(List<Integer> steps, List<Double> loss, int chosenStep, int lastStep) {
+    }
+
+    /** normalizeParts: part {@code part}'s starting loss L_k⁰ is 0 or not finite. */
+    public static final class UnnormalizablePart extends IllegalArgumentException {
+
+        private final int part;
+
+        UnnormalizablePart(int part, String message) {
+            super(message);
+            this.part = part;
+        }
+
+        public int part() {
+            return part;
+        }
     }
 
     private SelfPositioning() {
@@ -71,8 +105,29 @@ public final class SelfPositioning {
             }
         }
         SearchPoint start = SearchPoint.of(objective.groups().size(), initWeights, settings.initLambda());
-        Double reference = settings.penalty() == Penalty.RELATIVE
-                ? startingLoss(objective, training, start, settings) : null;
+        Double reference = null;
+        Map<String, Double> partReferences = null;
+        if (settings.normalizeParts()) {
+            double[] starting = startingPartLosses(objective, training, start, settings);
+            partReferences = new LinkedHashMap<>();
+            double weightSum = 0;
+            for (int k = 0; k < training.size(); k++) {
+                WeightedProbe part = training.get(k);
+                if (!(starting[k] > 0) || !Double.isFinite(starting[k])) {
+                    throw new UnnormalizablePart(k, part.label() + ": the part's loss at the starting point is "
+                            + starting[k] + ", so it cannot be normalised by it (normalizeParts)");
+                }
+                partReferences.put(part.label(), starting[k]);
+                weightSum += part.weight();
+            }
+            training = normalized(training, starting);
+            validation = validation.isEmpty() ? validation : normalized(validation, starting);
+            // Σ_k (w_k / L_k⁰)·L_k⁰: the normalised objective's starting probe loss is Σ_k w_k
+            reference = settings.penalty() == Penalty.RELATIVE ? weightSum : null;
+        } else if (settings.penalty() == Penalty.RELATIVE) {
+            reference = startingLoss(objective, training, start, settings);
+        }
+        List<WeightedProbe> parts = training;
         double penaltyWeight = reference == null ? settings.mu() : settings.mu() * reference;
         List<PairBatches> streams = streams(training, settings);
         try (NDManager held = ComputeDevice.newManager()) {
@@ -82,8 +137,8 @@ public final class SelfPositioning {
                 public SearchGradient train(SearchPoint point) {
                     try (NDManager scope = ComputeDevice.newManager()) {
                         List<SelfPositioningObjective.PartBatch> batches = new ArrayList<>();
-                        for (int k = 0; k < training.size(); k++) {
-                            WeightedProbe part = training.get(k);
+                        for (int k = 0; k < parts.size(); k++) {
+                            WeightedProbe part = parts.get(k);
                             batches.add(new SelfPositioningObjective.PartBatch(
                                     objective.batch(streams.get(k).next(), scope), part.objective(), part.weight(), k));
                         }
@@ -101,7 +156,8 @@ public final class SelfPositioning {
                     new CoefficientSearch.Settings(settings.steps(), settings.learningRate(), !heldOut.isEmpty(),
                             settings.validateEvery(), settings.patience()), listener);
             return outcome(objective, training, result, heldOut.isEmpty() ? null : new Validation(
-                    result.validationSteps(), result.validationLoss(), result.chosenStep(), result.lastStep()), reference);
+                    result.validationSteps(), result.validationLoss(), result.chosenStep(), result.lastStep()), reference,
+                    partReferences);
         }
     }
 
@@ -120,18 +176,60 @@ public final class SelfPositioning {
      */
     private static double startingLoss(SelfPositioningObjective objective, List<WeightedProbe> training,
                                        SearchPoint start, Settings settings) {
-        List<PairBatches> streams = streams(training, settings);
         try (NDManager scope = ComputeDevice.newManager()) {
-            List<SelfPositioningObjective.PartBatch> batches = new ArrayList<>();
-            for (int b = 0; b < REFERENCE_BATCHES; b++) {
-                for (int k = 0; k < training.size(); k++) {
-                    WeightedProbe part = training.get(k);
-                    batches.add(new SelfPositioningObjective.PartBatch(objective.batch(streams.get(k).next(), scope),
-                            part.objective(), part.weight(), k));
-                }
-            }
+            List<SelfPositioningObjective.PartBatch> batches = referenceBatches(objective, training, settings, scope);
             return weightedMean(objective.losses(start, batches), batches);
         }
+    }
+
+    /**
+     * L_k⁰ of every part: its own loss (unweighted) at the starting point, the mean over the same batches as L₀
+     * (its first {@link #REFERENCE_BATCHES} batches), without gradients.
+     */
+    static double[] startingPartLosses(SelfPositioningObjective objective, List<WeightedProbe> training,
+                                       SearchPoint start, Settings settings) {
+        try (NDManager scope = ComputeDevice.newManager()) {
+            List<SelfPositioningObjective.PartBatch> batches = referenceBatches(objective, training, settings, scope);
+            double[] losses = objective.losses(start, batches);
+            double[] sums = new double[training.size()];
+            int[] counts = new int[training.size()];
+            for (int b = 0; b < losses.length; b++) {
+                int part = batches.get(b).part();
+                sums[part] += losses[b];
+                counts[part]++;
+            }
+            double[] means = new double[sums.length];
+            for (int k = 0; k < means.length; k++) {
+                means[k] = sums[k] / counts[k];
+            }
+            return means;
+        }
+    }
+
+    /** The first {@link #REFERENCE_BATCHES} batches of every part's training stream, batch by batch. */
+    private static List<SelfPositioningObjective.PartBatch> referenceBatches(SelfPositioningObjective objective,
+                                                                            List<WeightedProbe> training,
+                                                                            Settings settings, NDManager scope) {
+        List<PairBatches> streams = streams(training, settings);
+        List<SelfPositioningObjective.PartBatch> batches = new ArrayList<>();
+        for (int b = 0; b < REFERENCE_BATCHES; b++) {
+            for (int k = 0; k < training.size(); k++) {
+                WeightedProbe part = training.get(k);
+                batches.add(new SelfPositioningObjective.PartBatch(objective.batch(streams.get(k).next(), scope),
+                        part.objective(), part.weight(), k));
+            }
+        }
+        return batches;
+    }
+
+    /** The parts with weights w_k / L_k⁰, so that their weighted losses sum to Σ_k w_k L_k / L_k⁰. */
+    static List<WeightedProbe> normalized(List<WeightedProbe> parts, double[] startingLosses) {
+        List<WeightedProbe> scaled = new ArrayList<>();
+        for (int k = 0; k < parts.size(); k++) {
+            WeightedProbe part = parts.get(k);
+            scaled.add(new WeightedProbe(part.label(), part.objective(), part.weight() / startingLosses[k], part.pairs()));
+        }
+        return scaled;
     }
 
     /** Each part's held-out pairs in fixed consecutive batches of batchSize (the last one may be smaller). */
@@ -169,7 +267,8 @@ public final class SelfPositioning {
     }
 
     private static Outcome outcome(SelfPositioningObjective objective, List<WeightedProbe> training,
-                                   CoefficientSearch.Result result, Validation validation, Double reference) {
+                                   CoefficientSearch.Result result, Validation validation, Double reference,
+                                   Map<String, Double> partReferences) {
         List<GroupOutcome> groups = new ArrayList<>();
         SearchPoint point = result.point();
         for (int g = 0; g < point.groups(); g++) {
@@ -185,6 +284,6 @@ public final class SelfPositioning {
             }
             partCurves.put(training.get(k).label(), curve);
         }
-        return new Outcome(groups, result.lossCurve(), partCurves, validation, reference);
+        return new Outcome(groups, result.lossCurve(), partCurves, validation, reference, partReferences);
     }
 }

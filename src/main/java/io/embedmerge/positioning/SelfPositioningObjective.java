@@ -24,7 +24,7 @@ import java.util.Map;
  * + μ/G and ∂L/∂a_{g,j} = Σ_i ∂L/∂c_{g,i} · ∂c_{g,i}/∂a_{g,j} with the Jacobian of the slerp coefficients. Gram
  * matrices and projections accumulate in float64. No autograd graph spans the checkpoints.
  */
-public final class SelfPositioningObjective implements AutoCloseable {
+public class SelfPositioningObjective implements AutoCloseable {
 
     private final BertEncoder encoder;
     private final Map<String, NDArray> base = new LinkedHashMap<>();
@@ -204,7 +204,7 @@ public final class SelfPositioningObjective implements AutoCloseable {
                 PartBatch part = batches.get(b);
                 // the forward pass's arrays go with the copy's scope, not with a batch that is kept for later checks
                 try (NDManager scope = ComputeDevice.newManager()) {
-                    losses[b] = scalar(part.batch().copyTo(scope).loss(encoder, part.objective(), temperature));
+                    losses[b] = scalar(loss(part.batch().copyTo(scope), part));
                 }
             }
         });
@@ -222,7 +222,7 @@ public final class SelfPositioningObjective implements AutoCloseable {
             NDArray total = null;
             for (int k = 0; k < partLosses.length; k++) {
                 PartBatch part = parts.get(k);
-                partLosses[k] = part.batch().loss(encoder, part.objective(), temperature);
+                partLosses[k] = loss(part.batch(), part);
                 NDArray term = part.weight() == 1.0 ? partLosses[k] : Scalars.times(partLosses[k], part.weight());
                 total = total == null ? term : total.add(term);
             }
@@ -265,6 +265,14 @@ public final class SelfPositioningObjective implements AutoCloseable {
             }
         }
         return new SearchGradient(probeLoss + penalty(point, penaltyWeight), values, gradientA, gradientLambda);
+    }
+
+    /**
+     * One batch's loss L (unweighted) under its part's objective at the encoder's current parameters. Not final for
+     * tests only: SelfPositioningNormalizationTest rescales one part's loss through it.
+     */
+    NDArray loss(ProbeBatch batch, PartBatch part) {
+        return batch.loss(encoder, part.objective(), temperature);
     }
 
     private static double scalar(NDArray value) {

@@ -83,15 +83,21 @@ class PositioningRunner {
                 (int) params.number("batchSize"), params.number("learningRate"), params.number("initLambda"),
                 request.effectiveSeed(), params.number("mu"),
                 SelfPositioning.Penalty.valueOf(params.string("penalty").toUpperCase(Locale.ROOT)),
-                (int) params.number("validateEvery"), (int) params.number("patience"));
+                (int) params.number("validateEvery"), (int) params.number("patience"), params.bool("normalizeParts"));
         LearnedCoefficients.Granularity granularity = LearnedCoefficients.Granularity.of(params.string("granularity"));
         try (SelfPositioningObjective objective = new SelfPositioningObjective(inputs.base().folder(),
                 inputs.models().stream().map(m -> m.folder()).toList(), DataType.FLOAT32,
                 params.number("temperature"), params.number("mu"), granularity)) {
-            SelfPositioning.Outcome outcome = SelfPositioning.optimize(objective, training, validation, init, settings,
-                    (step, steps, loss, validationLoss) -> progress.step("positioning", step, steps,
-                            Double.isNaN(validationLoss) ? String.format(Locale.ROOT, "loss %.5g", loss)
-                                    : String.format(Locale.ROOT, "loss %.5g, validation loss %.5g", loss, validationLoss)));
+            SelfPositioning.Outcome outcome;
+            try {
+                outcome = SelfPositioning.optimize(objective, training, validation, init, settings,
+                        (step, steps, loss, validationLoss) -> progress.step("positioning", step, steps,
+                                Double.isNaN(validationLoss) ? String.format(Locale.ROOT, "loss %.5g", loss)
+                                        : String.format(Locale.ROOT, "loss %.5g, validation loss %.5g", loss, validationLoss)));
+            } catch (SelfPositioning.UnnormalizablePart e) {
+                throw new InvalidMergeRequestException(request.probe().uri() != null ? "probe" : "probe[" + e.part() + "]",
+                        e.getMessage());
+            }
             return searched(outcome, granularity);
         }
     }
@@ -103,11 +109,11 @@ class PositioningRunner {
         if (granularity == LearnedCoefficients.Granularity.MODEL) {
             SelfPositioning.GroupOutcome model = outcome.groups().getFirst();
             coefficients = new JobResult.Coefficients(box(model.weights()), model.lambda(), box(model.t()), box(model.c()),
-                    null, outcome.penaltyReference());
+                    null, outcome.penaltyReference(), outcome.partReferences());
         } else {
             coefficients = new JobResult.Coefficients(null, null, null, null, outcome.groups().stream()
                     .map(g -> new JobResult.GroupCoefficients(g.name(), box(g.weights()), g.lambda(), box(g.t()), box(g.c())))
-                    .toList(), outcome.penaltyReference());
+                    .toList(), outcome.penaltyReference(), outcome.partReferences());
         }
         SelfPositioning.Validation checks = outcome.validation();
         JobResult.Validation validation = checks == null ? null

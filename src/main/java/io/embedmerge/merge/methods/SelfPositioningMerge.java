@@ -33,7 +33,8 @@ final class SelfPositioningMerge implements MergeMethod {
                     + "of θ0 + λ·U_N(a) plus a penalty on λ over the N+1 scalars only (per layer with granularity "
                     + "'layer'). Needs `probe`: a data URI (InfoNCE pairs) or a list of parts "
                     + "[{uri, objective: infonce|cosent, weight, examples, scoreThreshold, label}] whose losses are "
-                    + "summed with their weights, each part with its own batch. The initial a_i are `initWeights`, or "
+                    + "summed with their weights, each part with its own batch (with `normalizeParts`, each part's loss "
+                    + "divided by its starting loss first). The initial a_i are `initWeights`, or "
                     + "the per-model weights when it is absent.",
             "https://arxiv.org/abs/2410.15035",
             List.of(new ParamSpec("steps", ParamType.INTEGER, 200L, "Adam steps (at most; early stopping may end sooner).",
@@ -52,6 +53,14 @@ final class SelfPositioningMerge implements MergeMethod {
                             + "step), so that μ means the same on any probe: a share of the starting loss per unit of λ. "
                             + "With granularity 'layer' λ is the mean of the groups' λ.",
                             null, null, List.of("absolute", "relative")),
+                    ParamSpec.bool("normalizeParts", false, "Divide each probe part's loss by L_k⁰, its own mean "
+                            + "loss at the starting point over its first 4 batches (the batches the relative penalty's "
+                            + "L₀ uses), so the search minimises Σ_k w_k L_k / L_k⁰: every part enters at its weight w_k "
+                            + "whatever the scale of its loss (InfoNCE on easy pairs ~1e-4 against CoSENT ~5, where with "
+                            + "weights 1 : 1 the search would minimise CoSENT alone). Use it for mixtures of objectives; "
+                            + "the weights then say what share of the objective each part starts with. With penalty "
+                            + "'relative' L₀ becomes Σ_k w_k. The L_k⁰ are reported as result.coefficients.partReferences. "
+                            + "Validation losses are normalised by the same L_k⁰."),
                     new ParamSpec("granularity", ParamType.STRING, "model", "'model': one (a_1..a_N, λ) for the whole "
                             + "model (the paper); 'layer': one set per transformer layer (encoder.layer.<k>) and one for "
                             + "every other tensor (embeddings, pooler), as AdaMerging's layer-wise variant.",
