@@ -85,33 +85,6 @@ public final class CheckpointScan implements InputScan {
         }
     }
 
-    @Override
-    public void forEachSampledBlock(String passName, ChunkVisitor visitor) {
-        monitor.stage(passName);
-        long block = 0;
-        for (MergeTensor tensor : tensors) {
-            monitor.checkpoint();
-            block = scanSampled(tensor, block, visitor);
-            monitor.passProgress(passName, tensor.index() + 1, tensors.size());
-        }
-    }
-
-    @Override
-    public void scanTensorSampled(MergeTensor tensor, ChunkVisitor visitor) {
-        scanSampled(tensor, 0, visitor);
-    }
-
-    /** Visits the tensor's sampled blocks, its first block having index {@code block}; returns the next index. */
-    private long scanSampled(MergeTensor tensor, long block, ChunkVisitor visitor) {
-        int length = Math.min(SAMPLE_BLOCK, chunkElements);
-        for (long first = 0; first < tensor.elements(); first += length, block++) {
-            if (block % SAMPLE_PERIOD == 0) {
-                scanChunk(tensor, first, (int) Math.min(length, tensor.elements() - first), visitor);
-            }
-        }
-        return block;
-    }
-
     /**
      * Like {@link #scanTensor} with chunks that end at row boundaries (whole rows per chunk; rows longer than a
      * chunk are split into chunk-long segments from the row start), for methods that work on whole rows.

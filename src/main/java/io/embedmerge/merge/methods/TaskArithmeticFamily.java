@@ -154,8 +154,7 @@ final class TaskArithmeticFamily implements MergeMethod {
         FamilySettings global = FamilySettings.of(setup, null, positions);
         if (global.modelGranularity()) {
             long entries = inputs.tensors().stream().mapToLong(MergeTensor::elements).sum();
-            MagnitudeBand band = band(global, n, entries, visitor -> inputs.forEachChunk(name() + "-threshold", visitor),
-                    visitor -> inputs.forEachSampledBlock(name() + "-threshold-sample", visitor));
+            MagnitudeBand band = band(global, n, entries, visitor -> inputs.forEachChunk(name() + "-threshold", visitor));
             double factor = global.rescaleNorm()
                     ? normRatio(n, band, tensor -> consensus(at.apply(tensor)),
                     visitor -> inputs.forEachChunk(name() + "-norm", visitor)) : 1;
@@ -163,10 +162,7 @@ final class TaskArithmeticFamily implements MergeMethod {
         }
         return tensor -> {
             FamilySettings s = at.apply(tensor);
-            // a sample saves a pass only where it is much smaller than the tensor
-            boolean sampled = tensor.elements() >= (long) InputScan.SAMPLE_PERIOD * InputScan.SAMPLE_BLOCK;
-            MagnitudeBand band = band(s, n, tensor.elements(), visitor -> inputs.scanTensor(tensor, visitor),
-                    sampled ? visitor -> inputs.scanTensorSampled(tensor, visitor) : null);
+            MagnitudeBand band = band(s, n, tensor.elements(), visitor -> inputs.scanTensor(tensor, visitor));
             SignConsensus kernel = consensus(s);
             double factor = s.rescaleNorm()
                     ? normRatio(n, band, any -> kernel, visitor -> inputs.scanTensor(tensor, visitor)) : 1;
@@ -178,8 +174,7 @@ final class TaskArithmeticFamily implements MergeMethod {
      * The kept magnitudes: the ⌈ρ·n⌉-th largest |v| and above; for a band (Breadcrumbs) the top ⌊γ·n⌋ are dropped
      * first (fewer when γ + ρ would exceed 1) and the ⌈ρ·n⌉ after them kept.
      */
-    private MagnitudeBand band(FamilySettings s, int n, long entries, Consumer<ChunkVisitor> pass,
-                               Consumer<ChunkVisitor> sample) {
+    private MagnitudeBand band(FamilySettings s, int n, long entries, Consumer<ChunkVisitor> pass) {
         boolean outliers = recipe.sparsification() == Sparsification.MAGNITUDE_BAND;
         long[][] ranks = new long[n][];
         boolean anyTop = false;
@@ -189,7 +184,7 @@ final class TaskArithmeticFamily implements MergeMethod {
             anyTop |= top > 0;
             ranks[i] = top > 0 ? new long[]{keep + top, top} : new long[]{keep};
         }
-        float[][] found = MagnitudeThresholds.findRanks(pass, sample, n, entries, ranks);
+        float[][] found = MagnitudeThresholds.findRanks(pass, n, entries, ranks);
         float[] lower = new float[n];
         float[] upper = new float[n];
         for (int i = 0; i < n; i++) {
