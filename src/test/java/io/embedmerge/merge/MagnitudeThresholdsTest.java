@@ -46,4 +46,38 @@ class MagnitudeThresholdsTest {
             }
         }
     }
+
+    @Test
+    void severalRanksPerModelInOneRefiningSweep() {
+        // breadcrumbs asks two ranks per model (both bounds of its band), often in different bins
+        Random random = new Random(8);
+        float[][] models = new float[2][2_200_000];
+        for (int j = 0; j < models[0].length; j++) {
+            models[0][j] = (float) (random.nextGaussian() * 0.002);
+            models[1][j] = Math.round(random.nextGaussian() * 16) / 16f;   // many exact ties
+        }
+        float[] base = new float[MergeExecutor.CHUNK_ELEMENTS];
+        MergeTensor tensor = new MergeTensor(0, "t", java.util.List.of((long) models[0].length), models[0].length);
+        long entries = models[0].length;
+        long[][] ranks = {{1, 22_000, 462_000, entries}, {440_000, 22_000}};
+        float[][] found = MagnitudeThresholds.findRanks(visitor -> {
+            for (int first = 0; first < entries; first += MergeExecutor.CHUNK_ELEMENTS) {
+                int count = (int) Math.min(MergeExecutor.CHUNK_ELEMENTS, entries - first);
+                float[][] chunk = {Arrays.copyOfRange(models[0], first, first + count),
+                        Arrays.copyOfRange(models[1], first, first + count)};
+                visitor.visit(tensor, first, base, chunk, count);
+            }
+        }, 2, entries, ranks);
+        for (int i = 0; i < 2; i++) {
+            float[] mags = new float[models[i].length];
+            for (int j = 0; j < mags.length; j++) {
+                mags[j] = Math.abs(models[i][j]);
+            }
+            Arrays.sort(mags);
+            for (int q = 0; q < ranks[i].length; q++) {
+                assertThat(found[i][q]).as("model %d rank %d", i, ranks[i][q])
+                        .isEqualTo(mags[(int) (mags.length - ranks[i][q])]);
+            }
+        }
+    }
 }

@@ -120,19 +120,32 @@ public final class MagnitudeThresholds {
         pass.accept((tensor, first, base, models, count) -> {
             for (int i = 0; i < n; i++) {
                 float[] m = models[i];
-                for (int t = 0; t < targets[i].length; t++) {
-                    int target = targets[i][t];
-                    int[][] modelCounts = lowCounts[i][t];
-                    ChunkRanges.forEach(count, (part, from, to) -> {
-                        int[] c = modelCounts[part];
+                int[] modelTargets = targets[i];
+                int[][][] modelCounts = lowCounts[i];
+                ChunkRanges.forEach(count, (part, from, to) -> {
+                    if (modelTargets.length == 1) {
+                        int target = modelTargets[0];
+                        int[] c = modelCounts[0][part];
                         for (int j = from; j < to; j++) {
                             int bits = Float.floatToRawIntBits(m[j] - base[j]) & 0x7FFFFFFF;
                             if (bits >>> 16 == target) {
                                 c[bits & 0xFFFF]++;
                             }
                         }
-                    });
-                }
+                        return;
+                    }
+                    // several bins (breadcrumbs' two bounds): one sweep over the entries for all of them
+                    for (int j = from; j < to; j++) {
+                        int bits = Float.floatToRawIntBits(m[j] - base[j]) & 0x7FFFFFFF;
+                        int upper = bits >>> 16;
+                        for (int t = 0; t < modelTargets.length; t++) {
+                            if (upper == modelTargets[t]) {
+                                modelCounts[t][part][bits & 0xFFFF]++;
+                                break;
+                            }
+                        }
+                    }
+                });
             }
             if ((pending[0] += count) > FLUSH_AFTER) {
                 flushLow(lowCounts, low);
