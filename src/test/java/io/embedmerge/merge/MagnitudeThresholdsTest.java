@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
 import java.util.Random;
+import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,6 +22,22 @@ class MagnitudeThresholdsTest {
         return mags[mags.length - (int) Math.ceil(density * v.length)];
     }
 
+    /** One pass over the models (base 0) in executor-sized chunks. */
+    private static Consumer<ChunkVisitor> chunks(float[][] models) {
+        float[] base = new float[MergeExecutor.CHUNK_ELEMENTS];
+        MergeTensor tensor = new MergeTensor(0, "t", java.util.List.of((long) models[0].length), models[0].length);
+        return visitor -> {
+            for (int first = 0; first < models[0].length; first += MergeExecutor.CHUNK_ELEMENTS) {
+                int count = Math.min(MergeExecutor.CHUNK_ELEMENTS, models[0].length - first);
+                float[][] chunk = new float[models.length][];
+                for (int i = 0; i < models.length; i++) {
+                    chunk[i] = Arrays.copyOfRange(models[i], first, first + count);
+                }
+                visitor.visit(tensor, first, base, chunk, count);
+            }
+        };
+    }
+
     @Test
     void thresholdsEqualSortingForSeveralDensities() {
         Random random = new Random(5);
@@ -29,17 +46,8 @@ class MagnitudeThresholdsTest {
             models[0][j] = (float) (random.nextGaussian() * 0.01);
             models[1][j] = Math.round(random.nextGaussian() * 8) / 8f;   // many exact ties
         }
-        float[] base = new float[MergeExecutor.CHUNK_ELEMENTS];
-        MergeTensor tensor = new MergeTensor(0, "t", java.util.List.of((long) models[0].length), models[0].length);
         for (double density : new double[]{1e-6, 0.2, 0.5, 1.0}) {
-            float[] thresholds = MagnitudeThresholds.find(visitor -> {
-                for (int first = 0; first < models[0].length; first += MergeExecutor.CHUNK_ELEMENTS) {
-                    int count = Math.min(MergeExecutor.CHUNK_ELEMENTS, models[0].length - first);
-                    float[][] chunk = {Arrays.copyOfRange(models[0], first, first + count),
-                            Arrays.copyOfRange(models[1], first, first + count)};
-                    visitor.visit(tensor, first, base, chunk, count);
-                }
-            }, 2, models[0].length, density);
+            float[] thresholds = MagnitudeThresholds.find(chunks(models), 2, models[0].length, density);
             for (int i = 0; i < 2; i++) {
                 assertThat(thresholds[i]).as("density %s model %d", density, i)
                         .isEqualTo(kthLargestMagnitude(models[i], density));
@@ -56,18 +64,9 @@ class MagnitudeThresholdsTest {
             models[0][j] = (float) (random.nextGaussian() * 0.002);
             models[1][j] = Math.round(random.nextGaussian() * 16) / 16f;   // many exact ties
         }
-        float[] base = new float[MergeExecutor.CHUNK_ELEMENTS];
-        MergeTensor tensor = new MergeTensor(0, "t", java.util.List.of((long) models[0].length), models[0].length);
         long entries = models[0].length;
         long[][] ranks = {{1, 22_000, 462_000, entries}, {440_000, 22_000}};
-        float[][] found = MagnitudeThresholds.findRanks(visitor -> {
-            for (int first = 0; first < entries; first += MergeExecutor.CHUNK_ELEMENTS) {
-                int count = (int) Math.min(MergeExecutor.CHUNK_ELEMENTS, entries - first);
-                float[][] chunk = {Arrays.copyOfRange(models[0], first, first + count),
-                        Arrays.copyOfRange(models[1], first, first + count)};
-                visitor.visit(tensor, first, base, chunk, count);
-            }
-        }, 2, entries, ranks);
+        float[][] found = MagnitudeThresholds.findRanks(chunks(models), 2, entries, ranks);
         for (int i = 0; i < 2; i++) {
             float[] mags = new float[models[i].length];
             for (int j = 0; j < mags.length; j++) {
