@@ -118,7 +118,12 @@ public final class LocalObjectStore implements ObjectStore {
 
         @Override
         protected void closed(StoredFile file) {
-            staged.put(file.name(), FileIdentity.of(staging.resolve(file.name())));
+            try {
+                staged.put(file.name(), FileIdentity.of(staging.resolve(file.name())));
+            } catch (RuntimeException e) {
+                // best effort, like announce: without an identity the file is simply hashed when next read
+                log.debug("identity of staged {} not taken: {}", file.name(), e.toString());
+            }
         }
 
         @Override
