@@ -2,7 +2,6 @@ package io.embedmerge;
 
 import io.embedmerge.checkpoint.SyntheticCheckpoints;
 import io.embedmerge.tensor.DType;
-
 import java.nio.file.Path;
 
 /**
@@ -11,8 +10,7 @@ import java.nio.file.Path;
  */
 final class DemoCheckpointsCommand {
 
-    private DemoCheckpointsCommand() {
-    }
+    private DemoCheckpointsCommand() {}
 
     static void run(String[] args) {
         Path root = Path.of(args.length > 1 ? args[1] : "./data/models");

@@ -1,14 +1,6 @@
 package io.embedmerge;
 
 import com.zaxxer.hikari.HikariDataSource;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
-
-import javax.sql.DataSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +9,13 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /**
  * With no {@code spring.datasource.url}, the service runs a real PostgreSQL of its own (zonky's embedded binaries)
@@ -30,9 +29,11 @@ class EmbeddedDatabaseConfiguration {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedDatabaseConfiguration.class);
 
     @Bean(destroyMethod = "close")
-    EmbeddedDatabase embeddedDatabase(@Value("${merge.embedded-db.dir:./data/pg}") String dir,
-                                      @Value("${merge.embedded-db.port:0}") int port,
-                                      @Value("${merge.embedded-db.fsync:true}") boolean fsync) throws IOException {
+    EmbeddedDatabase embeddedDatabase(
+            @Value("${merge.embedded-db.dir:./data/pg}") String dir,
+            @Value("${merge.embedded-db.port:0}") int port,
+            @Value("${merge.embedded-db.fsync:true}") boolean fsync)
+            throws IOException {
         Path dataDir = Path.of(dir).toAbsolutePath().normalize();
         Files.createDirectories(dataDir);
         stopOrphanedServer(dataDir);
@@ -57,13 +58,19 @@ class EmbeddedDatabaseConfiguration {
         if (lines.isEmpty() || !lines.getFirst().strip().matches("\\d+")) {
             return;
         }
-        Optional<ProcessHandle> orphan = ProcessHandle.of(Long.parseLong(lines.getFirst().strip()))
-                .filter(p -> p.info().commandLine().map(c -> c.contains("postgres") && c.contains(dataDir.toString()))
+        Optional<ProcessHandle> orphan = ProcessHandle.of(
+                        Long.parseLong(lines.getFirst().strip()))
+                .filter(p -> p.info()
+                        .commandLine()
+                        .map(c -> c.contains("postgres") && c.contains(dataDir.toString()))
                         .orElse(false));
         if (orphan.isEmpty()) {
             return;
         }
-        log.warn("stopping an orphaned embedded PostgreSQL (pid {}) left on {}", orphan.get().pid(), dataDir);
+        log.warn(
+                "stopping an orphaned embedded PostgreSQL (pid {}) left on {}",
+                orphan.get().pid(),
+                dataDir);
         orphan.get().destroy();
         try {
             orphan.get().onExit().get(20, TimeUnit.SECONDS);
@@ -77,8 +84,9 @@ class EmbeddedDatabaseConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    DataSource dataSource(EmbeddedDatabase database,
-                          @Value("${spring.datasource.hikari.connection-timeout:2000}") long connectionTimeoutMillis) {
+    DataSource dataSource(
+            EmbeddedDatabase database,
+            @Value("${spring.datasource.hikari.connection-timeout:2000}") long connectionTimeoutMillis) {
         HikariDataSource dataSource = new HikariDataSource();
         dataSource.setJdbcUrl(database.jdbcUrl());
         dataSource.setUsername("postgres");

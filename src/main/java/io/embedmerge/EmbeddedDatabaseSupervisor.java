@@ -11,7 +11,8 @@ class EmbeddedDatabaseSupervisor {
         this.database = database;
     }
 
-    @Scheduled(fixedDelayString = "${merge.embedded-db.supervise-interval:5s}",
+    @Scheduled(
+            fixedDelayString = "${merge.embedded-db.supervise-interval:5s}",
             initialDelayString = "${merge.embedded-db.supervise-interval:5s}")
     void superviseOnce() {
         database.restartIfDead();

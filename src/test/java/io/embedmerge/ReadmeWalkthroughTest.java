@@ -1,14 +1,10 @@
 package io.embedmerge;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
+
 import io.embedmerge.support.ApiClient;
 import io.embedmerge.support.TestEnvironment;
-import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import tools.jackson.databind.JsonNode;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,9 +14,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.offset;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Runs the README's walk-through as a user would: every bash block marked {@code <!-- walkthrough -->}, in order,
@@ -51,7 +50,9 @@ class ReadmeWalkthroughTest {
             if (!lines.get(i).strip().equals(MARKER)) {
                 continue;
             }
-            assertThat(lines.get(i + 1)).as("line after the marker at line %d", i + 1).isEqualTo("```bash");
+            assertThat(lines.get(i + 1))
+                    .as("line after the marker at line %d", i + 1)
+                    .isEqualTo("```bash");
             StringBuilder block = new StringBuilder();
             int j = i + 2;
             while (!lines.get(j).equals("```")) {
@@ -71,9 +72,11 @@ class ReadmeWalkthroughTest {
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
             assertThat(line.strip().startsWith("```") || !line.contains("```"))
-                    .as("README line %d has a fence that is not alone on its line: %s", i + 1, line).isTrue();
+                    .as("README line %d has a fence that is not alone on its line: %s", i + 1, line)
+                    .isTrue();
             if (line.strip().startsWith("```")) {
-                assertThat(open && !line.strip().equals("```")).as("README line %d opens a fence inside a fence", i + 1)
+                assertThat(open && !line.strip().equals("```"))
+                        .as("README line %d opens a fence inside a fence", i + 1)
                         .isFalse();
                 open = !open;
             }
@@ -85,9 +88,11 @@ class ReadmeWalkthroughTest {
     void theWalkthroughRunsAsWrittenAndProducesWhatItSays() throws Exception {
         List<String> blocks = walkthroughBlocks(Files.readAllLines(README));
         assertThat(blocks).as("walk-through blocks in the README").hasSizeGreaterThanOrEqualTo(8);
-        String script = "set -euo pipefail\n" + String.join("\n", blocks).replace("localhost:8080", "localhost:" + port);
+        String script =
+                "set -euo pipefail\n" + String.join("\n", blocks).replace("localhost:8080", "localhost:" + port);
         Path log = Path.of("target", "readme-walkthrough.log");
-        ProcessBuilder bash = new ProcessBuilder("bash", "-c", script).redirectErrorStream(true)
+        ProcessBuilder bash = new ProcessBuilder("bash", "-c", script)
+                .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         bash.environment().put("JAVA_HOME", System.getProperty("java.home"));
         Process process = bash.start();
@@ -96,7 +101,9 @@ class ReadmeWalkthroughTest {
             process.destroyForcibly();
         }
         String output = Files.readString(log, StandardCharsets.UTF_8);
-        assertThat(ended).as("walk-through still running after 10 minutes:\n%s", output).isTrue();
+        assertThat(ended)
+                .as("walk-through still running after 10 minutes:\n%s", output)
+                .isTrue();
         assertThat(process.exitValue()).as("walk-through failed:\n%s", output).isZero();
 
         ApiClient api = new ApiClient(port);
@@ -104,22 +111,36 @@ class ReadmeWalkthroughTest {
         List<JsonNode> jobs = new ArrayList<>();
         api.get("/v1/jobs?pageSize=50").body().path("jobs").forEach(jobs::add);
         jobs.forEach(j -> byKind.merge(j.path("kind").asString(), j, (newer, older) -> newer));
-        assertThat(jobs).extracting(j -> j.path("status").asString())
-                .as(output).containsOnly("SUCCEEDED", "CANCELLED").containsOnlyOnce("CANCELLED");
+        assertThat(jobs)
+                .extracting(j -> j.path("status").asString())
+                .as(output)
+                .containsOnly("SUCCEEDED", "CANCELLED")
+                .containsOnlyOnce("CANCELLED");
 
-        JsonNode evaluation = jobs.stream().filter(j -> j.path("kind").asString().equals("evaluate")
-                && j.path("status").asString().equals("SUCCEEDED")).findFirst().orElseThrow();
-        JsonNode scored = api.get("/v1/jobs/" + evaluation.path("id").asString()).body();
-        assertThat(scored.path("result").path("scores").path("stsb-test").path("main").asDouble())
-                .as("all-MiniLM-L6-v2 on builtin:stsb-en-test (MTEB: 82.03)").isCloseTo(82.03, offset(0.05));
+        JsonNode evaluation = jobs.stream()
+                .filter(j -> j.path("kind").asString().equals("evaluate")
+                        && j.path("status").asString().equals("SUCCEEDED"))
+                .findFirst()
+                .orElseThrow();
+        JsonNode scored =
+                api.get("/v1/jobs/" + evaluation.path("id").asString()).body();
+        assertThat(scored.path("result")
+                        .path("scores")
+                        .path("stsb-test")
+                        .path("main")
+                        .asDouble())
+                .as("all-MiniLM-L6-v2 on builtin:stsb-en-test (MTEB: 82.03)")
+                .isCloseTo(82.03, offset(0.05));
         assertThat(output).contains("\"stsb-test\"", "builtin:stsb-en-test  1379 rows", "CANCELLED");
 
-        JsonNode merge = api.get("/v1/jobs/" + byKind.get("merge").path("id").asString()).body();
+        JsonNode merge =
+                api.get("/v1/jobs/" + byKind.get("merge").path("id").asString()).body();
         assertThat(merge.path("result").path("comparison")).as(merge.toString()).hasSize(3);
         String analysisReport = Files.readString(Path.of("data", "analysis-report.html"));
         assertThat(analysisReport).contains("Angles between task vectors", "<svg");
         JsonNode firstMerge = jobs.getLast();
         assertThat(firstMerge.path("kind").asString()).isEqualTo("merge");
-        assertThat(Path.of("data", "outputs", firstMerge.path("id").asString(), "merge-manifest.json")).exists();
+        assertThat(Path.of("data", "outputs", firstMerge.path("id").asString(), "merge-manifest.json"))
+                .exists();
     }
 }

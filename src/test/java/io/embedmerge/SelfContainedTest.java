@@ -1,6 +1,6 @@
 package io.embedmerge;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,8 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** A clone of the repository must work on its own: nothing may reach for the folder beside it. */
 class SelfContainedTest {
@@ -34,6 +33,8 @@ class SelfContainedTest {
                 }
             }
         }
-        assertThat(offenders).as("files that read the shared folder beside the repository; copy the data in instead").isEmpty();
+        assertThat(offenders)
+                .as("files that read the shared folder beside the repository; copy the data in instead")
+                .isEmpty();
     }
 }

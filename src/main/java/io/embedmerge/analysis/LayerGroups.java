@@ -8,8 +8,7 @@ final class LayerGroups {
 
     private static final Pattern NUMBERED = Pattern.compile("^(.*?\\b(?:layer|layers|h|block|blocks)\\.\\d+)\\.");
 
-    private LayerGroups() {
-    }
+    private LayerGroups() {}
 
     static String of(String tensorName) {
         Matcher m = NUMBERED.matcher(tensorName);

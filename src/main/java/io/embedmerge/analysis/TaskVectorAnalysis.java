@@ -5,7 +5,6 @@ import io.embedmerge.merge.MergeMonitor;
 import io.embedmerge.merge.MergeTensor;
 import io.embedmerge.merge.execution.CheckpointScan;
 import io.embedmerge.merge.statistics.MagnitudeThresholds;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,8 +16,7 @@ import java.util.Map;
  */
 public final class TaskVectorAnalysis {
 
-    private TaskVectorAnalysis() {
-    }
+    private TaskVectorAnalysis() {}
 
     /** Running sums of one group. */
     private static final class Sums {
@@ -55,8 +53,8 @@ public final class TaskVectorAnalysis {
         }
     }
 
-    public static TaskVectorReport run(Checkpoint base, List<Checkpoint> models, List<String> labels, double density,
-                                       MergeMonitor monitor) {
+    public static TaskVectorReport run(
+            Checkpoint base, List<Checkpoint> models, List<String> labels, double density, MergeMonitor monitor) {
         int n = models.size();
         CheckpointScan scan = new CheckpointScan(base, models, monitor);
         long entries = scan.tensors().stream().mapToLong(MergeTensor::elements).sum();
@@ -147,7 +145,8 @@ public final class TaskVectorAnalysis {
                 }
                 cosRow.add(cos);
                 angleRow.add(Math.toDegrees(Math.acos(cos)));
-                conflictRow.add(i == k || s.bothNonZero[i][k] == 0 ? 0.0 : (double) s.conflicts[i][k] / s.bothNonZero[i][k]);
+                conflictRow.add(
+                        i == k || s.bothNonZero[i][k] == 0 ? 0.0 : (double) s.conflicts[i][k] / s.bothNonZero[i][k]);
             }
             cosine.add(cosRow);
             angle.add(angleRow);

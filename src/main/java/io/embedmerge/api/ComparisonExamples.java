@@ -84,6 +84,5 @@ final class ComparisonExamples {
              "instance": "/v1/compare",
              "errors": [{"field": "limit", "message": "must be between 1 and 200"}]}""";
 
-    private ComparisonExamples() {
-    }
+    private ComparisonExamples() {}
 }

@@ -8,7 +8,6 @@ import io.embedmerge.job.JobResult;
 import io.embedmerge.job.JobStatus;
 import io.embedmerge.job.MergeJobRequest;
 import io.embedmerge.job.ModelInput;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -29,8 +28,7 @@ final class ComparisonTable {
     /** The metadata key whose value, when a job has it, labels the job's row. */
     static final String LABEL_KEY = "label";
 
-    private ComparisonTable() {
-    }
+    private ComparisonTable() {}
 
     static ComparisonView of(List<JobView> jobs) {
         List<Draft> jobRows = jobs.stream().map(ComparisonTable::rowOf).toList();
@@ -56,11 +54,13 @@ final class ComparisonTable {
         }
         Set<String> columns = new LinkedHashSet<>();
         drafts.forEach(d -> columns.addAll(d.values.keySet()));
-        List<Double> averages = drafts.stream().map(d -> average(d.values, columns)).toList();
+        List<Double> averages =
+                drafts.stream().map(d -> average(d.values, columns)).toList();
         Double bestAverage = best(averages);
         Map<String, Double> bestValues = new LinkedHashMap<>();
         for (String column : columns) {
-            bestValues.put(column, best(drafts.stream().map(d -> d.values.get(column)).toList()));
+            bestValues.put(
+                    column, best(drafts.stream().map(d -> d.values.get(column)).toList()));
         }
         List<Row> rows = new ArrayList<>(drafts.size());
         for (int i = 0; i < drafts.size(); i++) {
@@ -69,17 +69,36 @@ final class ComparisonTable {
             for (String column : columns) {
                 cells.put(column, cell(d.values.get(column), bestValues.get(column)));
             }
-            rows.add(new Row(d.label, d.role, d.job, d.kind, d.status, d.uri, d.method, d.coefficients, cells,
-                    cell(averages.get(i), bestAverage), d.errorCode, d.metadata));
+            rows.add(new Row(
+                    d.label,
+                    d.role,
+                    d.job,
+                    d.kind,
+                    d.status,
+                    d.uri,
+                    d.method,
+                    d.coefficients,
+                    cells,
+                    cell(averages.get(i), bestAverage),
+                    d.errorCode,
+                    d.metadata));
         }
         return new ComparisonView(List.copyOf(columns), rows);
     }
 
     /** A row under construction: scores are main values by evaluation name. */
-    private record Draft(String label, String role, UUID job, String kind, JobStatus status, String uri,
-                         JobResult.MethodUsed method, JobResult.Coefficients coefficients, Map<String, Double> values,
-                         String errorCode, Map<String, String> metadata) {
-    }
+    private record Draft(
+            String label,
+            String role,
+            UUID job,
+            String kind,
+            JobStatus status,
+            String uri,
+            JobResult.MethodUsed method,
+            JobResult.Coefficients coefficients,
+            Map<String, Double> values,
+            String errorCode,
+            Map<String, String> metadata) {}
 
     private static Draft rowOf(JobView job) {
         JobResult result = job.status() == JobStatus.SUCCEEDED ? job.result() : null;
@@ -92,8 +111,10 @@ final class ComparisonTable {
         switch (job.request()) {
             case MergeJobRequest merge -> {
                 role = ComparisonView.MERGED;
-                method = result != null && result.method() != null ? result.method()
-                        : new JobResult.MethodUsed(merge.method().name(), merge.method().params());
+                method = result != null && result.method() != null
+                        ? result.method()
+                        : new JobResult.MethodUsed(
+                                merge.method().name(), merge.method().params());
                 coefficients = result == null ? null : result.coefficients();
                 label = label != null ? label : shortId + " " + method.name();
             }
@@ -106,13 +127,25 @@ final class ComparisonTable {
                 label = label != null ? label : shortId + " " + job.kind();
             }
         }
-        return new Draft(label, role, job.id(), job.kind(), job.status(), checkpointOf(job), method, coefficients,
-                values, job.error() == null ? null : job.error().code(), job.metadata());
+        return new Draft(
+                label,
+                role,
+                job.id(),
+                job.kind(),
+                job.status(),
+                checkpointOf(job),
+                method,
+                coefficients,
+                values,
+                job.error() == null ? null : job.error().code(),
+                job.metadata());
     }
 
     /** The base and inputs a merge job scored with evaluateInputs; its own output, last in the list, is its row. */
     private static List<Draft> inputsOf(JobView job) {
-        if (job.status() != JobStatus.SUCCEEDED || job.result() == null || job.result().comparison() == null
+        if (job.status() != JobStatus.SUCCEEDED
+                || job.result() == null
+                || job.result().comparison() == null
                 || !(job.request() instanceof MergeJobRequest merge)) {
             return List.of();
         }
@@ -122,8 +155,18 @@ final class ComparisonTable {
             JobResult.CheckpointScores checkpoint = scored.get(i);
             boolean base = i == 0;
             String label = base ? folderName(checkpoint.uri()) : inputLabel(merge, i - 1, checkpoint);
-            inputs.add(new Draft(label, base ? ComparisonView.BASE : ComparisonView.INPUT, job.id(), job.kind(),
-                    job.status(), checkpoint.uri(), null, null, mains(checkpoint.scores()), null, null));
+            inputs.add(new Draft(
+                    label,
+                    base ? ComparisonView.BASE : ComparisonView.INPUT,
+                    job.id(),
+                    job.kind(),
+                    job.status(),
+                    checkpoint.uri(),
+                    null,
+                    null,
+                    mains(checkpoint.scores()),
+                    null,
+                    null));
         }
         return inputs;
     }
@@ -168,7 +211,10 @@ final class ComparisonTable {
     }
 
     private static Double best(List<Double> values) {
-        return values.stream().filter(v -> v != null && !v.isNaN()).max(Double::compare).orElse(null);
+        return values.stream()
+                .filter(v -> v != null && !v.isNaN())
+                .max(Double::compare)
+                .orElse(null);
     }
 
     private static Cell cell(Double value, Double best) {

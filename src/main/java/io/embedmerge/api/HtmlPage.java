@@ -10,8 +10,7 @@ final class HtmlPage {
     static final String CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; "
             + "form-action 'none'; frame-ancestors 'none'";
 
-    private HtmlPage() {
-    }
+    private HtmlPage() {}
 
     /** The page up to the opening body tag, with the (escaped) title. */
     static StringBuilder start(String title) {

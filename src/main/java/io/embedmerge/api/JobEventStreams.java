@@ -4,11 +4,6 @@ import io.embedmerge.job.Caller;
 import io.embedmerge.job.JobEvent;
 import io.embedmerge.job.JobService;
 import jakarta.annotation.PreDestroy;
-import org.springframework.http.MediaType;
-import org.springframework.stereotype.Component;
-import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
-import tools.jackson.databind.json.JsonMapper;
-
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -17,6 +12,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Live event streams. Events are read from the database (any instance may be running the job), polled every
@@ -31,8 +30,8 @@ class JobEventStreams {
 
     private final JobService jobs;
     private final JsonMapper json;
-    private final ScheduledExecutorService poller = Executors.newScheduledThreadPool(2,
-            Thread.ofPlatform().name("event-stream-", 0).daemon().factory());
+    private final ScheduledExecutorService poller = Executors.newScheduledThreadPool(
+            2, Thread.ofPlatform().name("event-stream-", 0).daemon().factory());
 
     JobEventStreams(JobService jobs, JsonMapper json) {
         this.jobs = jobs;
@@ -76,7 +75,9 @@ class JobEventStreams {
                 boolean ended = jobs.get(caller, jobId).getStatus().isTerminal();
                 List<JobEvent> batch = jobs.events(caller, jobId, lastId, BATCH);
                 for (JobEvent event : batch) {
-                    emitter.send(SseEmitter.event().id(String.valueOf(event.getId())).name(event.getType())
+                    emitter.send(SseEmitter.event()
+                            .id(String.valueOf(event.getId()))
+                            .name(event.getType())
                             .data(JobEventView.of(event, json), MediaType.APPLICATION_JSON));
                     lastId = event.getId();
                 }

@@ -41,6 +41,5 @@ final class JobRequestExamples {
              "params": {"epochs": 1.0, "batchSize": 32, "learningRate": 2e-5, "objective": "cosent"},
              "seed": 42}""";
 
-    private JobRequestExamples() {
-    }
+    private JobRequestExamples() {}
 }

@@ -2,13 +2,12 @@ package io.embedmerge.api;
 
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.media.Schema;
-import org.springdoc.core.customizers.OpenApiCustomizer;
-import org.springframework.stereotype.Component;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.springdoc.core.customizers.OpenApiCustomizer;
+import org.springframework.stereotype.Component;
 
 /**
  * Makes each job-kind variant a standalone schema with its own {@code kind}. swagger-core composes every variant
@@ -40,14 +39,18 @@ class JobRequestSchemas implements OpenApiCustomizer {
 
     @SuppressWarnings({"rawtypes", "unchecked"})
     private static Schema standalone(Schema variant, String kind, Schema kindProperty) {
-        Schema own = ((List<Schema>) variant.getAllOf()).stream()
-                .filter(part -> part.get$ref() == null)
-                .findFirst()
-                .orElseThrow(() -> new IllegalStateException(variant.getName() + " has no properties of its own"));
+        Schema own = ((List<Schema>) variant.getAllOf())
+                .stream()
+                        .filter(part -> part.get$ref() == null)
+                        .findFirst()
+                        .orElseThrow(
+                                () -> new IllegalStateException(variant.getName() + " has no properties of its own"));
         Map<String, Schema> properties = new LinkedHashMap<>();
-        properties.put(KIND, copyOf(kindProperty)
-                .description("`" + kind + "` selects this variant")
-                ._enum(List.of(kind)));
+        properties.put(
+                KIND,
+                copyOf(kindProperty)
+                        .description("`" + kind + "` selects this variant")
+                        ._enum(List.of(kind)));
         properties.putAll(own.getProperties());
         List<String> required = new ArrayList<>(List.of(KIND));
         if (variant.getRequired() != null) {

@@ -4,13 +4,14 @@ import io.embedmerge.job.Job;
 import io.embedmerge.job.JobProgress;
 import io.embedmerge.job.JobStatus;
 import io.swagger.v3.oas.annotations.media.Schema;
-
 import java.time.Instant;
 import java.util.UUID;
 
 /** A job in a list: what a dashboard shows per row, without the request and result documents. */
-@Schema(name = "JobSummary", description = "A job without its request, result and error message; "
-        + "GET /v1/jobs/{id} or ?view=full for those.")
+@Schema(
+        name = "JobSummary",
+        description =
+                "A job without its request, result and error message; " + "GET /v1/jobs/{id} or ?view=full for those.")
 public record JobSummaryView(
         UUID id,
         @Schema(example = "merge") String kind,
@@ -19,14 +20,27 @@ public record JobSummaryView(
         Instant createdAt,
         Instant startedAt,
         Instant finishedAt,
-        @Schema(description = "The worker pool that runs it", example = "cpu") String pool,
-        @Schema(description = "The tenant the job belongs to", example = "team-a") String tenant,
-        @Schema(description = "Present when the job failed", example = "INVALID_CHECKPOINT") String errorCode) {
+
+        @Schema(description = "The worker pool that runs it", example = "cpu")
+        String pool,
+
+        @Schema(description = "The tenant the job belongs to", example = "team-a")
+        String tenant,
+
+        @Schema(description = "Present when the job failed", example = "INVALID_CHECKPOINT")
+        String errorCode) {
 
     static JobSummaryView of(Job job) {
-        return new JobSummaryView(job.getId(), job.getKind(), job.getStatus(),
+        return new JobSummaryView(
+                job.getId(),
+                job.getKind(),
+                job.getStatus(),
                 new JobProgress(job.getProgressStage(), job.getProgressFraction(), job.getProgressMessage()),
-                job.getCreatedAt(), job.getStartedAt(), job.getFinishedAt(), job.getPool(), job.getTenant(),
+                job.getCreatedAt(),
+                job.getStartedAt(),
+                job.getFinishedAt(),
+                job.getPool(),
+                job.getTenant(),
                 job.getErrorCode());
     }
 }

@@ -3,7 +3,6 @@ package io.embedmerge.api;
 import io.embedmerge.job.FieldProblem;
 import io.embedmerge.job.JobMetadata;
 import io.embedmerge.job.MalformedRequestException;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -12,8 +11,7 @@ final class MetadataFilters {
 
     private static final String PREFIX = "metadata.";
 
-    private MetadataFilters() {
-    }
+    private MetadataFilters() {}
 
     static Map<String, String> of(Map<String, String> parameters) {
         Map<String, String> filters = new LinkedHashMap<>();
@@ -21,8 +19,8 @@ final class MetadataFilters {
             if (name.startsWith(PREFIX)) {
                 String key = name.substring(PREFIX.length());
                 if (!JobMetadata.validKey(key)) {
-                    throw new MalformedRequestException(new FieldProblem(name,
-                            "not a metadata key (1 to 63 characters of a-z, A-Z, 0-9, '.', '_' or '-')"));
+                    throw new MalformedRequestException(new FieldProblem(
+                            name, "not a metadata key (1 to 63 characters of a-z, A-Z, 0-9, '.', '_' or '-')"));
                 }
                 filters.put(key, value);
             }

@@ -8,11 +8,10 @@ import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import java.util.List;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
-
-import java.util.List;
 
 @RestController
 @Tag(name = "methods", description = "Merge methods and their parameters")
@@ -25,13 +24,23 @@ class MethodController {
     }
 
     @GetMapping(path = "/v1/methods", produces = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(operationId = "listMethods", summary = "List merge methods",
+    @Operation(
+            operationId = "listMethods",
+            summary = "List merge methods",
             description = "Every merge method with its parameters, types, defaults and a one-line description.")
     @ApiResponse(responseCode = "200", description = "Every merge method")
-    @ApiResponse(responseCode = "406", description = "The Accept header excludes application/json",
-            content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
-                    schema = @Schema(implementation = ProblemDocument.class),
-                    examples = @ExampleObject(name = "notAcceptable", description = "Accept: application/xml", value = ProblemExamples.NOT_ACCEPTABLE_METHODS)))
+    @ApiResponse(
+            responseCode = "406",
+            description = "The Accept header excludes application/json",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
+                            schema = @Schema(implementation = ProblemDocument.class),
+                            examples =
+                                    @ExampleObject(
+                                            name = "notAcceptable",
+                                            description = "Accept: application/xml",
+                                            value = ProblemExamples.NOT_ACCEPTABLE_METHODS)))
     List<MethodDescriptor> list() {
         return methods.descriptors();
     }

@@ -135,8 +135,7 @@ final class ProblemExamples {
              "detail": "Acceptable representations: [application/json].",
              "instance": "/v1/datasets"}""";
 
-    private ProblemExamples() {
-    }
+    private ProblemExamples() {}
 
     static final String UNAUTHORIZED = """
             {"type": "/problems/unauthorized", "title": "Unauthorized", "status": 401,

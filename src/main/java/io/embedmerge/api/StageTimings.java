@@ -17,8 +17,7 @@ record StageTimings(List<Stage> stages) {
 
     private static final Set<String> TERMINAL = Set.of("succeeded", "failed", "cancelled");
 
-    record Stage(String name, double seconds) {
-    }
+    record Stage(String name, double seconds) {}
 
     static StageTimings of(List<JobEventView> events, Instant now) {
         Map<String, Double> seconds = new LinkedHashMap<>();

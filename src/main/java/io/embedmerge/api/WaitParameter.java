@@ -3,7 +3,6 @@ package io.embedmerge.api;
 import io.embedmerge.job.FieldProblem;
 import io.embedmerge.job.JobService;
 import io.embedmerge.job.MalformedRequestException;
-
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -13,14 +12,13 @@ final class WaitParameter {
 
     private static final Pattern FORM = Pattern.compile("(\\d{1,9})(ms|s|m)?");
 
-    private WaitParameter() {
-    }
+    private WaitParameter() {}
 
     static Duration parse(String value) {
         Matcher m = FORM.matcher(value == null ? "" : value.strip());
         if (!m.matches()) {
-            throw new MalformedRequestException(new FieldProblem("wait", "'" + abbreviate(value)
-                    + "' is not a duration such as 30s, 500ms or 1m"));
+            throw new MalformedRequestException(
+                    new FieldProblem("wait", "'" + abbreviate(value) + "' is not a duration such as 30s, 500ms or 1m"));
         }
         long amount = Long.parseLong(m.group(1));
         Duration wait = switch (m.group(2) == null ? "s" : m.group(2)) {

@@ -12,7 +12,6 @@ import io.embedmerge.storage.LocalObjectStore;
 import io.embedmerge.storage.OutputFolder;
 import io.embedmerge.storage.StorageLocation;
 import io.embedmerge.tensor.DType;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -35,15 +34,15 @@ import java.util.stream.Stream;
  */
 public final class BenchCommand {
 
-    private BenchCommand() {
-    }
+    private BenchCommand() {}
 
     public static void run(String[] args) throws IOException {
         Map<String, String> options = options(args);
         SyntheticCheckpoints.Shape shape = shape(options.getOrDefault("shape", "base"));
         int models = Integer.parseInt(options.getOrDefault("models", "3"));
         DType dtype = DType.valueOf(options.getOrDefault("dtype", "f32").toUpperCase());
-        List<String> methods = List.of(options.getOrDefault("methods", "linear,ties,slerp").split(","));
+        List<String> methods =
+                List.of(options.getOrDefault("methods", "linear,ties,slerp").split(","));
         int repeat = Integer.parseInt(options.getOrDefault("repeat", "3"));
         Path dir = Path.of(options.getOrDefault("dir", "./data/bench")).toAbsolutePath();
         Path inputs = dir.resolve("inputs");
@@ -70,7 +69,8 @@ public final class BenchCommand {
             floors.add(ioFloor(weightFiles, dir.resolve("io-floor.bin"), outputBytes));
         }
         double floor = median(floors);
-        System.out.printf("%-10s %8.2f s   median of %s (read %.2f GB + write %.2f GB with sequential NIO)%n",
+        System.out.printf(
+                "%-10s %8.2f s   median of %s (read %.2f GB + write %.2f GB with sequential NIO)%n",
                 "io-floor", floor, format(floors), inputBytes / 1e9, outputBytes / 1e9);
 
         Map<String, Double> times = new LinkedHashMap<>();
@@ -88,47 +88,86 @@ public final class BenchCommand {
             for (int r = 0; r < repeat; r++) {
                 flushDirtyPages();
                 double c0 = processCpuSeconds();
-                runs.add(mergeOnce(inputs, models, method, params, weights, dir.resolve("out-" + name),
-                        options.containsKey("keep") && r == repeat - 1, options.containsKey("no-checksum")));
+                runs.add(mergeOnce(
+                        inputs,
+                        models,
+                        method,
+                        params,
+                        weights,
+                        dir.resolve("out-" + name),
+                        options.containsKey("keep") && r == repeat - 1,
+                        options.containsKey("no-checksum")));
                 cpu.add(processCpuSeconds() - c0);
             }
             double t = median(runs);
             times.put(name, t);
             double c = median(cpu);
             cpuTimes.put(name, c);
-            System.out.printf("%-10s %8.2f s   median of %s, %.2fx io-floor%s%n", name, t, format(runs), t / floor,
+            System.out.printf(
+                    "%-10s %8.2f s   median of %s, %.2fx io-floor%s%n",
+                    name,
+                    t,
+                    format(runs),
+                    t / floor,
                     times.containsKey("linear") && !name.equals("linear")
-                            ? String.format("   %.2fx linear", t / times.get("linear")) : "");
-            System.out.printf("%-10s %8.2f s   process CPU (user + sys), median of %s%s%n", "", c, format(cpu),
+                            ? String.format("   %.2fx linear", t / times.get("linear"))
+                            : "");
+            System.out.printf(
+                    "%-10s %8.2f s   process CPU (user + sys), median of %s%s%n",
+                    "",
+                    c,
+                    format(cpu),
                     cpuTimes.containsKey("linear") && !name.equals("linear")
-                            ? String.format("   %.2fx linear", c / cpuTimes.get("linear")) : "");
+                            ? String.format("   %.2fx linear", c / cpuTimes.get("linear"))
+                            : "");
         }
         System.out.printf("peak resident memory (VmHWM): %d MB%n", peakResidentKb() / 1024);
     }
 
-    private static double mergeOnce(Path inputs, int models, MergeMethod method, MethodParams params,
-                                    List<Double> weights, Path out, boolean keep, boolean noChecksum) throws IOException {
+    private static double mergeOnce(
+            Path inputs,
+            int models,
+            MergeMethod method,
+            MethodParams params,
+            List<Double> weights,
+            Path out,
+            boolean keep,
+            boolean noChecksum)
+            throws IOException {
+        deleteRecursively(out);
+        List<Checkpoint> opened = new ArrayList<>();
+        long t0 = System.nanoTime();
+        try (Checkpoint base = Checkpoint.open(inputs.resolve("base"))) {
+            for (int i = 1; i <= models; i++) {
+                opened.add(Checkpoint.open(inputs.resolve("model-" + i)));
+            }
+            try (OutputFolder folder = noChecksum
+                    ? new DirectFolder(out)
+                    : new LocalObjectStore().createOutput(new StorageLocation.Local(out))) {
+                new MergeExecutor()
+                        .run(
+                                new MergeExecutor.Job(
+                                        base,
+                                        opened,
+                                        method,
+                                        params,
+                                        weights,
+                                        0,
+                                        null,
+                                        MergeExecutor.DEFAULT_MAX_SHARD_BYTES,
+                                        null),
+                                folder,
+                                new QuietMonitor());
+                folder.commit();
+            }
+        } finally {
+            opened.forEach(Checkpoint::close);
+        }
+        double t = seconds(t0);
+        if (!keep) {
             deleteRecursively(out);
-            List<Checkpoint> opened = new ArrayList<>();
-            long t0 = System.nanoTime();
-            try (Checkpoint base = Checkpoint.open(inputs.resolve("base"))) {
-                for (int i = 1; i <= models; i++) {
-                    opened.add(Checkpoint.open(inputs.resolve("model-" + i)));
-                }
-                try (OutputFolder folder = noChecksum ? new DirectFolder(out)
-                        : new LocalObjectStore().createOutput(new StorageLocation.Local(out))) {
-                    new MergeExecutor().run(new MergeExecutor.Job(base, opened, method, params, weights, 0, null,
-                            MergeExecutor.DEFAULT_MAX_SHARD_BYTES, null), folder, new QuietMonitor());
-                    folder.commit();
-                }
-            } finally {
-                opened.forEach(Checkpoint::close);
-            }
-            double t = seconds(t0);
-            if (!keep) {
-                deleteRecursively(out);
-            }
-            return t;
+        }
+        return t;
     }
 
     /**
@@ -165,8 +204,8 @@ public final class BenchCommand {
                 }
             }
         }
-        try (FileChannel channel = FileChannel.open(output, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel channel = FileChannel.open(
+                output, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             for (long written = 0; written < outputBytes; ) {
                 buffer.clear().limit((int) Math.min(buffer.capacity(), outputBytes - written));
                 written += channel.write(buffer);
@@ -191,8 +230,11 @@ public final class BenchCommand {
 
     private static long peakResidentKb() {
         try (Stream<String> lines = Files.lines(Path.of("/proc/self/status"))) {
-            return lines.filter(l -> l.startsWith("VmHWM:")).map(l -> l.replaceAll("\\D", ""))
-                    .mapToLong(Long::parseLong).findFirst().orElse(-1);
+            return lines.filter(l -> l.startsWith("VmHWM:"))
+                    .map(l -> l.replaceAll("\\D", ""))
+                    .mapToLong(Long::parseLong)
+                    .findFirst()
+                    .orElse(-1);
         } catch (IOException e) {
             return -1;
         }
@@ -205,8 +247,8 @@ public final class BenchCommand {
             case "tiny" -> new SyntheticCheckpoints.Shape(2, 64, 256, 1000);
             default -> {
                 String[] p = name.split(",");
-                yield new SyntheticCheckpoints.Shape(Integer.parseInt(p[0]), Integer.parseInt(p[1]),
-                        Integer.parseInt(p[2]), Integer.parseInt(p[3]));
+                yield new SyntheticCheckpoints.Shape(
+                        Integer.parseInt(p[0]), Integer.parseInt(p[1]), Integer.parseInt(p[2]), Integer.parseInt(p[3]));
             }
         };
     }
@@ -276,7 +318,6 @@ public final class BenchCommand {
         }
 
         @Override
-        public void checkpoint() {
-        }
+        public void checkpoint() {}
     }
 }

@@ -1,11 +1,6 @@
 package io.embedmerge.checkpoint;
 
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-
 import io.embedmerge.storage.ConfinedFolder;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -16,6 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A Hugging Face model folder on local disk: its weights ({@code model.safetensors}, or an index and shards) opened
@@ -42,8 +40,8 @@ public final class Checkpoint implements AutoCloseable {
         for (WeightFile file : files) {
             for (TensorInfo t : file.tensors().values()) {
                 if (owner.putIfAbsent(t.name(), file) != null) {
-                    throw new CheckpointFormatException(folder.path().getFileName() + ": tensor '" + t.name()
-                            + "' appears in two shards");
+                    throw new CheckpointFormatException(
+                            folder.path().getFileName() + ": tensor '" + t.name() + "' appears in two shards");
                 }
                 all.put(t.name(), t);
             }
@@ -89,8 +87,8 @@ public final class Checkpoint implements AutoCloseable {
         if (folder.isFile(LEGACY_FILE)) {
             return List.of(LEGACY_FILE);
         }
-        throw new CheckpointFormatException("no " + SINGLE_FILE + ", " + INDEX_FILE + " or " + LEGACY_FILE
-                + " in the checkpoint folder");
+        throw new CheckpointFormatException(
+                "no " + SINGLE_FILE + ", " + INDEX_FILE + " or " + LEGACY_FILE + " in the checkpoint folder");
     }
 
     private static List<String> shards(ConfinedFolder folder, String indexName, String suffix) {
@@ -109,13 +107,18 @@ public final class Checkpoint implements AutoCloseable {
         for (Map.Entry<String, JsonNode> entry : weightMap.properties()) {
             JsonNode shard = entry.getValue();
             if (!shard.isString()) {
-                throw new CheckpointFormatException(indexName + " maps tensor '" + entry.getKey()
-                        + "' to " + shard + ", not to a shard file name");
+                throw new CheckpointFormatException(
+                        indexName + " maps tensor '" + entry.getKey() + "' to " + shard + ", not to a shard file name");
             }
             String name = shard.asString();
             // a shard is a file of this folder itself, never a path: no '/', '..', absolute names or NULs
-            if (name.isEmpty() || name.contains("/") || name.contains("\\") || name.indexOf('\0') >= 0
-                    || name.equals("..") || name.equals(".") || !name.endsWith(suffix)) {
+            if (name.isEmpty()
+                    || name.contains("/")
+                    || name.contains("\\")
+                    || name.indexOf('\0') >= 0
+                    || name.equals("..")
+                    || name.equals(".")
+                    || !name.endsWith(suffix)) {
                 throw new CheckpointFormatException(indexName + " names shard '" + name
                         + "' outside the checkpoint folder or not ending in " + suffix);
             }
@@ -151,8 +154,10 @@ public final class Checkpoint implements AutoCloseable {
     }
 
     static boolean isWeightFile(String relativeName) {
-        return relativeName.endsWith(".safetensors") || relativeName.equals(INDEX_FILE)
-                || relativeName.startsWith("pytorch_model") || relativeName.endsWith(".bin")
+        return relativeName.endsWith(".safetensors")
+                || relativeName.equals(INDEX_FILE)
+                || relativeName.startsWith("pytorch_model")
+                || relativeName.endsWith(".bin")
                 || relativeName.equals("merge-manifest.json");
     }
 

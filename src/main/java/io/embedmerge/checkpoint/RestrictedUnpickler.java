@@ -1,7 +1,6 @@
 package io.embedmerge.checkpoint;
 
 import io.embedmerge.tensor.DType;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -22,12 +21,10 @@ import java.util.Set;
 final class RestrictedUnpickler {
 
     /** A storage persisted outside the pickle, in {@code data/<key>}. */
-    record StorageRef(String key, DType dtype) {
-    }
+    record StorageRef(String key, DType dtype) {}
 
     /** A tensor view on a storage: element offset, shape and strides. */
-    record TensorRef(StorageRef storage, long offset, List<Long> shape, List<Long> stride) {
-    }
+    record TensorRef(StorageRef storage, long offset, List<Long> shape, List<Long> stride) {}
 
     private record Global(String module, String name) {
         String qualified() {
@@ -42,8 +39,8 @@ final class RestrictedUnpickler {
             Map.entry("LongStorage", DType.I64), Map.entry("IntStorage", DType.I32),
             Map.entry("ShortStorage", DType.I16), Map.entry("CharStorage", DType.I8),
             Map.entry("ByteStorage", DType.U8), Map.entry("BoolStorage", DType.BOOL));
-    private static final Set<String> CALLABLES = Set.of("collections.OrderedDict", "torch._utils._rebuild_tensor_v2",
-            "torch._utils._rebuild_parameter");
+    private static final Set<String> CALLABLES =
+            Set.of("collections.OrderedDict", "torch._utils._rebuild_tensor_v2", "torch._utils._rebuild_parameter");
 
     private final ByteBuffer in;
     private final String file;
@@ -81,9 +78,9 @@ final class RestrictedUnpickler {
             while (true) {
                 int op = in.get() & 0xFF;
                 switch (op) {
-                    case 0x80 -> in.get();                                   // PROTO
-                    case 0x95 -> in.getLong();                               // FRAME
-                    case '.' -> {                                            // STOP
+                    case 0x80 -> in.get(); // PROTO
+                    case 0x95 -> in.getLong(); // FRAME
+                    case '.' -> { // STOP
                         return pop();
                     }
                     case '(' -> stack.push(MARK);
@@ -151,12 +148,13 @@ final class RestrictedUnpickler {
                         stack.push(call(pop(), args));
                     }
                     case 'b' -> {
-                        pop();                                           // BUILD state (OrderedDict metadata)
+                        pop(); // BUILD state (OrderedDict metadata)
                         if (!(stack.peek() instanceof Map)) {
                             throw fail("sets state on an object that is not a dict");
                         }
                     }
-                    default -> throw fail(String.format("uses pickle opcode 0x%02x, which a state dict does not need", op));
+                    default ->
+                        throw fail(String.format("uses pickle opcode 0x%02x, which a state dict does not need", op));
                 }
             }
         } catch (java.nio.BufferUnderflowException e) {
@@ -231,8 +229,11 @@ final class RestrictedUnpickler {
     }
 
     private Object persistent(Object pid) {
-        if (!(pid instanceof List<?> t) || t.size() < 3 || !"storage".equals(t.get(0))
-                || !(t.get(1) instanceof Global type) || !STORAGES.containsKey(type.name())) {
+        if (!(pid instanceof List<?> t)
+                || t.size() < 3
+                || !"storage".equals(t.get(0))
+                || !(t.get(1) instanceof Global type)
+                || !STORAGES.containsKey(type.name())) {
             throw fail("has a persistent id that is not a tensor storage");
         }
         return new StorageRef(String.valueOf(t.get(2)), STORAGES.get(type.name()));

@@ -1,11 +1,6 @@
 package io.embedmerge.checkpoint;
 
 import io.embedmerge.tensor.DType;
-import tools.jackson.core.JacksonException;
-import tools.jackson.core.StreamReadFeature;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -22,6 +17,10 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A memory-mapped safetensors file. The header is validated strictly, since checkpoints come from untrusted users:
@@ -36,8 +35,12 @@ public final class SafetensorsFile extends WeightFile {
 
     private final Map<String, String> metadata;
 
-    private SafetensorsFile(Path path, Arena arena, MemorySegment segment,
-                            Map<String, TensorInfo> tensors, Map<String, String> metadata) {
+    private SafetensorsFile(
+            Path path,
+            Arena arena,
+            MemorySegment segment,
+            Map<String, TensorInfo> tensors,
+            Map<String, String> metadata) {
         super(path, arena, segment, tensors);
         this.metadata = metadata;
     }
@@ -57,8 +60,7 @@ public final class SafetensorsFile extends WeightFile {
         }
     }
 
-    private record Header(Map<String, TensorInfo> tensors, Map<String, String> metadata) {
-    }
+    private record Header(Map<String, TensorInfo> tensors, Map<String, String> metadata) {}
 
     private static Header parseHeader(Path path, MemorySegment segment) {
         String file = path.getFileName().toString();
@@ -72,8 +74,8 @@ public final class SafetensorsFile extends WeightFile {
                     + " is outside 2.." + MAX_HEADER_BYTES + " bytes");
         }
         if (8 + headerLength > size) {
-            throw new CheckpointFormatException(file + ": header length " + headerLength
-                    + " runs past the end of the file (" + size + " bytes)");
+            throw new CheckpointFormatException(
+                    file + ": header length " + headerLength + " runs past the end of the file (" + size + " bytes)");
         }
         byte[] bytes = segment.asSlice(8, headerLength).toArray(ValueLayout.JAVA_BYTE);
         JsonNode root;
@@ -98,8 +100,8 @@ public final class SafetensorsFile extends WeightFile {
                 }
                 for (Map.Entry<String, JsonNode> m : node.properties()) {
                     if (!m.getValue().isString()) {
-                        throw new CheckpointFormatException(file + ": __metadata__ value '" + m.getKey()
-                                + "' is not a string");
+                        throw new CheckpointFormatException(
+                                file + ": __metadata__ value '" + m.getKey() + "' is not a string");
                     }
                     metadata.put(m.getKey(), m.getValue().stringValue());
                 }
@@ -141,8 +143,8 @@ public final class SafetensorsFile extends WeightFile {
             }
         }
         if (!isLong(offsets.get(0)) || !isLong(offsets.get(1))) {
-            throw new CheckpointFormatException(where + " has data_offsets " + offsets
-                    + " that are not integers within 0..2^63-1");
+            throw new CheckpointFormatException(
+                    where + " has data_offsets " + offsets + " that are not integers within 0..2^63-1");
         }
         long begin = offsets.get(0).asLong();
         long end = offsets.get(1).asLong();
@@ -157,8 +159,8 @@ public final class SafetensorsFile extends WeightFile {
             throw new CheckpointFormatException(where + " has a shape whose byte size overflows");
         }
         if (end - begin != expected) {
-            throw new CheckpointFormatException(where + " has " + (end - begin) + " bytes but shape " + shape
-                    + " of " + dtype + " needs " + expected);
+            throw new CheckpointFormatException(where + " has " + (end - begin) + " bytes but shape " + shape + " of "
+                    + dtype + " needs " + expected);
         }
         return new TensorInfo(name, dtype, shape, dataStart + begin, dataStart + end);
     }
@@ -175,8 +177,8 @@ public final class SafetensorsFile extends WeightFile {
             TensorInfo prev = sorted.get(i - 1);
             TensorInfo cur = sorted.get(i);
             if (cur.begin() < prev.end() && cur.byteSize() > 0 && prev.byteSize() > 0) {
-                throw new CheckpointFormatException(file + ": tensors '" + prev.name() + "' and '" + cur.name()
-                        + "' overlap");
+                throw new CheckpointFormatException(
+                        file + ": tensors '" + prev.name() + "' and '" + cur.name() + "' overlap");
             }
         }
     }

@@ -2,9 +2,6 @@ package io.embedmerge.checkpoint;
 
 import io.embedmerge.tensor.DType;
 import io.embedmerge.tensor.FloatCodec;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -15,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Streams a safetensors file: the header (padded with spaces to a multiple of 8 bytes, {@code __metadata__} first)
@@ -74,8 +73,8 @@ public final class SafetensorsWriter {
 
     private void writeHeader(Map<String, String> metadata) {
         byte[] header = headerBytes(tensors, metadata);
-        MemorySegment.ofArray(buffer).set(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0,
-                header.length);
+        MemorySegment.ofArray(buffer)
+                .set(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0, header.length);
         buffered = 8;
         flushBuffer();
         try {

@@ -1,8 +1,5 @@
 package io.embedmerge.checkpoint;
 
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -13,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Writes tensors in order into Hugging Face shards of at most {@code maxShardBytes} of tensor data each
@@ -31,13 +30,18 @@ public final class ShardedSafetensorsWriter implements AutoCloseable {
     private OutputStream stream;
     private SafetensorsWriter writer;
 
-    public ShardedSafetensorsWriter(List<TensorSpec> tensors, long maxShardBytes, Map<String, String> metadata,
-                                    Function<String, OutputStream> open) {
+    public ShardedSafetensorsWriter(
+            List<TensorSpec> tensors,
+            long maxShardBytes,
+            Map<String, String> metadata,
+            Function<String, OutputStream> open) {
         this.shards = split(tensors, maxShardBytes);
         this.names = new ArrayList<>();
         for (int i = 0; i < shards.size(); i++) {
-            names.add(shards.size() == 1 ? Checkpoint.SINGLE_FILE
-                    : "model-%05d-of-%05d.safetensors".formatted(i + 1, shards.size()));
+            names.add(
+                    shards.size() == 1
+                            ? Checkpoint.SINGLE_FILE
+                            : "model-%05d-of-%05d.safetensors".formatted(i + 1, shards.size()));
         }
         this.open = open;
         this.metadata = metadata;
@@ -137,8 +141,13 @@ public final class ShardedSafetensorsWriter implements AutoCloseable {
         closeShard();
         if (shards.size() > 1) {
             ObjectNode index = JSON.createObjectNode();
-            index.putObject("metadata").put("total_size",
-                    shards.stream().flatMap(List::stream).mapToLong(TensorSpec::byteSize).sum());
+            index.putObject("metadata")
+                    .put(
+                            "total_size",
+                            shards.stream()
+                                    .flatMap(List::stream)
+                                    .mapToLong(TensorSpec::byteSize)
+                                    .sum());
             Map<String, String> weightMap = new TreeMap<>();
             for (int i = 0; i < shards.size(); i++) {
                 for (TensorSpec t : shards.get(i)) {
@@ -148,7 +157,9 @@ public final class ShardedSafetensorsWriter implements AutoCloseable {
             ObjectNode map = index.putObject("weight_map");
             weightMap.forEach(map::put);
             try (OutputStream out = open.apply(Checkpoint.INDEX_FILE)) {
-                out.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(index).getBytes(StandardCharsets.UTF_8));
+                out.write(JSON.writerWithDefaultPrettyPrinter()
+                        .writeValueAsString(index)
+                        .getBytes(StandardCharsets.UTF_8));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -1,7 +1,6 @@
 package io.embedmerge.checkpoint;
 
 import io.embedmerge.tensor.DType;
-
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -25,11 +24,9 @@ import java.util.SplittableRandom;
 public final class SyntheticCheckpoints {
 
     /** Size of the BERT-shaped model. bert-base is (12, 768, 3072, 30522); a tiny demo is (2, 64, 256, 1000). */
-    public record Shape(int layers, int hidden, int intermediate, int vocab) {
-    }
+    public record Shape(int layers, int hidden, int intermediate, int vocab) {}
 
-    private SyntheticCheckpoints() {
-    }
+    private SyntheticCheckpoints() {}
 
     /** Writes {@code base/} and {@code model-1/} .. {@code model-N/} under {@code root}. */
     public static void write(Path root, Shape shape, DType dtype, int models, long seed) {
@@ -44,12 +41,16 @@ public final class SyntheticCheckpoints {
 
     /** Parameters of the floating tensors of a shape. */
     public static long parameterCount(Shape shape) {
-        return layout(shape, DType.F32).stream().filter(t -> t.dtype() == DType.F32).mapToLong(TensorSpec::elementCount).sum();
+        return layout(shape, DType.F32).stream()
+                .filter(t -> t.dtype() == DType.F32)
+                .mapToLong(TensorSpec::elementCount)
+                .sum();
     }
 
     public static List<TensorSpec> layout(Shape s, DType dtype) {
         List<TensorSpec> specs = new ArrayList<>();
-        specs.add(new TensorSpec("embeddings.word_embeddings.weight", dtype, List.of((long) s.vocab(), (long) s.hidden())));
+        specs.add(new TensorSpec(
+                "embeddings.word_embeddings.weight", dtype, List.of((long) s.vocab(), (long) s.hidden())));
         specs.add(new TensorSpec("embeddings.position_embeddings.weight", dtype, List.of(512L, (long) s.hidden())));
         specs.add(new TensorSpec("embeddings.token_type_embeddings.weight", dtype, List.of(2L, (long) s.hidden())));
         specs.add(new TensorSpec("embeddings.LayerNorm.weight", dtype, List.of((long) s.hidden())));
@@ -57,16 +58,18 @@ public final class SyntheticCheckpoints {
         specs.add(new TensorSpec("embeddings.position_ids", DType.I64, List.of(1L, 512L)));
         for (int l = 0; l < s.layers(); l++) {
             String p = "encoder.layer." + l + ".";
-            for (String m : List.of("attention.self.query", "attention.self.key", "attention.self.value",
-                    "attention.output.dense")) {
+            for (String m : List.of(
+                    "attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense")) {
                 specs.add(new TensorSpec(p + m + ".weight", dtype, List.of((long) s.hidden(), (long) s.hidden())));
                 specs.add(new TensorSpec(p + m + ".bias", dtype, List.of((long) s.hidden())));
             }
             specs.add(new TensorSpec(p + "attention.output.LayerNorm.weight", dtype, List.of((long) s.hidden())));
             specs.add(new TensorSpec(p + "attention.output.LayerNorm.bias", dtype, List.of((long) s.hidden())));
-            specs.add(new TensorSpec(p + "intermediate.dense.weight", dtype, List.of((long) s.intermediate(), (long) s.hidden())));
+            specs.add(new TensorSpec(
+                    p + "intermediate.dense.weight", dtype, List.of((long) s.intermediate(), (long) s.hidden())));
             specs.add(new TensorSpec(p + "intermediate.dense.bias", dtype, List.of((long) s.intermediate())));
-            specs.add(new TensorSpec(p + "output.dense.weight", dtype, List.of((long) s.hidden(), (long) s.intermediate())));
+            specs.add(new TensorSpec(
+                    p + "output.dense.weight", dtype, List.of((long) s.hidden(), (long) s.intermediate())));
             specs.add(new TensorSpec(p + "output.dense.bias", dtype, List.of((long) s.hidden())));
             specs.add(new TensorSpec(p + "output.LayerNorm.weight", dtype, List.of((long) s.hidden())));
             specs.add(new TensorSpec(p + "output.LayerNorm.bias", dtype, List.of((long) s.hidden())));
@@ -79,7 +82,8 @@ public final class SyntheticCheckpoints {
         List<TensorSpec> specs = layout(shape, dtype);
         try {
             Files.createDirectories(folder.resolve("1_Pooling"));
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(folder.resolve(Checkpoint.SINGLE_FILE)), 1 << 20)) {
+            try (OutputStream out =
+                    new BufferedOutputStream(Files.newOutputStream(folder.resolve(Checkpoint.SINGLE_FILE)), 1 << 20)) {
                 SafetensorsWriter writer = SafetensorsWriter.start(out, specs, Map.of("format", "pt"));
                 int t = 0;
                 for (TensorSpec spec : specs) {
@@ -113,13 +117,20 @@ public final class SyntheticCheckpoints {
                      "num_hidden_layers": %d, "num_attention_heads": %d, "intermediate_size": %d,
                      "vocab_size": %d, "max_position_embeddings": 512, "type_vocab_size": 2,
                      "hidden_act": "gelu", "layer_norm_eps": 1e-12, "torch_dtype": "%s"}
-                    """.formatted(shape.hidden(), shape.layers(), Math.max(1, shape.hidden() / 64),
-                    shape.intermediate(), shape.vocab(), torchName(dtype)));
+                    """.formatted(
+                            shape.hidden(),
+                            shape.layers(),
+                            Math.max(1, shape.hidden() / 64),
+                            shape.intermediate(),
+                            shape.vocab(),
+                            torchName(dtype)));
             Files.writeString(folder.resolve("modules.json"), """
                     [{"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
                      {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"}]
                     """);
-            Files.writeString(folder.resolve("sentence_bert_config.json"), "{\"max_seq_length\": 256, \"do_lower_case\": false}\n");
+            Files.writeString(
+                    folder.resolve("sentence_bert_config.json"),
+                    "{\"max_seq_length\": 256, \"do_lower_case\": false}\n");
             Files.writeString(folder.resolve("1_Pooling/config.json"), """
                     {"word_embedding_dimension": %d, "pooling_mode_cls_token": false, "pooling_mode_mean_tokens": true}
                     """.formatted(shape.hidden()));

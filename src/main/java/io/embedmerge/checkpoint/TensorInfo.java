@@ -1,7 +1,6 @@
 package io.embedmerge.checkpoint;
 
 import io.embedmerge.tensor.DType;
-
 import java.util.List;
 
 /** One tensor entry of a safetensors header; {@code begin}/{@code end} are absolute byte offsets in the file. */

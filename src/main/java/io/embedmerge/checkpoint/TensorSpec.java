@@ -1,7 +1,6 @@
 package io.embedmerge.checkpoint;
 
 import io.embedmerge.tensor.DType;
-
 import java.util.List;
 
 /** Name, element type and shape of a tensor to be written. */

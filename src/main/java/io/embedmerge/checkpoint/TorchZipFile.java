@@ -1,8 +1,5 @@
 package io.embedmerge.checkpoint;
 
-import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
-import org.apache.commons.compress.archivers.zip.ZipFile;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.foreign.Arena;
@@ -15,6 +12,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipFile;
 
 /**
  * A legacy {@code pytorch_model.bin} ({@code torch.save} zip format): the pickle is read by
@@ -64,28 +63,34 @@ public final class TorchZipFile extends WeightFile {
         }
     }
 
-    private static Map<String, TensorInfo> locate(String file, ZipFile zip, String prefix,
-                                                  Map<String, RestrictedUnpickler.TensorRef> refs) {
+    private static Map<String, TensorInfo> locate(
+            String file, ZipFile zip, String prefix, Map<String, RestrictedUnpickler.TensorRef> refs) {
         Map<String, TensorInfo> tensors = new LinkedHashMap<>();
         for (Map.Entry<String, RestrictedUnpickler.TensorRef> e : refs.entrySet()) {
             String name = e.getKey();
             RestrictedUnpickler.TensorRef ref = e.getValue();
             String where = file + ": tensor '" + name + "'";
-            ZipArchiveEntry storage = zip.getEntry(prefix + "data/" + ref.storage().key());
+            ZipArchiveEntry storage =
+                    zip.getEntry(prefix + "data/" + ref.storage().key());
             if (storage == null) {
-                throw new CheckpointFormatException(where + " refers to storage '" + ref.storage().key()
-                        + "' that is not in the archive");
+                throw new CheckpointFormatException(
+                        where + " refers to storage '" + ref.storage().key() + "' that is not in the archive");
             }
             if (storage.getMethod() != ZipArchiveEntry.STORED) {
                 throw new CheckpointFormatException(where + " is stored compressed; torch.save writes storages "
                         + "uncompressed, so this archive was repacked");
             }
             if (!contiguous(ref.shape(), ref.stride())) {
-                throw new CheckpointFormatException(where + " is not contiguous (shape " + ref.shape() + ", stride "
-                        + ref.stride() + ")");
+                throw new CheckpointFormatException(
+                        where + " is not contiguous (shape " + ref.shape() + ", stride " + ref.stride() + ")");
             }
-            TensorBytes bytes = TensorBytes.of(where, ref.offset(), ref.shape(), ref.storage().dtype().byteSize(),
-                    storage.getDataOffset(), storage.getSize());
+            TensorBytes bytes = TensorBytes.of(
+                    where,
+                    ref.offset(),
+                    ref.shape(),
+                    ref.storage().dtype().byteSize(),
+                    storage.getDataOffset(),
+                    storage.getSize());
             tensors.put(name, new TensorInfo(name, ref.storage().dtype(), ref.shape(), bytes.begin(), bytes.end()));
         }
         return Collections.unmodifiableMap(tensors);

@@ -1,7 +1,6 @@
 package io.embedmerge.checkpoint;
 
 import io.embedmerge.tensor.FloatCodec;
-
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;

@@ -4,9 +4,8 @@ import io.embedmerge.storage.ObjectStorage;
 import io.embedmerge.storage.ResourceCache;
 import io.embedmerge.storage.StorageLocation;
 import io.embedmerge.storage.StorageUriException;
-import org.springframework.stereotype.Component;
-
 import java.nio.file.Path;
+import org.springframework.stereotype.Component;
 
 /**
  * Data URIs (evaluation sets, probes, training data) to local files: {@code builtin:<name>} from the jar, anything
@@ -44,7 +43,8 @@ public class DataFiles {
     }
 
     private static BuiltinDataset builtin(String uri) {
-        return BuiltinDatasets.find(uri).orElseThrow(() -> new StorageUriException(uri,
-                "unknown built-in dataset '" + uri + "'; available: " + BuiltinDatasets.uris()));
+        return BuiltinDatasets.find(uri)
+                .orElseThrow(() -> new StorageUriException(
+                        uri, "unknown built-in dataset '" + uri + "'; available: " + BuiltinDatasets.uris()));
     }
 }

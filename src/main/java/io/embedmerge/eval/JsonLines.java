@@ -1,8 +1,5 @@
 package io.embedmerge.eval;
 
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Reads a JSON-lines file, skipping blank lines; the parser is told each object's 1-based line number for errors. */
 public final class JsonLines {
@@ -22,8 +21,7 @@ public final class JsonLines {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private JsonLines() {
-    }
+    private JsonLines() {}
 
     public static <T> List<T> read(Path file, LineParser<T> parser) {
         List<T> records = new ArrayList<>();

@@ -1,8 +1,6 @@
 package io.embedmerge.eval;
 
 import io.embedmerge.storage.ConfinedFolder;
-import tools.jackson.databind.JsonNode;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Retrieval on the BEIR layout ({@code corpus.jsonl}, {@code queries.jsonl}, {@code qrels/test.tsv}) by exact
@@ -22,8 +21,7 @@ import java.util.function.Function;
  */
 public final class RetrievalEvaluation {
 
-    private RetrievalEvaluation() {
-    }
+    private RetrievalEvaluation() {}
 
     public static Score evaluate(Path folder, Function<List<String>, float[][]> encoder) {
         return evaluate(ConfinedFolder.self(folder), encoder);
@@ -42,7 +40,8 @@ public final class RetrievalEvaluation {
         }
         Map<String, Map<String, Integer>> qrels = qrels(folder.file("qrels/test.tsv"));
         List<String> docIds = new ArrayList<>(corpus.keySet());
-        List<String> queryIds = queries.keySet().stream().filter(qrels::containsKey).toList();
+        List<String> queryIds =
+                queries.keySet().stream().filter(qrels::containsKey).toList();
         // corpus and queries in one call: the encoder's batch progress then covers the whole evaluation
         List<String> texts = new ArrayList<>(corpus.values());
         queryIds.forEach(id -> texts.add(queries.get(id)));
@@ -83,7 +82,10 @@ public final class RetrievalEvaluation {
         for (int r = 0; r < Math.min(10, ranking.length); r++) {
             dcg += relevant.getOrDefault(docIds.get(ranking[r]), 0) / log2(r + 2);
         }
-        List<Integer> ideal = relevant.values().stream().filter(v -> v > 0).sorted((a, b) -> b - a).toList();
+        List<Integer> ideal = relevant.values().stream()
+                .filter(v -> v > 0)
+                .sorted((a, b) -> b - a)
+                .toList();
         double idcg = 0;
         for (int r = 0; r < Math.min(10, ideal.size()); r++) {
             idcg += ideal.get(r) / log2(r + 2);

@@ -15,19 +15,22 @@ import java.util.List;
  */
 public final class StsData {
 
-    private StsData() {
-    }
+    private StsData() {}
 
     public static List<StsPair> read(Path file) {
         if (!file.getFileName().toString().endsWith(".jsonl")) {
             return readTsv(file);
         }
         return JsonLines.read(file, (node, lineNumber) -> {
-            if (!node.has("sentence1") || !node.has("sentence2") || !node.path("score").isNumber()) {
+            if (!node.has("sentence1")
+                    || !node.has("sentence2")
+                    || !node.path("score").isNumber()) {
                 throw new IllegalArgumentException(file.getFileName() + " line " + lineNumber
                         + ": needs \"sentence1\", \"sentence2\" and a numeric \"score\"");
             }
-            return new StsPair(node.path("sentence1").asString(), node.path("sentence2").asString(),
+            return new StsPair(
+                    node.path("sentence1").asString(),
+                    node.path("sentence2").asString(),
                     node.path("score").asDouble());
         });
     }
@@ -59,8 +62,8 @@ public final class StsData {
         try {
             return Double.parseDouble(field.strip());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(file.getFileName() + " line " + lineNumber + ": score '" + field
-                    + "' is not a number");
+            throw new IllegalArgumentException(
+                    file.getFileName() + " line " + lineNumber + ": score '" + field + "' is not a number");
         }
     }
 }

@@ -13,8 +13,7 @@ import java.util.function.Function;
  */
 public final class StsEvaluation {
 
-    private StsEvaluation() {
-    }
+    private StsEvaluation() {}
 
     /** @param encoder embeds a list of sentences, in order */
     public static double cosineSpearman(List<StsPair> pairs, Function<List<String>, float[][]> encoder) {
@@ -27,7 +26,9 @@ public final class StsEvaluation {
         double[] cosine = new double[pairs.size()];
         double[] gold = new double[pairs.size()];
         for (int i = 0; i < pairs.size(); i++) {
-            cosine[i] = cosine(embeddings[index.get(pairs.get(i).sentence1())], embeddings[index.get(pairs.get(i).sentence2())]);
+            cosine[i] = cosine(
+                    embeddings[index.get(pairs.get(i).sentence1())],
+                    embeddings[index.get(pairs.get(i).sentence2())]);
             gold[i] = pairs.get(i).score();
         }
         return 100 * spearman(cosine, gold);

@@ -1,5 +1,4 @@
 package io.embedmerge.eval;
 
 /** Two sentences and their gold similarity (0–5 in STS Benchmark). */
-public record StsPair(String sentence1, String sentence2, double score) {
-}
+public record StsPair(String sentence1, String sentence2, double score) {}

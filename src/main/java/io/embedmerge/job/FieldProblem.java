@@ -1,5 +1,4 @@
 package io.embedmerge.job;
 
 /** One invalid value of a request: {@code field} is its JSON path, e.g. {@code models[1].uri}. */
-public record FieldProblem(String field, String message) {
-}
+public record FieldProblem(String field, String message) {}

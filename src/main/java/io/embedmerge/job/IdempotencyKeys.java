@@ -5,8 +5,7 @@ final class IdempotencyKeys {
 
     static final String HEADER = "Idempotency-Key";
 
-    private IdempotencyKeys() {
-    }
+    private IdempotencyKeys() {}
 
     /** Throws {@link MalformedRequestException} naming the header unless the key is 1–255 printable ASCII characters. */
     static void check(String key) {

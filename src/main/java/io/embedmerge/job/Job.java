@@ -11,7 +11,6 @@ import jakarta.persistence.JoinColumn;
 import jakarta.persistence.MapKeyColumn;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
-
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -24,9 +23,12 @@ public class Job {
 
     @Id
     private UUID id;
+
     private String kind;
+
     @Enumerated(EnumType.STRING)
     private JobStatus status;
+
     private String request;
     private String requestHash;
     private String idempotencyKey;
@@ -59,11 +61,17 @@ public class Job {
     @Column(nullable = false)
     private Long version;
 
-    protected Job() {
-    }
+    protected Job() {}
 
-    Job(UUID id, Caller caller, String kind, String pool, String request, String requestHash, String idempotencyKey,
-        Instant createdAt) {
+    Job(
+            UUID id,
+            Caller caller,
+            String kind,
+            String pool,
+            String request,
+            String requestHash,
+            String idempotencyKey,
+            Instant createdAt) {
         this.id = id;
         this.pool = pool;
         this.owner = caller.owner();

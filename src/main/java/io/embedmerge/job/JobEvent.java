@@ -5,7 +5,6 @@ import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
-
 import java.time.Instant;
 import java.util.UUID;
 
@@ -17,13 +16,13 @@ public class JobEvent {
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
     private Long id;
+
     private UUID jobId;
     private String type;
     private Instant at;
     private String data;
 
-    protected JobEvent() {
-    }
+    protected JobEvent() {}
 
     JobEvent(UUID jobId, String type, Instant at, String data) {
         this.jobId = jobId;

@@ -1,10 +1,9 @@
 package io.embedmerge.job;
 
-import org.springframework.stereotype.Component;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.util.UUID;
+import org.springframework.stereotype.Component;
 
 /** Appends to a job's event history (in the caller's transaction). */
 @Component

@@ -1,10 +1,9 @@
 package io.embedmerge.job;
 
-import org.springframework.data.domain.Limit;
-import org.springframework.data.jpa.repository.JpaRepository;
-
 import java.util.List;
 import java.util.UUID;
+import org.springframework.data.domain.Limit;
+import org.springframework.data.jpa.repository.JpaRepository;
 
 interface JobEventRepository extends JpaRepository<JobEvent, Long> {
 

@@ -1,17 +1,16 @@
 package io.embedmerge.job;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.stereotype.Service;
-import org.springframework.transaction.support.TransactionTemplate;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * State transitions driven by workers. Each attempt holds a {@link RunTicket}; every update is conditional on the
@@ -30,8 +29,13 @@ public class JobExecution {
     private final Clock clock;
     private final ApplicationEventPublisher publisher;
 
-    JobExecution(JobRepository jobs, JobEventLog eventLog, JobJson json, TransactionTemplate tx, Clock clock,
-                 ApplicationEventPublisher publisher) {
+    JobExecution(
+            JobRepository jobs,
+            JobEventLog eventLog,
+            JobJson json,
+            TransactionTemplate tx,
+            Clock clock,
+            ApplicationEventPublisher publisher) {
         this.publisher = publisher;
         this.jobs = jobs;
         this.eventLog = eventLog;
@@ -59,16 +63,16 @@ public class JobExecution {
             }
             eventLog.append(id, "started", data);
             log.info("job {} attempt {} started on {}{}", id, job.getAttempt(), workerId, resumed ? " (resumed)" : "");
-            return Optional.of(new RunTicket(id, job.getAttempt(), json.read(job.getRequest(), JobRequest.class),
-                    job.getTenant()));
+            return Optional.of(new RunTicket(
+                    id, job.getAttempt(), json.read(job.getRequest(), JobRequest.class), job.getTenant()));
         });
     }
 
     /** Records progress; returns false when this attempt is no longer the job's current one. */
     public boolean progress(RunTicket ticket, JobProgress progress) {
         return Boolean.TRUE.equals(tx.execute(status -> {
-            int updated = jobs.updateProgress(ticket.jobId(), ticket.attempt(), progress.stage(),
-                    progress.fraction(), progress.message());
+            int updated = jobs.updateProgress(
+                    ticket.jobId(), ticket.attempt(), progress.stage(), progress.fraction(), progress.message());
             if (updated == 1) {
                 eventLog.append(ticket.jobId(), "progress", progress);
                 publisher.publishEvent(new JobStateChanged(ticket.jobId(), "job.progress"));
@@ -82,7 +86,8 @@ public class JobExecution {
     }
 
     public boolean succeed(RunTicket ticket, JobResult result) {
-        Long bytes = result.output() == null ? null
+        Long bytes = result.output() == null
+                ? null
                 : result.output().files().stream().mapToLong(f -> f.bytes()).sum();
         return finish(ticket, JobStatus.SUCCEEDED, json.write(result), bytes, null, null, "done", 1.0);
     }
@@ -97,11 +102,27 @@ public class JobExecution {
         return finish(ticket, JobStatus.CANCELLED, null, null, null, null, "cancelled", null);
     }
 
-    private boolean finish(RunTicket ticket, JobStatus status, String result, Long outputBytes, String code,
-                           String message, String stage, Double fraction) {
+    private boolean finish(
+            RunTicket ticket,
+            JobStatus status,
+            String result,
+            Long outputBytes,
+            String code,
+            String message,
+            String stage,
+            Double fraction) {
         Boolean done = tx.execute(s -> {
-            int updated = jobs.finish(ticket.jobId(), ticket.attempt(), status, Instant.now(clock), result,
-                    outputBytes, code, message, stage, fraction);
+            int updated = jobs.finish(
+                    ticket.jobId(),
+                    ticket.attempt(),
+                    status,
+                    Instant.now(clock),
+                    result,
+                    outputBytes,
+                    code,
+                    message,
+                    stage,
+                    fraction);
             if (updated == 1) {
                 Map<String, Object> data = new LinkedHashMap<>();
                 data.put("status", status);
@@ -109,16 +130,24 @@ public class JobExecution {
                     data.put("error", Map.of("code", code, "message", message));
                 }
                 eventLog.append(ticket.jobId(), status.name().toLowerCase(), data);
-                publisher.publishEvent(new JobStateChanged(ticket.jobId(), "job." + status.name().toLowerCase()));
+                publisher.publishEvent(new JobStateChanged(
+                        ticket.jobId(), "job." + status.name().toLowerCase()));
             }
             return updated == 1;
         });
         if (Boolean.TRUE.equals(done)) {
-            log.info("job {} attempt {} {}{}", ticket.jobId(), ticket.attempt(), status,
+            log.info(
+                    "job {} attempt {} {}{}",
+                    ticket.jobId(),
+                    ticket.attempt(),
+                    status,
                     code == null ? "" : ": " + code + " " + message);
         } else {
-            log.warn("job {} attempt {} is no longer current; its {} was not recorded", ticket.jobId(),
-                    ticket.attempt(), status);
+            log.warn(
+                    "job {} attempt {} is no longer current; its {} was not recorded",
+                    ticket.jobId(),
+                    ticket.attempt(),
+                    status);
         }
         return Boolean.TRUE.equals(done);
     }

@@ -1,13 +1,12 @@
 package io.embedmerge.job;
 
 import io.embedmerge.storage.FileDigests;
+import java.nio.charset.StandardCharsets;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.cfg.DateTimeFeature;
 import tools.jackson.databind.json.JsonMapper;
-
-import java.nio.charset.StandardCharsets;
 
 /** JSON of stored requests, results and event data, with sorted map keys so equal requests hash equally. */
 @Component

@@ -11,8 +11,7 @@ public final class JobMetadata {
     public static final int MAX_VALUE_LENGTH = 256;
     private static final Pattern KEY = Pattern.compile("[a-zA-Z0-9._-]{1,63}");
 
-    private JobMetadata() {
-    }
+    private JobMetadata() {}
 
     public static boolean validKey(String key) {
         return key != null && KEY.matcher(key).matches();
@@ -27,11 +26,12 @@ public final class JobMetadata {
         }
         metadata.forEach((key, value) -> {
             if (!validKey(key)) {
-                problems.add(new FieldProblem("metadata", "key '" + abbreviate(key)
-                        + "' must be 1 to 63 characters of a-z, A-Z, 0-9, '.', '_' or '-'"));
+                problems.add(new FieldProblem(
+                        "metadata",
+                        "key '" + abbreviate(key) + "' must be 1 to 63 characters of a-z, A-Z, 0-9, '.', '_' or '-'"));
             } else if (value == null || value.length() > MAX_VALUE_LENGTH) {
-                problems.add(new FieldProblem("metadata." + key, "must be a string of at most "
-                        + MAX_VALUE_LENGTH + " characters"));
+                problems.add(new FieldProblem(
+                        "metadata." + key, "must be a string of at most " + MAX_VALUE_LENGTH + " characters"));
             }
         });
     }

@@ -2,13 +2,12 @@ package io.embedmerge.job;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.springframework.scheduling.annotation.Scheduled;
-import org.springframework.stereotype.Component;
-
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
 
 /**
  * Gauges {@code merge.jobs{status}} and {@code merge.queue.depth{pool}} (what a pool's autoscaler watches),
@@ -26,14 +25,18 @@ class JobMetrics {
         for (JobStatus status : JobStatus.values()) {
             AtomicLong count = new AtomicLong();
             counts.put(status, count);
-            Gauge.builder("merge.jobs", count, AtomicLong::get).tag("status", status.name())
-                    .description("Jobs by status (all instances)").register(registry);
+            Gauge.builder("merge.jobs", count, AtomicLong::get)
+                    .tag("status", status.name())
+                    .description("Jobs by status (all instances)")
+                    .register(registry);
         }
         for (String pool : PoolRouting.POOLS) {
             AtomicLong count = new AtomicLong();
             queued.put(pool, count);
-            Gauge.builder("merge.queue.depth", count, AtomicLong::get).tag("pool", pool)
-                    .description("Jobs waiting for a worker of the pool").register(registry);
+            Gauge.builder("merge.queue.depth", count, AtomicLong::get)
+                    .tag("pool", pool)
+                    .description("Jobs waiting for a worker of the pool")
+                    .register(registry);
         }
     }
 
@@ -42,6 +45,8 @@ class JobMetrics {
         counts.values().forEach(c -> c.set(0));
         jobs.countByStatus().forEach(c -> counts.get(c.getStatus()).set(c.getJobs()));
         queued.values().forEach(c -> c.set(0));
-        jobs.countQueuedByPool().forEach(c -> queued.computeIfAbsent(c.getPool(), p -> new AtomicLong()).set(c.getJobs()));
+        jobs.countQueuedByPool()
+                .forEach(c -> queued.computeIfAbsent(c.getPool(), p -> new AtomicLong())
+                        .set(c.getJobs()));
     }
 }

@@ -6,5 +6,6 @@ import io.swagger.v3.oas.annotations.media.Schema;
 public record JobProgress(
         @Schema(example = "merging") String stage,
         @Schema(example = "0.42") Double fraction,
-        @Schema(example = "tensor 83/199 encoder.layer.6.attention.self.query.weight, ETA 12 s") String message) {
-}
+
+        @Schema(example = "tensor 83/199 encoder.layer.6.attention.self.query.weight, ETA 12 s")
+        String message) {}

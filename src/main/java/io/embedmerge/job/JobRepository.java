@@ -1,17 +1,16 @@
 package io.embedmerge.job;
 
 import jakarta.persistence.LockModeType;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
 import org.springframework.data.jpa.repository.JpaRepository;
 import org.springframework.data.jpa.repository.JpaSpecificationExecutor;
 import org.springframework.data.jpa.repository.Lock;
 import org.springframework.data.jpa.repository.Modifying;
 import org.springframework.data.jpa.repository.Query;
 import org.springframework.data.repository.query.Param;
-
-import java.time.Instant;
-import java.util.List;
-import java.util.Optional;
-import java.util.UUID;
 
 interface JobRepository extends JpaRepository<Job, UUID>, JpaSpecificationExecutor<Job> {
 
@@ -35,8 +34,12 @@ interface JobRepository extends JpaRepository<Job, UUID>, JpaSpecificationExecut
             update Job j set j.progressStage = :stage, j.progressFraction = :fraction, j.progressMessage = :message,
                    j.version = j.version + 1
             where j.id = :id and j.attempt = :attempt and j.status = io.embedmerge.job.JobStatus.RUNNING""")
-    int updateProgress(@Param("id") UUID id, @Param("attempt") int attempt, @Param("stage") String stage,
-                       @Param("fraction") double fraction, @Param("message") String message);
+    int updateProgress(
+            @Param("id") UUID id,
+            @Param("attempt") int attempt,
+            @Param("stage") String stage,
+            @Param("fraction") double fraction,
+            @Param("message") String message);
 
     @Modifying
     @Query("""
@@ -44,11 +47,17 @@ interface JobRepository extends JpaRepository<Job, UUID>, JpaSpecificationExecut
                    j.errorCode = :errorCode, j.errorMessage = :errorMessage, j.progressStage = :stage,
                    j.progressFraction = :fraction, j.progressMessage = null, j.version = j.version + 1
             where j.id = :id and j.attempt = :attempt and j.status = io.embedmerge.job.JobStatus.RUNNING""")
-    int finish(@Param("id") UUID id, @Param("attempt") int attempt, @Param("status") JobStatus status,
-               @Param("now") Instant now, @Param("result") String result, @Param("outputBytes") Long outputBytes,
-               @Param("errorCode") String errorCode,
-               @Param("errorMessage") String errorMessage, @Param("stage") String stage,
-               @Param("fraction") Double fraction);
+    int finish(
+            @Param("id") UUID id,
+            @Param("attempt") int attempt,
+            @Param("status") JobStatus status,
+            @Param("now") Instant now,
+            @Param("result") String result,
+            @Param("outputBytes") Long outputBytes,
+            @Param("errorCode") String errorCode,
+            @Param("errorMessage") String errorMessage,
+            @Param("stage") String stage,
+            @Param("fraction") Double fraction);
 
     /** Serialises the submits of one tenant until the end of the calling transaction (quota check, then insert). */
     @Query(value = "select count(*) from (select pg_advisory_xact_lock(hashtext(:tenant))) locked", nativeQuery = true)

@@ -11,10 +11,9 @@ import io.embedmerge.storage.ForbiddenPathException;
 import io.embedmerge.storage.ObjectStorage;
 import io.embedmerge.storage.StorageLocation;
 import io.embedmerge.storage.StorageUriException;
-import org.springframework.stereotype.Component;
-
 import java.util.ArrayList;
 import java.util.List;
+import org.springframework.stereotype.Component;
 
 /**
  * Submit-time checks of a job request: everything that needs no reading of checkpoint contents (method,
@@ -32,8 +31,12 @@ class JobRequestValidator {
     private final List<JobRequestCheck> checks;
     private final RequestLimits limits;
 
-    JobRequestValidator(MethodRegistry methods, ObjectStorage storage, DataFiles dataFiles,
-                        List<JobRequestCheck> checks, RequestLimits limits) {
+    JobRequestValidator(
+            MethodRegistry methods,
+            ObjectStorage storage,
+            DataFiles dataFiles,
+            List<JobRequestCheck> checks,
+            RequestLimits limits) {
         this.checks = checks;
         this.limits = limits;
         this.methods = methods;
@@ -74,20 +77,24 @@ class JobRequestValidator {
                         }
                     }
                 }
-                if (train.params() != null && train.params().maxSeqLength() != null
+                if (train.params() != null
+                        && train.params().maxSeqLength() != null
                         && train.params().maxSeqLength() < 2) {
                     problems.add(new FieldProblem("params.maxSeqLength", "must be at least 2 ([CLS] and [SEP])"));
                 }
-                if (train.params() != null && train.params().objective() != null
+                if (train.params() != null
+                        && train.params().objective() != null
                         && !OBJECTIVES.contains(train.params().objective())) {
                     problems.add(new FieldProblem("params.objective", "must be infonce or cosent"));
                 }
-                if (train.resample() != null && !List.of("total_length", "max_length").contains(train.resample())) {
+                if (train.resample() != null
+                        && !List.of("total_length", "max_length").contains(train.resample())) {
                     problems.add(new FieldProblem("resample", "must be total_length or max_length"));
                 } else if (train.resample() != null && train.pipeline() != null) {
                     problems.add(new FieldProblem("resample", "applies to a mixed run only, not to a pipeline"));
                 }
-                if (train.pipeline() != null && !List.of("separate", "sequential").contains(train.pipeline())) {
+                if (train.pipeline() != null
+                        && !List.of("separate", "sequential").contains(train.pipeline())) {
                     problems.add(new FieldProblem("pipeline", "must be separate or sequential"));
                 }
                 checkOutput(train.output(), request, problems);
@@ -107,7 +114,9 @@ class JobRequestValidator {
             }
         }
         if (request.pool() != null && !PoolRouting.POOLS.contains(request.pool())) {
-            problems.add(new FieldProblem("pool", "must be one of " + PoolRouting.POOLS.stream().sorted().toList()));
+            problems.add(new FieldProblem(
+                    "pool",
+                    "must be one of " + PoolRouting.POOLS.stream().sorted().toList()));
         }
         JobMetadata.check(request.metadata(), problems);
         checkNotify(request.notification(), problems);
@@ -141,8 +150,11 @@ class JobRequestValidator {
         checkOutput(request.output(), request, problems);
         checkMethod(request, problems);
         checkEvaluations(request.evaluation(), problems);
-        DataNeeds needs = request.method() == null || request.method().name() == null ? DataNeeds.NONE
-                : methods.find(request.method().name()).map(MergeMethod::dataNeeds).orElse(DataNeeds.NONE);
+        DataNeeds needs = request.method() == null || request.method().name() == null
+                ? DataNeeds.NONE
+                : methods.find(request.method().name())
+                        .map(MergeMethod::dataNeeds)
+                        .orElse(DataNeeds.NONE);
         boolean unionOfParts = needs.encoderPass() == DataNeeds.EncoderPass.REGMEAN_WEIGHTS;
         if (request.models() != null) {
             for (int i = 0; i < request.models().size(); i++) {
@@ -152,14 +164,17 @@ class JobRequestValidator {
                 }
                 String field = "models[" + i + "].probe";
                 if (needs.probe() == DataNeeds.Probe.PER_MODEL && model.probe() == null) {
-                    problems.add(new FieldProblem(field, request.method().name() + " needs probe pairs for every model"));
+                    problems.add(
+                            new FieldProblem(field, request.method().name() + " needs probe pairs for every model"));
                 } else if (model.probe() != null) {
-                    checkProbe(field, model.probe(), needs.probe() == DataNeeds.Probe.PER_MODEL, unionOfParts, problems);
+                    checkProbe(
+                            field, model.probe(), needs.probe() == DataNeeds.Probe.PER_MODEL, unionOfParts, problems);
                 }
             }
         }
         if (needs.probe() == DataNeeds.Probe.GLOBAL && request.probe() == null) {
-            problems.add(new FieldProblem("probe", request.method().name() + " needs probe pairs (a data URI or a list of parts)"));
+            problems.add(new FieldProblem(
+                    "probe", request.method().name() + " needs probe pairs (a data URI or a list of parts)"));
         } else if (request.probe() != null) {
             checkProbe("probe", request.probe(), needs.probe() == DataNeeds.Probe.GLOBAL, false, problems);
         }
@@ -170,7 +185,8 @@ class JobRequestValidator {
      * objective, positive finite weights, examples ≥ 1 and distinct labels. RegMean ({@code unionOfParts})
      * accumulates its Gram matrices over the union of the parts' examples, so a part weight other than 1 is refused.
      */
-    private void checkProbe(String field, ProbeSpec probe, boolean used, boolean unionOfParts, List<FieldProblem> problems) {
+    private void checkProbe(
+            String field, ProbeSpec probe, boolean used, boolean unionOfParts, List<FieldProblem> problems) {
         if (probe.uri() != null) {
             if (used) {
                 checkExisting(field, probe.uri(), problems);
@@ -183,8 +199,10 @@ class JobRequestValidator {
             return;
         }
         if (parts.size() > limits.maxProbeParts()) {
-            problems.add(new FieldProblem(field, "must have at most " + limits.maxProbeParts()
-                    + " parts (merge.limits.max-probe-parts), got " + parts.size()));
+            problems.add(new FieldProblem(
+                    field,
+                    "must have at most " + limits.maxProbeParts() + " parts (merge.limits.max-probe-parts), got "
+                            + parts.size()));
             return;
         }
         java.util.Map<String, Integer> labels = new java.util.HashMap<>();
@@ -200,14 +218,19 @@ class JobRequestValidator {
             } else if (used) {
                 checkExisting(at + ".uri", part.uri(), problems);
             }
-            if (part.objective() != null && !List.of(ProbePart.INFONCE, ProbePart.COSENT).contains(part.objective())) {
-                problems.add(new FieldProblem(at + ".objective", "must be infonce or cosent, got '" + part.objective() + "'"));
+            if (part.objective() != null
+                    && !List.of(ProbePart.INFONCE, ProbePart.COSENT).contains(part.objective())) {
+                problems.add(new FieldProblem(
+                        at + ".objective", "must be infonce or cosent, got '" + part.objective() + "'"));
             }
             if (part.weight() != null && !(part.weight() > 0 && Double.isFinite(part.weight()))) {
-                problems.add(new FieldProblem(at + ".weight", "must be a positive finite number, got " + part.weight()));
+                problems.add(
+                        new FieldProblem(at + ".weight", "must be a positive finite number, got " + part.weight()));
             } else if (unionOfParts && part.weight() != null && part.weight() != 1.0) {
-                problems.add(new FieldProblem(at + ".weight", "regmean accumulates its Gram matrices over the union of "
-                        + "the parts' examples; a part weight does not apply (leave it out or 1)"));
+                problems.add(new FieldProblem(
+                        at + ".weight",
+                        "regmean accumulates its Gram matrices over the union of "
+                                + "the parts' examples; a part weight does not apply (leave it out or 1)"));
             }
             if (part.examples() != null && part.examples() < 1) {
                 problems.add(new FieldProblem(at + ".examples", "must be at least 1, got " + part.examples()));
@@ -218,8 +241,9 @@ class JobRequestValidator {
             String label = part.label() != null ? part.label() : "probe[" + k + "]";
             Integer other = labels.putIfAbsent(label, k);
             if (other != null) {
-                problems.add(new FieldProblem(at + ".label", "'" + label + "' already names " + field + "[" + other
-                        + "]; labels must be distinct"));
+                problems.add(new FieldProblem(
+                        at + ".label",
+                        "'" + label + "' already names " + field + "[" + other + "]; labels must be distinct"));
             }
         }
     }
@@ -252,18 +276,25 @@ class JobRequestValidator {
 
     private void validateImport(ImportJobRequest request, List<FieldProblem> problems) {
         if (request.source() == null || request.source().isBlank()) {
-            problems.add(new FieldProblem("source", "a source is required: builtin:all-minilm-l6-v2, "
-                    + "builtin:bge-small-zh-v1.5 or the URI of an .onnx file"));
+            problems.add(new FieldProblem(
+                    "source",
+                    "a source is required: builtin:all-minilm-l6-v2, "
+                            + "builtin:bge-small-zh-v1.5 or the URI of an .onnx file"));
         } else if (request.source().startsWith(BuiltinModel.SCHEME)) {
             if (BuiltinModel.fromSource(request.source()).isEmpty()) {
-                problems.add(new FieldProblem("source", "unknown built-in model '" + request.source() + "'; available: "
-                        + java.util.Arrays.stream(BuiltinModel.values()).map(m -> BuiltinModel.SCHEME + m.id()).toList()));
+                problems.add(new FieldProblem(
+                        "source",
+                        "unknown built-in model '" + request.source() + "'; available: "
+                                + java.util.Arrays.stream(BuiltinModel.values())
+                                        .map(m -> BuiltinModel.SCHEME + m.id())
+                                        .toList()));
             }
         } else if (!request.source().endsWith(".onnx")) {
             problems.add(new FieldProblem("source", "must be a built-in model or the URI of an .onnx file"));
         } else {
             checkExisting("source", request.source(), problems);
-            String tokenizer = request.tokenizer() != null ? request.tokenizer()
+            String tokenizer = request.tokenizer() != null
+                    ? request.tokenizer()
                     : request.source().substring(0, request.source().lastIndexOf('/') + 1) + "tokenizer.json";
             checkExisting(request.tokenizer() != null ? "tokenizer" : "source", tokenizer, problems);
         }
@@ -288,13 +319,16 @@ class JobRequestValidator {
         try {
             StorageLocation target = storage.resolve(output);
             if (storage.exists(target)) {
-                problems.add(new FieldProblem("output", "'" + output + "' already exists; outputs are never overwritten"));
+                problems.add(
+                        new FieldProblem("output", "'" + output + "' already exists; outputs are never overwritten"));
                 return;
             }
             for (String input : RequestInputs.of(request)) {
                 if (overlaps(target, input)) {
-                    problems.add(new FieldProblem("output", "'" + output + "' is, lies inside or contains input '"
-                            + input + "'; an output must be kept apart from the job's inputs"));
+                    problems.add(new FieldProblem(
+                            "output",
+                            "'" + output + "' is, lies inside or contains input '" + input
+                                    + "'; an output must be kept apart from the job's inputs"));
                     return;
                 }
             }
@@ -358,10 +392,16 @@ class JobRequestValidator {
             MergeMethod method = methods.require(request.method().name());
             MethodParams params = methods.validate(method, request.method().params());
             if (request.models() != null && !request.models().isEmpty() && problems.isEmpty()) {
-                List<MethodParams> perModel = methods.validateModelParams(method,
+                List<MethodParams> perModel = methods.validateModelParams(
+                        method,
                         request.models().stream().map(ModelInput::params).toList());
-                methods.validateWeights(method, params, perModel,
-                        request.models().stream().map(ModelInput::effectiveWeight).toList());
+                methods.validateWeights(
+                        method,
+                        params,
+                        perModel,
+                        request.models().stream()
+                                .map(ModelInput::effectiveWeight)
+                                .toList());
             }
         } catch (InvalidMergeRequestException e) {
             problems.add(new FieldProblem(e.field(), e.getMessage()));

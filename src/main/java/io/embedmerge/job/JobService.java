@@ -1,6 +1,14 @@
 package io.embedmerge.job;
 
 import io.embedmerge.merge.MethodRegistry;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -11,15 +19,6 @@ import org.springframework.data.domain.Sort;
 import org.springframework.data.jpa.domain.Specification;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
-
-import java.time.Clock;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 
 /** Submission, lookup, listing and cancellation of jobs: the job package's surface for the API. */
 @Service
@@ -43,17 +42,27 @@ public class JobService {
     private final MethodRegistry methods;
     private final SubmitGate gate;
 
-    JobService(JobRepository jobs, JobEventRepository events, JobEventLog eventLog,
-               JobRequestValidator validator, RequestSizeCheck sizeCheck, JobDispatcher dispatcher, JobJson json,
-               TransactionTemplate tx, Clock clock, ApplicationEventPublisher publisher, PoolRouting routing,
-               MethodRegistry methods, ObjectProvider<SubmitGate> gate, NotifySecrets notifySecrets) {
+    JobService(
+            JobRepository jobs,
+            JobEventRepository events,
+            JobEventLog eventLog,
+            JobRequestValidator validator,
+            RequestSizeCheck sizeCheck,
+            JobDispatcher dispatcher,
+            JobJson json,
+            TransactionTemplate tx,
+            Clock clock,
+            ApplicationEventPublisher publisher,
+            PoolRouting routing,
+            MethodRegistry methods,
+            ObjectProvider<SubmitGate> gate,
+            NotifySecrets notifySecrets) {
         this.notifySecrets = notifySecrets;
         this.routing = routing;
         this.methods = methods;
         this.gate = gate.getIfAvailable(() -> new SubmitGate() {
             @Override
-            public void admit(Caller caller) {
-            }
+            public void admit(Caller caller) {}
 
             @Override
             public boolean limits(Caller caller) {
@@ -73,11 +82,11 @@ public class JobService {
     }
 
     /** The job and whether it already existed under the idempotency key. */
-    public record Submission(Job job, boolean replayed) {
-    }
+    public record Submission(Job job, boolean replayed) {}
 
     /** The longest a {@code wait} may last. */
     public static final java.time.Duration MAX_WAIT = java.time.Duration.ofSeconds(60);
+
     private static final long WAIT_POLL_MILLIS = 200;
 
     /** Idempotency keys are per tenant: two tenants using the same key get two jobs. */
@@ -101,12 +110,21 @@ public class JobService {
                     jobs.lockSubmitsOf(caller.tenant() == null ? "" : caller.tenant());
                     gate.admit(caller);
                 }
-                Job created = jobs.save(new Job(UUID.randomUUID(), caller, request.kind(), pool, body, hash,
-                        idempotencyKey, Instant.now(clock).truncatedTo(ChronoUnit.MICROS))
-                        .withMetadata(request.metadata(),
-                                request.notification() == null ? null : notifySecrets.issue()));
-                eventLog.append(created.getId(), "submitted", Map.of("status", JobStatus.QUEUED, "pool", pool,
-                        "by", by(caller)));
+                Job created = jobs.save(new Job(
+                                UUID.randomUUID(),
+                                caller,
+                                request.kind(),
+                                pool,
+                                body,
+                                hash,
+                                idempotencyKey,
+                                Instant.now(clock).truncatedTo(ChronoUnit.MICROS))
+                        .withMetadata(
+                                request.metadata(), request.notification() == null ? null : notifySecrets.issue()));
+                eventLog.append(
+                        created.getId(),
+                        "submitted",
+                        Map.of("status", JobStatus.QUEUED, "pool", pool, "by", by(caller)));
                 dispatcher.dispatch(created.getId(), pool);
                 return created;
             });
@@ -120,8 +138,11 @@ public class JobService {
             if (idempotencyKey == null) {
                 throw e;
             }
-            return replay(caller, jobs.findByTenantAndIdempotencyKey(caller.tenant(), idempotencyKey)
-                    .orElseThrow(() -> e), hash);
+            return replay(
+                    caller,
+                    jobs.findByTenantAndIdempotencyKey(caller.tenant(), idempotencyKey)
+                            .orElseThrow(() -> e),
+                    hash);
         }
     }
 
@@ -176,11 +197,16 @@ public class JobService {
     }
 
     /** Metadata filters are AND-ed: each must match the job's label of that key exactly. */
-    public JobPage list(Caller caller, JobStatus status, String kind, Map<String, String> metadata, String pageToken,
-                        int pageSize) {
+    public JobPage list(
+            Caller caller,
+            JobStatus status,
+            String kind,
+            Map<String, String> metadata,
+            String pageToken,
+            int pageSize) {
         if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
-            throw new JobValidationException(List.of(new FieldProblem("pageSize",
-                    "must be between 1 and " + MAX_PAGE_SIZE)));
+            throw new JobValidationException(
+                    List.of(new FieldProblem("pageSize", "must be between 1 and " + MAX_PAGE_SIZE)));
         }
         List<Specification<Job>> filters = visibleTo(caller, metadata);
         if (status != null) {
@@ -193,10 +219,14 @@ public class JobService {
             PageToken after = PageToken.decode(pageToken);
             filters.add((root, q, cb) -> cb.or(
                     cb.lessThan(root.get("createdAt"), after.createdAt()),
-                    cb.and(cb.equal(root.get("createdAt"), after.createdAt()), cb.lessThan(root.get("id"), after.id()))));
+                    cb.and(
+                            cb.equal(root.get("createdAt"), after.createdAt()),
+                            cb.lessThan(root.get("id"), after.id()))));
         }
-        List<Job> found = firstOf(Specification.allOf(filters),
-                Sort.by(Sort.Order.desc("createdAt"), Sort.Order.desc("id")), pageSize + 1);
+        List<Job> found = firstOf(
+                Specification.allOf(filters),
+                Sort.by(Sort.Order.desc("createdAt"), Sort.Order.desc("id")),
+                pageSize + 1);
         if (found.size() <= pageSize) {
             return new JobPage(found, null);
         }
@@ -228,11 +258,14 @@ public class JobService {
      * {@code limit} match, a 422 naming {@code limit} says so rather than leaving some out.
      */
     public List<Job> withMetadata(Caller caller, Map<String, String> metadata, int limit) {
-        List<Job> found = firstOf(Specification.allOf(visibleTo(caller, metadata)),
-                Sort.by(Sort.Order.asc("createdAt"), Sort.Order.asc("id")), limit + 1);
+        List<Job> found = firstOf(
+                Specification.allOf(visibleTo(caller, metadata)),
+                Sort.by(Sort.Order.asc("createdAt"), Sort.Order.asc("id")),
+                limit + 1);
         if (found.size() > limit) {
-            throw new JobValidationException(List.of(new FieldProblem("limit", "more than " + limit
-                    + " jobs match the metadata filters; narrow the filters or raise limit")));
+            throw new JobValidationException(List.of(new FieldProblem(
+                    "limit",
+                    "more than " + limit + " jobs match the metadata filters; narrow the filters or raise limit")));
         }
         return found;
     }
@@ -286,7 +319,8 @@ public class JobService {
             publisher.publishEvent(new JobCancelRequested(id));
         }
         log.info("job {} cancel: now {}", id, job.getStatus());
-        publisher.publishEvent(new JobAudited("cancel", caller, id, job.getStatus().name().toLowerCase()));
+        publisher.publishEvent(
+                new JobAudited("cancel", caller, id, job.getStatus().name().toLowerCase()));
         return job;
     }
 

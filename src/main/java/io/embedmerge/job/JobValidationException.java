@@ -8,7 +8,10 @@ public class JobValidationException extends RuntimeException {
     private final List<FieldProblem> problems;
 
     public JobValidationException(List<FieldProblem> problems) {
-        super(problems.stream().map(p -> p.field() + ": " + p.message()).reduce((a, b) -> a + "; " + b).orElse(""));
+        super(problems.stream()
+                .map(p -> p.field() + ": " + p.message())
+                .reduce((a, b) -> a + "; " + b)
+                .orElse(""));
         this.problems = List.copyOf(problems);
     }
 

@@ -16,11 +16,12 @@ record PageToken(Instant createdAt, UUID id) {
     static PageToken decode(String token) {
         try {
             String[] parts = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8).split(":");
-            return new PageToken(Instant.ofEpochSecond(Long.parseLong(parts[0]), Long.parseLong(parts[1])),
+            return new PageToken(
+                    Instant.ofEpochSecond(Long.parseLong(parts[0]), Long.parseLong(parts[1])),
                     UUID.fromString(parts[2]));
         } catch (RuntimeException e) {
-            throw new JobValidationException(java.util.List.of(new FieldProblem("pageToken",
-                    "not a page token returned by this API")));
+            throw new JobValidationException(
+                    java.util.List.of(new FieldProblem("pageToken", "not a page token returned by this API")));
         }
     }
 }

@@ -2,11 +2,10 @@ package io.embedmerge.job;
 
 import io.embedmerge.merge.DataNeeds;
 import io.embedmerge.merge.MethodRegistry;
-import org.springframework.boot.context.properties.ConfigurationProperties;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * Which worker pool runs a job: work on the encoder (evaluate, train, data-aware merges and merges with an
@@ -17,16 +16,27 @@ import java.util.Set;
 public record PoolRouting(Map<String, String> routing) {
 
     public static final Set<String> POOLS = Set.of("cpu", "gpu");
-    static final Map<String, String> DEFAULTS = Map.of("merge", "cpu", "merge-encoder", "gpu", "analyze", "cpu",
-            "import", "cpu", "evaluate", "gpu", "train", "gpu");
+    static final Map<String, String> DEFAULTS = Map.of(
+            "merge",
+            "cpu",
+            "merge-encoder",
+            "gpu",
+            "analyze",
+            "cpu",
+            "import",
+            "cpu",
+            "evaluate",
+            "gpu",
+            "train",
+            "gpu");
 
     public PoolRouting {
         Map<String, String> merged = new LinkedHashMap<>(DEFAULTS);
         if (routing != null) {
             routing.forEach((route, pool) -> {
                 if (!DEFAULTS.containsKey(route) || !POOLS.contains(pool)) {
-                    throw new IllegalArgumentException("merge.jobs.routing." + route + "=" + pool
-                            + ": routes are " + DEFAULTS.keySet() + ", pools " + POOLS);
+                    throw new IllegalArgumentException("merge.jobs.routing." + route + "=" + pool + ": routes are "
+                            + DEFAULTS.keySet() + ", pools " + POOLS);
                 }
                 merged.put(route, pool);
             });
@@ -43,10 +53,13 @@ public record PoolRouting(Map<String, String> routing) {
 
     private static String route(JobRequest request, MethodRegistry methods) {
         if (request instanceof MergeJobRequest merge) {
-            boolean evaluates = merge.evaluation() != null && !merge.evaluation().isEmpty();
-            boolean dataAware = merge.method() != null && merge.method().name() != null
+            boolean evaluates =
+                    merge.evaluation() != null && !merge.evaluation().isEmpty();
+            boolean dataAware = merge.method() != null
+                    && merge.method().name() != null
                     && methods.find(merge.method().name())
-                    .map(m -> m.dataNeeds().encoderPass() != DataNeeds.EncoderPass.NONE).orElse(false);
+                            .map(m -> m.dataNeeds().encoderPass() != DataNeeds.EncoderPass.NONE)
+                            .orElse(false);
             return evaluates || dataAware ? "merge-encoder" : "merge";
         }
         return request.kind();

@@ -2,6 +2,9 @@ package io.embedmerge.job;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 import io.swagger.v3.oas.annotations.media.Schema;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -9,10 +12,6 @@ import tools.jackson.databind.DeserializationContext;
 import tools.jackson.databind.ValueDeserializer;
 import tools.jackson.databind.annotation.JsonDeserialize;
 import tools.jackson.databind.exc.MismatchedInputException;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Objects;
 
 /**
  * The probe data of a data-aware merge: one data URI (InfoNCE pairs, weight 1, as before mixtures existed) or a
@@ -51,7 +50,11 @@ public record ProbeSpec(String uri, List<ProbePart> parts) {
 
     /** Every data URI it names (parts without one left out). */
     public List<String> uris() {
-        return effectiveParts().stream().filter(Objects::nonNull).map(ProbePart::uri).filter(Objects::nonNull).toList();
+        return effectiveParts().stream()
+                .filter(Objects::nonNull)
+                .map(ProbePart::uri)
+                .filter(Objects::nonNull)
+                .toList();
     }
 
     /** A string, or an array read as parts (so a wrong field type is reported at its path, e.g. probe[1].weight). */
@@ -63,12 +66,12 @@ public record ProbeSpec(String uri, List<ProbePart> parts) {
                 return ProbeSpec.of(p.getString());
             }
             if (p.currentToken() == JsonToken.START_ARRAY) {
-                List<ProbePart> parts = ctxt.readValue(p,
-                        ctxt.getTypeFactory().constructCollectionType(List.class, ProbePart.class));
+                List<ProbePart> parts =
+                        ctxt.readValue(p, ctxt.getTypeFactory().constructCollectionType(List.class, ProbePart.class));
                 return ProbeSpec.of(parts);
             }
-            throw MismatchedInputException.from(p, (Class<?>) null,
-                    "a probe is a data URI (string) or an array of parts");
+            throw MismatchedInputException.from(
+                    p, (Class<?>) null, "a probe is a data URI (string) or an array of parts");
         }
     }
 }

@@ -7,8 +7,7 @@ import java.util.Objects;
 /** Every URI a job reads (checkpoints, probes, datasets, tokenizer), so that its output can be kept apart from them. */
 final class RequestInputs {
 
-    private RequestInputs() {
-    }
+    private RequestInputs() {}
 
     static List<String> of(JobRequest request) {
         List<String> uris = new ArrayList<>();
@@ -45,7 +44,9 @@ final class RequestInputs {
                 }
             }
         }
-        return uris.stream().filter(u -> u != null && (u.startsWith("file:") || u.startsWith("s3://"))).toList();
+        return uris.stream()
+                .filter(u -> u != null && (u.startsWith("file:") || u.startsWith("s3://")))
+                .toList();
     }
 
     private static void probeUris(ProbeSpec probe, List<String> uris) {

@@ -1,11 +1,10 @@
 package io.embedmerge.job;
 
-import org.springframework.stereotype.Component;
-import tools.jackson.databind.JsonNode;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The size limits of a job request, checked by one walk over its JSON so that every string and list, present or
@@ -34,8 +33,8 @@ class RequestSizeCheck {
         if (node.isString()) {
             int length = node.asString().length();
             if (length > limits.maxStringLength()) {
-                problems.add(new FieldProblem(path, "must be at most " + limits.maxStringLength()
-                        + " characters long, got " + length));
+                problems.add(new FieldProblem(
+                        path, "must be at most " + limits.maxStringLength() + " characters long, got " + length));
             }
         } else if (node.isArray()) {
             int max = path.equals("models") ? limits.maxModels() : limits.maxListLength();
@@ -50,8 +49,10 @@ class RequestSizeCheck {
             for (Map.Entry<String, JsonNode> field : node.properties()) {
                 String key = field.getKey();
                 if (key.length() > limits.maxStringLength()) {
-                    problems.add(new FieldProblem(path, "has a key of " + key.length() + " characters; at most "
-                            + limits.maxStringLength() + " are allowed"));
+                    problems.add(new FieldProblem(
+                            path,
+                            "has a key of " + key.length() + " characters; at most " + limits.maxStringLength()
+                                    + " are allowed"));
                     continue;
                 }
                 walk(field.getValue(), path.isEmpty() ? key : path + "." + key, problems);

@@ -1,7 +1,6 @@
 package io.embedmerge.merge;
 
 import io.embedmerge.checkpoint.WeightFile;
-
 import java.util.List;
 
 /**

@@ -11,8 +11,7 @@ public final class LayerNames {
 
     private static final Pattern LAYER = Pattern.compile("(?:^|\\.)(?:layer|layers|h|blocks)\\.(\\d+)\\.");
 
-    private LayerNames() {
-    }
+    private LayerNames() {}
 
     /** The layer of a tensor, or -1 when the name has none (embeddings, pooler). */
     public static int layer(String name) {

@@ -21,7 +21,8 @@ public record LearnedCoefficients(Granularity granularity, List<Group> groups) i
 
     /** How tensors are grouped, each group with its own (a, λ). */
     public enum Granularity {
-        MODEL, LAYER;
+        MODEL,
+        LAYER;
 
         public static final String MODEL_GROUP = "model";
         public static final String OTHER_GROUP = "other";
@@ -56,7 +57,10 @@ public record LearnedCoefficients(Granularity granularity, List<Group> groups) i
     /** The group whose coefficients a tensor takes. */
     public Group groupOf(String tensorName) {
         String name = granularity.groupOf(tensorName);
-        return groups.stream().filter(g -> g.name().equals(name)).findFirst().orElseThrow(() -> new IllegalStateException(
-                "self_positioning learned no coefficients for group '" + name + "' of tensor '" + tensorName + "'"));
+        return groups.stream()
+                .filter(g -> g.name().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("self_positioning learned no coefficients for group '"
+                        + name + "' of tensor '" + tensorName + "'"));
     }
 }

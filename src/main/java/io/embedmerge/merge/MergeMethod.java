@@ -45,8 +45,8 @@ public interface MergeMethod {
      * @param base     the base's tensor names, in file order
      * @param models   each model's tensor names, in request order
      */
-    default OutputLayout layout(MethodParams params, List<MethodParams> perModel, List<String> base,
-                                List<List<String>> models) {
+    default OutputLayout layout(
+            MethodParams params, List<MethodParams> perModel, List<String> base, List<List<String>> models) {
         return SliceLayout.merged(params, base, models);
     }
 

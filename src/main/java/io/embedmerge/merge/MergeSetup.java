@@ -10,8 +10,13 @@ import java.util.List;
  * @param seed    seed of the random streams of sampling methods (dare)
  * @param precomputed statistics computed with the encoder before the merge (data-aware methods), else null
  */
-public record MergeSetup(MethodParams params, List<MethodParams> modelParams, List<Double> weights, long seed,
-                         InputScan inputs, Precomputed precomputed) {
+public record MergeSetup(
+        MethodParams params,
+        List<MethodParams> modelParams,
+        List<Double> weights,
+        long seed,
+        InputScan inputs,
+        Precomputed precomputed) {
 
     public MergeSetup {
         modelParams = List.copyOf(modelParams);

@@ -11,8 +11,14 @@ import java.util.List;
  * @param statisticsPasses the streaming passes over the inputs it may run before the write pass
  * @param dataNeeds        what it needs from the encoder before the write pass
  */
-public record MethodDescriptor(String name, String description, String referenceUrl, List<ParamSpec> params,
-                               WeightSpec weights, List<String> statisticsPasses, DataNeeds dataNeeds) {
+public record MethodDescriptor(
+        String name,
+        String description,
+        String referenceUrl,
+        List<ParamSpec> params,
+        WeightSpec weights,
+        List<String> statisticsPasses,
+        DataNeeds dataNeeds) {
 
     public MethodDescriptor {
         params = List.copyOf(params);

@@ -23,7 +23,10 @@ public record MethodParams(Map<String, Object> values) {
     /** A {@link ParamType#NUMBER_LIST} value, or null when not given and without default. */
     public double[] numbers(String name) {
         Object value = values.get(name);
-        return value == null ? null : ((List<?>) value).stream().mapToDouble(v -> ((Number) v).doubleValue()).toArray();
+        return value == null
+                ? null
+                : ((List<?>) value)
+                        .stream().mapToDouble(v -> ((Number) v).doubleValue()).toArray();
     }
 
     /**
@@ -35,12 +38,14 @@ public record MethodParams(Map<String, Object> values) {
         if (slices == null) {
             return null;
         }
-        return slices.stream().map(sources -> {
-            if (sources.size() != 1) {
-                throw new IllegalStateException("a slice of " + name + " has " + sources.size() + " sources");
-            }
-            return sources.getFirst();
-        }).toList();
+        return slices.stream()
+                .map(sources -> {
+                    if (sources.size() != 1) {
+                        throw new IllegalStateException("a slice of " + name + " has " + sources.size() + " sources");
+                    }
+                    return sources.getFirst();
+                })
+                .toList();
     }
 
     /** A {@link ParamType#LAYER_SLICES} value as each slice's sources, or null when not given. */
@@ -49,19 +54,27 @@ public record MethodParams(Map<String, Object> values) {
         if (value == null) {
             return null;
         }
-        return ((List<?>) value).stream().map(v -> {
-            Map<?, ?> slice = (Map<?, ?>) v;
-            return slice.containsKey("sources")
-                    ? ((List<?>) slice.get("sources")).stream().map(s -> source((Map<?, ?>) s)).toList()
-                    : List.of(source(slice));
-        }).toList();
+        return ((List<?>) value)
+                .stream()
+                        .map(v -> {
+                            Map<?, ?> slice = (Map<?, ?>) v;
+                            return slice.containsKey("sources")
+                                    ? ((List<?>) slice.get("sources"))
+                                            .stream()
+                                                    .map(s -> source((Map<?, ?>) s))
+                                                    .toList()
+                                    : List.of(source(slice));
+                        })
+                        .toList();
     }
 
     private static LayerSlice source(Map<?, ?> source) {
         List<?> layers = (List<?>) source.get("layers");
         Object model = source.get("model");
-        return new LayerSlice(model instanceof Number n ? n.intValue() : LayerSlice.BASE,
-                ((Number) layers.get(0)).intValue(), ((Number) layers.get(1)).intValue());
+        return new LayerSlice(
+                model instanceof Number n ? n.intValue() : LayerSlice.BASE,
+                ((Number) layers.get(0)).intValue(),
+                ((Number) layers.get(1)).intValue());
     }
 
     /** Layers {@code start <= k < end} of models[model] ({@link #BASE} for the base). */

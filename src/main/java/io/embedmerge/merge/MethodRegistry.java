@@ -1,8 +1,6 @@
 package io.embedmerge.merge;
 
 import io.embedmerge.merge.methods.BuiltinMethods;
-import org.springframework.stereotype.Component;
-
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -10,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.springframework.stereotype.Component;
 
 /** The merge methods this service offers, and validation of their parameters. */
 @Component
@@ -34,8 +33,10 @@ public class MethodRegistry {
     }
 
     public MergeMethod require(String name) {
-        return find(name).orElseThrow(() -> new InvalidMergeRequestException("method.name",
-                "unknown merge method '" + name + "'; available: " + String.join(", ", methods.keySet())));
+        return find(name)
+                .orElseThrow(() -> new InvalidMergeRequestException(
+                        "method.name",
+                        "unknown merge method '" + name + "'; available: " + String.join(", ", methods.keySet())));
     }
 
     /** Checks names and types of the given parameters and fills in defaults. */
@@ -44,14 +45,18 @@ public class MethodRegistry {
         Map<String, ParamSpec> specs = specs(method, ParamScope.METHOD);
         for (String name : raw.keySet()) {
             if (!specs.containsKey(name)) {
-                throw new InvalidMergeRequestException("method.params." + name, "unknown parameter '" + name
-                        + "' for method '" + method.name() + "'; known: " + String.join(", ", specs.keySet()));
+                throw new InvalidMergeRequestException(
+                        "method.params." + name,
+                        "unknown parameter '" + name + "' for method '" + method.name() + "'; known: "
+                                + String.join(", ", specs.keySet()));
             }
         }
         Map<String, Object> values = new LinkedHashMap<>();
         for (ParamSpec spec : specs.values()) {
             Object value = raw.get(spec.name());
-            values.put(spec.name(), value == null ? spec.defaultValue() : coerce(spec, value, "method.params." + spec.name()));
+            values.put(
+                    spec.name(),
+                    value == null ? spec.defaultValue() : coerce(spec, value, "method.params." + spec.name()));
         }
         return new MethodParams(values);
     }
@@ -70,9 +75,11 @@ public class MethodRegistry {
                 String field = "models[" + i + "].params." + e.getKey();
                 ParamSpec spec = specs.get(e.getKey());
                 if (spec == null) {
-                    throw new InvalidMergeRequestException(field, "'" + e.getKey() + "' cannot be set per model for method '"
-                            + method.name() + "'; per-model parameters: "
-                            + (specs.isEmpty() ? "none" : String.join(", ", specs.keySet())));
+                    throw new InvalidMergeRequestException(
+                            field,
+                            "'" + e.getKey() + "' cannot be set per model for method '"
+                                    + method.name() + "'; per-model parameters: "
+                                    + (specs.isEmpty() ? "none" : String.join(", ", specs.keySet())));
                 }
                 if (e.getValue() != null) {
                     values.put(e.getKey(), coerce(spec, e.getValue(), field));
@@ -91,11 +98,16 @@ public class MethodRegistry {
 
     /** Checks the per-model weights against the method's {@link WeightSpec}, then the method's own rules. */
     public void validateWeights(MergeMethod method, MethodParams params, List<Double> weights) {
-        validateWeights(method, params, weights.stream().map(w -> new MethodParams(Map.of())).toList(), weights);
+        validateWeights(
+                method,
+                params,
+                weights.stream().map(w -> new MethodParams(Map.of())).toList(),
+                weights);
     }
 
     /** As {@link #validateWeights(MergeMethod, MethodParams, List)}, with the per-model parameters. */
-    public void validateWeights(MergeMethod method, MethodParams params, List<MethodParams> perModel, List<Double> weights) {
+    public void validateWeights(
+            MergeMethod method, MethodParams params, List<MethodParams> perModel, List<Double> weights) {
         method.descriptor().weights().check(method.name(), weights);
         method.validate(params, perModel, weights);
         method.validateLayout(params, weights.size());
@@ -107,34 +119,60 @@ public class MethodRegistry {
      */
     private static Object tensorSetting(ParamSpec spec, List<?> list, String field) {
         if (list.isEmpty()) {
-            throw new InvalidMergeRequestException(field, spec.name() + " must be a number, a non-empty list of numbers "
-                    + "(across the layers) or a list of {\"filter\", \"value\"} entries");
+            throw new InvalidMergeRequestException(
+                    field,
+                    spec.name() + " must be a number, a non-empty list of numbers "
+                            + "(across the layers) or a list of {\"filter\", \"value\"} entries");
         }
         if (!(list.getFirst() instanceof Map)) {
-            return coerce(new ParamSpec(spec.name(), ParamType.NUMBER_LIST, null, spec.description(), spec.min(),
-                    spec.max(), List.of()), list, field);
+            return coerce(
+                    new ParamSpec(
+                            spec.name(),
+                            ParamType.NUMBER_LIST,
+                            null,
+                            spec.description(),
+                            spec.min(),
+                            spec.max(),
+                            List.of()),
+                    list,
+                    field);
         }
         List<Map<String, Object>> entries = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
             String at = field + "[" + i + "]";
-            if (!(list.get(i) instanceof Map<?, ?> entry) || !entry.containsKey("value")
+            if (!(list.get(i) instanceof Map<?, ?> entry)
+                    || !entry.containsKey("value")
                     || !java.util.Set.of("filter", "value").containsAll(entry.keySet())) {
-                throw new InvalidMergeRequestException(at, "each entry must be {\"filter\": \"<part of tensor names>\", "
-                        + "\"value\": ...} (filter optional), got " + describe(list.get(i)));
+                throw new InvalidMergeRequestException(
+                        at,
+                        "each entry must be {\"filter\": \"<part of tensor names>\", "
+                                + "\"value\": ...} (filter optional), got " + describe(list.get(i)));
             }
             Object filter = entry.get("filter");
             if (filter != null && !(filter instanceof String)) {
-                throw new InvalidMergeRequestException(at + ".filter", "filter must be a string, got " + describe(filter));
+                throw new InvalidMergeRequestException(
+                        at + ".filter", "filter must be a string, got " + describe(filter));
             }
             Object value = entry.get("value");
             Map<String, Object> normalised = new LinkedHashMap<>();
             if (filter != null) {
                 normalised.put("filter", filter);
             }
-            normalised.put("value", value instanceof List<?> gradient && !gradient.isEmpty() && !(gradient.getFirst() instanceof Map)
-                    ? tensorSetting(spec, gradient, at + ".value")
-                    : coerce(new ParamSpec(spec.name(), spec.type(), null, spec.description(), spec.min(), spec.max(),
-                    List.of()), value, at + ".value"));
+            normalised.put(
+                    "value",
+                    value instanceof List<?> gradient && !gradient.isEmpty() && !(gradient.getFirst() instanceof Map)
+                            ? tensorSetting(spec, gradient, at + ".value")
+                            : coerce(
+                                    new ParamSpec(
+                                            spec.name(),
+                                            spec.type(),
+                                            null,
+                                            spec.description(),
+                                            spec.min(),
+                                            spec.max(),
+                                            List.of()),
+                                    value,
+                                    at + ".value"));
             entries.add(normalised);
         }
         return List.copyOf(entries);
@@ -147,7 +185,8 @@ public class MethodRegistry {
         return switch (spec.type()) {
             case NUMBER -> {
                 if (!(value instanceof Number n)) {
-                    throw new InvalidMergeRequestException(field, spec.name() + " must be a number, got " + describe(value));
+                    throw new InvalidMergeRequestException(
+                            field, spec.name() + " must be a number, got " + describe(value));
                 }
                 double d = n.doubleValue();
                 if (!Double.isFinite(d)) {
@@ -157,9 +196,13 @@ public class MethodRegistry {
                 yield d;
             }
             case INTEGER -> {
-                if (!(value instanceof Integer || value instanceof Long || value instanceof BigInteger
-                        || value instanceof BigDecimal bd && bd.stripTrailingZeros().scale() <= 0)) {
-                    throw new InvalidMergeRequestException(field, spec.name() + " must be an integer, got " + describe(value));
+                if (!(value instanceof Integer
+                        || value instanceof Long
+                        || value instanceof BigInteger
+                        || value instanceof BigDecimal bd
+                                && bd.stripTrailingZeros().scale() <= 0)) {
+                    throw new InvalidMergeRequestException(
+                            field, spec.name() + " must be an integer, got " + describe(value));
                 }
                 long l = ((Number) value).longValue();
                 checkRange(spec, field, l);
@@ -167,20 +210,22 @@ public class MethodRegistry {
             }
             case BOOLEAN -> {
                 if (!(value instanceof Boolean)) {
-                    throw new InvalidMergeRequestException(field, spec.name() + " must be true or false, got " + describe(value));
+                    throw new InvalidMergeRequestException(
+                            field, spec.name() + " must be true or false, got " + describe(value));
                 }
                 yield value;
             }
             case NUMBER_LIST -> {
                 if (!(value instanceof List<?> list) || list.isEmpty()) {
-                    throw new InvalidMergeRequestException(field, spec.name() + " must be a non-empty array of numbers, got "
-                            + describe(value));
+                    throw new InvalidMergeRequestException(
+                            field, spec.name() + " must be a non-empty array of numbers, got " + describe(value));
                 }
                 List<Double> numbers = new ArrayList<>();
                 for (int i = 0; i < list.size(); i++) {
                     if (!(list.get(i) instanceof Number n) || !Double.isFinite(n.doubleValue())) {
-                        throw new InvalidMergeRequestException(field + "[" + i + "]", spec.name() + "[" + i
-                                + "] must be a finite number, got " + describe(list.get(i)));
+                        throw new InvalidMergeRequestException(
+                                field + "[" + i + "]",
+                                spec.name() + "[" + i + "] must be a finite number, got " + describe(list.get(i)));
                     }
                     checkRange(spec, field + "[" + i + "]", n.doubleValue());
                     numbers.add(n.doubleValue());
@@ -190,11 +235,12 @@ public class MethodRegistry {
             case LAYER_SLICES -> layerSlices(spec, value, field);
             case STRING -> {
                 if (!(value instanceof String s)) {
-                    throw new InvalidMergeRequestException(field, spec.name() + " must be a string, got " + describe(value));
+                    throw new InvalidMergeRequestException(
+                            field, spec.name() + " must be a string, got " + describe(value));
                 }
                 if (!spec.choices().isEmpty() && !spec.choices().contains(s)) {
-                    throw new InvalidMergeRequestException(field, spec.name() + " must be one of " + spec.choices()
-                            + ", got '" + s + "'");
+                    throw new InvalidMergeRequestException(
+                            field, spec.name() + " must be one of " + spec.choices() + ", got '" + s + "'");
                 }
                 yield s;
             }
@@ -209,26 +255,31 @@ public class MethodRegistry {
         String form = "{\"model\": <index into models, or \"base\">, \"layers\": [start, end]} or {\"sources\": "
                 + "[{\"model\": ..., \"layers\": [start, end]}, ...]}";
         if (!(value instanceof List<?> list) || list.isEmpty()) {
-            throw new InvalidMergeRequestException(field, spec.name() + " must be a non-empty array of " + form + ", got "
-                    + describe(value));
+            throw new InvalidMergeRequestException(
+                    field, spec.name() + " must be a non-empty array of " + form + ", got " + describe(value));
         }
         List<Map<String, Object>> slices = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
             String at = field + "[" + i + "]";
-            if (list.get(i) instanceof Map<?, ?> entry && java.util.Set.of("sources").equals(entry.keySet())) {
+            if (list.get(i) instanceof Map<?, ?> entry
+                    && java.util.Set.of("sources").equals(entry.keySet())) {
                 if (!(entry.get("sources") instanceof List<?> sources) || sources.isEmpty()) {
-                    throw new InvalidMergeRequestException(at + ".sources", "sources must be a non-empty array of "
-                            + "{\"model\": <index into models, or \"base\">, \"layers\": [start, end]}, got "
-                            + describe(entry.get("sources")));
+                    throw new InvalidMergeRequestException(
+                            at + ".sources",
+                            "sources must be a non-empty array of "
+                                    + "{\"model\": <index into models, or \"base\">, \"layers\": [start, end]}, got "
+                                    + describe(entry.get("sources")));
                 }
                 List<Map<String, Object>> normalised = new ArrayList<>();
                 for (int k = 0; k < sources.size(); k++) {
                     Map<String, Object> source = layerSource(sources.get(k), at + ".sources[" + k + "]", form);
                     long length = length(source);
                     if (!normalised.isEmpty() && length != length(normalised.getFirst())) {
-                        throw new InvalidMergeRequestException(at + ".sources[" + k + "].layers", "every source of a "
-                                + "slice needs the same number of layers (merged layer by layer): " + length(
-                                normalised.getFirst()) + " in sources[0], " + length + " here");
+                        throw new InvalidMergeRequestException(
+                                at + ".sources[" + k + "].layers",
+                                "every source of a "
+                                        + "slice needs the same number of layers (merged layer by layer): "
+                                        + length(normalised.getFirst()) + " in sources[0], " + length + " here");
                     }
                     normalised.add(source);
                 }
@@ -247,7 +298,8 @@ public class MethodRegistry {
 
     /** One layer range {@code {"model": <index> | "base", "layers": [start, end]}}, normalised. */
     private static Map<String, Object> layerSource(Object value, String at, String form) {
-        if (!(value instanceof Map<?, ?> entry) || !java.util.Set.of("model", "layers").equals(entry.keySet())) {
+        if (!(value instanceof Map<?, ?> entry)
+                || !java.util.Set.of("model", "layers").equals(entry.keySet())) {
             throw new InvalidMergeRequestException(at, "each slice must be " + form + ", got " + describe(value));
         }
         Object model = entry.get("model");
@@ -257,19 +309,24 @@ public class MethodRegistry {
         } else if (isInteger(model) && ((Number) model).longValue() >= 0) {
             normalisedModel = ((Number) model).longValue();
         } else {
-            throw new InvalidMergeRequestException(at + ".model", "model must be an index into models (0, 1, ...) "
-                    + "or \"base\", got " + describe(model));
+            throw new InvalidMergeRequestException(
+                    at + ".model",
+                    "model must be an index into models (0, 1, ...) " + "or \"base\", got " + describe(model));
         }
-        if (!(entry.get("layers") instanceof List<?> layers) || layers.size() != 2 || !isInteger(layers.get(0))
+        if (!(entry.get("layers") instanceof List<?> layers)
+                || layers.size() != 2
+                || !isInteger(layers.get(0))
                 || !isInteger(layers.get(1))) {
-            throw new InvalidMergeRequestException(at + ".layers", "layers must be [start, end] (integers, end "
-                    + "exclusive), got " + describe(entry.get("layers")));
+            throw new InvalidMergeRequestException(
+                    at + ".layers",
+                    "layers must be [start, end] (integers, end " + "exclusive), got " + describe(entry.get("layers")));
         }
         long start = ((Number) layers.get(0)).longValue();
         long end = ((Number) layers.get(1)).longValue();
         if (start < 0 || end <= start || end > 100_000) {
-            throw new InvalidMergeRequestException(at + ".layers", "layers must be [start, end] with 0 <= start < end, "
-                    + "got [" + start + ", " + end + "]");
+            throw new InvalidMergeRequestException(
+                    at + ".layers",
+                    "layers must be [start, end] with 0 <= start < end, " + "got [" + start + ", " + end + "]");
         }
         Map<String, Object> slice = new LinkedHashMap<>();
         slice.put("model", normalisedModel);
@@ -278,14 +335,16 @@ public class MethodRegistry {
     }
 
     private static boolean isInteger(Object value) {
-        return value instanceof Integer || value instanceof Long || value instanceof BigInteger
+        return value instanceof Integer
+                || value instanceof Long
+                || value instanceof BigInteger
                 || value instanceof BigDecimal bd && bd.stripTrailingZeros().scale() <= 0;
     }
 
     private static void checkRange(ParamSpec spec, String field, double value) {
         if (spec.min() != null && value < spec.min() || spec.max() != null && value > spec.max()) {
-            throw new InvalidMergeRequestException(field, spec.name() + " must be within [" + spec.min() + ", "
-                    + spec.max() + "], got " + value);
+            throw new InvalidMergeRequestException(
+                    field, spec.name() + " must be within [" + spec.min() + ", " + spec.max() + "], got " + value);
         }
     }
 

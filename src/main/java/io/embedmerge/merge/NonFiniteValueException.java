@@ -4,7 +4,8 @@ package io.embedmerge.merge;
 public class NonFiniteValueException extends RuntimeException {
 
     public enum Where {
-        INPUT("NON_FINITE_INPUT"), OUTPUT("NON_FINITE_OUTPUT");
+        INPUT("NON_FINITE_INPUT"),
+        OUTPUT("NON_FINITE_OUTPUT");
 
         private final String code;
 

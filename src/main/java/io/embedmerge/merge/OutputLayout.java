@@ -33,8 +33,7 @@ public record OutputLayout(List<Entry> tensors, Map<String, Object> configPatch)
      * @param source     {@link #BASE} or the index of the model (request order)
      * @param sourceName the tensor's name in that checkpoint
      */
-    public record Copy(String name, int source, String sourceName, double scale) implements Entry {
-    }
+    public record Copy(String name, int source, String sourceName, double scale) implements Entry {}
 
     /**
      * A tensor that the method merges (statistics passes and write pass alike see it under {@code name}) from the

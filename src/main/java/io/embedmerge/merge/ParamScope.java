@@ -1,7 +1,6 @@
 package io.embedmerge.merge;
 
 import com.fasterxml.jackson.annotation.JsonValue;
-
 import java.util.Locale;
 
 /** Where a method parameter may be set. */

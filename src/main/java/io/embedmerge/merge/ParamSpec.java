@@ -10,8 +10,15 @@ import java.util.List;
  * @param choices allowed values for strings, empty when free
  * @param scopes  where the parameter may be set
  */
-public record ParamSpec(String name, ParamType type, Object defaultValue, String description,
-                        Double min, Double max, List<String> choices, List<ParamScope> scopes) {
+public record ParamSpec(
+        String name,
+        ParamType type,
+        Object defaultValue,
+        String description,
+        Double min,
+        Double max,
+        List<String> choices,
+        List<ParamScope> scopes) {
 
     public ParamSpec {
         choices = List.copyOf(choices);
@@ -19,8 +26,14 @@ public record ParamSpec(String name, ParamType type, Object defaultValue, String
     }
 
     /** A method-wide parameter. */
-    public ParamSpec(String name, ParamType type, Object defaultValue, String description,
-                     Double min, Double max, List<String> choices) {
+    public ParamSpec(
+            String name,
+            ParamType type,
+            Object defaultValue,
+            String description,
+            Double min,
+            Double max,
+            List<String> choices) {
         this(name, type, defaultValue, description, min, max, choices, List.of(ParamScope.METHOD));
     }
 

@@ -1,7 +1,6 @@
 package io.embedmerge.merge;
 
 import io.embedmerge.merge.MethodParams.LayerSlice;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -15,16 +14,20 @@ import java.util.Map;
  */
 public final class SliceLayout {
 
-    public static final ParamSpec PARAM = new ParamSpec("slices", ParamType.LAYER_SLICES, null,
+    public static final ParamSpec PARAM = new ParamSpec(
+            "slices",
+            ParamType.LAYER_SLICES,
+            null,
             "mergekit's slices: [{\"sources\": [{\"model\": \"base\", \"layers\": [0, 4]}, {\"model\": 0, \"layers\": "
                     + "[2, 6]}]}, ...] makes output layers 0-3 the merge of the base's layers 0-3 with models[0]'s 2-5, "
                     + "and so on slice after slice (end exclusive). Each slice names the base and every model once, "
                     + "with ranges of one length; parameters that vary across the layers restart at each slice. "
                     + "Absent: every layer merged with the same layer of each model.",
-            null, null, List.of());
+            null,
+            null,
+            List.of());
 
-    private SliceLayout() {
-    }
+    private SliceLayout() {}
 
     /** Checks that each slice names the base and every one of {@code models} models exactly once. */
     public static void check(MethodParams params, int models) {
@@ -38,20 +41,24 @@ public final class SliceLayout {
             boolean[] seen = new boolean[models + 1];
             for (LayerSlice source : sources) {
                 if (source.model() >= models) {
-                    throw new InvalidMergeRequestException(field + ".sources", "model " + source.model() + " is not an "
-                            + "index into models (0 to " + (models - 1) + ") nor \"base\"");
+                    throw new InvalidMergeRequestException(
+                            field + ".sources",
+                            "model " + source.model() + " is not an " + "index into models (0 to " + (models - 1)
+                                    + ") nor \"base\"");
                 }
                 if (seen[source.model() + 1]) {
-                    throw new InvalidMergeRequestException(field + ".sources", "slice " + k + " names "
-                            + who(source.model()) + " twice");
+                    throw new InvalidMergeRequestException(
+                            field + ".sources", "slice " + k + " names " + who(source.model()) + " twice");
                 }
                 seen[source.model() + 1] = true;
             }
             for (int i = -1; i < models; i++) {
                 if (!seen[i + 1]) {
-                    throw new InvalidMergeRequestException(field + ".sources", "slice " + k + " lacks " + who(i)
-                            + ": each slice of a merge names the base and every model once, as the method merges them "
-                            + "all layer by layer");
+                    throw new InvalidMergeRequestException(
+                            field + ".sources",
+                            "slice " + k + " lacks " + who(i)
+                                    + ": each slice of a merge names the base and every model once, as the method merges them "
+                                    + "all layer by layer");
                 }
             }
         }
@@ -60,7 +67,9 @@ public final class SliceLayout {
     /** Lengths of the slices in order, or null when no slices are given. */
     public static List<Integer> lengths(MethodParams params) {
         List<List<LayerSlice>> slices = params.sliceSources(PARAM.name());
-        return slices == null ? null : slices.stream().map(s -> s.getFirst().length()).toList();
+        return slices == null
+                ? null
+                : slices.stream().map(s -> s.getFirst().length()).toList();
     }
 
     /**
@@ -85,9 +94,11 @@ public final class SliceLayout {
                 List<String> names = source.model() == LayerSlice.BASE ? base : models.get(source.model());
                 int available = names.stream().mapToInt(LayerNames::layer).max().orElse(-1) + 1;
                 if (source.end() > available) {
-                    throw new InvalidMergeRequestException("method.params.slices[" + k + "].sources[" + s + "].layers",
+                    throw new InvalidMergeRequestException(
+                            "method.params.slices[" + k + "].sources[" + s + "].layers",
                             "slice " + k + " asks for layers [" + source.start() + ", " + source.end() + ") of "
-                                    + who(source.model()) + ", which has " + available + " layer(s) (end is exclusive)");
+                                    + who(source.model()) + ", which has " + available
+                                    + " layer(s) (end is exclusive)");
                 }
             }
             for (int offset = 0; offset < of[0].length(); offset++, depth++) {

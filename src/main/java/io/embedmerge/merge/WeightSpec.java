@@ -25,7 +25,8 @@ public record WeightSpec(double min, double max, boolean positive, String rule) 
 
     /** Methods without per-model weights: the rule says so, and the method refuses any weight but 1. */
     public static WeightSpec unused() {
-        return new WeightSpec(0, MAX_ABS_WEIGHT, true, "the method takes no per-model weights: leave weight out (or 1)");
+        return new WeightSpec(
+                0, MAX_ABS_WEIGHT, true, "the method takes no per-model weights: leave weight out (or 1)");
     }
 
     /** Checks each weight against the bounds; the exception names {@code models[i].weight}. */
@@ -33,8 +34,10 @@ public record WeightSpec(double min, double max, boolean positive, String rule) 
         for (int i = 0; i < weights.size(); i++) {
             double w = weights.get(i);
             if (!Double.isFinite(w) || w < min || w > max || positive && !(w > 0)) {
-                throw new InvalidMergeRequestException("models[" + i + "].weight", method + " needs each per-model weight "
-                        + "within " + (positive ? "(" : "[") + min + ", " + max + "], got " + w);
+                throw new InvalidMergeRequestException(
+                        "models[" + i + "].weight",
+                        method + " needs each per-model weight " + "within " + (positive ? "(" : "[") + min + ", " + max
+                                + "], got " + w);
             }
         }
     }

@@ -9,17 +9,16 @@ import io.embedmerge.job.OutputDtype;
 import io.embedmerge.merge.MergeMethod;
 import io.embedmerge.merge.MethodRegistry;
 import io.embedmerge.merge.ParamScope;
-import org.springframework.stereotype.Component;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.YAMLException;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.springframework.stereotype.Component;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * Turns a mergekit merge config (YAML) into the equivalent merge job. Supported: merge_method, base_model,
@@ -31,12 +30,28 @@ import java.util.Set;
 @Component
 public class MergekitConfigReader {
 
-    private static final Set<String> TOP_LEVEL = Set.of("merge_method", "base_model", "models", "parameters", "dtype",
-            "tokenizer_source", "slices");
+    private static final Set<String> TOP_LEVEL =
+            Set.of("merge_method", "base_model", "models", "parameters", "dtype", "tokenizer_source", "slices");
     /** mergekit's normalize default where it differs from ours. */
-    private static final Map<String, Boolean> NORMALIZE = Map.of("linear", true, "task_arithmetic", false,
-            "ties", true, "dare_ties", false, "dare_linear", false, "breadcrumbs", false, "breadcrumbs_ties", false,
-            "della", true, "della_linear", false);
+    private static final Map<String, Boolean> NORMALIZE = Map.of(
+            "linear",
+            true,
+            "task_arithmetic",
+            false,
+            "ties",
+            true,
+            "dare_ties",
+            false,
+            "dare_linear",
+            false,
+            "breadcrumbs",
+            false,
+            "breadcrumbs_ties",
+            false,
+            "della",
+            true,
+            "della_linear",
+            false);
     /** mergekit's names of parameters this service spells otherwise, per method: ours → mergekit's. */
     static final Map<String, Map<String, String>> MERGEKIT_NAMES = Map.of(
             "multislerp", Map.of("normalize", "normalize_weights"),
@@ -45,14 +60,17 @@ public class MergekitConfigReader {
     /** mergekit's method names that name another method here: mergekit's → ours. */
     static final Map<String, String> METHOD_NAMES = Map.of("slerp", "slerp_pair");
     /** Methods of this service without a mergekit form, and why. */
-    static final Map<String, String> NO_MERGEKIT_FORM = Map.of("slerp", "this service's slerp is the paper's iterated "
-            + "N-way slerp of task vectors, which mergekit lacks (mergekit's slerp is slerp_pair here)");
+    static final Map<String, String> NO_MERGEKIT_FORM = Map.of(
+            "slerp",
+            "this service's slerp is the paper's iterated "
+                    + "N-way slerp of task vectors, which mergekit lacks (mergekit's slerp is slerp_pair here)");
     /** Per-model parameters this service's method takes but mergekit's ignores: ours → those names. */
     static final Map<String, Set<String>> IGNORED_BY_MERGEKIT = Map.of("karcher", Set.of("weight"));
     /** Methods whose mergekit form merges the base_model as one of the inputs (listed or not). */
     static final Set<String> BASE_IS_INPUT = Set.of("linear", "karcher");
-    private static final Map<String, OutputDtype> DTYPES = Map.of("float32", OutputDtype.F32, "float16", OutputDtype.F16,
-            "bfloat16", OutputDtype.BF16);
+
+    private static final Map<String, OutputDtype> DTYPES =
+            Map.of("float32", OutputDtype.F32, "float16", OutputDtype.F16, "bfloat16", OutputDtype.BF16);
 
     private final MethodRegistry methods;
 
@@ -72,8 +90,10 @@ public class MergekitConfigReader {
         }
         for (Object key : config.keySet()) {
             if (!TOP_LEVEL.contains(String.valueOf(key))) {
-                throw refuse(String.valueOf(key), "unsupported mergekit key '" + key + "'; supported: "
-                        + String.join(", ", new java.util.TreeSet<>(TOP_LEVEL)));
+                throw refuse(
+                        String.valueOf(key),
+                        "unsupported mergekit key '" + key + "'; supported: "
+                                + String.join(", ", new java.util.TreeSet<>(TOP_LEVEL)));
             }
         }
         String given = string(config.get("merge_method"), "merge_method");
@@ -83,15 +103,18 @@ public class MergekitConfigReader {
                 .orElseThrow(() -> refuse("merge_method", "unsupported merge_method '" + given + "'"));
         Object tokenizer = config.get("tokenizer_source");
         if (tokenizer != null && !"base".equals(tokenizer)) {
-            throw refuse("tokenizer_source", "only 'base' is supported (the output takes the base's tokenizer files), got '"
-                    + tokenizer + "'");
+            throw refuse(
+                    "tokenizer_source",
+                    "only 'base' is supported (the output takes the base's tokenizer files), got '" + tokenizer + "'");
         }
         OutputDtype dtype = null;
         if (config.get("dtype") != null) {
             dtype = DTYPES.get(String.valueOf(config.get("dtype")));
             if (dtype == null) {
-                throw refuse("dtype", "dtype must be one of " + new java.util.TreeSet<>(DTYPES.keySet()) + ", got '"
-                        + config.get("dtype") + "'");
+                throw refuse(
+                        "dtype",
+                        "dtype must be one of " + new java.util.TreeSet<>(DTYPES.keySet()) + ", got '"
+                                + config.get("dtype") + "'");
             }
         }
         Object baseModel = config.get("base_model");
@@ -108,7 +131,8 @@ public class MergekitConfigReader {
         Map<String, Object> params = new LinkedHashMap<>(global.method());
         List<ModelInput> models;
         if (config.containsKey("slices")) {
-            MergekitSlices.Read sliced = passthrough ? MergekitSlices.stacked(config.get("slices"), base, method)
+            MergekitSlices.Read sliced = passthrough
+                    ? MergekitSlices.stacked(config.get("slices"), base, method)
                     : MergekitSlices.merged(config.get("slices"), base, method, baseIsInput);
             base = sliced.base();
             models = sliced.models();
@@ -130,8 +154,21 @@ public class MergekitConfigReader {
         if (name.equals("linear")) {
             checkLinear(baseModel == null ? null : base, models, params);
         }
-        return new MergeJobRequest(base, models, new MethodSpec(name, params), null, dtype, null, null, null, null,
-                null, null, null, null, null);
+        return new MergeJobRequest(
+                base,
+                models,
+                new MethodSpec(name, params),
+                null,
+                dtype,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
     }
 
     /**
@@ -143,9 +180,13 @@ public class MergekitConfigReader {
      */
     private static void checkLinear(String baseModel, List<ModelInput> models, Map<String, Object> params) {
         for (ModelInput m : models) {
-            if (m.uri().equals(baseModel) && m.weight() == null && (m.params() == null || !m.params().containsKey("weight"))) {
-                throw refuse("base_model", "mergekit's linear averages the base_model with the models and needs its "
-                        + "weight: list it under models with parameters.weight (or set parameters.weight for all)");
+            if (m.uri().equals(baseModel)
+                    && m.weight() == null
+                    && (m.params() == null || !m.params().containsKey("weight"))) {
+                throw refuse(
+                        "base_model",
+                        "mergekit's linear averages the base_model with the models and needs its "
+                                + "weight: list it under models with parameters.weight (or set parameters.weight for all)");
             }
         }
         if (!Boolean.FALSE.equals(params.get("normalize"))) {
@@ -154,16 +195,20 @@ public class MergekitConfigReader {
         double sum = 0;
         for (ModelInput m : models) {
             if (m.params() != null && m.params().get("weight") != null) {
-                throw refuse("parameters.normalize", "linear with normalize: false and weights that vary per tensor "
-                        + "has no equivalent here (mergekit's Σ w_i θ_i equals θ0 + Σ w_i (θ_i − θ0) only where the "
-                        + "weights sum to 1)");
+                throw refuse(
+                        "parameters.normalize",
+                        "linear with normalize: false and weights that vary per tensor "
+                                + "has no equivalent here (mergekit's Σ w_i θ_i equals θ0 + Σ w_i (θ_i − θ0) only where the "
+                                + "weights sum to 1)");
             }
             sum += m.effectiveWeight();
         }
         if (Math.abs(sum - 1) > 1e-9) {
-            throw refuse("parameters.normalize", "mergekit's linear with normalize: false is Σ w_i θ_i, which this "
-                    + "service's linear (θ0 + Σ w_i (θ_i − θ0)) equals only when the weights sum to 1; they sum to "
-                    + sum);
+            throw refuse(
+                    "parameters.normalize",
+                    "mergekit's linear with normalize: false is Σ w_i θ_i, which this "
+                            + "service's linear (θ0 + Σ w_i (θ_i − θ0)) equals only when the weights sum to 1; they sum to "
+                            + sum);
         }
     }
 
@@ -171,8 +216,7 @@ public class MergekitConfigReader {
      * The top-level (or a slice's) parameters: those of the method, and those that mergekit lets a model set and
      * takes from here for each model that does not (such as {@code weight}).
      */
-    private record Parameters(Map<String, Object> method, Map<String, Object> perModel) {
-    }
+    private record Parameters(Map<String, Object> method, Map<String, Object> perModel) {}
 
     private static Map<String, Object> merge(Map<String, Object> under, Map<String, Object> over) {
         Map<String, Object> all = new LinkedHashMap<>(under);
@@ -249,10 +293,14 @@ public class MergekitConfigReader {
             for (var e : given.entrySet()) {
                 String key = String.valueOf(e.getKey());
                 if (IGNORED_BY_MERGEKIT.getOrDefault(method.name(), Set.of()).contains(key)) {
-                    throw refuse(path + "." + key, "mergekit's " + method.name() + " ignores '" + key + "' (it takes "
-                            + "none), while this service's would use it: leave it out for mergekit's result");
+                    throw refuse(
+                            path + "." + key,
+                            "mergekit's " + method.name() + " ignores '" + key + "' (it takes "
+                                    + "none), while this service's would use it: leave it out for mergekit's result");
                 }
-                if (key.equals("weight") && e.getValue() instanceof Number w && settable(method, key, ParamScope.MODEL)) {
+                if (key.equals("weight")
+                        && e.getValue() instanceof Number w
+                        && settable(method, key, ParamScope.MODEL)) {
                     weight = w.doubleValue();
                 } else if (settable(method, key, ParamScope.MODEL)) {
                     params.put(key, e.getValue());
@@ -279,12 +327,14 @@ public class MergekitConfigReader {
             String key = ours(name, String.valueOf(e.getKey()));
             Object value = e.getValue();
             if (key.equals("int8_mask")) {
-                continue;   // a storage optimisation in mergekit; the masks here are never stored
+                continue; // a storage optimisation in mergekit; the masks here are never stored
             }
             if (key.equals("rescale") && (name.startsWith("dare") || name.startsWith("della"))) {
                 if (!Boolean.TRUE.equals(value)) {
-                    throw refuse(path, "only rescale: true (survivors divided by their survival probability) is "
-                            + "supported for " + name);
+                    throw refuse(
+                            path,
+                            "only rescale: true (survivors divided by their survival probability) is "
+                                    + "supported for " + name);
                 }
                 continue;
             }
@@ -299,13 +349,15 @@ public class MergekitConfigReader {
                 continue;
             }
             if (IGNORED_BY_MERGEKIT.getOrDefault(name, Set.of()).contains(key)) {
-                throw refuse(path, "mergekit's " + name + " ignores '" + key + "' (it takes none), while this "
-                        + "service's would use it: leave it out for mergekit's result");
+                throw refuse(
+                        path,
+                        "mergekit's " + name + " ignores '" + key + "' (it takes none), while this "
+                                + "service's would use it: leave it out for mergekit's result");
             }
             if (settable(method, key, ParamScope.METHOD)) {
                 params.put(key, value);
             } else if (settable(method, key, ParamScope.MODEL)) {
-                perModel.put(key, value);   // mergekit's fallback for the models that do not set it
+                perModel.put(key, value); // mergekit's fallback for the models that do not set it
             } else {
                 throw refuse(path, "unsupported parameter '" + e.getKey() + "' for " + given);
             }
@@ -326,8 +378,10 @@ public class MergekitConfigReader {
             params.putIfAbsent("normalize", NORMALIZE.get(name));
         }
         // mergekit keeps everything when no density is given (its della then ignores epsilon)
-        if (settable(method, "density", ParamScope.METHOD) && !params.containsKey("density")
-                && models.stream().noneMatch(m -> m.params() != null && m.params().containsKey("density"))) {
+        if (settable(method, "density", ParamScope.METHOD)
+                && !params.containsKey("density")
+                && models.stream()
+                        .noneMatch(m -> m.params() != null && m.params().containsKey("density"))) {
             params.put("density", 1.0);
             if (settable(method, "epsilon", ParamScope.METHOD)) {
                 params.putIfAbsent("epsilon", 0.0);
@@ -337,7 +391,10 @@ public class MergekitConfigReader {
 
     static String ours(String method, String mergekitName) {
         return MERGEKIT_NAMES.getOrDefault(method, Map.of()).entrySet().stream()
-                .filter(e -> e.getValue().equals(mergekitName)).map(Map.Entry::getKey).findFirst().orElse(mergekitName);
+                .filter(e -> e.getValue().equals(mergekitName))
+                .map(Map.Entry::getKey)
+                .findFirst()
+                .orElse(mergekitName);
     }
 
     static boolean settable(MergeMethod method, String key, ParamScope scope) {

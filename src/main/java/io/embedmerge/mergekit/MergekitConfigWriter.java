@@ -4,14 +4,13 @@ import io.embedmerge.job.JobConflictException;
 import io.embedmerge.job.MergeJobRequest;
 import io.embedmerge.job.ModelInput;
 import io.embedmerge.merge.MethodRegistry;
-import org.springframework.stereotype.Component;
-import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.Yaml;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.springframework.stereotype.Component;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.Yaml;
 
 /**
  * The mergekit merge config equivalent to a merge job: {@link MergekitConfigReader} reads it back into a job that
@@ -39,7 +38,10 @@ public class MergekitConfigWriter {
             throw noForm(name, "mergekit has no data-aware methods");
         }
         String mergekitName = MergekitConfigReader.METHOD_NAMES.entrySet().stream()
-                .filter(e -> e.getValue().equals(name)).map(Map.Entry::getKey).findFirst().orElse(name);
+                .filter(e -> e.getValue().equals(name))
+                .map(Map.Entry::getKey)
+                .findFirst()
+                .orElse(name);
         List<ModelInput> models = new ArrayList<>(request.models());
         boolean baseListed = models.stream().anyMatch(m -> m.uri().equals(request.base()));
         boolean writeBase = true;
@@ -47,7 +49,9 @@ public class MergekitConfigWriter {
             models.add(linearBase(request, params));
         }
         if (name.equals("karcher")) {
-            if (models.stream().anyMatch(m -> m.effectiveWeight() != 1.0 || m.params() != null && m.params().containsKey("weight"))) {
+            if (models.stream()
+                    .anyMatch(m -> m.effectiveWeight() != 1.0
+                            || m.params() != null && m.params().containsKey("weight"))) {
                 throw noForm(name, "mergekit's karcher takes no per-model weights");
             }
             // mergekit's karcher merges the base_model too: a base that only supplies files is left out
@@ -59,22 +63,30 @@ public class MergekitConfigWriter {
             config.put("slices", stacked(request, params));
         } else if (params.get("slices") instanceof List<?> slices) {
             if (MergekitConfigReader.BASE_IS_INPUT.contains(name) && !baseListed) {
-                throw noForm(name, "its mergekit form merges the base_model in every slice, this job's base only "
-                        + "supplies files");
+                throw noForm(
+                        name,
+                        "its mergekit form merges the base_model in every slice, this job's base only "
+                                + "supplies files");
             }
             config.put("slices", merged(request, slices));
         }
         config.put("merge_method", mergekitName);
-        if (writeBase && (!passthrough || !request.base().equals(request.models().getFirst().uri()))) {
+        if (writeBase
+                && (!passthrough
+                        || !request.base().equals(request.models().getFirst().uri()))) {
             config.put("base_model", request.base());
         }
         if (!config.containsKey("slices")) {
-            config.put("models", models.stream().map(MergekitConfigWriter::model).toList());
+            config.put(
+                    "models", models.stream().map(MergekitConfigWriter::model).toList());
         }
         Map<String, Object> written = new LinkedHashMap<>();
         params.forEach((param, value) -> {
             if (value != null && !(param.equals("granularity") && "tensor".equals(value)) && !param.equals("slices")) {
-                written.put(MergekitConfigReader.MERGEKIT_NAMES.getOrDefault(name, Map.of()).getOrDefault(param, param),
+                written.put(
+                        MergekitConfigReader.MERGEKIT_NAMES
+                                .getOrDefault(name, Map.of())
+                                .getOrDefault(param, param),
                         value);
             }
         });
@@ -82,11 +94,13 @@ public class MergekitConfigWriter {
             config.put("parameters", written);
         }
         if (request.outputDtype() != null) {
-            config.put("dtype", switch (request.outputDtype()) {
-                case F32 -> "float32";
-                case F16 -> "float16";
-                case BF16 -> "bfloat16";
-            });
+            config.put(
+                    "dtype",
+                    switch (request.outputDtype()) {
+                        case F32 -> "float32";
+                        case F16 -> "float16";
+                        case BF16 -> "bfloat16";
+                    });
         }
         if (config.containsKey("base_model") || passthrough) {
             config.put("tokenizer_source", "base");
@@ -107,12 +121,17 @@ public class MergekitConfigWriter {
         if (Boolean.TRUE.equals(params.get("normalize"))) {
             return new ModelInput(request.base(), 0.0, null, null, null);
         }
-        if (request.models().stream().anyMatch(m -> m.params() != null && m.params().containsKey("weight"))
+        if (request.models().stream()
+                        .anyMatch(m -> m.params() != null && m.params().containsKey("weight"))
                 || !Double.valueOf(1.0).equals(params.get("lambda"))) {
-            throw noForm("linear", "without normalize, mergekit's linear has no λ and no room for weights that vary "
-                    + "per tensor here");
+            throw noForm(
+                    "linear",
+                    "without normalize, mergekit's linear has no λ and no room for weights that vary "
+                            + "per tensor here");
         }
-        double sum = request.models().stream().mapToDouble(ModelInput::effectiveWeight).sum();
+        double sum = request.models().stream()
+                .mapToDouble(ModelInput::effectiveWeight)
+                .sum();
         return new ModelInput(request.base(), 1 - sum, null, null, null);
     }
 
@@ -125,7 +144,8 @@ public class MergekitConfigWriter {
         }
         for (Object entry : layerSlices) {
             Map<?, ?> slice = (Map<?, ?>) entry;
-            Map<?, ?> only = slice.containsKey("sources") ? (Map<?, ?>) ((List<?>) slice.get("sources")).getFirst() : slice;
+            Map<?, ?> only =
+                    slice.containsKey("sources") ? (Map<?, ?>) ((List<?>) slice.get("sources")).getFirst() : slice;
             slices.add(Map.of("sources", List.of(source(request, only.get("model"), only.get("layers")))));
         }
         return slices;
@@ -139,12 +159,13 @@ public class MergekitConfigWriter {
             boolean baseAsModel = false;
             for (Object raw : (List<?>) ((Map<?, ?>) entry).get("sources")) {
                 Object model = ((Map<?, ?>) raw).get("model");
-                baseAsModel |= model instanceof Number n && request.models().get(n.intValue()).uri().equals(request.base());
+                baseAsModel |= model instanceof Number n
+                        && request.models().get(n.intValue()).uri().equals(request.base());
             }
             for (Object raw : (List<?>) ((Map<?, ?>) entry).get("sources")) {
                 Map<?, ?> source = (Map<?, ?>) raw;
                 if (!(source.get("model") instanceof Number) && baseAsModel) {
-                    continue;   // the base is also one of the models (linear, karcher): one source for both
+                    continue; // the base is also one of the models (linear, karcher): one source for both
                 }
                 sources.add(source(request, source.get("model"), source.get("layers")));
             }
@@ -154,12 +175,16 @@ public class MergekitConfigWriter {
     }
 
     private static Map<String, Object> source(MergeJobRequest request, Object model, Object layers) {
-        ModelInput input = model instanceof Number n ? request.models().get(n.intValue())
+        ModelInput input = model instanceof Number n
+                ? request.models().get(n.intValue())
                 : model instanceof ModelInput m ? m : null;
         Map<String, Object> source = new LinkedHashMap<>();
         source.put("model", input == null ? request.base() : input.uri());
         if (layers != null) {
-            source.put("layer_range", ((List<?>) layers).stream().map(v -> ((Number) v).intValue()).toList());
+            source.put(
+                    "layer_range",
+                    ((List<?>) layers)
+                            .stream().map(v -> ((Number) v).intValue()).toList());
         }
         Map<String, Object> parameters = input == null ? Map.of() : parameters(input);
         if (!parameters.isEmpty()) {

@@ -1,17 +1,16 @@
 package io.embedmerge.mergekit;
 
+import static io.embedmerge.mergekit.MergekitConfigReader.refuse;
+import static io.embedmerge.mergekit.MergekitConfigReader.string;
+
 import io.embedmerge.job.ModelInput;
 import io.embedmerge.merge.MergeMethod;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-
-import static io.embedmerge.mergekit.MergekitConfigReader.refuse;
-import static io.embedmerge.mergekit.MergekitConfigReader.string;
 
 /**
  * mergekit's {@code slices} read into the {@code slices} parameter. For passthrough, one source per slice (layer
@@ -28,11 +27,9 @@ final class MergekitSlices {
      * @param slices     the {@code slices} parameter, or null (a passthrough copy of one model)
      * @param parameters the slices' own parameters (the same in every slice), empty when none
      */
-    record Read(String base, List<ModelInput> models, List<Map<String, Object>> slices, Map<?, ?> parameters) {
-    }
+    record Read(String base, List<ModelInput> models, List<Map<String, Object>> slices, Map<?, ?> parameters) {}
 
-    private MergekitSlices() {
-    }
+    private MergekitSlices() {}
 
     /** passthrough: the slices' models (distinct, in order of appearance), each slice a layer range of one of them. */
     static Read stacked(Object raw, String base, MergeMethod method) {
@@ -45,8 +42,10 @@ final class MergekitSlices {
             Map<?, ?> slice = slice(slices.get(k), path);
             parameters = sliceParameters(slice, path, parameters, k);
             if (!(slice.get("sources") instanceof List<?> sources) || sources.size() != 1) {
-                throw refuse(path + ".sources", "passthrough takes exactly one source per slice (as mergekit); "
-                        + "stack several slices to combine models");
+                throw refuse(
+                        path + ".sources",
+                        "passthrough takes exactly one source per slice (as mergekit); "
+                                + "stack several slices to combine models");
             }
             String at = path + ".sources[0]";
             Map<?, ?> source = source(sources.getFirst(), at);
@@ -54,7 +53,8 @@ final class MergekitSlices {
             int index = models.add(uri, source.get("parameters"), at + ".parameters");
             if (source.get("layer_range") == null) {
                 if (slices.size() > 1) {
-                    throw refuse(at + ".layer_range", "with several slices each source needs a layer_range [start, end]");
+                    throw refuse(
+                            at + ".layer_range", "with several slices each source needs a layer_range [start, end]");
                 }
                 continue;
             }
@@ -62,7 +62,10 @@ final class MergekitSlices {
             layerSlices.add(layers(index, range));
         }
         String first = models.uris.getFirst();
-        return new Read(base == null ? first : base, models.inputs(), layerSlices.isEmpty() ? null : layerSlices,
+        return new Read(
+                base == null ? first : base,
+                models.inputs(),
+                layerSlices.isEmpty() ? null : layerSlices,
                 parameters == null ? Map.of() : parameters);
     }
 
@@ -78,8 +81,8 @@ final class MergekitSlices {
         List<?> slices = list(raw);
         String theBase = base;
         if (theBase == null) {
-            Map<?, ?> first = source(sources(slice(slices.getFirst(), "slices[0]"), "slices[0]").getFirst(),
-                    "slices[0].sources[0]");
+            Map<?, ?> first = source(
+                    sources(slice(slices.getFirst(), "slices[0]"), "slices[0]").getFirst(), "slices[0].sources[0]");
             theBase = string(first.get("model"), "slices[0].sources[0].model");
         }
         Models models = new Models(method);
@@ -118,8 +121,10 @@ final class MergekitSlices {
                 List<Integer> range = range(source.get("layer_range"), at + ".layer_range");
                 int sourceLength = range.get(1) - range.get(0);
                 if (length != null && sourceLength != length) {
-                    throw refuse(at + ".layer_range", "all sources of a slice need the same number of layers (as "
-                            + "mergekit): " + length + " in sources[0], " + sourceLength + " here");
+                    throw refuse(
+                            at + ".layer_range",
+                            "all sources of a slice need the same number of layers (as " + "mergekit): " + length
+                                    + " in sources[0], " + sourceLength + " here");
                 }
                 length = sourceLength;
                 if (uri.equals(theBase)) {
@@ -131,13 +136,17 @@ final class MergekitSlices {
                 }
             }
             if (!named.contains(theBase)) {
-                throw refuse(path + ".sources", "slice " + k + " lacks the base_model '" + theBase + "': mergekit "
-                        + "merges only a slice's sources, and " + method.name() + " needs the base in each");
+                throw refuse(
+                        path + ".sources",
+                        "slice " + k + " lacks the base_model '" + theBase + "': mergekit "
+                                + "merges only a slice's sources, and " + method.name() + " needs the base in each");
             }
             for (String uri : models.uris) {
                 if (!named.contains(uri)) {
-                    throw refuse(path + ".sources", "slice " + k + " lacks '" + uri + "', which another slice merges: "
-                            + "a job merges the same models in every slice (with the base)");
+                    throw refuse(
+                            path + ".sources",
+                            "slice " + k + " lacks '" + uri + "', which another slice merges: "
+                                    + "a job merges the same models in every slice (with the base)");
                 }
             }
             ours.add(Map.of("sources", merged));
@@ -158,8 +167,12 @@ final class MergekitSlices {
         }
         for (Object key : slice.keySet()) {
             if (!Set.of("sources", "parameters").contains(String.valueOf(key))) {
-                throw refuse(path + "." + key, "unsupported key '" + key + "'; supported: sources, parameters"
-                        + (String.valueOf(key).equals("base_model") ? " (one base_model for the whole config)" : ""));
+                throw refuse(
+                        path + "." + key,
+                        "unsupported key '" + key + "'; supported: sources, parameters"
+                                + (String.valueOf(key).equals("base_model")
+                                        ? " (one base_model for the whole config)"
+                                        : ""));
             }
         }
         return slice;
@@ -178,7 +191,8 @@ final class MergekitSlices {
         }
         for (Object key : source.keySet()) {
             if (!Set.of("model", "layer_range", "parameters").contains(String.valueOf(key))) {
-                throw refuse(path + "." + key, "unsupported key '" + key + "'; supported: model, layer_range, parameters");
+                throw refuse(
+                        path + "." + key, "unsupported key '" + key + "'; supported: model, layer_range, parameters");
             }
         }
         return source;
@@ -192,16 +206,22 @@ final class MergekitSlices {
         }
         Map<?, ?> mine = raw == null ? Map.of() : (Map<?, ?>) raw;
         if (k > 0 && !mine.equals(before)) {
-            throw refuse(path + ".parameters", "the slices' parameters differ (" + mine + " here, " + before
-                    + " in slices[0]); a job has one set of parameters: give values that vary across the layers as "
-                    + "lists or filters in the top-level parameters");
+            throw refuse(
+                    path + ".parameters",
+                    "the slices' parameters differ (" + mine + " here, " + before
+                            + " in slices[0]); a job has one set of parameters: give values that vary across the layers as "
+                            + "lists or filters in the top-level parameters");
         }
         return mine;
     }
 
     private static List<Integer> range(Object raw, String path) {
-        if (!(raw instanceof List<?> bounds) || bounds.size() != 2 || !(bounds.get(0) instanceof Integer start)
-                || !(bounds.get(1) instanceof Integer end) || start < 0 || end <= start) {
+        if (!(raw instanceof List<?> bounds)
+                || bounds.size() != 2
+                || !(bounds.get(0) instanceof Integer start)
+                || !(bounds.get(1) instanceof Integer end)
+                || start < 0
+                || end <= start) {
             throw refuse(path, "layer_range must be [start, end] with 0 <= start < end (end exclusive), got " + raw);
         }
         return List.of(start, end);
@@ -239,9 +259,11 @@ final class MergekitSlices {
         void check(String uri, Object params, String path) {
             int i = uris.indexOf(uri);
             if (!Objects.equals(params, parameters.get(i))) {
-                throw refuse(path, "'" + uri + "' has other parameters here than at " + paths.get(i) + "; a job has "
-                        + "one set of parameters per model: give values that vary across the layers as lists or "
-                        + "filters");
+                throw refuse(
+                        path,
+                        "'" + uri + "' has other parameters here than at " + paths.get(i) + "; a job has "
+                                + "one set of parameters per model: give values that vary across the layers as lists or "
+                                + "filters");
             }
         }
 

@@ -1,14 +1,13 @@
 package io.embedmerge.mergekit;
 
 import io.embedmerge.job.JobRequest;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import org.springframework.http.HttpInputMessage;
 import org.springframework.http.HttpOutputMessage;
 import org.springframework.http.MediaType;
 import org.springframework.http.converter.AbstractHttpMessageConverter;
 import org.springframework.stereotype.Component;
-
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 /** Reads a {@code Content-Type: application/yaml} job submission as a mergekit merge config. Read only. */
 @Component

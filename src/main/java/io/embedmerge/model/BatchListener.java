@@ -7,7 +7,7 @@ package io.embedmerge.model;
 @FunctionalInterface
 public interface BatchListener {
 
-    BatchListener NONE = (done, total) -> { };
+    BatchListener NONE = (done, total) -> {};
 
     void batchDone(int done, int total);
 }

@@ -1,7 +1,5 @@
 package io.embedmerge.model;
 
-import io.embedmerge.tensor.ComputeDevice;
-import io.embedmerge.storage.ConfinedFolder;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDArray;
@@ -15,8 +13,9 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import io.embedmerge.checkpoint.Checkpoint;
 import io.embedmerge.checkpoint.TensorInfo;
+import io.embedmerge.storage.ConfinedFolder;
+import io.embedmerge.tensor.ComputeDevice;
 import io.embedmerge.tensor.Scalars;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -83,7 +82,8 @@ public final class BertEncoder implements AutoCloseable {
                     float[] values = checkpoint.fileOf(t.name()).readFloats(t);
                     long[] shape = t.shape().stream().mapToLong(Long::longValue).toArray();
                     NDArray array = manager.create(values, new Shape(shape));
-                    encoder.weights.put(t.name(), precision == DataType.FLOAT32 ? array : array.toType(precision, false));
+                    encoder.weights.put(
+                            t.name(), precision == DataType.FLOAT32 ? array : array.toType(precision, false));
                 }
             }
             return encoder;
@@ -129,9 +129,17 @@ public final class BertEncoder implements AutoCloseable {
     private synchronized HuggingFaceTokenizer tokenizer() {
         if (tokenizer == null) {
             try {
-                tokenizer = HuggingFaceTokenizer.newInstance(folder.file("tokenizer.json"), Map.of(
-                        "addSpecialTokens", "true", "truncation", "true", "padding", "false",
-                        "maxLength", String.valueOf(maxTokens)));
+                tokenizer = HuggingFaceTokenizer.newInstance(
+                        folder.file("tokenizer.json"),
+                        Map.of(
+                                "addSpecialTokens",
+                                "true",
+                                "truncation",
+                                "true",
+                                "padding",
+                                "false",
+                                "maxLength",
+                                String.valueOf(maxTokens)));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot load tokenizer.json in " + folder, e);
             }
@@ -187,14 +195,16 @@ public final class BertEncoder implements AutoCloseable {
             }
         }
         Shape shape = new Shape(b, length);
-        return new NDArray[]{scope.create(ids, shape), scope.create(types, shape), scope.create(mask, shape)};
+        return new NDArray[] {scope.create(ids, shape), scope.create(types, shape), scope.create(mask, shape)};
     }
 
     private float[][] encodeBatch(List<Encoding> batch) {
         int b = batch.size();
         try (NDManager scope = manager.newSubManager()) {
             NDArray[] inputs = padded(batch, scope);
-            float[] flat = embed(inputs[0], inputs[1], inputs[2]).toType(DataType.FLOAT32, false).toFloatArray();
+            float[] flat = embed(inputs[0], inputs[1], inputs[2])
+                    .toType(DataType.FLOAT32, false)
+                    .toFloatArray();
             int h = config.hiddenSize();
             float[][] out = new float[b][h];
             for (int i = 0; i < b; i++) {
@@ -214,9 +224,9 @@ public final class BertEncoder implements AutoCloseable {
         NDArray tokenWeights = mask.toType(hidden.getDataType(), false);
         NDArray pooled = config.pooling() == Pooling.CLS
                 ? hidden.get(":, 0, :")
-                : hidden.mul(tokenWeights.expandDims(2)).sum(new int[]{1}).div(tokenWeights.sum(new int[]{1}, true));
+                : hidden.mul(tokenWeights.expandDims(2)).sum(new int[] {1}).div(tokenWeights.sum(new int[] {1}, true));
         if (config.normalize()) {
-            pooled = pooled.div(Scalars.atLeast(pooled.norm(new int[]{1}, true), 1e-12));
+            pooled = pooled.div(Scalars.atLeast(pooled.norm(new int[] {1}, true), 1e-12));
         }
         return pooled;
     }
@@ -227,13 +237,15 @@ public final class BertEncoder implements AutoCloseable {
         long b = ids.getShape().get(0);
         long length = ids.getShape().get(1);
         int h = config.hiddenSize();
-        NDArray x = Embedding.embedding(ids, w("embeddings.word_embeddings.weight"), SparseFormat.DENSE).singletonOrThrow()
+        NDArray x = Embedding.embedding(ids, w("embeddings.word_embeddings.weight"), SparseFormat.DENSE)
+                .singletonOrThrow()
                 .add(positionEmbeddings(mask, length))
                 .add(Embedding.embedding(types, w("embeddings.token_type_embeddings.weight"), SparseFormat.DENSE)
                         .singletonOrThrow());
         x = layerNorm(x, "embeddings.LayerNorm");
         // 0 where attended, a large negative number at padding: added to the scores before softmax
-        NDArray maskBias = mask.toType(x.getDataType(), false).neg().add(1f).mul(-1e9f).reshape(b, 1, 1, length);
+        NDArray maskBias =
+                mask.toType(x.getDataType(), false).neg().add(1f).mul(-1e9f).reshape(b, 1, 1, length);
         int heads = config.heads();
         int headSize = h / heads;
         float scale = (float) (1.0 / Math.sqrt(headSize));
@@ -242,7 +254,9 @@ public final class BertEncoder implements AutoCloseable {
             NDArray q = split(linear(x, p + "attention.self.query"), b, length, heads, headSize);
             NDArray k = split(linear(x, p + "attention.self.key"), b, length, heads, headSize);
             NDArray v = split(linear(x, p + "attention.self.value"), b, length, heads, headSize);
-            NDArray probabilities = Scalars.times(q.matMul(k.transpose(0, 1, 3, 2)), scale).add(maskBias).softmax(-1);
+            NDArray probabilities = Scalars.times(q.matMul(k.transpose(0, 1, 3, 2)), scale)
+                    .add(maskBias)
+                    .softmax(-1);
             NDArray context = probabilities.matMul(v).transpose(0, 2, 1, 3).reshape(b, length, h);
             x = layerNorm(linear(context, p + "attention.output.dense").add(x), p + "attention.output.LayerNorm");
             NDArray intermediate = activation(linear(x, p + "intermediate.dense"));
@@ -287,8 +301,10 @@ public final class BertEncoder implements AutoCloseable {
     }
 
     private NDArray layerNorm(NDArray x, String prefix) {
-        return LayerNorm.layerNorm(x, new Shape(config.hiddenSize()), w(prefix + ".weight"), w(prefix + ".bias"),
-                (float) config.layerNormEps()).singletonOrThrow();
+        return LayerNorm.layerNorm(
+                        x, new Shape(config.hiddenSize()), w(prefix + ".weight"), w(prefix + ".bias"), (float)
+                                config.layerNormEps())
+                .singletonOrThrow();
     }
 
     private NDArray w(String name) {

@@ -11,10 +11,15 @@ import java.util.Optional;
  * into the tokenizer (see {@link ImportedTokenizer#lowercased()}).
  */
 public enum BuiltinModel {
-    ALL_MINILM_L6_V2("all-minilm-l6-v2", "/all-minilm-l6-v2.onnx", "/all-minilm-l6-v2-tokenizer.json",
-            Pooling.MEAN, 256, false),
-    BGE_SMALL_ZH_V15("bge-small-zh-v1.5", "/bge-small-zh-v1.5.onnx", "/bge-small-zh-v1.5-tokenizer.json",
-            Pooling.CLS, 512, true);
+    ALL_MINILM_L6_V2(
+            "all-minilm-l6-v2", "/all-minilm-l6-v2.onnx", "/all-minilm-l6-v2-tokenizer.json", Pooling.MEAN, 256, false),
+    BGE_SMALL_ZH_V15(
+            "bge-small-zh-v1.5",
+            "/bge-small-zh-v1.5.onnx",
+            "/bge-small-zh-v1.5-tokenizer.json",
+            Pooling.CLS,
+            512,
+            true);
 
     private final String id;
     private final String onnxResource;
@@ -23,8 +28,13 @@ public enum BuiltinModel {
     private final int maxSeqLength;
     private final boolean lowercase;
 
-    BuiltinModel(String id, String onnxResource, String tokenizerResource, Pooling pooling, int maxSeqLength,
-                 boolean lowercase) {
+    BuiltinModel(
+            String id,
+            String onnxResource,
+            String tokenizerResource,
+            Pooling pooling,
+            int maxSeqLength,
+            boolean lowercase) {
         this.id = id;
         this.onnxResource = onnxResource;
         this.tokenizerResource = tokenizerResource;

@@ -1,15 +1,14 @@
 package io.embedmerge.model;
 
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The {@code tokenizer.json} (Hugging Face tokenizers format) of an imported model, as written into the checkpoint
@@ -21,13 +20,11 @@ public final class ImportedTokenizer {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     /** What BertNormalizer does; {@code stripAccents} null means "as lowercase" (original BERT). */
-    public record BertNormalization(boolean lowercase, Boolean stripAccents, boolean handleChineseChars,
-                                    boolean cleanText) {
-    }
+    public record BertNormalization(
+            boolean lowercase, Boolean stripAccents, boolean handleChineseChars, boolean cleanText) {}
 
     /** The special tokens a BERT tokenizer names; absent ones are null. */
-    public record SpecialTokens(String unk, String cls, String sep, String pad, String mask) {
-    }
+    public record SpecialTokens(String unk, String cls, String sep, String pad, String mask) {}
 
     private final ObjectNode json;
 
@@ -95,9 +92,11 @@ public final class ImportedTokenizer {
         }
         JsonNode n = json.get("normalizer");
         JsonNode strip = n.path("strip_accents");
-        return Optional.of(new BertNormalization(n.path("lowercase").asBoolean(true),
+        return Optional.of(new BertNormalization(
+                n.path("lowercase").asBoolean(true),
                 strip.isBoolean() ? strip.asBoolean() : null,
-                n.path("handle_chinese_chars").asBoolean(true), n.path("clean_text").asBoolean(true)));
+                n.path("handle_chinese_chars").asBoolean(true),
+                n.path("clean_text").asBoolean(true)));
     }
 
     private boolean isBertNormalizer() {
@@ -110,7 +109,8 @@ public final class ImportedTokenizer {
      */
     public Optional<List<String>> wordPieceVocabulary() {
         JsonNode model = json.get("model");
-        if (!"WordPiece".equals(model.path("type").asString(null)) || !model.path("vocab").isObject()) {
+        if (!"WordPiece".equals(model.path("type").asString(null))
+                || !model.path("vocab").isObject()) {
             return Optional.empty();
         }
         List<Map.Entry<String, Integer>> entries = new ArrayList<>();

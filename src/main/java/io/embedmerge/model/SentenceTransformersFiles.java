@@ -1,13 +1,12 @@
 package io.embedmerge.model;
 
 import io.embedmerge.storage.OutputFolder;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The sentence-transformers files of a checkpoint folder: Transformer → Pooling → Normalize modules, the sequence
@@ -17,8 +16,7 @@ public final class SentenceTransformersFiles {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private SentenceTransformersFiles() {
-    }
+    private SentenceTransformersFiles() {}
 
     public static void write(OutputFolder output, Pooling pooling, int maxSeqLength, int dimension) {
         ArrayNode modules = JSON.createArrayNode();

@@ -1,15 +1,14 @@
 package io.embedmerge.model;
 
 import io.embedmerge.storage.OutputFolder;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The tokenizer files of a checkpoint folder, as transformers' {@code save_pretrained} writes them for a BERT
@@ -21,8 +20,7 @@ public final class TokenizerFiles {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private TokenizerFiles() {
-    }
+    private TokenizerFiles() {}
 
     public static void write(OutputFolder output, ImportedTokenizer tokenizer, int maxSeqLength) {
         bytes(output, "tokenizer.json", tokenizer.bytes());

@@ -8,12 +8,10 @@ import io.embedmerge.checkpoint.TensorInfo;
 import io.embedmerge.checkpoint.TensorSpec;
 import io.embedmerge.storage.OutputFolder;
 import io.embedmerge.tensor.DType;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,8 +22,7 @@ import java.util.Map;
  */
 public final class TrainedCheckpoint {
 
-    private TrainedCheckpoint() {
-    }
+    private TrainedCheckpoint() {}
 
     /** @param prefix folder inside the output, "" or ending in '/' */
     public static void write(Checkpoint base, Map<String, NDArray> parameters, OutputFolder output, String prefix) {
@@ -37,7 +34,10 @@ public final class TrainedCheckpoint {
             SafetensorsWriter writer = SafetensorsWriter.start(out, specs, Map.of("format", "pt"));
             for (TensorInfo t : base.tensors().values()) {
                 if (t.dtype().mergeable()) {
-                    float[] values = parameters.get(t.name()).toType(DataType.FLOAT32, false).toFloatArray();
+                    float[] values = parameters
+                            .get(t.name())
+                            .toType(DataType.FLOAT32, false)
+                            .toFloatArray();
                     writer.writeFloats(values, values.length);
                 } else {
                     writer.writeBytes(base.fileOf(t.name()).bytes(t));
@@ -49,7 +49,7 @@ public final class TrainedCheckpoint {
         }
         for (String name : base.otherFiles()) {
             try (InputStream in = base.folder().open(name);
-                 OutputStream out = output.create(prefix + name)) {
+                    OutputStream out = output.create(prefix + name)) {
                 in.transferTo(out);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

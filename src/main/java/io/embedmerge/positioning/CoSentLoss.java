@@ -11,14 +11,13 @@ import io.embedmerge.tensor.Scalars;
  */
 public final class CoSentLoss {
 
-    private CoSentLoss() {
-    }
+    private CoSentLoss() {}
 
     public static NDArray of(NDArray first, NDArray second, double[] scores, double scale) {
         NDManager manager = first.getManager();
-        NDArray a = first.div(Scalars.atLeast(first.norm(new int[]{1}, true), 1e-12));
-        NDArray b = second.div(Scalars.atLeast(second.norm(new int[]{1}, true), 1e-12));
-        NDArray cosine = a.mul(b).sum(new int[]{1});
+        NDArray a = first.div(Scalars.atLeast(first.norm(new int[] {1}, true), 1e-12));
+        NDArray b = second.div(Scalars.atLeast(second.norm(new int[] {1}, true), 1e-12));
+        NDArray cosine = a.mul(b).sum(new int[] {1});
         int n = scores.length;
         // [i][j] = scale·(c_j − c_i), kept where s_i > s_j, else pushed to -∞ so exp() drops it
         NDArray difference = Scalars.times(cosine.expandDims(0).sub(cosine.expandDims(1)), scale);
@@ -28,7 +27,8 @@ public final class CoSentLoss {
                 penalty[i * n + j] = scores[i] > scores[j] ? 0f : -1e12f;
             }
         }
-        NDArray masked = difference.add(manager.create(penalty, new Shape(n, n)).toType(difference.getDataType(), false));
+        NDArray masked =
+                difference.add(manager.create(penalty, new Shape(n, n)).toType(difference.getDataType(), false));
         NDArray terms = manager.zeros(new Shape(1), difference.getDataType()).concat(masked.flatten(), 0);
         NDArray max = terms.max().stopGradient();
         return terms.sub(max).exp().sum().log().add(max);

@@ -50,16 +50,21 @@ public final class CoefficientSearch {
      * @param validationSteps the steps after which the validation loss was checked (0: before any)
      * @param validationLoss  the validation loss of each check
      */
-    public record Result(SearchPoint point, int chosenStep, int lastStep, List<Double> lossCurve,
-                         List<double[]> partLosses, List<Integer> validationSteps, List<Double> validationLoss) {
+    public record Result(
+            SearchPoint point,
+            int chosenStep,
+            int lastStep,
+            List<Double> lossCurve,
+            List<double[]> partLosses,
+            List<Integer> validationSteps,
+            List<Double> validationLoss) {
 
         public boolean stoppedEarly(int steps) {
             return lastStep < steps;
         }
     }
 
-    private CoefficientSearch() {
-    }
+    private CoefficientSearch() {}
 
     public static Result run(Problem problem, SearchPoint start, Settings settings, Listener listener) {
         int groups = start.groups();

@@ -12,8 +12,7 @@ import io.embedmerge.tensor.Scalars;
  */
 public final class ContrastiveLoss {
 
-    private ContrastiveLoss() {
-    }
+    private ContrastiveLoss() {}
 
     public static NDArray of(NDArray queries, NDArray positives, double temperature) {
         return of(queries, positives, null, temperature);
@@ -22,8 +21,8 @@ public final class ContrastiveLoss {
     /** @param negatives [m, d] embeddings of the batch's given negatives, or null */
     public static NDArray of(NDArray queries, NDArray positives, NDArray negatives, double temperature) {
         NDArray q = normalize(queries);
-        NDArray candidates = normalize(negatives == null ? positives
-                : NDArrays.concat(new NDList(positives, negatives), 0));
+        NDArray candidates =
+                normalize(negatives == null ? positives : NDArrays.concat(new NDList(positives, negatives), 0));
         int batch = (int) q.getShape().get(0);
         int columns = (int) candidates.getShape().get(0);
         NDArray logits = Scalars.dividedBy(q.matMul(candidates.transpose()), temperature);
@@ -32,10 +31,10 @@ public final class ContrastiveLoss {
             // PyTorch's engine has no rectangular eye: the negatives' columns are never the target
             own = own.concat(q.getManager().zeros(new Shape(batch, columns - batch), logits.getDataType()), 1);
         }
-        return logits.logSoftmax(1).mul(own).sum(new int[]{1}).mean().neg();
+        return logits.logSoftmax(1).mul(own).sum(new int[] {1}).mean().neg();
     }
 
     private static NDArray normalize(NDArray x) {
-        return x.div(Scalars.atLeast(x.norm(new int[]{1}, true), 1e-12));
+        return x.div(Scalars.atLeast(x.norm(new int[] {1}, true), 1e-12));
     }
 }

@@ -17,10 +17,13 @@ import java.util.Random;
  */
 public final class DataMix {
 
-    public enum Resample { NONE, TOTAL_LENGTH, MAX_LENGTH }
-
-    private DataMix() {
+    public enum Resample {
+        NONE,
+        TOTAL_LENGTH,
+        MAX_LENGTH
     }
+
+    private DataMix() {}
 
     public static int[] counts(List<List<TextPair>> datasets, double[] weights, Resample resample) {
         long total = datasets.stream().mapToLong(List::size).sum();
@@ -49,7 +52,8 @@ public final class DataMix {
     }
 
     /** Each dataset's draw (counts[i] examples of dataset i), kept apart for batches drawn from one dataset. */
-    public static List<List<TextPair>> draw(List<List<TextPair>> datasets, double[] weights, Resample resample, long seed) {
+    public static List<List<TextPair>> draw(
+            List<List<TextPair>> datasets, double[] weights, Resample resample, long seed) {
         Random random = new Random(seed);
         int[] counts = counts(datasets, weights, resample);
         List<List<TextPair>> drawn = new ArrayList<>();

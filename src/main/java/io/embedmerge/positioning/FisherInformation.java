@@ -1,15 +1,13 @@
 package io.embedmerge.positioning;
 
-import io.embedmerge.tensor.ComputeDevice;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import io.embedmerge.model.BatchListener;
 import io.embedmerge.model.BertEncoder;
 import io.embedmerge.tensor.Autograd;
-
+import io.embedmerge.tensor.ComputeDevice;
 import io.embedmerge.tensor.Scalars;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,15 +22,25 @@ import java.util.function.BiFunction;
  */
 public final class FisherInformation {
 
-    private FisherInformation() {
-    }
+    private FisherInformation() {}
 
     /** Over the first {@code examples} pairs of a seeded shuffle, in batches of {@code batchSize}; see below. */
-    public static void diagonal(BertEncoder encoder, List<TextPair> pairs, int examples, int batchSize,
-                                double temperature, long seed, BatchListener progress,
-                                BiConsumer<String, float[]> sink) {
-        diagonal(encoder, List.of(WeightedProbe.infonce("probe", pairs).sample(examples, seed)), batchSize, temperature,
-                progress, sink);
+    public static void diagonal(
+            BertEncoder encoder,
+            List<TextPair> pairs,
+            int examples,
+            int batchSize,
+            double temperature,
+            long seed,
+            BatchListener progress,
+            BiConsumer<String, float[]> sink) {
+        diagonal(
+                encoder,
+                List.of(WeightedProbe.infonce("probe", pairs).sample(examples, seed)),
+                batchSize,
+                temperature,
+                progress,
+                sink);
     }
 
     /**
@@ -40,8 +48,13 @@ public final class FisherInformation {
      * loss of Fisher batch b is Σ_k w_k L_k(part k's batch b mod B_k), B_k the part's batch count, for
      * b < max_k B_k (a part with fewer batches repeats them). One InfoNCE part of weight 1 is exactly the plain case.
      */
-    public static void diagonal(BertEncoder encoder, List<WeightedProbe> parts, int batchSize, double temperature,
-                                BatchListener progress, BiConsumer<String, float[]> sink) {
+    public static void diagonal(
+            BertEncoder encoder,
+            List<WeightedProbe> parts,
+            int batchSize,
+            double temperature,
+            BatchListener progress,
+            BiConsumer<String, float[]> sink) {
         try (NDManager scope = ComputeDevice.newManager()) {
             List<List<ProbeBatch>> perPart = new ArrayList<>();
             int count = 0;
@@ -49,7 +62,8 @@ public final class FisherInformation {
                 List<ProbeBatch> batches = new ArrayList<>();
                 List<TextPair> used = part.pairs();
                 for (int start = 0; start < used.size(); start += batchSize) {
-                    batches.add(ProbeBatch.of(encoder, used.subList(start, Math.min(used.size(), start + batchSize)), scope));
+                    batches.add(ProbeBatch.of(
+                            encoder, used.subList(start, Math.min(used.size(), start + batchSize)), scope));
                 }
                 perPart.add(batches);
                 count = Math.max(count, batches.size());
@@ -65,7 +79,8 @@ public final class FisherInformation {
                             continue;
                         }
                         WeightedProbe part = parts.get(k);
-                        NDArray loss = batches.get(index % batches.size()).copyTo(step)
+                        NDArray loss = batches.get(index % batches.size())
+                                .copyTo(step)
                                 .loss(model, part.objective(), temperature);
                         NDArray term = part.weight() == 1.0 ? loss : Scalars.times(loss, part.weight());
                         total = total == null ? term : total.add(term);
@@ -88,20 +103,31 @@ public final class FisherInformation {
      * Over the given batches; hands each parameter's diagonal to {@code sink} in the order of
      * {@code encoder.parameters()}. The running sums stay in the engine, so the Java heap holds one tensor at a time.
      */
-    public static void diagonal(BertEncoder encoder, List<ProbeBatch> batches, double temperature,
-                                BatchListener progress, BiConsumer<String, float[]> sink) {
-        squaredGradients(encoder, batches.stream()
-                .<BiFunction<BertEncoder, NDManager, NDArray>>map(batch -> (model, scope) ->
-                        batch.copyTo(scope).contrastiveLoss(model, temperature))
-                .toList(), progress, sink);
+    public static void diagonal(
+            BertEncoder encoder,
+            List<ProbeBatch> batches,
+            double temperature,
+            BatchListener progress,
+            BiConsumer<String, float[]> sink) {
+        squaredGradients(
+                encoder,
+                batches.stream()
+                        .<BiFunction<BertEncoder, NDManager, NDArray>>map(
+                                batch -> (model, scope) -> batch.copyTo(scope).contrastiveLoss(model, temperature))
+                        .toList(),
+                progress,
+                sink);
     }
 
     /**
      * F = (1/B) Σ_b (∇θ loss_b)² over the given losses, handed to {@code sink} parameter by parameter. Each loss is
      * built in a scope of its own (its batch copied there), so a pass's arrays are freed after its backward pass.
      */
-    private static void squaredGradients(BertEncoder encoder, List<BiFunction<BertEncoder, NDManager, NDArray>> losses,
-                                         BatchListener progress, BiConsumer<String, float[]> sink) {
+    private static void squaredGradients(
+            BertEncoder encoder,
+            List<BiFunction<BertEncoder, NDManager, NDArray>> losses,
+            BatchListener progress,
+            BiConsumer<String, float[]> sink) {
         Map<String, NDArray> parameters = encoder.parameters();
         parameters.values().forEach(p -> p.setRequiresGradient(true));
         Map<String, NDArray> sums = new LinkedHashMap<>();
@@ -127,7 +153,8 @@ public final class FisherInformation {
             for (Map.Entry<String, NDArray> e : sums.entrySet()) {
                 String name = e.getKey();
                 float[] f;
-                try (NDArray mean = e.getValue().div(b); NDArray narrow = mean.toType(DataType.FLOAT32, false)) {
+                try (NDArray mean = e.getValue().div(b);
+                        NDArray narrow = mean.toType(DataType.FLOAT32, false)) {
                     f = narrow.toFloatArray();
                 }
                 for (int j = 0; j < f.length; j++) {

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import io.embedmerge.tensor.DotProducts;
-
 import java.util.List;
 
 /**
@@ -23,8 +22,7 @@ final class Float64Dot {
     /** Products summed before a compensated addition. */
     static final int BLOCK = 1024;
 
-    private Float64Dot() {
-    }
+    private Float64Dot() {}
 
     /** ⟨a, b⟩. */
     static double of(NDArray a, NDArray b) {
@@ -49,11 +47,13 @@ final class Float64Dot {
                 int length = (int) (end - start);
                 for (int from = 0; from < length; from += BLOCK) {
                     int to = Math.min(length, from + BLOCK);
-                    double block = x instanceof float[] xf && y instanceof float[] yf ? DotProducts.of(xf, yf, from, to)
+                    double block = x instanceof float[] xf && y instanceof float[] yf
+                            ? DotProducts.of(xf, yf, from, to)
                             : DotProducts.of(doubles(x), doubles(y), from, to);
                     // Neumaier: the rounding error of each addition is kept and added back at the end
                     double total = sums[i] + block;
-                    compensations[i] += Math.abs(sums[i]) >= Math.abs(block) ? (sums[i] - total) + block
+                    compensations[i] += Math.abs(sums[i]) >= Math.abs(block)
+                            ? (sums[i] - total) + block
                             : (block - total) + sums[i];
                     sums[i] = total;
                 }
@@ -70,7 +70,8 @@ final class Float64Dot {
         if (start == 0 && end == n) {
             return x.getDataType() == DataType.FLOAT32 ? x.toFloatArray() : wide(x);
         }
-        try (NDArray flat = x.reshape(-1); NDArray part = flat.get(new NDIndex().addSliceDim(start, end))) {
+        try (NDArray flat = x.reshape(-1);
+                NDArray part = flat.get(new NDIndex().addSliceDim(start, end))) {
             return part.getDataType() == DataType.FLOAT32 ? part.toFloatArray() : wide(part);
         }
     }

@@ -16,8 +16,7 @@ import java.util.Random;
 final class MixedBatches {
 
     /** One batch and the index of the dataset it came from. */
-    record Batch(int dataset, List<TextPair> pairs) {
-    }
+    record Batch(int dataset, List<TextPair> pairs) {}
 
     private final List<PairBatches> datasets = new ArrayList<>();
     private final List<Integer> schedule = new ArrayList<>();

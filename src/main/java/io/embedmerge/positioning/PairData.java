@@ -3,9 +3,6 @@ package io.embedmerge.positioning;
 import io.embedmerge.eval.JsonLines;
 import io.embedmerge.eval.StsData;
 import io.embedmerge.eval.StsPair;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Probe and training pairs: JSON lines {@code {"query", "positive", "negatives": [...]}}, the FlagEmbedding layout
@@ -23,8 +22,7 @@ public final class PairData {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private PairData() {
-    }
+    private PairData() {}
 
     public static List<TextPair> read(Path file, double threshold) {
         if (file.getFileName().toString().endsWith(".jsonl") && isPairLayout(file)) {
@@ -50,7 +48,10 @@ public final class PairData {
 
     private static boolean isPairLayout(Path file) {
         try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
-            return lines.filter(l -> !l.isBlank()).findFirst().map(l -> JSON.readTree(l).has("query")).orElse(false);
+            return lines.filter(l -> !l.isBlank())
+                    .findFirst()
+                    .map(l -> JSON.readTree(l).has("query"))
+                    .orElse(false);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -58,16 +59,19 @@ public final class PairData {
 
     private static List<TextPair> pairs(Path file) {
         return JsonLines.read(file, (node, lineNumber) -> {
-            String positive = node.has("positive") ? node.path("positive").asString()
-                    : node.path("pos").isArray() && !node.path("pos").isEmpty() ? node.path("pos").get(0).asString() : null;
+            String positive = node.has("positive")
+                    ? node.path("positive").asString()
+                    : node.path("pos").isArray() && !node.path("pos").isEmpty()
+                            ? node.path("pos").get(0).asString()
+                            : null;
             if (!node.has("query") || positive == null) {
                 throw new IllegalArgumentException(file.getFileName() + " line " + lineNumber
                         + ": needs \"query\" and \"positive\" (or a non-empty \"pos\")");
             }
             JsonNode negatives = node.has("negatives") ? node.path("negatives") : node.path("neg");
             if (!negatives.isMissingNode() && !negatives.isArray()) {
-                throw new IllegalArgumentException(file.getFileName() + " line " + lineNumber
-                        + ": \"negatives\" must be an array of texts");
+                throw new IllegalArgumentException(
+                        file.getFileName() + " line " + lineNumber + ": \"negatives\" must be an array of texts");
             }
             List<String> negativeTexts = new ArrayList<>();
             negatives.forEach(n -> negativeTexts.add(n.asString()));

@@ -3,7 +3,6 @@ package io.embedmerge.positioning;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.embedmerge.model.BertEncoder;
-
 import java.util.List;
 
 /**
@@ -11,28 +10,59 @@ import java.util.List;
  * batch's given negatives (all pairs' negatives together; null when there are none), and the pairs' gold scores
  * (null unless every pair has one; CoSENT needs them).
  */
-public record ProbeBatch(NDArray queryIds, NDArray queryTypes, NDArray queryMask,
-                         NDArray positiveIds, NDArray positiveTypes, NDArray positiveMask,
-                         NDArray negativeIds, NDArray negativeTypes, NDArray negativeMask, double[] scores) {
+public record ProbeBatch(
+        NDArray queryIds,
+        NDArray queryTypes,
+        NDArray queryMask,
+        NDArray positiveIds,
+        NDArray positiveTypes,
+        NDArray positiveMask,
+        NDArray negativeIds,
+        NDArray negativeTypes,
+        NDArray negativeMask,
+        double[] scores) {
 
-    public ProbeBatch(NDArray queryIds, NDArray queryTypes, NDArray queryMask,
-                      NDArray positiveIds, NDArray positiveTypes, NDArray positiveMask) {
+    public ProbeBatch(
+            NDArray queryIds,
+            NDArray queryTypes,
+            NDArray queryMask,
+            NDArray positiveIds,
+            NDArray positiveTypes,
+            NDArray positiveMask) {
         this(queryIds, queryTypes, queryMask, positiveIds, positiveTypes, positiveMask, null, null, null, null);
     }
 
-    public ProbeBatch(NDArray queryIds, NDArray queryTypes, NDArray queryMask,
-                      NDArray positiveIds, NDArray positiveTypes, NDArray positiveMask,
-                      NDArray negativeIds, NDArray negativeTypes, NDArray negativeMask) {
-        this(queryIds, queryTypes, queryMask, positiveIds, positiveTypes, positiveMask, negativeIds, negativeTypes,
-                negativeMask, null);
+    public ProbeBatch(
+            NDArray queryIds,
+            NDArray queryTypes,
+            NDArray queryMask,
+            NDArray positiveIds,
+            NDArray positiveTypes,
+            NDArray positiveMask,
+            NDArray negativeIds,
+            NDArray negativeTypes,
+            NDArray negativeMask) {
+        this(
+                queryIds,
+                queryTypes,
+                queryMask,
+                positiveIds,
+                positiveTypes,
+                positiveMask,
+                negativeIds,
+                negativeTypes,
+                negativeMask,
+                null);
     }
 
     public static ProbeBatch of(BertEncoder encoder, List<TextPair> pairs, NDManager scope) {
         NDArray[] q = encoder.tokenize(pairs.stream().map(TextPair::query).toList(), scope);
         NDArray[] p = encoder.tokenize(pairs.stream().map(TextPair::positive).toList(), scope);
         double[] scores = pairs.stream().allMatch(pair -> pair.score() != null)
-                ? pairs.stream().mapToDouble(TextPair::score).toArray() : null;
-        List<String> negatives = pairs.stream().flatMap(pair -> pair.negatives().stream()).toList();
+                ? pairs.stream().mapToDouble(TextPair::score).toArray()
+                : null;
+        List<String> negatives =
+                pairs.stream().flatMap(pair -> pair.negatives().stream()).toList();
         if (negatives.isEmpty()) {
             return new ProbeBatch(q[0], q[1], q[2], p[0], p[1], p[2], null, null, null, scores);
         }
@@ -45,9 +75,17 @@ public record ProbeBatch(NDArray queryIds, NDArray queryTypes, NDArray queryMask
      * the manager of the token ids, so a batch kept for many passes is run from a copy in a short-lived scope.
      */
     public ProbeBatch copyTo(NDManager scope) {
-        return new ProbeBatch(copy(queryIds, scope), copy(queryTypes, scope), copy(queryMask, scope),
-                copy(positiveIds, scope), copy(positiveTypes, scope), copy(positiveMask, scope),
-                copy(negativeIds, scope), copy(negativeTypes, scope), copy(negativeMask, scope), scores);
+        return new ProbeBatch(
+                copy(queryIds, scope),
+                copy(queryTypes, scope),
+                copy(queryMask, scope),
+                copy(positiveIds, scope),
+                copy(positiveTypes, scope),
+                copy(positiveMask, scope),
+                copy(negativeIds, scope),
+                copy(negativeTypes, scope),
+                copy(negativeMask, scope),
+                scores);
     }
 
     private static NDArray copy(NDArray array, NDManager scope) {
@@ -73,9 +111,13 @@ public record ProbeBatch(NDArray queryIds, NDArray queryTypes, NDArray queryMask
             return contrastiveLoss(encoder, temperature);
         }
         if (scores == null) {
-            throw new IllegalArgumentException("CoSENT needs scored pairs (STS data); this batch has pairs without a score");
+            throw new IllegalArgumentException(
+                    "CoSENT needs scored pairs (STS data); this batch has pairs without a score");
         }
-        return CoSentLoss.of(encoder.embed(queryIds, queryTypes, queryMask),
-                encoder.embed(positiveIds, positiveTypes, positiveMask), scores, 1 / temperature);
+        return CoSentLoss.of(
+                encoder.embed(queryIds, queryTypes, queryMask),
+                encoder.embed(positiveIds, positiveTypes, positiveMask),
+                scores,
+                1 / temperature);
     }
 }

@@ -1,13 +1,12 @@
 package io.embedmerge.positioning;
 
-import io.embedmerge.tensor.ComputeDevice;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.embedmerge.model.BatchListener;
 import io.embedmerge.model.BertEncoder;
-
+import io.embedmerge.tensor.ComputeDevice;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,8 +18,7 @@ import java.util.Map;
  */
 public final class RegMean {
 
-    private RegMean() {
-    }
+    private RegMean() {}
 
     /**
      * The running sums G = XᵀX of one model's probe pass, one [in × in] float64 matrix per Linear layer, kept in the
@@ -68,17 +66,18 @@ public final class RegMean {
     }
 
     /** G per Linear layer over the texts of the first {@code examples} pairs of a seeded shuffle. */
-    public static Grams accumulate(BertEncoder encoder, List<TextPair> pairs, int examples, int batchSize, long seed,
-                                   BatchListener progress) {
-        return accumulate(encoder, List.of(WeightedProbe.infonce("probe", pairs).sample(examples, seed)), batchSize,
-                progress);
+    public static Grams accumulate(
+            BertEncoder encoder, List<TextPair> pairs, int examples, int batchSize, long seed, BatchListener progress) {
+        return accumulate(
+                encoder, List.of(WeightedProbe.infonce("probe", pairs).sample(examples, seed)), batchSize, progress);
     }
 
     /**
      * G per Linear layer over the union of the parts' examples (each part's pairs already sampled; objectives and
      * weights do not enter: G sums XᵀX over every text), the texts in part order, in batches of {@code batchSize}.
      */
-    public static Grams accumulate(BertEncoder encoder, List<WeightedProbe> parts, int batchSize, BatchListener progress) {
+    public static Grams accumulate(
+            BertEncoder encoder, List<WeightedProbe> parts, int batchSize, BatchListener progress) {
         List<String> texts = new ArrayList<>();
         for (WeightedProbe part : parts) {
             for (TextPair p : part.pairs()) {
@@ -110,7 +109,9 @@ public final class RegMean {
             previousPrefix[0] = prefix;
             long in = input.getShape().get(2);
             try (NDManager scope = input.getManager().newSubManager()) {
-                NDArray masked = input.mul(mask.toType(input.getDataType(), false).expandDims(2)).reshape(-1, in);
+                NDArray masked = input.mul(
+                                mask.toType(input.getDataType(), false).expandDims(2))
+                        .reshape(-1, in);
                 masked.attach(scope);
                 NDArray gram = masked.transpose().matMul(masked).toType(DataType.FLOAT64, false);
                 gram.attach(scope);
@@ -139,8 +140,8 @@ public final class RegMean {
     }
 
     /** G per Linear layer, copied to the heap (small models and tests). */
-    public static Map<String, double[]> gramMatrices(BertEncoder encoder, List<TextPair> pairs, int examples,
-                                                     int batchSize, long seed) {
+    public static Map<String, double[]> gramMatrices(
+            BertEncoder encoder, List<TextPair> pairs, int examples, int batchSize, long seed) {
         try (Grams grams = accumulate(encoder, pairs, examples, batchSize, seed, BatchListener.NONE)) {
             return onHeap(grams);
         }

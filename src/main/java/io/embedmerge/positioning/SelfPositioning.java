@@ -3,7 +3,6 @@ package io.embedmerge.positioning;
 import ai.djl.ndarray.NDManager;
 import io.embedmerge.merge.statistics.SlerpCoefficients;
 import io.embedmerge.tensor.ComputeDevice;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,37 +41,61 @@ public final class SelfPositioning {
      *
      * @param normalizeParts divide each part's loss by its starting loss L_k⁰ (the objective Σ_k w_k L_k / L_k⁰)
      */
-    public record Settings(int steps, int batchSize, double learningRate, double initLambda, long seed, double mu,
-                           Penalty penalty, int validateEvery, int patience, boolean normalizeParts) {
+    public record Settings(
+            int steps,
+            int batchSize,
+            double learningRate,
+            double initLambda,
+            long seed,
+            double mu,
+            Penalty penalty,
+            int validateEvery,
+            int patience,
+            boolean normalizeParts) {
 
         /** Without the per-part normalisation (Σ_k w_k L_k). */
-        public Settings(int steps, int batchSize, double learningRate, double initLambda, long seed, double mu,
-                        Penalty penalty, int validateEvery, int patience) {
+        public Settings(
+                int steps,
+                int batchSize,
+                double learningRate,
+                double initLambda,
+                long seed,
+                double mu,
+                Penalty penalty,
+                int validateEvery,
+                int patience) {
             this(steps, batchSize, learningRate, initLambda, seed, mu, penalty, validateEvery, patience, false);
         }
     }
 
     /** One group's learned coefficients: a_i, λ, the slerp steps t_k and U_N's coefficients c_i. */
-    public record GroupOutcome(String name, double[] weights, double lambda, double[] t, double[] c) {
-    }
+    public record GroupOutcome(String name, double[] weights, double lambda, double[] t, double[] c) {}
 
     /**
      * What the search learned (at the chosen step), its objective per step, each part's loss per step (by label,
      * unweighted and unnormalised), the validation checks (null without validation), L₀ (null with the absolute
      * penalty) and each part's L_k⁰ by label (null without the per-part normalisation).
      */
-    public record Outcome(List<GroupOutcome> groups, List<Double> lossCurve, Map<String, List<Double>> partLossCurves,
-                          Validation validation, Double penaltyReference, Map<String, Double> partReferences) {
+    public record Outcome(
+            List<GroupOutcome> groups,
+            List<Double> lossCurve,
+            Map<String, List<Double>> partLossCurves,
+            Validation validation,
+            Double penaltyReference,
+            Map<String, Double> partReferences) {
 
-        public Outcome(List<GroupOutcome> groups, List<Double> lossCurve, Map<String, List<Double>> partLossCurves,
-                       Validation validation, Double penaltyReference) {
+        public Outcome(
+                List<GroupOutcome> groups,
+                List<Double> lossCurve,
+                Map<String, List<Double>> partLossCurves,
+                Validation validation,
+                Double penaltyReference) {
             this(groups, lossCurve, partLossCurves, validation, penaltyReference, null);
         }
     }
 
     /** The validation checks: after which steps, their losses, the step whose coefficients were kept, the last step. */
-    public record Validation(List<Integer> steps, List<Double> loss, int chosenStep, int lastStep) {
-    }
+    public record Validation(List<Integer> steps, List<Double> loss, int chosenStep, int lastStep) {}
 
     /** normalizeParts: part {@code part}'s starting loss L_k⁰ is 0 or not finite. */
     public static final class UnnormalizablePart extends IllegalArgumentException {
@@ -89,16 +112,19 @@ public final class SelfPositioning {
         }
     }
 
-    private SelfPositioning() {
-    }
+    private SelfPositioning() {}
 
     /**
      * @param training   the probe parts the search trains on
      * @param validation each part's held-out pairs, in the same order (empty: no validation, no early stopping)
      */
-    public static Outcome optimize(SelfPositioningObjective objective, List<WeightedProbe> training,
-                                   List<WeightedProbe> validation, double[] initWeights, Settings settings,
-                                   CoefficientSearch.Listener listener) {
+    public static Outcome optimize(
+            SelfPositioningObjective objective,
+            List<WeightedProbe> training,
+            List<WeightedProbe> validation,
+            double[] initWeights,
+            Settings settings,
+            CoefficientSearch.Listener listener) {
         for (WeightedProbe part : training) {
             if (part.pairs().isEmpty()) {
                 throw new IllegalArgumentException(part.label() + ": the probe part has no pairs");
@@ -114,8 +140,10 @@ public final class SelfPositioning {
             for (int k = 0; k < training.size(); k++) {
                 WeightedProbe part = training.get(k);
                 if (!(starting[k] > 0) || !Double.isFinite(starting[k])) {
-                    throw new UnnormalizablePart(k, part.label() + ": the part's loss at the starting point is "
-                            + starting[k] + ", so it cannot be normalised by it (normalizeParts)");
+                    throw new UnnormalizablePart(
+                            k,
+                            part.label() + ": the part's loss at the starting point is " + starting[k]
+                                    + ", so it cannot be normalised by it (normalizeParts)");
                 }
                 partReferences.put(part.label(), starting[k]);
                 weightSum += part.weight();
@@ -152,11 +180,28 @@ public final class SelfPositioning {
                             + SelfPositioningObjective.penalty(point, penaltyWeight);
                 }
             };
-            CoefficientSearch.Result result = CoefficientSearch.run(problem, start,
-                    new CoefficientSearch.Settings(settings.steps(), settings.learningRate(), !heldOut.isEmpty(),
-                            settings.validateEvery(), settings.patience()), listener);
-            return outcome(objective, training, result, heldOut.isEmpty() ? null : new Validation(
-                    result.validationSteps(), result.validationLoss(), result.chosenStep(), result.lastStep()), reference,
+            CoefficientSearch.Result result = CoefficientSearch.run(
+                    problem,
+                    start,
+                    new CoefficientSearch.Settings(
+                            settings.steps(),
+                            settings.learningRate(),
+                            !heldOut.isEmpty(),
+                            settings.validateEvery(),
+                            settings.patience()),
+                    listener);
+            return outcome(
+                    objective,
+                    training,
+                    result,
+                    heldOut.isEmpty()
+                            ? null
+                            : new Validation(
+                                    result.validationSteps(),
+                                    result.validationLoss(),
+                                    result.chosenStep(),
+                                    result.lastStep()),
+                    reference,
                     partReferences);
         }
     }
@@ -174,8 +219,8 @@ public final class SelfPositioning {
      * L₀: the probe loss Σ_k w_k L_k at the starting point, the mean over the first {@link #REFERENCE_BATCHES}
      * batches of each part (the very batches the first steps will draw), without gradients.
      */
-    private static double startingLoss(SelfPositioningObjective objective, List<WeightedProbe> training,
-                                       SearchPoint start, Settings settings) {
+    private static double startingLoss(
+            SelfPositioningObjective objective, List<WeightedProbe> training, SearchPoint start, Settings settings) {
         try (NDManager scope = ComputeDevice.newManager()) {
             List<SelfPositioningObjective.PartBatch> batches = referenceBatches(objective, training, settings, scope);
             return weightedMean(objective.losses(start, batches), batches);
@@ -186,8 +231,8 @@ public final class SelfPositioning {
      * L_k⁰ of every part: its own loss (unweighted) at the starting point, the mean over the same batches as L₀
      * (its first {@link #REFERENCE_BATCHES} batches), without gradients.
      */
-    static double[] startingPartLosses(SelfPositioningObjective objective, List<WeightedProbe> training,
-                                       SearchPoint start, Settings settings) {
+    static double[] startingPartLosses(
+            SelfPositioningObjective objective, List<WeightedProbe> training, SearchPoint start, Settings settings) {
         try (NDManager scope = ComputeDevice.newManager()) {
             List<SelfPositioningObjective.PartBatch> batches = referenceBatches(objective, training, settings, scope);
             double[] losses = objective.losses(start, batches);
@@ -207,16 +252,15 @@ public final class SelfPositioning {
     }
 
     /** The first {@link #REFERENCE_BATCHES} batches of every part's training stream, batch by batch. */
-    private static List<SelfPositioningObjective.PartBatch> referenceBatches(SelfPositioningObjective objective,
-                                                                            List<WeightedProbe> training,
-                                                                            Settings settings, NDManager scope) {
+    private static List<SelfPositioningObjective.PartBatch> referenceBatches(
+            SelfPositioningObjective objective, List<WeightedProbe> training, Settings settings, NDManager scope) {
         List<PairBatches> streams = streams(training, settings);
         List<SelfPositioningObjective.PartBatch> batches = new ArrayList<>();
         for (int b = 0; b < REFERENCE_BATCHES; b++) {
             for (int k = 0; k < training.size(); k++) {
                 WeightedProbe part = training.get(k);
-                batches.add(new SelfPositioningObjective.PartBatch(objective.batch(streams.get(k).next(), scope),
-                        part.objective(), part.weight(), k));
+                batches.add(new SelfPositioningObjective.PartBatch(
+                        objective.batch(streams.get(k).next(), scope), part.objective(), part.weight(), k));
             }
         }
         return batches;
@@ -227,23 +271,26 @@ public final class SelfPositioning {
         List<WeightedProbe> scaled = new ArrayList<>();
         for (int k = 0; k < parts.size(); k++) {
             WeightedProbe part = parts.get(k);
-            scaled.add(new WeightedProbe(part.label(), part.objective(), part.weight() / startingLosses[k], part.pairs()));
+            scaled.add(
+                    new WeightedProbe(part.label(), part.objective(), part.weight() / startingLosses[k], part.pairs()));
         }
         return scaled;
     }
 
     /** Each part's held-out pairs in fixed consecutive batches of batchSize (the last one may be smaller). */
-    private static List<SelfPositioningObjective.PartBatch> validationBatches(SelfPositioningObjective objective,
-                                                                             List<WeightedProbe> validation,
-                                                                             Settings settings, NDManager scope) {
+    private static List<SelfPositioningObjective.PartBatch> validationBatches(
+            SelfPositioningObjective objective, List<WeightedProbe> validation, Settings settings, NDManager scope) {
         List<SelfPositioningObjective.PartBatch> batches = new ArrayList<>();
         for (int k = 0; k < validation.size(); k++) {
             WeightedProbe part = validation.get(k);
             List<TextPair> pairs = part.pairs();
             for (int start = 0; start < pairs.size(); start += settings.batchSize()) {
-                batches.add(new SelfPositioningObjective.PartBatch(objective.batch(
-                        pairs.subList(start, Math.min(pairs.size(), start + settings.batchSize())), scope),
-                        part.objective(), part.weight(), k));
+                batches.add(new SelfPositioningObjective.PartBatch(
+                        objective.batch(
+                                pairs.subList(start, Math.min(pairs.size(), start + settings.batchSize())), scope),
+                        part.objective(),
+                        part.weight(),
+                        k));
             }
         }
         return batches;
@@ -266,15 +313,23 @@ public final class SelfPositioning {
         return total;
     }
 
-    private static Outcome outcome(SelfPositioningObjective objective, List<WeightedProbe> training,
-                                   CoefficientSearch.Result result, Validation validation, Double reference,
-                                   Map<String, Double> partReferences) {
+    private static Outcome outcome(
+            SelfPositioningObjective objective,
+            List<WeightedProbe> training,
+            CoefficientSearch.Result result,
+            Validation validation,
+            Double reference,
+            Map<String, Double> partReferences) {
         List<GroupOutcome> groups = new ArrayList<>();
         SearchPoint point = result.point();
         for (int g = 0; g < point.groups(); g++) {
             SlerpCoefficients.Result coefficients = SlerpCoefficients.compute(objective.gram(g), point.weights()[g]);
-            groups.add(new GroupOutcome(objective.groups().get(g), point.weights()[g], point.lambdas()[g],
-                    coefficients.t(), coefficients.c()));
+            groups.add(new GroupOutcome(
+                    objective.groups().get(g),
+                    point.weights()[g],
+                    point.lambdas()[g],
+                    coefficients.t(),
+                    coefficients.c()));
         }
         Map<String, List<Double>> partCurves = new LinkedHashMap<>();
         for (int k = 0; k < training.size(); k++) {

@@ -10,7 +10,6 @@ import io.embedmerge.storage.ConfinedFolder;
 import io.embedmerge.tensor.Autograd;
 import io.embedmerge.tensor.ComputeDevice;
 import io.embedmerge.tensor.Scalars;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,6 +29,7 @@ public class SelfPositioningObjective implements AutoCloseable {
     private final Map<String, NDArray> base = new LinkedHashMap<>();
     /** V_1..V_N of each parameter, by parameter name. */
     private final Map<String, List<NDArray>> taskVectors = new LinkedHashMap<>();
+
     private final Map<String, Integer> groupOfParameter = new LinkedHashMap<>();
     private final List<String> groups = new ArrayList<>();
     private final double[][][] grams;
@@ -38,8 +38,7 @@ public class SelfPositioningObjective implements AutoCloseable {
     private final double mu;
 
     /** The value and gradient at one point (model granularity, one InfoNCE batch). */
-    public record Evaluation(double loss, double[] gradientA, double gradientLambda, double[] c, double[] t) {
-    }
+    public record Evaluation(double loss, double[] gradientA, double gradientLambda, double[] c, double[] t) {}
 
     /** A batch of probe part {@code part}: its loss enters the objective as weight·L(objective). */
     public record PartBatch(ProbeBatch batch, ContrastiveTrainer.Objective objective, double weight, int part) {
@@ -54,13 +53,18 @@ public class SelfPositioningObjective implements AutoCloseable {
      * @param models      fine-tuned checkpoint folders
      * @param mu          the penalty weight of {@link #evaluate(double[], double, ProbeBatch)} and {@link #value}
      */
-    public SelfPositioningObjective(ConfinedFolder base, List<ConfinedFolder> models, DataType precision, double temperature,
-                                    double mu) {
+    public SelfPositioningObjective(
+            ConfinedFolder base, List<ConfinedFolder> models, DataType precision, double temperature, double mu) {
         this(base, models, precision, temperature, mu, Granularity.MODEL);
     }
 
-    public SelfPositioningObjective(ConfinedFolder base, List<ConfinedFolder> models, DataType precision, double temperature,
-                                    double mu, Granularity granularity) {
+    public SelfPositioningObjective(
+            ConfinedFolder base,
+            List<ConfinedFolder> models,
+            DataType precision,
+            double temperature,
+            double mu,
+            Granularity granularity) {
         this.encoder = BertEncoder.load(base, precision);
         this.temperature = temperature;
         this.mu = mu;
@@ -189,9 +193,14 @@ public class SelfPositioningObjective implements AutoCloseable {
     /** The value and gradient at (a, λ) (model granularity, one InfoNCE batch, penalty weight μ). */
     public Evaluation evaluate(double[] a, double lambda, ProbeBatch batch) {
         SearchPoint point = SearchPoint.of(1, a, lambda);
-        SearchGradient gradient = evaluate(point, List.of(new PartBatch(batch, ContrastiveTrainer.Objective.INFONCE, 1.0)), mu);
+        SearchGradient gradient =
+                evaluate(point, List.of(new PartBatch(batch, ContrastiveTrainer.Objective.INFONCE, 1.0)), mu);
         SlerpCoefficients.Result coefficients = coefficients(point)[0];
-        return new Evaluation(gradient.loss(), gradient.gradientA()[0], gradient.gradientLambda()[0], coefficients.c(),
+        return new Evaluation(
+                gradient.loss(),
+                gradient.gradientA()[0],
+                gradient.gradientLambda()[0],
+                coefficients.c(),
                 coefficients.t());
     }
 

@@ -45,6 +45,5 @@ public record WeightedProbe(String label, ContrastiveTrainer.Objective objective
     }
 
     /** A part's training and held-out validation pairs. */
-    public record Split(WeightedProbe training, WeightedProbe validation) {
-    }
+    public record Split(WeightedProbe training, WeightedProbe validation) {}
 }

@@ -25,7 +25,8 @@ final class ApiKeyAuthenticationProvider implements AuthenticationProvider {
         if (jwtConfigured && looksLikeJwt(token)) {
             return null;
         }
-        return keys.match(token).map(TenantAuthentication::new)
+        return keys.match(token)
+                .map(TenantAuthentication::new)
                 .orElseThrow(() -> new InvalidBearerTokenException("Invalid API key"));
     }
 

@@ -12,8 +12,7 @@ import java.util.Set;
 /** The configured API keys, by SHA-256. A presented key is hashed and compared with every entry in constant time. */
 final class ApiKeys {
 
-    private record Entry(byte[] sha256, TenantPrincipal principal) {
-    }
+    private record Entry(byte[] sha256, TenantPrincipal principal) {}
 
     private final List<Entry> entries;
 
@@ -30,7 +29,8 @@ final class ApiKeys {
         if (key.owner() == null || key.tenant() == null) {
             throw new IllegalStateException("merge.security.api-keys: key '" + name + "' needs an owner and a tenant");
         }
-        return new Entry(HexFormat.of().parseHex(key.sha256().toLowerCase(Locale.ROOT)),
+        return new Entry(
+                HexFormat.of().parseHex(key.sha256().toLowerCase(Locale.ROOT)),
                 new TenantPrincipal(key.owner(), key.tenant(), Set.copyOf(key.scopes())));
     }
 

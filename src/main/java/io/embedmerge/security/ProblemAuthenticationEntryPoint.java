@@ -3,13 +3,12 @@ package io.embedmerge.security;
 import io.embedmerge.web.ProblemResponses;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URI;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthenticationEntryPoint;
 import org.springframework.security.web.AuthenticationEntryPoint;
-
-import java.io.IOException;
-import java.net.URI;
 
 /** 401: Spring's bearer challenge ({@code WWW-Authenticate}) with a problem body, and an audit record. */
 final class ProblemAuthenticationEntryPoint implements AuthenticationEntryPoint {

@@ -8,8 +8,7 @@ final class Scopes {
     static final String ADMIN = "admin";
     static final String AUTHORITY_PREFIX = "SCOPE_";
 
-    private Scopes() {
-    }
+    private Scopes() {}
 
     static String authority(String scope) {
         return AUTHORITY_PREFIX + scope;

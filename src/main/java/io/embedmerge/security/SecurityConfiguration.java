@@ -1,5 +1,7 @@
 package io.embedmerge.security;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -14,12 +16,9 @@ import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationProvider;
 import org.springframework.security.web.SecurityFilterChain;
-import org.springframework.security.config.observation.SecurityObservationSettings;
-
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The request filter chain: an OAuth2 resource server whose bearer tokens are JWTs of the configured issuer or
@@ -55,8 +54,8 @@ class SecurityConfiguration {
     }
 
     @Bean
-    SecurityFilterChain apiSecurity(HttpSecurity http, SecurityMode mode, SecurityProperties properties,
-                                    AuditLog audit) throws Exception {
+    SecurityFilterChain apiSecurity(HttpSecurity http, SecurityMode mode, SecurityProperties properties, AuditLog audit)
+            throws Exception {
         http.csrf(AbstractHttpConfigurer::disable) // no cookies or sessions: nothing a cross-site page could ride on
                 .cors(Customizer.withDefaults())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
@@ -69,25 +68,36 @@ class SecurityConfiguration {
         }
         ProblemAuthenticationEntryPoint entryPoint = new ProblemAuthenticationEntryPoint(audit);
         AuthenticationManager manager = authenticationManager(properties);
-        http.oauth2ResourceServer(o -> o
-                        .bearerTokenResolver(new ApiKeyOrBearerTokenResolver())
+        http.oauth2ResourceServer(o -> o.bearerTokenResolver(new ApiKeyOrBearerTokenResolver())
                         .authenticationManagerResolver(request -> manager)
                         .authenticationEntryPoint(entryPoint)
                         .accessDeniedHandler(new ProblemAccessDeniedHandler(audit)))
                 .exceptionHandling(e -> e.authenticationEntryPoint(entryPoint)
                         .accessDeniedHandler(new ProblemAccessDeniedHandler(audit)))
-                .authorizeHttpRequests(a -> a
-                        .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
-                        .requestMatchers("/actuator/info", "/actuator/prometheus").hasAuthority(ADMIN)
-                        .requestMatchers("/actuator/**").denyAll()
-                        .requestMatchers("/swagger-ui.html", "/swagger-ui/**", "/v3/api-docs", "/v3/api-docs/**",
-                                "/v3/api-docs.yaml", "/error").permitAll()
-                        .requestMatchers(HttpMethod.POST, "/v1/jobs", "/v1/jobs/*/cancel").hasAnyAuthority(WRITE, ADMIN)
+                .authorizeHttpRequests(a -> a.requestMatchers("/actuator/health", "/actuator/health/**")
+                        .permitAll()
+                        .requestMatchers("/actuator/info", "/actuator/prometheus")
+                        .hasAuthority(ADMIN)
+                        .requestMatchers("/actuator/**")
+                        .denyAll()
+                        .requestMatchers(
+                                "/swagger-ui.html",
+                                "/swagger-ui/**",
+                                "/v3/api-docs",
+                                "/v3/api-docs/**",
+                                "/v3/api-docs.yaml",
+                                "/error")
+                        .permitAll()
+                        .requestMatchers(HttpMethod.POST, "/v1/jobs", "/v1/jobs/*/cancel")
+                        .hasAnyAuthority(WRITE, ADMIN)
                         .requestMatchers(HttpMethod.POST, "/v1/webhooks", "/v1/webhooks/*/rotate")
                         .hasAnyAuthority(WRITE, ADMIN)
-                        .requestMatchers(HttpMethod.DELETE, "/v1/webhooks/*").hasAnyAuthority(WRITE, ADMIN)
-                        .requestMatchers(HttpMethod.GET, "/v1/**").hasAnyAuthority(READ, WRITE, ADMIN)
-                        .anyRequest().authenticated());
+                        .requestMatchers(HttpMethod.DELETE, "/v1/webhooks/*")
+                        .hasAnyAuthority(WRITE, ADMIN)
+                        .requestMatchers(HttpMethod.GET, "/v1/**")
+                        .hasAnyAuthority(READ, WRITE, ADMIN)
+                        .anyRequest()
+                        .authenticated());
         return http.build();
     }
 
@@ -101,8 +111,8 @@ class SecurityConfiguration {
         }
         if (jwt) {
             JwtAuthenticationProvider provider = new JwtAuthenticationProvider(JwtDecoders.of(properties.jwt()));
-            provider.setJwtAuthenticationConverter(new TenantJwtConverter(properties.jwt().ownerClaim(),
-                    properties.jwt().tenantClaim()));
+            provider.setJwtAuthenticationConverter(new TenantJwtConverter(
+                    properties.jwt().ownerClaim(), properties.jwt().tenantClaim()));
             providers.add(provider);
         }
         return new ProviderManager(providers);

@@ -12,14 +12,23 @@ record SecurityMode(boolean authenticated, String description) {
 
     static SecurityMode of(SecurityProperties properties, String serverAddress) {
         if (properties.authenticationConfigured()) {
-            return new SecurityMode(true, "authentication required ("
-                    + (properties.jwt().configured() ? "JWT" : "") + (properties.jwt().configured()
-                    && !properties.apiKeys().isEmpty() ? " and " : "")
-                    + (properties.apiKeys().isEmpty() ? "" : properties.apiKeys().size() + " API keys") + ")");
+            return new SecurityMode(
+                    true,
+                    "authentication required ("
+                            + (properties.jwt().configured() ? "JWT" : "")
+                            + (properties.jwt().configured()
+                                            && !properties.apiKeys().isEmpty()
+                                    ? " and "
+                                    : "")
+                            + (properties.apiKeys().isEmpty()
+                                    ? ""
+                                    : properties.apiKeys().size() + " API keys") + ")");
         }
         if (properties.mode() == SecurityProperties.Mode.NONE) {
-            return new SecurityMode(false, "OPEN: merge.security.mode=none, every caller is an administrator on "
-                    + (serverAddress == null ? "all interfaces" : serverAddress));
+            return new SecurityMode(
+                    false,
+                    "OPEN: merge.security.mode=none, every caller is an administrator on "
+                            + (serverAddress == null ? "all interfaces" : serverAddress));
         }
         if (!isLoopback(serverAddress)) {
             throw new IllegalStateException("No authentication is configured (merge.security.jwt.issuer-uri, "
@@ -28,8 +37,10 @@ record SecurityMode(boolean authenticated, String description) {
                     + ". Refusing to serve every job and checkpoint to the network: configure authentication, listen "
                     + "on 127.0.0.1, or set merge.security.mode=none explicitly.");
         }
-        return new SecurityMode(false, "OPEN to local callers only: no authentication configured, listening on "
-                + serverAddress + "; every caller is an administrator");
+        return new SecurityMode(
+                false,
+                "OPEN to local callers only: no authentication configured, listening on " + serverAddress
+                        + "; every caller is an administrator");
     }
 
     static boolean isLoopback(String address) {

@@ -1,9 +1,8 @@
 package io.embedmerge.security;
 
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
-
-import java.util.List;
 
 /**
  * Who may call the service ({@code merge.security}): JWTs of an OAuth2 issuer, static API keys, or nobody checked
@@ -30,8 +29,12 @@ public record SecurityProperties(
      * @param ownerClaim  the claim naming the caller, recorded as the job's owner
      * @param tenantClaim the claim naming the tenant (a string, or a list whose first entry counts, e.g. groups)
      */
-    public record Jwt(String issuerUri, String jwkSetUri, @DefaultValue List<String> audiences,
-                      @DefaultValue("sub") String ownerClaim, @DefaultValue("tenant") String tenantClaim) {
+    public record Jwt(
+            String issuerUri,
+            String jwkSetUri,
+            @DefaultValue List<String> audiences,
+            @DefaultValue("sub") String ownerClaim,
+            @DefaultValue("tenant") String tenantClaim) {
 
         boolean configured() {
             return present(issuerUri) || present(jwkSetUri);
@@ -43,7 +46,12 @@ public record SecurityProperties(
      *
      * @param scopes of {@code jobs:read}, {@code jobs:write}, {@code admin}
      */
-    public record ApiKey(String name, String sha256, String owner, String tenant, @DefaultValue List<String> scopes) {
+    public record ApiKey(
+            String name,
+            String sha256,
+            String owner,
+            String tenant,
+            @DefaultValue List<String> scopes) {
 
         /** Never prints the hash. */
         @Override

@@ -11,8 +11,10 @@ final class TenantAuthentication extends AbstractAuthenticationToken {
     private final TenantPrincipal principal;
 
     TenantAuthentication(TenantPrincipal principal) {
-        super(principal.scopes().stream().map(Scopes::authority)
-                .map(org.springframework.security.core.authority.SimpleGrantedAuthority::new).toList());
+        super(principal.scopes().stream()
+                .map(Scopes::authority)
+                .map(org.springframework.security.core.authority.SimpleGrantedAuthority::new)
+                .toList());
         this.principal = principal;
         setAuthenticated(true);
     }

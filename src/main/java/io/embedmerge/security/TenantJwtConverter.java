@@ -1,15 +1,14 @@
 package io.embedmerge.security;
 
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.springframework.core.convert.converter.Converter;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
 import org.springframework.security.oauth2.server.resource.authentication.JwtGrantedAuthoritiesConverter;
-
-import java.util.Collection;
-import java.util.List;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * A validated JWT to a {@link TenantAuthentication}: owner and tenant from the configured claims, scopes from
@@ -36,7 +35,8 @@ final class TenantJwtConverter implements Converter<Jwt, TenantAuthentication> {
         if (tenant == null) {
             throw new InvalidBearerTokenException("The token has no '" + tenantClaim + "' claim");
         }
-        Set<String> granted = scopes.convert(jwt).stream().map(GrantedAuthority::getAuthority)
+        Set<String> granted = scopes.convert(jwt).stream()
+                .map(GrantedAuthority::getAuthority)
                 .filter(a -> a.startsWith(Scopes.AUTHORITY_PREFIX))
                 .map(a -> a.substring(Scopes.AUTHORITY_PREFIX.length()))
                 .collect(Collectors.toSet());
@@ -44,7 +44,9 @@ final class TenantJwtConverter implements Converter<Jwt, TenantAuthentication> {
     }
 
     private static String tenant(Object claim) {
-        Object value = claim instanceof Collection<?> list && !list.isEmpty() ? List.copyOf(list).getFirst() : claim;
+        Object value = claim instanceof Collection<?> list && !list.isEmpty()
+                ? List.copyOf(list).getFirst()
+                : claim;
         return value instanceof String s && !s.isBlank() ? s : null;
     }
 }

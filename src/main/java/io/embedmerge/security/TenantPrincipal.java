@@ -1,7 +1,6 @@
 package io.embedmerge.security;
 
 import io.embedmerge.job.Caller;
-
 import java.security.Principal;
 import java.util.Set;
 

@@ -1,10 +1,9 @@
 package io.embedmerge.security;
 
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
-
-import java.util.Map;
 
 /**
  * Per-tenant quotas ({@code merge.tenants.<name>.max-active-jobs}, {@code .max-bytes-per-day}); a tenant without
@@ -14,8 +13,7 @@ import java.util.Map;
 public record TenantQuotaProperties(@DefaultValue Map<String, Quota> tenants) {
 
     /** @param maxActiveJobs queued plus running jobs; @param maxBytesPerDay output bytes published per UTC day */
-    public record Quota(Integer maxActiveJobs, DataSize maxBytesPerDay) {
-    }
+    public record Quota(Integer maxActiveJobs, DataSize maxBytesPerDay) {}
 
     Quota quotaOf(String tenant) {
         Quota own = tenants.get(tenant);
@@ -23,7 +21,8 @@ public record TenantQuotaProperties(@DefaultValue Map<String, Quota> tenants) {
         if (own == null) {
             return fallback;
         }
-        return new Quota(own.maxActiveJobs() != null ? own.maxActiveJobs() : fallback.maxActiveJobs(),
+        return new Quota(
+                own.maxActiveJobs() != null ? own.maxActiveJobs() : fallback.maxActiveJobs(),
                 own.maxBytesPerDay() != null ? own.maxBytesPerDay() : fallback.maxBytesPerDay());
     }
 }

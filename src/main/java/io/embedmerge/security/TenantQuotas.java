@@ -5,13 +5,12 @@ import io.embedmerge.job.JobService;
 import io.embedmerge.job.QuotaExceededException;
 import io.embedmerge.job.SubmitGate;
 import io.embedmerge.job.TenantUsage;
-import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.stereotype.Component;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.stereotype.Component;
 
 /**
  * Refuses a submit while the tenant is at its quota of active jobs (retry in {@link #ACTIVE_RETRY}) or has written
@@ -47,16 +46,26 @@ class TenantQuotas implements SubmitGate {
         }
         TenantUsage usage = jobs.getObject().usage(caller.tenant());
         if (quota.maxActiveJobs() != null && usage.activeJobs() >= quota.maxActiveJobs()) {
-            throw refuse(caller, "active-jobs", ACTIVE_RETRY, "tenant '" + caller.tenant() + "' has "
-                    + usage.activeJobs() + " queued or running jobs, its limit (max-active-jobs) is "
-                    + quota.maxActiveJobs());
+            throw refuse(
+                    caller,
+                    "active-jobs",
+                    ACTIVE_RETRY,
+                    "tenant '" + caller.tenant() + "' has "
+                            + usage.activeJobs() + " queued or running jobs, its limit (max-active-jobs) is "
+                            + quota.maxActiveJobs());
         }
-        if (quota.maxBytesPerDay() != null && usage.bytesWrittenToday() >= quota.maxBytesPerDay().toBytes()) {
+        if (quota.maxBytesPerDay() != null
+                && usage.bytesWrittenToday() >= quota.maxBytesPerDay().toBytes()) {
             Instant now = Instant.now(clock);
-            Duration untilMidnight = Duration.between(now, now.truncatedTo(ChronoUnit.DAYS).plus(Duration.ofDays(1)));
-            throw refuse(caller, "bytes-per-day", untilMidnight, "tenant '" + caller.tenant() + "' wrote "
-                    + usage.bytesWrittenToday() + " bytes today (UTC), its limit (max-bytes-per-day) is "
-                    + quota.maxBytesPerDay().toBytes());
+            Duration untilMidnight =
+                    Duration.between(now, now.truncatedTo(ChronoUnit.DAYS).plus(Duration.ofDays(1)));
+            throw refuse(
+                    caller,
+                    "bytes-per-day",
+                    untilMidnight,
+                    "tenant '" + caller.tenant() + "' wrote "
+                            + usage.bytesWrittenToday() + " bytes today (UTC), its limit (max-bytes-per-day) is "
+                            + quota.maxBytesPerDay().toBytes());
         }
     }
 

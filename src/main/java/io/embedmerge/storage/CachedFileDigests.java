@@ -1,10 +1,9 @@
 package io.embedmerge.storage;
 
-import org.springframework.stereotype.Component;
-
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import org.springframework.stereotype.Component;
 
 /**
  * SHA-256 of input files, read from the {@link DigestCache} while the file keeps the identity it was hashed with and

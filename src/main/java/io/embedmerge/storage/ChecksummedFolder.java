@@ -20,15 +20,16 @@ abstract class ChecksummedFolder implements OutputFolder {
     public final OutputStream create(String relativeName) {
         String name = StorageUris.checkRelative(relativeName);
         OutputStream staged = new DiskFullReporting(openStaged(name), location().uri() + " (" + name + ")");
-        return new PipelinedOutputStream(new ChecksummingOutputStream(staged, name, file -> {
-            files.add(file);
-            closed(file);
-        }), name);
+        return new PipelinedOutputStream(
+                new ChecksummingOutputStream(staged, name, file -> {
+                    files.add(file);
+                    closed(file);
+                }),
+                name);
     }
 
     /** Told when a created file has been written, closed and hashed. */
-    protected void closed(StoredFile file) {
-    }
+    protected void closed(StoredFile file) {}
 
     @Override
     public final List<StoredFile> files() {

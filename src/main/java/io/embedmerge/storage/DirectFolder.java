@@ -36,14 +36,11 @@ public record DirectFolder(Path folder) implements OutputFolder {
     }
 
     @Override
-    public void commit() {
-    }
+    public void commit() {}
 
     @Override
-    public void abort() {
-    }
+    public void abort() {}
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

@@ -7,8 +7,7 @@ import java.util.Optional;
 /** Recognises a full disk in an exception and its causes: the JDK reports ENOSPC only as a message. */
 public final class DiskFull {
 
-    private DiskFull() {
-    }
+    private DiskFull() {}
 
     static boolean is(IOException e) {
         String text = e instanceof FileSystemException fs ? fs.getReason() + " " + fs.getMessage() : e.getMessage();
@@ -25,7 +24,8 @@ public final class DiskFull {
         }
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof IOException io && is(io)) {
-                String where = io instanceof FileSystemException fs && fs.getFile() != null ? " (" + fs.getFile() + ")" : "";
+                String where =
+                        io instanceof FileSystemException fs && fs.getFile() != null ? " (" + fs.getFile() + ")" : "";
                 return Optional.of("no space left on the device" + where + ": " + io.getMessage());
             }
         }

@@ -11,8 +11,7 @@ import java.util.HexFormat;
 /** SHA-256 of local files. */
 public final class FileDigests {
 
-    private FileDigests() {
-    }
+    private FileDigests() {}
 
     public static StoredFile describe(ConfinedFolder folder, String relativeName) {
         // 1 MB reads: with InputStream.transferTo's 16 KB a 1 GB checkpoint costs 65k read calls

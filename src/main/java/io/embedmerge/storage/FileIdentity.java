@@ -15,15 +15,20 @@ import java.util.concurrent.TimeUnit;
  * copy the ETag it was downloaded at. The change time moves on every write even when the modification time is set
  * back, so a file rewritten in place under the same size and mtime still gets a new identity.
  */
-public record FileIdentity(String realPath, long size, long modifiedNanos, long changedNanos, String fileKey,
-                           String etag) {
+public record FileIdentity(
+        String realPath, long size, long modifiedNanos, long changedNanos, String fileKey, String etag) {
 
     public static FileIdentity of(Path real) {
         try {
-            BasicFileAttributes attributes = Files.readAttributes(real, BasicFileAttributes.class,
-                    LinkOption.NOFOLLOW_LINKS);
-            return new FileIdentity(real.toString(), attributes.size(), nanos(attributes.lastModifiedTime()),
-                    changedNanos(real), String.valueOf(attributes.fileKey()), etag(real));
+            BasicFileAttributes attributes =
+                    Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return new FileIdentity(
+                    real.toString(),
+                    attributes.size(),
+                    nanos(attributes.lastModifiedTime()),
+                    changedNanos(real),
+                    String.valueOf(attributes.fileKey()),
+                    etag(real));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the attributes of " + real, e);
         }
@@ -44,6 +49,8 @@ public record FileIdentity(String realPath, long size, long modifiedNanos, long 
     /** The ETag the S3 cache stored next to its copy ({@link S3ObjectStore}); empty for other files. */
     private static String etag(Path real) throws IOException {
         Path etagFile = real.resolveSibling("." + real.getFileName() + ".etag");
-        return Files.isRegularFile(etagFile, LinkOption.NOFOLLOW_LINKS) ? Files.readString(etagFile).strip() : "";
+        return Files.isRegularFile(etagFile, LinkOption.NOFOLLOW_LINKS)
+                ? Files.readString(etagFile).strip()
+                : "";
     }
 }

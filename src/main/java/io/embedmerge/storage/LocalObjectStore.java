@@ -14,7 +14,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import java.util.stream.Stream;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,8 +29,7 @@ public final class LocalObjectStore implements ObjectStore {
     private final BiConsumer<FileIdentity, String> published;
 
     public LocalObjectStore() {
-        this((identity, sha256) -> {
-        });
+        this((identity, sha256) -> {});
     }
 
     /** @param published told the identity and SHA-256 of every file of a published output */
@@ -85,7 +83,8 @@ public final class LocalObjectStore implements ObjectStore {
     private static void deleteStaleStaging(Path target) throws IOException {
         String prefix = "." + target.getFileName() + ".tmp-";
         try (Stream<Path> siblings = Files.list(target.getParent())) {
-            siblings.filter(p -> p.getFileName().toString().startsWith(prefix)).forEach(LocalObjectStore::deleteRecursively);
+            siblings.filter(p -> p.getFileName().toString().startsWith(prefix))
+                    .forEach(LocalObjectStore::deleteRecursively);
         }
     }
 
@@ -108,6 +107,7 @@ public final class LocalObjectStore implements ObjectStore {
         private final BiConsumer<FileIdentity, String> published;
         /** each closed file's identity while staged, taken right after its last byte */
         private final Map<String, FileIdentity> staged = new ConcurrentHashMap<>();
+
         private boolean committed;
 
         StagedFolder(StorageLocation.Local target, Path staging, BiConsumer<FileIdentity, String> published) {
@@ -174,10 +174,14 @@ public final class LocalObjectStore implements ObjectStore {
         private void announce(Path folder) {
             for (StoredFile file : files()) {
                 try {
-                    FileIdentity now = FileIdentity.of(folder.resolve(file.name()).toRealPath());
+                    FileIdentity now =
+                            FileIdentity.of(folder.resolve(file.name()).toRealPath());
                     FileIdentity then = staged.get(file.name());
-                    if (then != null && now.size() == file.bytes() && now.size() == then.size()
-                            && now.modifiedNanos() == then.modifiedNanos() && now.changedNanos() == then.changedNanos()
+                    if (then != null
+                            && now.size() == file.bytes()
+                            && now.size() == then.size()
+                            && now.modifiedNanos() == then.modifiedNanos()
+                            && now.changedNanos() == then.changedNanos()
                             && now.fileKey().equals(then.fileKey())) {
                         published.accept(now, file.sha256());
                     }

@@ -1,13 +1,12 @@
 package io.embedmerge.storage;
 
-import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.services.s3.model.S3Exception;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * The storage port the rest of the service uses: checks user URIs against the configured roots and dispatches to
@@ -113,7 +112,8 @@ public final class ObjectStorage {
     public Path localFile(StorageLocation file) {
         return switch (file) {
             case StorageLocation.Local l ->
-                    localFolder(new StorageLocation.Local(l.path().getParent())).file(l.path().getFileName().toString());
+                localFolder(new StorageLocation.Local(l.path().getParent()))
+                        .file(l.path().getFileName().toString());
             case StorageLocation.S3 s -> {
                 int slash = s.key().lastIndexOf('/');
                 yield localFolder(new StorageLocation.S3(s.bucket(), s.key().substring(0, slash + 1)))
@@ -136,12 +136,14 @@ public final class ObjectStorage {
         try {
             return call.get();
         } catch (SdkClientException e) {
-            throw new StorageUnavailableException(location.uri(), "object storage for '" + location.uri()
-                    + "' cannot be reached: " + e.getMessage(), e);
+            throw new StorageUnavailableException(
+                    location.uri(),
+                    "object storage for '" + location.uri() + "' cannot be reached: " + e.getMessage(),
+                    e);
         } catch (S3Exception e) {
             if (e.statusCode() >= 500) {
-                throw new StorageUnavailableException(location.uri(), "object storage for '" + location.uri()
-                        + "' answered " + e.statusCode(), e);
+                throw new StorageUnavailableException(
+                        location.uri(), "object storage for '" + location.uri() + "' answered " + e.statusCode(), e);
             }
             throw e;
         }

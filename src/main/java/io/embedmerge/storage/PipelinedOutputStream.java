@@ -17,8 +17,7 @@ final class PipelinedOutputStream extends OutputStream {
     private static final int BUFFER_BYTES = 4 << 20;
     private static final int DEPTH = 3;
 
-    private record Block(byte[] bytes, int length) {
-    }
+    private record Block(byte[] bytes, int length) {}
 
     private static final Block END = new Block(new byte[0], 0);
 
@@ -71,7 +70,7 @@ final class PipelinedOutputStream extends OutputStream {
 
     @Override
     public void write(int b) throws IOException {
-        write(new byte[]{(byte) b}, 0, 1);
+        write(new byte[] {(byte) b}, 0, 1);
     }
 
     @Override

@@ -1,7 +1,5 @@
 package io.embedmerge.storage;
 
-import org.springframework.stereotype.Component;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -9,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.UUID;
+import org.springframework.stereotype.Component;
 
 /**
  * Files the service ships inside its jar (built-in models and datasets), copied once into the cache folder so
@@ -20,7 +19,8 @@ public class ResourceCache {
     private final Path folder;
 
     public ResourceCache(StorageProperties properties) {
-        this.folder = Path.of(properties.cacheDir()).toAbsolutePath().normalize().resolve("builtin");
+        this.folder =
+                Path.of(properties.cacheDir()).toAbsolutePath().normalize().resolve("builtin");
     }
 
     /** The cached copy of a classpath resource (an absolute resource name such as {@code /datasets/x.tsv}). */

@@ -1,11 +1,5 @@
 package io.embedmerge.storage;
 
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.CompletedPart;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-import software.amazon.awssdk.services.s3.model.S3Object;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -17,6 +11,11 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * S3-compatible object storage. Inputs are downloaded once into a local cache (re-fetched when the ETag changes),
@@ -80,8 +79,10 @@ final class S3ObjectStore implements ObjectStore {
                 }
                 Path file = folder.resolve(StorageUris.checkRelative(relative));
                 Path etagFile = file.resolveSibling("." + file.getFileName() + ".etag");
-                if (Files.isRegularFile(file) && Files.isRegularFile(etagFile)
-                        && Files.readString(etagFile).equals(object.eTag()) && Files.size(file) == object.size()) {
+                if (Files.isRegularFile(file)
+                        && Files.isRegularFile(etagFile)
+                        && Files.readString(etagFile).equals(object.eTag())
+                        && Files.size(file) == object.size()) {
                     continue;
                 }
                 Files.createDirectories(file.getParent());
@@ -100,7 +101,8 @@ final class S3ObjectStore implements ObjectStore {
     public Optional<String> readText(StorageLocation file) {
         StorageLocation.S3 loc = (StorageLocation.S3) file;
         try {
-            return Optional.of(s3.getObjectAsBytes(b -> b.bucket(loc.bucket()).key(loc.key())).asUtf8String());
+            return Optional.of(s3.getObjectAsBytes(b -> b.bucket(loc.bucket()).key(loc.key()))
+                    .asUtf8String());
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         }
@@ -109,7 +111,9 @@ final class S3ObjectStore implements ObjectStore {
     @Override
     public OutputFolder createOutput(StorageLocation location) {
         StorageLocation.S3 target = (StorageLocation.S3) location;
-        String base = target.prefix().isEmpty() ? "" : target.prefix().substring(0, target.prefix().length() - 1);
+        String base = target.prefix().isEmpty()
+                ? ""
+                : target.prefix().substring(0, target.prefix().length() - 1);
         String staging = base + ".tmp-" + UUID.randomUUID() + "/";
         return new StagedPrefix(target, staging);
     }
@@ -133,8 +137,8 @@ final class S3ObjectStore implements ObjectStore {
 
         @Override
         protected OutputStream openStaged(String relativeName) {
-            MultipartUploadStream upload = new MultipartUploadStream(s3, target.bucket(), stagingPrefix + relativeName,
-                    partBytes);
+            MultipartUploadStream upload =
+                    new MultipartUploadStream(s3, target.bucket(), stagingPrefix + relativeName, partBytes);
             open.add(upload);
             return upload;
         }
@@ -146,8 +150,10 @@ final class S3ObjectStore implements ObjectStore {
             }
             for (StoredFile file : files()) {
                 String finalKey = target.prefix() + file.name();
-                s3.copyObject(b -> b.sourceBucket(target.bucket()).sourceKey(stagingPrefix + file.name())
-                        .destinationBucket(target.bucket()).destinationKey(finalKey));
+                s3.copyObject(b -> b.sourceBucket(target.bucket())
+                        .sourceKey(stagingPrefix + file.name())
+                        .destinationBucket(target.bucket())
+                        .destinationKey(finalKey));
                 published.add(finalKey);
             }
             committed = true;
@@ -159,7 +165,8 @@ final class S3ObjectStore implements ObjectStore {
             open.forEach(MultipartUploadStream::abort);
             deleteStaging();
             if (!committed) {
-                published.forEach(key -> s3.deleteObject(b -> b.bucket(target.bucket()).key(key)));
+                published.forEach(
+                        key -> s3.deleteObject(b -> b.bucket(target.bucket()).key(key)));
             }
         }
 
@@ -212,11 +219,14 @@ final class S3ObjectStore implements ObjectStore {
 
         private void uploadPart() {
             if (uploadId == null) {
-                uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
+                uploadId =
+                        s3.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
             }
             int number = parts.size() + 1;
-            String etag = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(number),
-                    RequestBody.fromBytes(java.util.Arrays.copyOf(buffer, buffered))).eTag();
+            String etag = s3.uploadPart(
+                            b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(number),
+                            RequestBody.fromBytes(java.util.Arrays.copyOf(buffer, buffered)))
+                    .eTag();
             parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
             buffered = 0;
         }
@@ -228,14 +238,16 @@ final class S3ObjectStore implements ObjectStore {
             }
             done = true;
             if (uploadId == null) {
-                s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(java.util.Arrays.copyOf(buffer, buffered)));
+                s3.putObject(
+                        b -> b.bucket(bucket).key(key),
+                        RequestBody.fromBytes(java.util.Arrays.copyOf(buffer, buffered)));
                 return;
             }
             if (buffered > 0) {
                 uploadPart();
             }
-            s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
-                    .multipartUpload(m -> m.parts(parts)));
+            s3.completeMultipartUpload(
+                    b -> b.bucket(bucket).key(key).uploadId(uploadId).multipartUpload(m -> m.parts(parts)));
         }
 
         void abort() {

@@ -14,9 +14,13 @@ public sealed interface StorageLocation permits StorageLocation.Local, StorageLo
     /** True when one location is the other or lies inside it (writing one could change the other). */
     default boolean overlaps(StorageLocation other) {
         return switch (this) {
-            case Local a when other instanceof Local b -> a.path().startsWith(b.path()) || b.path().startsWith(a.path());
-            case S3 a when other instanceof S3 b -> a.bucket().equals(b.bucket())
-                    && (a.prefix().startsWith(b.prefix()) || b.prefix().startsWith(a.prefix()));
+            case Local a
+            when other instanceof Local b ->
+                a.path().startsWith(b.path()) || b.path().startsWith(a.path());
+            case S3 a
+            when other instanceof S3 b ->
+                a.bucket().equals(b.bucket())
+                        && (a.prefix().startsWith(b.prefix()) || b.prefix().startsWith(a.prefix()));
             default -> false;
         };
     }
@@ -29,7 +33,8 @@ public sealed interface StorageLocation permits StorageLocation.Local, StorageLo
 
         @Override
         public Local child(String relativeName) {
-            return new Local(path.resolve(StorageUris.checkRelative(relativeName)).normalize());
+            return new Local(
+                    path.resolve(StorageUris.checkRelative(relativeName)).normalize());
         }
     }
 

@@ -1,10 +1,9 @@
 package io.embedmerge.storage;
 
-import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.DefaultValue;
-
 import java.net.URI;
 import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * Where checkpoints may be read and written. Every {@code file:} URI must resolve (after symlinks) inside one of

@@ -56,16 +56,22 @@ public final class StorageUris {
      */
     StorageUris(Roots roots, Roots foreign, StorageProperties properties, List<Path> reserved) {
         this.localRoots = roots.local().stream().map(StorageUris::createRoot).toList();
-        this.foreignRoots = foreign.local().stream().map(StorageUris::createRoot)
-                .filter(f -> localRoots.stream().noneMatch(r -> r.startsWith(f))).toList();
+        this.foreignRoots = foreign.local().stream()
+                .map(StorageUris::createRoot)
+                .filter(f -> localRoots.stream().noneMatch(r -> r.startsWith(f)))
+                .toList();
         List<Path> own = new ArrayList<>(foreignRoots);
-        own.add(realPathOfNearestAncestor(Path.of(properties.cacheDir()).toAbsolutePath().normalize()));
-        reserved.forEach(r -> own.add(realPathOfNearestAncestor(r.toAbsolutePath().normalize())));
+        own.add(realPathOfNearestAncestor(
+                Path.of(properties.cacheDir()).toAbsolutePath().normalize()));
+        reserved.forEach(
+                r -> own.add(realPathOfNearestAncestor(r.toAbsolutePath().normalize())));
         this.confinement = new Confinement(localRoots, own);
         this.s3Enabled = properties.s3().enabled();
         this.s3Roots = roots.s3().stream().map(r -> parseS3(r, r)).toList();
-        this.foreignS3Roots = foreign.s3().stream().map(r -> parseS3(r, r))
-                .filter(f -> s3Roots.stream().noneMatch(r -> r.overlaps(f) && r.prefix().startsWith(f.prefix())))
+        this.foreignS3Roots = foreign.s3().stream()
+                .map(r -> parseS3(r, r))
+                .filter(f -> s3Roots.stream()
+                        .noneMatch(r -> r.overlaps(f) && r.prefix().startsWith(f.prefix())))
                 .toList();
     }
 
@@ -98,7 +104,8 @@ public final class StorageUris {
         try {
             return parseChecked(raw);
         } catch (InvalidPathException e) {
-            throw new StorageUriException(raw, "'" + raw.replace("\0", "\\0") + "' is not a valid path: " + e.getReason());
+            throw new StorageUriException(
+                    raw, "'" + raw.replace("\0", "\\0") + "' is not a valid path: " + e.getReason());
         }
     }
 
@@ -109,8 +116,8 @@ public final class StorageUris {
         if (raw.startsWith("file:")) {
             return checkLocal(raw);
         }
-        throw new StorageUriException(raw, "unsupported URI '" + raw + "': use file: (inside " + localRoots
-                + ") or s3://bucket/prefix");
+        throw new StorageUriException(
+                raw, "unsupported URI '" + raw + "': use file: (inside " + localRoots + ") or s3://bucket/prefix");
     }
 
     private StorageLocation.Local checkLocal(String raw) {
@@ -137,8 +144,10 @@ public final class StorageUris {
             return new StorageLocation.Local(real);
         }
         if (localRoots.stream().anyMatch(real::startsWith)) {
-            throw new StorageUriException(raw, "'" + raw + "' is or contains one of the service's own folders "
-                    + "(database, cache, scratch), which are never inputs or outputs");
+            throw new StorageUriException(
+                    raw,
+                    "'" + raw + "' is or contains one of the service's own folders "
+                            + "(database, cache, scratch), which are never inputs or outputs");
         }
         throw new StorageUriException(raw, "'" + raw + "' is outside the allowed local roots " + localRoots);
     }
@@ -161,18 +170,23 @@ public final class StorageUris {
 
     private StorageLocation.S3 checkS3(String raw) {
         if (!s3Enabled) {
-            throw new StorageUriException(raw, "S3 storage is not configured on this service (merge.storage.s3.enabled)");
+            throw new StorageUriException(
+                    raw, "S3 storage is not configured on this service (merge.storage.s3.enabled)");
         }
         StorageLocation.S3 location = parseS3(raw, raw);
-        boolean foreign = foreignS3Roots.stream().anyMatch(f -> f.bucket().equals(location.bucket())
-                && (location.prefix().startsWith(f.prefix()) || f.prefix().startsWith(location.prefix())));
+        boolean foreign = foreignS3Roots.stream()
+                .anyMatch(f -> f.bucket().equals(location.bucket())
+                        && (location.prefix().startsWith(f.prefix())
+                                || f.prefix().startsWith(location.prefix())));
         for (StorageLocation.S3 root : foreign ? List.<StorageLocation.S3>of() : s3Roots) {
             if (root.bucket().equals(location.bucket()) && location.prefix().startsWith(root.prefix())) {
                 return location;
             }
         }
-        throw new StorageUriException(raw, "'" + raw + "' is outside the allowed S3 roots " + s3Roots.stream()
-                .map(StorageLocation::uri).toList());
+        throw new StorageUriException(
+                raw,
+                "'" + raw + "' is outside the allowed S3 roots "
+                        + s3Roots.stream().map(StorageLocation::uri).toList());
     }
 
     private static StorageLocation.S3 parseS3(String raw, String shown) {

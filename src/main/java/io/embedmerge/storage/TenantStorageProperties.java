@@ -1,10 +1,9 @@
 package io.embedmerge.storage;
 
-import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.DefaultValue;
-
 import java.util.List;
 import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * Each tenant's own storage ({@code merge.tenants.<name>.local-roots}, {@code .s3-roots}, {@code .default-output}).
@@ -14,8 +13,10 @@ import java.util.Map;
 @ConfigurationProperties("merge")
 public record TenantStorageProperties(@DefaultValue Map<String, TenantRoots> tenants) {
 
-    public record TenantRoots(@DefaultValue List<String> localRoots, @DefaultValue List<String> s3Roots,
-                              String defaultOutput) {
+    public record TenantRoots(
+            @DefaultValue List<String> localRoots,
+            @DefaultValue List<String> s3Roots,
+            String defaultOutput) {
 
         boolean isEmpty() {
             return localRoots.isEmpty() && s3Roots.isEmpty();
@@ -27,8 +28,12 @@ public record TenantStorageProperties(@DefaultValue Map<String, TenantRoots> ten
                 return defaultOutput;
             }
             if (!localRoots.isEmpty()) {
-                return java.nio.file.Path.of(localRoots.getFirst()).toAbsolutePath().normalize().resolve("outputs")
-                        .toUri().toString();
+                return java.nio.file.Path.of(localRoots.getFirst())
+                        .toAbsolutePath()
+                        .normalize()
+                        .resolve("outputs")
+                        .toUri()
+                        .toString();
             }
             String root = s3Roots.getFirst();
             return (root.endsWith("/") ? root : root + "/") + "outputs/";

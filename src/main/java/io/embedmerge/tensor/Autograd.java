@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
-
 import java.util.Collection;
 import java.util.function.Supplier;
 
@@ -17,8 +16,7 @@ import java.util.function.Supplier;
  */
 public final class Autograd {
 
-    private Autograd() {
-    }
+    private Autograd() {}
 
     /**
      * Zeroes the parameters' gradients, builds {@code loss} with grad mode on, back-propagates it, and returns its
@@ -28,7 +26,8 @@ public final class Autograd {
         parameters.forEach(p -> JniUtils.zeroGrad((PtNDArray) p));
         boolean previous = JniUtils.isGradMode();
         JniUtils.setGradMode(true);
-        try (NDArray value = loss.get(); NDArray seed = value.onesLike()) {
+        try (NDArray value = loss.get();
+                NDArray seed = value.onesLike()) {
             JniUtils.backward((PtNDArray) value, (PtNDArray) seed, false, false);
             try (NDArray wide = value.toType(DataType.FLOAT64, false)) {
                 return wide.getDouble();

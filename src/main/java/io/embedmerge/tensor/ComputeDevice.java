@@ -11,8 +11,7 @@ public final class ComputeDevice {
 
     private static final ScopedValue<Device> CURRENT = ScopedValue.newInstance();
 
-    private ComputeDevice() {
-    }
+    private ComputeDevice() {}
 
     public static Device current() {
         return CURRENT.isBound() ? CURRENT.get() : Device.cpu();

@@ -5,10 +5,21 @@ import java.util.Optional;
 
 /** Element types of the safetensors format. Only the floating types that can be decoded to float32 are mergeable. */
 public enum DType {
-    BOOL(1, false), U8(1, false), I8(1, false), F8_E5M2(1, false), F8_E4M3(1, false),
-    I16(2, false), U16(2, false), F16(2, true), BF16(2, true),
-    I32(4, false), U32(4, false), F32(4, true),
-    I64(8, false), U64(8, false), F64(8, true);
+    BOOL(1, false),
+    U8(1, false),
+    I8(1, false),
+    F8_E5M2(1, false),
+    F8_E4M3(1, false),
+    I16(2, false),
+    U16(2, false),
+    F16(2, true),
+    BF16(2, true),
+    I32(4, false),
+    U32(4, false),
+    F32(4, true),
+    I64(8, false),
+    U64(8, false),
+    F64(8, true);
 
     private final int byteSize;
     private final boolean mergeable;

@@ -1,7 +1,6 @@
 package io.embedmerge.tensor;
 
 import ai.djl.Device;
-
 import java.util.List;
 import java.util.stream.IntStream;
 
@@ -35,7 +34,8 @@ public record DeviceSelection(String configured, List<Device> devices) {
             }
             return new DeviceSelection(value, List.of(Device.gpu(index)));
         }
-        throw new IllegalArgumentException("merge.worker.device must be auto, cpu, cuda or cuda:N, not '" + configured + "'");
+        throw new IllegalArgumentException(
+                "merge.worker.device must be auto, cpu, cuda or cuda:N, not '" + configured + "'");
     }
 
     public boolean usesGpu() {

@@ -7,8 +7,7 @@ package io.embedmerge.tensor;
  */
 public final class DotProducts {
 
-    private DotProducts() {
-    }
+    private DotProducts() {}
 
     /** Σ a_j·b_j over j in [from, to), in float64. */
     public static double of(float[] a, float[] b, int from, int to) {

@@ -11,12 +11,12 @@ import java.nio.ByteOrder;
 public final class FloatCodec {
 
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfDouble F64 = ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfDouble F64 =
+            ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final int BLOCK = 4096;
 
-    private FloatCodec() {
-    }
+    private FloatCodec() {}
 
     /** Reads {@code count} elements of {@code type} starting at byte {@code offset} into {@code dst[0..count)}. */
     public static void decode(MemorySegment src, long offset, DType type, float[] dst, int count) {

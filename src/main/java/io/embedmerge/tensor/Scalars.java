@@ -10,8 +10,7 @@ import ai.djl.ndarray.NDArray;
  */
 public final class Scalars {
 
-    private Scalars() {
-    }
+    private Scalars() {}
 
     /** A 0-d tensor of {@code like}'s type and device holding {@code value}, owned by PyTorch. */
     public static NDArray of(NDArray like, double value) {

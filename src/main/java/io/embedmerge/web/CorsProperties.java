@@ -1,9 +1,8 @@
 package io.embedmerge.web;
 
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
-
-import java.util.List;
 
 /**
  * Cross-origin access: off unless origins are listed.

@@ -4,6 +4,9 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URI;
+import java.util.Set;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
@@ -13,10 +16,6 @@ import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.cors.CorsUtils;
 import org.springframework.web.filter.OncePerRequestFilter;
-
-import java.io.IOException;
-import java.net.URI;
-import java.util.Set;
 
 /**
  * Keeps other sites' pages from changing state. Browsers send form posts (form, multipart, text/plain bodies)
@@ -47,14 +46,24 @@ class CrossSiteRequestFilter extends OncePerRequestFilter {
         }
         String contentType = request.getContentType();
         if (contentType != null && !isJson(contentType) && !isJobConfig(request, contentType)) {
-            ProblemResponses.write(request, response, HttpStatus.UNSUPPORTED_MEDIA_TYPE, UNSUPPORTED_MEDIA_TYPE,
-                    "Unsupported media type", "a " + request.getMethod() + " request takes a JSON body "
+            ProblemResponses.write(
+                    request,
+                    response,
+                    HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+                    UNSUPPORTED_MEDIA_TYPE,
+                    "Unsupported media type",
+                    "a " + request.getMethod() + " request takes a JSON body "
                             + "(Content-Type: application/json) or none, not " + contentType);
             return;
         }
         String origin = request.getHeader(HttpHeaders.ORIGIN);
         if (origin != null && CorsUtils.isCorsRequest(request) && !cors.allows(origin)) {
-            ProblemResponses.write(request, response, HttpStatus.FORBIDDEN, FOREIGN_ORIGIN, "Foreign origin",
+            ProblemResponses.write(
+                    request,
+                    response,
+                    HttpStatus.FORBIDDEN,
+                    FOREIGN_ORIGIN,
+                    "Foreign origin",
                     "requests from origin " + origin + " may not change state; see merge.cors.allowed-origins");
             return;
         }
@@ -64,8 +73,10 @@ class CrossSiteRequestFilter extends OncePerRequestFilter {
     /** A mergekit config submitted as a job: not a type a cross-site form can send, so the preflight guards it. */
     private static boolean isJobConfig(HttpServletRequest request, String contentType) {
         try {
-            return "POST".equals(request.getMethod()) && "/v1/jobs".equals(request.getRequestURI())
-                    && MediaType.parseMediaType("application/yaml").equalsTypeAndSubtype(MediaType.parseMediaType(contentType));
+            return "POST".equals(request.getMethod())
+                    && "/v1/jobs".equals(request.getRequestURI())
+                    && MediaType.parseMediaType("application/yaml")
+                            .equalsTypeAndSubtype(MediaType.parseMediaType(contentType));
         } catch (InvalidMediaTypeException e) {
             return false;
         }

@@ -2,7 +2,6 @@ package io.embedmerge.web;
 
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
-
 import java.io.IOException;
 
 /** A request body that fails with {@link RequestBodyTooLargeException} once more than {@code maxBytes} are read. */

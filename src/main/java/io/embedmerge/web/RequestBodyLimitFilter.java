@@ -7,18 +7,17 @@ import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
-import org.springframework.core.Ordered;
-import org.springframework.core.annotation.Order;
-import org.springframework.http.HttpStatus;
-import org.springframework.stereotype.Component;
-import org.springframework.web.filter.OncePerRequestFilter;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Caps every request body at {@code merge.limits.max-body-size}: a larger Content-Length is refused at once (413),
@@ -38,8 +37,12 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         if (request.getContentLengthLong() > maxBytes) {
-            ProblemResponses.write(request, response, HttpStatus.CONTENT_TOO_LARGE,
-                    URI.create(RequestBodyTooLargeException.TYPE), RequestBodyTooLargeException.TITLE,
+            ProblemResponses.write(
+                    request,
+                    response,
+                    HttpStatus.CONTENT_TOO_LARGE,
+                    URI.create(RequestBodyTooLargeException.TYPE),
+                    RequestBodyTooLargeException.TITLE,
                     "the request body has " + request.getContentLengthLong() + " bytes; at most " + maxBytes
                             + " are accepted");
             return;

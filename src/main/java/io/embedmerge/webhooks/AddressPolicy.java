@@ -12,9 +12,14 @@ import java.util.List;
  */
 final class AddressPolicy {
 
-    private static final List<Cidr> REFUSED = List.of(Cidr.parse("0.0.0.0/8"), Cidr.parse("100.64.0.0/10"),
-            Cidr.parse("192.0.0.0/24"), Cidr.parse("198.18.0.0/15"), Cidr.parse("240.0.0.0/4"),
-            Cidr.parse("fc00::/7"), Cidr.parse("64:ff9b::/96"));
+    private static final List<Cidr> REFUSED = List.of(
+            Cidr.parse("0.0.0.0/8"),
+            Cidr.parse("100.64.0.0/10"),
+            Cidr.parse("192.0.0.0/24"),
+            Cidr.parse("198.18.0.0/15"),
+            Cidr.parse("240.0.0.0/4"),
+            Cidr.parse("fc00::/7"),
+            Cidr.parse("64:ff9b::/96"));
 
     private final List<Cidr> allowed;
 
@@ -30,8 +35,11 @@ final class AddressPolicy {
         if (embedded != null) {
             return permits(embedded);
         }
-        return !(address.isAnyLocalAddress() || address.isLoopbackAddress() || address.isLinkLocalAddress()
-                || address.isSiteLocalAddress() || address.isMulticastAddress()
+        return !(address.isAnyLocalAddress()
+                || address.isLoopbackAddress()
+                || address.isLinkLocalAddress()
+                || address.isSiteLocalAddress()
+                || address.isMulticastAddress()
                 || REFUSED.stream().anyMatch(c -> c.contains(address)));
     }
 
@@ -51,7 +59,7 @@ final class AddressPolicy {
             return null;
         }
         try {
-            return InetAddress.getByAddress(new byte[]{b[12], b[13], b[14], b[15]});
+            return InetAddress.getByAddress(new byte[] {b[12], b[13], b[14], b[15]});
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e);
         }

@@ -15,7 +15,9 @@ record Cidr(byte[] network, int prefix) {
                 throw new IllegalArgumentException("not an address range: " + text);
             }
             byte[] bytes = InetAddress.getByName(address).getAddress();
-            int bits = slash < 0 ? bytes.length * 8 : Integer.parseInt(text.substring(slash + 1).strip());
+            int bits = slash < 0
+                    ? bytes.length * 8
+                    : Integer.parseInt(text.substring(slash + 1).strip());
             if (bits < 0 || bits > bytes.length * 8) {
                 throw new IllegalArgumentException("bad prefix length: " + text);
             }

@@ -1,14 +1,13 @@
 package io.embedmerge.webhooks;
 
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.stereotype.Repository;
-import org.springframework.transaction.support.TransactionTemplate;
-
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** Claims due deliveries and records the outcome of each attempt. */
 @Repository
@@ -38,8 +37,13 @@ class DeliveryLog {
                         where d.id = due.id
                         returning d.id, d.endpoint_id, d.url, d.secret, d.payload, d.attempts""")
                 .params(Timestamp.from(now.plus(lease)), Timestamp.from(now), limit)
-                .query((rs, n) -> new DueDelivery(rs.getString("id"), rs.getObject("endpoint_id", UUID.class),
-                        rs.getString("url"), rs.getString("secret"), rs.getString("payload"), rs.getInt("attempts")))
+                .query((rs, n) -> new DueDelivery(
+                        rs.getString("id"),
+                        rs.getObject("endpoint_id", UUID.class),
+                        rs.getString("url"),
+                        rs.getString("secret"),
+                        rs.getString("payload"),
+                        rs.getInt("attempts")))
                 .list());
     }
 
@@ -49,23 +53,31 @@ class DeliveryLog {
             jdbc.sql("""
                             insert into webhook_attempts (delivery_id, at, status_code, error, latency_ms)
                             values (?, ?, ?, ?, ?)""")
-                    .params(delivery.id(), Timestamp.from(at), attempt.statusCode(), attempt.error(),
+                    .params(
+                            delivery.id(),
+                            Timestamp.from(at),
+                            attempt.statusCode(),
+                            attempt.error(),
                             attempt.latencyMillis())
                     .update();
             if (attempt.succeeded()) {
                 jdbc.sql("""
                                 update webhook_deliveries set status = 'DELIVERED', delivered_at = ?,
-                                       next_attempt_at = null where id = ?""")
-                        .params(Timestamp.from(at), delivery.id()).update();
+                                       next_attempt_at = null where id = ?""").params(Timestamp.from(at), delivery.id()).update();
             } else if (retryAt != null) {
                 jdbc.sql("update webhook_deliveries set next_attempt_at = ? where id = ?")
-                        .params(Timestamp.from(retryAt), delivery.id()).update();
+                        .params(Timestamp.from(retryAt), delivery.id())
+                        .update();
             } else {
                 jdbc.sql("update webhook_deliveries set status = 'FAILED', next_attempt_at = null where id = ?")
-                        .params(delivery.id()).update();
+                        .params(delivery.id())
+                        .update();
                 if (delivery.endpointId() != null) {
-                    endpoints.markFailure(delivery.endpointId(), at, "delivery " + delivery.id() + " failed after "
-                            + delivery.attempt() + " attempts; last: " + describe(attempt));
+                    endpoints.markFailure(
+                            delivery.endpointId(),
+                            at,
+                            "delivery " + delivery.id() + " failed after " + delivery.attempt() + " attempts; last: "
+                                    + describe(attempt));
                 }
             }
         });

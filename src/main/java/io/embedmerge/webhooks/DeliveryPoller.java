@@ -1,10 +1,5 @@
 package io.embedmerge.webhooks;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
-import org.springframework.stereotype.Component;
-
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,6 +10,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
 
 /**
  * Delivers the outbox: a poller thread claims due rows and posts each on its own virtual thread, so a slow or dead
@@ -46,8 +45,8 @@ public class DeliveryPoller implements SmartLifecycle {
             return;
         }
         senders = Executors.newVirtualThreadPerTaskExecutor();
-        poller = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("webhook-poller").daemon()
-                .factory());
+        poller = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("webhook-poller").daemon().factory());
         poller.scheduleWithFixedDelay(this::poll, 0, properties.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -93,7 +92,11 @@ public class DeliveryPoller implements SmartLifecycle {
         Instant now = clock.instant();
         Instant retryAt = attempt.succeeded() ? null : retryAt(delivery.attempt(), now);
         if (!attempt.succeeded()) {
-            log.info("webhook {} attempt {} to {} failed: {}{}", delivery.id(), delivery.attempt(), delivery.url(),
+            log.info(
+                    "webhook {} attempt {} to {} failed: {}{}",
+                    delivery.id(),
+                    delivery.attempt(),
+                    delivery.url(),
                     attempt.statusCode() != null ? "HTTP " + attempt.statusCode() : attempt.error(),
                     retryAt == null ? "; giving up" : "");
         }
@@ -107,7 +110,9 @@ public class DeliveryPoller implements SmartLifecycle {
             return null;
         }
         Duration wait = schedule.get(attempt - 1);
-        long extra = (long) (wait.toMillis() * properties.jitter() * ThreadLocalRandom.current().nextDouble());
+        long extra = (long) (wait.toMillis()
+                * properties.jitter()
+                * ThreadLocalRandom.current().nextDouble());
         return now.plus(wait).plusMillis(extra);
     }
 

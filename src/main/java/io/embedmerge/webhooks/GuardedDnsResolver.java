@@ -1,11 +1,10 @@
 package io.embedmerge.webhooks;
 
-import org.apache.hc.client5.http.DnsResolver;
-import org.apache.hc.client5.http.SystemDefaultDnsResolver;
-
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
+import org.apache.hc.client5.http.DnsResolver;
+import org.apache.hc.client5.http.SystemDefaultDnsResolver;
 
 /**
  * The SSRF check. HttpClient 5 asks its DnsResolver for the addresses of every new connection and then connects to

@@ -1,10 +1,9 @@
 package io.embedmerge.webhooks;
 
 import io.embedmerge.job.NotifySecrets;
-import org.springframework.stereotype.Component;
-
 import java.security.SecureRandom;
 import java.util.Base64;
+import org.springframework.stereotype.Component;
 
 /** Standard Webhooks signing secrets: {@code whsec_} followed by the base64 of 32 random bytes. */
 @Component

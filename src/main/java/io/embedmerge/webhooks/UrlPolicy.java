@@ -3,13 +3,12 @@ package io.embedmerge.webhooks;
 import io.embedmerge.job.FieldProblem;
 import io.embedmerge.job.JobRequest;
 import io.embedmerge.job.JobRequestCheck;
-import org.springframework.stereotype.Component;
-
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.springframework.stereotype.Component;
 
 /**
  * The form check of webhook URLs at registration and submit: absolute, https (http only for the allowlisted
@@ -22,7 +21,9 @@ class UrlPolicy implements JobRequestCheck {
     private final List<String> httpHosts;
 
     UrlPolicy(WebhookProperties properties) {
-        this.httpHosts = properties.allowedHttpHosts().stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
+        this.httpHosts = properties.allowedHttpHosts().stream()
+                .map(h -> h.toLowerCase(Locale.ROOT))
+                .toList();
     }
 
     /** Why the URL cannot be used, or empty. */
@@ -58,7 +59,8 @@ class UrlPolicy implements JobRequestCheck {
 
     @Override
     public void check(JobRequest request, List<FieldProblem> problems) {
-        if (request.notification() != null && request.notification().url() != null
+        if (request.notification() != null
+                && request.notification().url() != null
                 && !request.notification().url().isBlank()) {
             problem(request.notification().url()).ifPresent(p -> problems.add(new FieldProblem("notify.url", p)));
         }

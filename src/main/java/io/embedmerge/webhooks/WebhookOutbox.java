@@ -7,11 +7,6 @@ import io.embedmerge.job.JobNotify;
 import io.embedmerge.job.JobRequest;
 import io.embedmerge.job.JobService;
 import io.embedmerge.job.JobStateChanged;
-import org.springframework.context.event.EventListener;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.stereotype.Component;
-import tools.jackson.databind.json.JsonMapper;
-
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
@@ -19,6 +14,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Writes one outbox row per event and receiver. A plain (synchronous) listener: it runs inside the transaction
@@ -48,10 +47,12 @@ class WebhookOutbox {
         Job job = jobs.get(SYSTEM, change.jobId());
         JobRequest request = jobs.request(job);
         JobNotify notify = request.notification();
-        boolean perJob = notify != null && job.getNotifySecret() != null
+        boolean perJob = notify != null
+                && job.getNotifySecret() != null
                 && notify.effectiveEvents().contains(change.type());
         List<WebhookEndpoint> registered = endpoints.ofTenant(job.getTenant()).stream()
-                .filter(e -> e.wants(change.type())).toList();
+                .filter(e -> e.wants(change.type()))
+                .toList();
         if (!perJob && registered.isEmpty()) {
             return;
         }
@@ -67,8 +68,8 @@ class WebhookOutbox {
         registered.forEach(e -> insert(job.getId(), e.id(), e.url(), e.secret(), change.type(), payload, now));
     }
 
-    private void insert(UUID jobId, UUID endpointId, String url, String secret, String type, String payload,
-                        Instant now) {
+    private void insert(
+            UUID jobId, UUID endpointId, String url, String secret, String type, String payload, Instant now) {
         String id = "msg_" + UUID.randomUUID().toString().replace("-", "");
         jdbc.sql("""
                         insert into webhook_deliveries (id, job_id, endpoint_id, url, secret, event_type, payload,

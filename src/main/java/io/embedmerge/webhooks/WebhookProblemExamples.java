@@ -22,6 +22,5 @@ final class WebhookProblemExamples {
              "detail": "no job with id 0b6f8c52-3f1e-4d0a-9a57-2c4e1f0d7a13",
              "instance": "/v1/jobs/0b6f8c52-3f1e-4d0a-9a57-2c4e1f0d7a13/deliveries"}""";
 
-    private WebhookProblemExamples() {
-    }
+    private WebhookProblemExamples() {}
 }

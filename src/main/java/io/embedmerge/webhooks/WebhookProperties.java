@@ -1,10 +1,9 @@
 package io.embedmerge.webhooks;
 
-import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.DefaultValue;
-
 import java.time.Duration;
 import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * merge.webhooks: which receivers may be reached and how deliveries are retried.
@@ -21,7 +20,10 @@ public record WebhookProperties(
         @DefaultValue List<String> allowedNetworks,
         @DefaultValue("2s") Duration connectTimeout,
         @DefaultValue("5s") Duration readTimeout,
-        @DefaultValue({"5s", "5m", "30m", "2h", "5h", "10h", "10h"}) List<Duration> retrySchedule,
+
+        @DefaultValue({"5s", "5m", "30m", "2h", "5h", "10h", "10h"})
+        List<Duration> retrySchedule,
+
         @DefaultValue("0.2") double jitter,
         @DefaultValue("1s") Duration pollInterval,
         @DefaultValue("20") int batchSize,

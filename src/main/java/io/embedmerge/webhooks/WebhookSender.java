@@ -1,5 +1,9 @@
 package io.embedmerge.webhooks;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.time.Clock;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -11,11 +15,6 @@ import org.apache.hc.core5.http.io.SocketConfig;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.io.entity.StringEntity;
 import org.apache.hc.core5.util.Timeout;
-
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.URI;
-import java.time.Clock;
 
 /**
  * Posts one signed delivery. Redirects are not followed (a 3xx is a failed attempt), no proxy is used, connections
@@ -36,12 +35,18 @@ final class WebhookSender implements AutoCloseable {
         this.http = HttpClients.custom()
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
                         .setDnsResolver(new GuardedDnsResolver(policy))
-                        .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(connect)
-                                .setSocketTimeout(read).build())
-                        .setDefaultSocketConfig(SocketConfig.custom().setSoTimeout(read).build())
+                        .setDefaultConnectionConfig(ConnectionConfig.custom()
+                                .setConnectTimeout(connect)
+                                .setSocketTimeout(read)
+                                .build())
+                        .setDefaultSocketConfig(
+                                SocketConfig.custom().setSoTimeout(read).build())
                         .build())
-                .setDefaultRequestConfig(RequestConfig.custom().setRedirectsEnabled(false)
-                        .setResponseTimeout(read).setConnectionRequestTimeout(connect).build())
+                .setDefaultRequestConfig(RequestConfig.custom()
+                        .setRedirectsEnabled(false)
+                        .setResponseTimeout(read)
+                        .setConnectionRequestTimeout(connect)
+                        .build())
                 .setConnectionReuseStrategy((request, response, context) -> false)
                 .disableRedirectHandling()
                 .disableAutomaticRetries()
@@ -65,11 +70,13 @@ final class WebhookSender implements AutoCloseable {
                 EntityUtils.consume(response.getEntity());
                 return response.getCode();
             });
-            return new DeliveryAttempt(status, status >= 300 && status < 400 ? "redirect not followed" : null,
-                    millisSince(started));
+            return new DeliveryAttempt(
+                    status, status >= 300 && status < 400 ? "redirect not followed" : null, millisSince(started));
         } catch (IOException | RuntimeException e) {
             String message = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-            return new DeliveryAttempt(null, message.length() > MAX_ERROR ? message.substring(0, MAX_ERROR) : message,
+            return new DeliveryAttempt(
+                    null,
+                    message.length() > MAX_ERROR ? message.substring(0, MAX_ERROR) : message,
                     millisSince(started));
         }
     }

@@ -1,16 +1,15 @@
 package io.embedmerge.webhooks;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Base64;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /** Standard Webhooks 1.0 signatures: {@code v1,} + base64 HMAC-SHA256 of {@code id.timestamp.body}. */
 final class WebhookSignature {
 
-    private WebhookSignature() {
-    }
+    private WebhookSignature() {}
 
     static String sign(String secret, String id, long timestampSeconds, String body) {
         try {

@@ -5,9 +5,6 @@ import io.embedmerge.job.FieldProblem;
 import io.embedmerge.job.JobNotify;
 import io.embedmerge.job.JobService;
 import io.embedmerge.job.JobValidationException;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.stereotype.Service;
-
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
@@ -17,6 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
 
 /** A tenant's registered endpoints and the delivery history of its jobs. */
 @Service
@@ -29,8 +28,13 @@ class Webhooks {
     private final Clock clock;
     private final WebhookProperties properties;
 
-    Webhooks(WebhookEndpoints endpoints, UrlPolicy urls, JobService jobs, JdbcClient jdbc, Clock clock,
-             WebhookProperties properties) {
+    Webhooks(
+            WebhookEndpoints endpoints,
+            UrlPolicy urls,
+            JobService jobs,
+            JdbcClient jdbc,
+            Clock clock,
+            WebhookProperties properties) {
         this.endpoints = endpoints;
         this.urls = urls;
         this.jobs = jobs;
@@ -42,7 +46,8 @@ class Webhooks {
     WebhookEndpoint register(Caller caller, WebhookRegistration request) {
         List<FieldProblem> problems = new ArrayList<>();
         urls.problem(request.url()).ifPresent(p -> problems.add(new FieldProblem("url", p)));
-        List<String> events = request.events() == null || request.events().isEmpty() ? JobNotify.DEFAULT_EVENTS
+        List<String> events = request.events() == null || request.events().isEmpty()
+                ? JobNotify.DEFAULT_EVENTS
                 : request.events().stream().distinct().toList();
         for (int i = 0; i < events.size(); i++) {
             if (!JobNotify.EVENTS.contains(events.get(i))) {
@@ -53,15 +58,25 @@ class Webhooks {
             problems.add(new FieldProblem("description", "must be at most 256 characters"));
         }
         if (endpoints.countOfTenant(caller.tenant()) >= properties.maxEndpointsPerTenant()) {
-            problems.add(new FieldProblem("url", "the tenant already has " + properties.maxEndpointsPerTenant()
-                    + " webhooks (merge.webhooks.max-endpoints-per-tenant)"));
+            problems.add(new FieldProblem(
+                    "url",
+                    "the tenant already has " + properties.maxEndpointsPerTenant()
+                            + " webhooks (merge.webhooks.max-endpoints-per-tenant)"));
         }
         if (!problems.isEmpty()) {
             throw new JobValidationException(problems);
         }
-        WebhookEndpoint endpoint = new WebhookEndpoint(UUID.randomUUID(), caller.tenant(), request.url(), events,
-                SigningSecret.generate(), request.description(), clock.instant().truncatedTo(ChronoUnit.MICROS),
-                null, null, 0);
+        WebhookEndpoint endpoint = new WebhookEndpoint(
+                UUID.randomUUID(),
+                caller.tenant(),
+                request.url(),
+                events,
+                SigningSecret.generate(),
+                request.description(),
+                clock.instant().truncatedTo(ChronoUnit.MICROS),
+                null,
+                null,
+                0);
         endpoints.insert(endpoint);
         return endpoint;
     }
@@ -89,19 +104,25 @@ class Webhooks {
         Map<String, List<DeliveryView.Attempt>> attempts = new LinkedHashMap<>();
         jdbc.sql("""
                         select a.delivery_id, a.at, a.status_code, a.error, a.latency_ms from webhook_attempts a
-                        join webhook_deliveries d on d.id = a.delivery_id where d.job_id = ? order by a.id""")
-                .param(jobId)
-                .query(rs -> {
-                    attempts.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new DeliveryView.Attempt(
+                        join webhook_deliveries d on d.id = a.delivery_id where d.job_id = ? order by a.id""").param(jobId).query(rs -> {
+            attempts.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
+                    .add(new DeliveryView.Attempt(
                             rs.getTimestamp(2).toInstant(), (Integer) rs.getObject(3), rs.getString(4), rs.getLong(5)));
-                });
+        });
         return jdbc.sql("""
                         select id, event_type, endpoint_id, url, status, created_at, next_attempt_at, delivered_at
                         from webhook_deliveries where job_id = ? order by created_at, id""")
                 .param(jobId)
-                .query((rs, n) -> new DeliveryView(rs.getString(1), rs.getString(2), rs.getObject(3, UUID.class),
-                        rs.getString(4), rs.getString(5), rs.getTimestamp(6).toInstant(), instant(rs.getTimestamp(7)),
-                        instant(rs.getTimestamp(8)), attempts.getOrDefault(rs.getString(1), List.of())))
+                .query((rs, n) -> new DeliveryView(
+                        rs.getString(1),
+                        rs.getString(2),
+                        rs.getObject(3, UUID.class),
+                        rs.getString(4),
+                        rs.getString(5),
+                        rs.getTimestamp(6).toInstant(),
+                        instant(rs.getTimestamp(7)),
+                        instant(rs.getTimestamp(8)),
+                        attempts.getOrDefault(rs.getString(1), List.of())))
                 .list();
     }
 

@@ -7,10 +7,9 @@ import io.embedmerge.job.JobResult;
 import io.embedmerge.job.ModelInput;
 import io.embedmerge.merge.execution.MergeExecutor;
 import io.embedmerge.storage.ObjectStorage;
-import org.springframework.stereotype.Component;
-
 import java.util.ArrayList;
 import java.util.List;
+import org.springframework.stereotype.Component;
 
 /** Runs an analyze job: task-vector statistics of the models against the base. */
 @Component
@@ -31,8 +30,8 @@ class AnalyzeJobRunner {
                 ModelInput model = request.models().get(i);
                 labels.add(model.label() != null ? model.label() : "model " + (i + 1));
             }
-            TaskVectorReport report = TaskVectorAnalysis.run(inputs.base(), inputs.models(), labels,
-                    request.effectiveDensity(), progress);
+            TaskVectorReport report = TaskVectorAnalysis.run(
+                    inputs.base(), inputs.models(), labels, request.effectiveDensity(), progress);
             return JobResult.of(report);
         }
     }

@@ -1,13 +1,12 @@
 package io.embedmerge.worker;
 
 import io.embedmerge.job.JobCancelRequested;
-import org.springframework.context.event.EventListener;
-import org.springframework.stereotype.Component;
-
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
 
 /**
  * In-memory cancel flags of the jobs running on this instance, raised when this instance accepts a cancel request,

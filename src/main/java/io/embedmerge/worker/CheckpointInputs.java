@@ -3,7 +3,6 @@ package io.embedmerge.worker;
 import io.embedmerge.checkpoint.Checkpoint;
 import io.embedmerge.job.ModelInput;
 import io.embedmerge.storage.ObjectStorage;
-
 import java.util.ArrayList;
 import java.util.List;
 

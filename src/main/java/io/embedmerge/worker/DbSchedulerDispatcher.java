@@ -5,14 +5,13 @@ import com.github.kagkarlsson.scheduler.exceptions.TaskInstanceCurrentlyExecutin
 import com.github.kagkarlsson.scheduler.exceptions.TaskInstanceNotFoundException;
 import com.github.kagkarlsson.scheduler.task.TaskInstanceId;
 import io.embedmerge.job.JobDispatcher;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.UUID;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
-
-import java.time.Clock;
-import java.time.Instant;
-import java.util.UUID;
 
 /**
  * Queues jobs under their pool's task. Submissions go through the client, which the schedulers of this instance do

@@ -1,6 +1,6 @@
 package io.embedmerge.worker;
 
-import io.embedmerge.storage.ConfinedFolder;
+import io.embedmerge.dataset.DataFiles;
 import io.embedmerge.eval.RetrievalEvaluation;
 import io.embedmerge.eval.Score;
 import io.embedmerge.eval.StsData;
@@ -8,13 +8,12 @@ import io.embedmerge.eval.StsEvaluation;
 import io.embedmerge.job.EvaluationSpec;
 import io.embedmerge.model.BatchListener;
 import io.embedmerge.model.BertEncoder;
-import io.embedmerge.dataset.DataFiles;
+import io.embedmerge.storage.ConfinedFolder;
 import io.embedmerge.storage.ObjectStorage;
-import org.springframework.stereotype.Component;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.springframework.stereotype.Component;
 
 /** Scores a local checkpoint folder on a job's evaluations with the Java encoder. */
 @Component
@@ -31,7 +30,8 @@ class Evaluator {
     }
 
     /** Scores in the reporter's current span, one equal part per evaluation. */
-    Map<String, Score> score(ConfinedFolder checkpoint, List<EvaluationSpec> evaluations, ProgressReporter progress, String label) {
+    Map<String, Score> score(
+            ConfinedFolder checkpoint, List<EvaluationSpec> evaluations, ProgressReporter progress, String label) {
         ProgressSpan span = progress.span();
         Map<String, Score> scores = new LinkedHashMap<>();
         try (BertEncoder encoder = BertEncoder.load(checkpoint)) {
@@ -42,12 +42,15 @@ class Evaluator {
                 BatchListener batches = progress.batches("evaluating", name);
                 Score score = switch (spec.task()) {
                     case STS -> {
-                        double main = StsEvaluation.cosineSpearman(StsData.read(data.file(spec.data())),
+                        double main = StsEvaluation.cosineSpearman(
+                                StsData.read(data.file(spec.data())),
                                 sentences -> encoder.encode(sentences, BATCH_SIZE, batches));
                         yield new Score(main, Map.of("cosine_spearman", main));
                     }
-                    case RETRIEVAL -> RetrievalEvaluation.evaluate(storage.localFolder(storage.resolve(spec.data())),
-                            texts -> encoder.encode(texts, BATCH_SIZE, batches));
+                    case RETRIEVAL ->
+                        RetrievalEvaluation.evaluate(
+                                storage.localFolder(storage.resolve(spec.data())),
+                                texts -> encoder.encode(texts, BATCH_SIZE, batches));
                 };
                 scores.put(spec.name(), score);
             }

@@ -12,13 +12,12 @@ import io.embedmerge.model.TokenizerFiles;
 import io.embedmerge.model.onnx.BertOnnxImport;
 import io.embedmerge.storage.ObjectStorage;
 import io.embedmerge.storage.OutputFolder;
-import io.embedmerge.storage.StorageLocation;
 import io.embedmerge.storage.ResourceCache;
-import org.springframework.stereotype.Component;
-
+import io.embedmerge.storage.StorageLocation;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import org.springframework.stereotype.Component;
 
 /** Runs an import job: ONNX export (built-in or from storage) → Hugging Face checkpoint folder. */
 @Component
@@ -50,15 +49,19 @@ class ImportJobRunner {
             onnx = files.file(request.source());
             tokenizer = request.tokenizer() != null
                     ? files.file(request.tokenizer())
-                    : files.file(request.source().substring(0, request.source().lastIndexOf('/') + 1) + "tokenizer.json");
+                    : files.file(
+                            request.source().substring(0, request.source().lastIndexOf('/') + 1) + "tokenizer.json");
         }
-        Pooling pooling = request.pooling() != null ? request.pooling() : builtin.map(BuiltinModel::pooling).orElse(Pooling.MEAN);
-        int maxSeqLength = request.maxSeqLength() != null ? request.maxSeqLength()
+        Pooling pooling = request.pooling() != null
+                ? request.pooling()
+                : builtin.map(BuiltinModel::pooling).orElse(Pooling.MEAN);
+        int maxSeqLength = request.maxSeqLength() != null
+                ? request.maxSeqLength()
                 : builtin.map(BuiltinModel::maxSeqLength).orElse(512);
 
         progress.stage("converting", "reading the ONNX graph", plan.get(1));
         try (BertOnnxImport imported = BertOnnxImport.read(onnx);
-             OutputFolder output = storage.createOutput(target)) {
+                OutputFolder output = storage.createOutput(target)) {
             progress.stage("converting", "writing the checkpoint", plan.get(2));
             imported.write(output, progress.units("converting", "writing the checkpoint", "tensor"));
             ImportedTokenizer adjusted = ImportedTokenizer.read(tokenizer).truncatedAt(maxSeqLength);
@@ -66,7 +69,8 @@ class ImportJobRunner {
                 adjusted = adjusted.lowercased();
             }
             TokenizerFiles.write(output, adjusted, maxSeqLength);
-            SentenceTransformersFiles.write(output, pooling, maxSeqLength, imported.config().hiddenSize());
+            SentenceTransformersFiles.write(
+                    output, pooling, maxSeqLength, imported.config().hiddenSize());
             progress.checkpoint();
             output.commit();
             return JobResult.of(new JobResult.Output(target.uri(), output.files()));

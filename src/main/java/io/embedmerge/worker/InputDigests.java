@@ -6,7 +6,6 @@ import io.embedmerge.job.MergeJobRequest;
 import io.embedmerge.job.ModelInput;
 import io.embedmerge.storage.CachedFileDigests;
 import io.embedmerge.storage.StoredFile;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -29,32 +28,39 @@ final class InputDigests implements AutoCloseable {
     private final List<Described> inputs;
 
     /** One input (base or model) with its files' pending checksums. */
-    private record Described(String role, String uri, String label, List<Future<StoredFile>> files) {
-    }
+    private record Described(String role, String uri, String label, List<Future<StoredFile>> files) {}
 
     private InputDigests(ExecutorService pool, List<Described> inputs) {
         this.pool = pool;
         this.inputs = inputs;
     }
 
-    static InputDigests start(MergeJobRequest request, CheckpointInputs inputs, CachedFileDigests digests, String name) {
+    static InputDigests start(
+            MergeJobRequest request, CheckpointInputs inputs, CachedFileDigests digests, String name) {
         int files = inputs.base().files().size()
                 + inputs.models().stream().mapToInt(m -> m.files().size()).sum();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.clamp(files, 1, MAX_THREADS),
-                Thread.ofPlatform().name("input-digests-" + name + "-", 0).daemon(true).factory());
+        ExecutorService pool = Executors.newFixedThreadPool(
+                Math.clamp(files, 1, MAX_THREADS),
+                Thread.ofPlatform()
+                        .name("input-digests-" + name + "-", 0)
+                        .daemon(true)
+                        .factory());
         List<Described> described = new ArrayList<>();
         described.add(new Described("base", request.base(), null, submit(pool, digests, inputs.base())));
         for (int i = 0; i < inputs.models().size(); i++) {
             ModelInput model = request.models().get(i);
-            described.add(new Described("model", model.uri(), model.label(),
+            described.add(new Described(
+                    "model",
+                    model.uri(),
+                    model.label(),
                     submit(pool, digests, inputs.models().get(i))));
         }
         pool.shutdown();
         return new InputDigests(pool, described);
     }
 
-    private static List<Future<StoredFile>> submit(ExecutorService pool, CachedFileDigests digests,
-                                                   Checkpoint checkpoint) {
+    private static List<Future<StoredFile>> submit(
+            ExecutorService pool, CachedFileDigests digests, Checkpoint checkpoint) {
         List<Future<StoredFile>> files = new ArrayList<>();
         for (String name : checkpoint.files()) {
             files.add(pool.submit(() -> digests.describe(checkpoint.folder(), name)));

@@ -13,24 +13,23 @@ import io.embedmerge.job.TrainJobRequest;
 import io.embedmerge.merge.InvalidMergeRequestException;
 import io.embedmerge.merge.NonFiniteValueException;
 import io.embedmerge.model.onnx.OnnxFormatException;
+import io.embedmerge.storage.DiskFull;
 import io.embedmerge.storage.ForbiddenPathException;
 import io.embedmerge.storage.ObjectStorage;
-import io.embedmerge.storage.DiskFull;
 import io.embedmerge.storage.OutputExistsException;
 import io.embedmerge.storage.StorageUnavailableException;
 import io.embedmerge.storage.StorageUriException;
 import io.embedmerge.tensor.ComputeDevice;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.stereotype.Component;
-
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.stereotype.Component;
 
 /**
  * Executes one attempt of a job and records its outcome. Every failure of the job itself ends in FAILED with a
@@ -55,10 +54,20 @@ class JobRunner {
     private final ObjectProvider<WorkerDevices> devices;
     private final ObjectStorage storage;
 
-    JobRunner(JobExecution execution, MergeJobRunner merges, AnalyzeJobRunner analyses, ImportJobRunner imports,
-              EvaluateJobRunner evaluations, TrainJobRunner trainings, WorkerProperties properties,
-              List<TensorListener> listeners, MeterRegistry meters, CancelSignals cancelSignals,
-              WorkerIdentity identity, ObjectProvider<WorkerDevices> devices, ObjectStorage storage) {
+    JobRunner(
+            JobExecution execution,
+            MergeJobRunner merges,
+            AnalyzeJobRunner analyses,
+            ImportJobRunner imports,
+            EvaluateJobRunner evaluations,
+            TrainJobRunner trainings,
+            WorkerProperties properties,
+            List<TensorListener> listeners,
+            MeterRegistry meters,
+            CancelSignals cancelSignals,
+            WorkerIdentity identity,
+            ObjectProvider<WorkerDevices> devices,
+            ObjectStorage storage) {
         this.devices = devices;
         this.storage = storage;
         this.execution = execution;
@@ -106,8 +115,8 @@ class JobRunner {
         }
         RunTicket ticket = begun.get();
         AtomicBoolean cancelSignal = cancelSignals.register(jobId);
-        ProgressReporter progress = new ProgressReporter(execution, ticket, properties.progressInterval(), listeners,
-                cancelSignal::get);
+        ProgressReporter progress =
+                new ProgressReporter(execution, ticket, properties.progressInterval(), listeners, cancelSignal::get);
         Timer.Sample sample = Timer.start(meters);
         String outcome = "failed";
         try {
@@ -160,7 +169,8 @@ class JobRunner {
             execution.fail(ticket, "INTERNAL", e.getClass().getSimpleName() + ": " + e.getMessage());
         } finally {
             cancelSignals.release(jobId, cancelSignal);
-            sample.stop(meters.timer("merge.job.duration", "kind", ticket.request().kind(), "outcome", outcome));
+            sample.stop(
+                    meters.timer("merge.job.duration", "kind", ticket.request().kind(), "outcome", outcome));
         }
     }
 }

@@ -1,7 +1,6 @@
 package io.embedmerge.worker;
 
 import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
-
 import java.util.Collection;
 import java.util.Map;
 

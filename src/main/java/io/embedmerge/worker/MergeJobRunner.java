@@ -19,11 +19,6 @@ import io.embedmerge.storage.StorageLocation;
 import io.embedmerge.storage.StorageProperties;
 import io.embedmerge.storage.StoredFile;
 import io.embedmerge.tensor.DType;
-import org.springframework.boot.info.BuildProperties;
-import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.stereotype.Component;
-import tools.jackson.databind.json.JsonMapper;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -35,6 +30,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.info.BuildProperties;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Runs one merge job: resolve and open the inputs, stream the merge into a staged folder, publish it. */
 @Component
@@ -50,9 +49,16 @@ class MergeJobRunner {
     private final Path cacheDir;
     private final CachedFileDigests digests;
 
-    MergeJobRunner(ObjectStorage storage, MethodRegistry methods, JsonMapper json, Clock clock,
-                   ObjectProvider<BuildProperties> build, Evaluator evaluator, PositioningRunner positioning,
-                   StorageProperties storageProperties, CachedFileDigests digests) {
+    MergeJobRunner(
+            ObjectStorage storage,
+            MethodRegistry methods,
+            JsonMapper json,
+            Clock clock,
+            ObjectProvider<BuildProperties> build,
+            Evaluator evaluator,
+            PositioningRunner positioning,
+            StorageProperties storageProperties,
+            CachedFileDigests digests) {
         this.digests = digests;
         this.cacheDir = Path.of(storageProperties.cacheDir());
         this.evaluator = evaluator;
@@ -75,9 +81,10 @@ class MergeJobRunner {
         }
         MergeMethod method = methods.require(request.method().name());
         MethodParams params = methods.validate(method, request.method().params());
-        List<Double> weights = request.models().stream().map(ModelInput::effectiveWeight).toList();
-        List<MethodParams> modelParams = methods.validateModelParams(method,
-                request.models().stream().map(ModelInput::params).toList());
+        List<Double> weights =
+                request.models().stream().map(ModelInput::effectiveWeight).toList();
+        List<MethodParams> modelParams = methods.validateModelParams(
+                method, request.models().stream().map(ModelInput::params).toList());
         methods.validateWeights(method, params, modelParams, weights);
 
         progress.stage("fetching", "resolving " + (request.models().size() + 1) + " checkpoints");
@@ -90,10 +97,11 @@ class MergeJobRunner {
             List<ProgressSpan> plan = ProgressSpan.WHOLE.split(dataAware ? 2 : 0, 1, scoredCheckpoints(request));
             progress.enter(plan.get(0));
             PositioningRunner.Searched searched = encoderPass == DataNeeds.EncoderPass.COEFFICIENT_SEARCH
-                    ? positioning.search(request, params, inputs, progress) : null;
-            try (InputDigests inputDigests = InputDigests.start(request, inputs, digests,
-                    ticket.jobId().toString());
-                 OutputFolder output = storage.createOutput(target)) {
+                    ? positioning.search(request, params, inputs, progress)
+                    : null;
+            try (InputDigests inputDigests = InputDigests.start(
+                            request, inputs, digests, ticket.jobId().toString());
+                    OutputFolder output = storage.createOutput(target)) {
                 try (ScratchFolder scratch = ScratchFolder.create(cacheDir, ticket.jobId(), ticket.attempt())) {
                     Precomputed precomputed = switch (encoderPass) {
                         case NONE -> null;
@@ -102,16 +110,36 @@ class MergeJobRunner {
                         case REGMEAN_WEIGHTS -> positioning.regmean(request, params, inputs, scratch, progress);
                     };
                     progress.stage("merging", "merging with " + method.name(), plan.get(1));
-                    new MergeExecutor().run(new MergeExecutor.Job(inputs.base(), inputs.models(), method, params, weights,
-                            request.effectiveSeed(), outputDtype(request), request.effectiveMaxShardBytes(),
-                            precomputed, request.allowsNonFinite(), modelParams), output, progress);
+                    new MergeExecutor()
+                            .run(
+                                    new MergeExecutor.Job(
+                                            inputs.base(),
+                                            inputs.models(),
+                                            method,
+                                            params,
+                                            weights,
+                                            request.effectiveSeed(),
+                                            outputDtype(request),
+                                            request.effectiveMaxShardBytes(),
+                                            precomputed,
+                                            request.allowsNonFinite(),
+                                            modelParams),
+                                    output,
+                                    progress);
                 }
                 progress.checkpoint();
                 progress.stage("publishing", "checksums of the inputs, the manifest, publishing " + target.uri());
                 List<JobResult.InputFiles> described = inputDigests.await();
                 JobResult.MethodUsed methodUsed = new JobResult.MethodUsed(method.name(), params.values());
-                MergeManifest manifest = new MergeManifest(ticket.jobId().toString(), "embed-merge", version,
-                        Instant.now(clock), request, methodUsed, described, output.files());
+                MergeManifest manifest = new MergeManifest(
+                        ticket.jobId().toString(),
+                        "embed-merge",
+                        version,
+                        Instant.now(clock),
+                        request,
+                        methodUsed,
+                        described,
+                        output.files());
                 try (OutputStream out = output.create(MergeManifest.FILE_NAME)) {
                     out.write(json.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
                 } catch (IOException e) {
@@ -121,8 +149,11 @@ class MergeJobRunner {
                 JobResult result = JobResult.of(new JobResult.Output(target.uri(), output.files()))
                         .withProvenance(methodUsed, described);
                 if (searched != null) {
-                    result = result.withCoefficients(searched.coefficients(), searched.lossCurve(),
-                            searched.probeLossCurves(), searched.validation());
+                    result = result.withCoefficients(
+                            searched.coefficients(),
+                            searched.lossCurve(),
+                            searched.probeLossCurves(),
+                            searched.validation());
                 }
                 progress.enter(plan.get(2));
                 return evaluate(request, inputs, target, result, progress);
@@ -142,15 +173,20 @@ class MergeJobRunner {
      * Scores the published output (and, with evaluateInputs, the base and each input) when the request asks, each
      * checkpoint in an equal part of the reporter's current span.
      */
-    private JobResult evaluate(MergeJobRequest request, CheckpointInputs inputs, StorageLocation target, JobResult result,
-                               ProgressReporter progress) {
+    private JobResult evaluate(
+            MergeJobRequest request,
+            CheckpointInputs inputs,
+            StorageLocation target,
+            JobResult result,
+            ProgressReporter progress) {
         int count = scoredCheckpoints(request);
         if (count == 0) {
             return result;
         }
         ProgressSpan span = progress.span();
         progress.enter(span.part(0, count));
-        Map<String, Score> merged = evaluator.score(storage.localFolder(target), request.evaluation(), progress, "merged");
+        Map<String, Score> merged =
+                evaluator.score(storage.localFolder(target), request.evaluation(), progress, "merged");
         List<JobResult.CheckpointScores> comparison = null;
         if (Boolean.TRUE.equals(request.evaluateInputs())) {
             comparison = new ArrayList<>();
@@ -161,7 +197,8 @@ class MergeJobRunner {
                 ModelInput model = request.models().get(i);
                 String label = model.label() != null ? model.label() : "models[" + i + "]";
                 progress.enter(span.part(i + 2, count));
-                Map<String, Score> scores = evaluator.score(inputs.models().get(i).folder(), request.evaluation(), progress, label);
+                Map<String, Score> scores =
+                        evaluator.score(inputs.models().get(i).folder(), request.evaluation(), progress, label);
                 comparison.add(new JobResult.CheckpointScores(label, model.uri(), scores, JobResult.average(scores)));
             }
             comparison.add(new JobResult.CheckpointScores("merged", target.uri(), merged, JobResult.average(merged)));

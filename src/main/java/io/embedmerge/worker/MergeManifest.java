@@ -3,7 +3,6 @@ package io.embedmerge.worker;
 import io.embedmerge.job.JobRequest;
 import io.embedmerge.job.JobResult;
 import io.embedmerge.storage.StoredFile;
-
 import java.time.Instant;
 import java.util.List;
 

@@ -11,8 +11,10 @@ class MergedBytesCounter implements TensorListener {
     private final Counter counter;
 
     MergedBytesCounter(MeterRegistry registry) {
-        this.counter = Counter.builder("merge.bytes.written").baseUnit("bytes")
-                .description("Bytes of merged tensors written").register(registry);
+        this.counter = Counter.builder("merge.bytes.written")
+                .baseUnit("bytes")
+                .description("Bytes of merged tensors written")
+                .register(registry);
     }
 
     @Override

@@ -8,7 +8,6 @@ import io.embedmerge.positioning.ContrastiveTrainer;
 import io.embedmerge.positioning.PairData;
 import io.embedmerge.positioning.TextPair;
 import io.embedmerge.positioning.WeightedProbe;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +20,7 @@ import java.util.List;
  */
 final class ProbeParts {
 
-    private ProbeParts() {
-    }
+    private ProbeParts() {}
 
     /**
      * @param field            the probe's field in the request ({@code probe}, {@code models[i].probe})
@@ -41,16 +39,22 @@ final class ProbeParts {
                 Path file = data.file(part.uri());
                 pairs = cosent ? PairData.readScored(file) : PairData.read(file, threshold);
             } catch (IllegalArgumentException e) {
-                throw new InvalidMergeRequestException(at, (cosent ? "cosent needs scored STS data (TSV, or JSONL "
-                        + "sentence1/sentence2/score): " : "") + e.getMessage());
+                throw new InvalidMergeRequestException(
+                        at,
+                        (cosent ? "cosent needs scored STS data (TSV, or JSONL " + "sentence1/sentence2/score): " : "")
+                                + e.getMessage());
             }
             if (pairs.isEmpty()) {
-                throw new InvalidMergeRequestException(at, "'" + part.uri() + "' gives no pairs"
-                        + (cosent ? "" : " (scoreThreshold " + threshold + ")"));
+                throw new InvalidMergeRequestException(
+                        at,
+                        "'" + part.uri() + "' gives no pairs" + (cosent ? "" : " (scoreThreshold " + threshold + ")"));
             }
             String label = part.label() != null ? part.label() : probe.uri() != null ? "probe" : "probe[" + k + "]";
-            read.add(new WeightedProbe(label, cosent ? ContrastiveTrainer.Objective.COSENT
-                    : ContrastiveTrainer.Objective.INFONCE, part.effectiveWeight(), pairs));
+            read.add(new WeightedProbe(
+                    label,
+                    cosent ? ContrastiveTrainer.Objective.COSENT : ContrastiveTrainer.Objective.INFONCE,
+                    part.effectiveWeight(),
+                    pairs));
         }
         return read;
     }

@@ -5,12 +5,11 @@ import io.embedmerge.job.JobProgress;
 import io.embedmerge.job.RunTicket;
 import io.embedmerge.merge.MergeMonitor;
 import io.embedmerge.model.BatchListener;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reports a running job's stage, overall fraction and ETA to the job store and the log (at most every
@@ -39,8 +38,12 @@ final class ProgressReporter implements MergeMonitor {
     private long lastTensorBytes;
 
     /** @param cancelSignal raised when this instance accepted a cancel request (checked at every batch) */
-    ProgressReporter(JobExecution execution, RunTicket ticket, Duration interval, List<TensorListener> listeners,
-                     BooleanSupplier cancelSignal) {
+    ProgressReporter(
+            JobExecution execution,
+            RunTicket ticket,
+            Duration interval,
+            List<TensorListener> listeners,
+            BooleanSupplier cancelSignal) {
         this.execution = execution;
         this.ticket = ticket;
         this.intervalNanos = interval.toNanos();
@@ -86,8 +89,8 @@ final class ProgressReporter implements MergeMonitor {
     /** As {@link #batches}, for a loop over other units (for example "tensor"). */
     BatchListener units(String stage, String label, String unit) {
         ProgressSpan within = span;
-        return (done, total) -> advance(stage, within.at(done, total), done == total,
-                label + ", " + unit + " " + done + "/" + total);
+        return (done, total) ->
+                advance(stage, within.at(done, total), done == total, label + ", " + unit + " " + done + "/" + total);
     }
 
     /**
@@ -105,7 +108,11 @@ final class ProgressReporter implements MergeMonitor {
     @Override
     public void passProgress(String pass, int done, int total) {
         ProgressSpan within = passSpan != null ? passSpan : span;
-        advance("statistics:" + pass, within.at(done, total), done == total, "pass '" + pass + "': tensor " + done + "/" + total);
+        advance(
+                "statistics:" + pass,
+                within.at(done, total),
+                done == total,
+                "pass '" + pass + "': tensor " + done + "/" + total);
     }
 
     /** Step {@code done} of {@code total} of an iterative stage, with a message (for example the loss). */
@@ -140,8 +147,7 @@ final class ProgressReporter implements MergeMonitor {
 
     private String eta(long now) {
         double elapsed = (now - startedAt) / 1e9;
-        return fraction > 0 && fraction < 1
-                ? String.format(", ETA %.0f s", elapsed * (1 - fraction) / fraction) : "";
+        return fraction > 0 && fraction < 1 ? String.format(", ETA %.0f s", elapsed * (1 - fraction) / fraction) : "";
     }
 
     private void report(JobProgress progress) {

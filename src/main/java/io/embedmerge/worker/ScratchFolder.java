@@ -6,8 +6,6 @@ import io.embedmerge.checkpoint.TensorInfo;
 import io.embedmerge.checkpoint.TensorSpec;
 import io.embedmerge.checkpoint.WeightFile;
 import io.embedmerge.tensor.DType;
-import org.springframework.util.FileSystemUtils;
-
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -23,6 +21,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.springframework.util.FileSystemUtils;
 
 /**
  * A job's scratch folder under the cache directory, for statistics of the data-aware methods (Fisher diagonals,

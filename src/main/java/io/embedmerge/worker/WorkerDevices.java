@@ -3,11 +3,10 @@ package io.embedmerge.worker;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import io.embedmerge.tensor.DeviceSelection;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The devices of this worker's gpu pool, lent one per running job, so that with one job per device each job has a
@@ -28,8 +27,12 @@ final class WorkerDevices {
     static WorkerDevices detect(String configured) {
         Engine engine = Engine.getEngine("PyTorch");
         DeviceSelection selection = DeviceSelection.resolve(configured, engine.getGpuCount());
-        log.info("encoder jobs run on {} (merge.worker.device={}, PyTorch {} sees {} CUDA device(s))",
-                selection.devices(), configured, engine.getVersion(), engine.getGpuCount());
+        log.info(
+                "encoder jobs run on {} (merge.worker.device={}, PyTorch {} sees {} CUDA device(s))",
+                selection.devices(),
+                configured,
+                engine.getVersion(),
+                engine.getGpuCount());
         return new WorkerDevices(selection);
     }
 

@@ -3,16 +3,15 @@ package io.embedmerge.worker;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.util.cuda.CudaUtils;
-import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.actuate.info.Info;
-import org.springframework.boot.actuate.info.InfoContributor;
-import org.springframework.stereotype.Component;
-
 import java.lang.management.MemoryUsage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.info.Info;
+import org.springframework.boot.actuate.info.InfoContributor;
+import org.springframework.stereotype.Component;
 
 /** {@code GET /actuator/info} → {@code worker}: the pools this instance serves and the devices its jobs run on. */
 @Component
@@ -47,8 +46,15 @@ class WorkerInfoContributor implements InfoContributor {
             }
             worker.put("devices", list);
             Engine engine = Engine.getEngine("PyTorch");
-            worker.put("engine", Map.of("name", engine.getEngineName(), "version", engine.getVersion(),
-                    "cudaDevices", engine.getGpuCount()));
+            worker.put(
+                    "engine",
+                    Map.of(
+                            "name",
+                            engine.getEngineName(),
+                            "version",
+                            engine.getVersion(),
+                            "cudaDevices",
+                            engine.getGpuCount()));
         }
         builder.withDetail("worker", worker);
     }

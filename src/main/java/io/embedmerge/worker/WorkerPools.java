@@ -1,11 +1,10 @@
 package io.embedmerge.worker;
 
 import com.github.kagkarlsson.scheduler.Scheduler;
-import org.springframework.context.SmartLifecycle;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.springframework.context.SmartLifecycle;
 
 /**
  * The schedulers of the pools this instance serves: started once the application is up, stopped (waiting for

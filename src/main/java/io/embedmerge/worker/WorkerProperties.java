@@ -1,10 +1,9 @@
 package io.embedmerge.worker;
 
-import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.DefaultValue;
-
 import java.time.Duration;
 import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * The worker pool of this instance. A job whose worker stops sending heartbeats for
@@ -30,5 +29,4 @@ public record WorkerProperties(
         String id,
         @DefaultValue({"cpu", "gpu"}) List<String> pools,
         @DefaultValue("auto") String device,
-        Integer gpuConcurrency) {
-}
+        Integer gpuConcurrency) {}

@@ -1,20 +1,19 @@
 package io.embedmerge.analysis;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import io.embedmerge.checkpoint.Checkpoint;
 import io.embedmerge.merge.MergeMonitor;
 import io.embedmerge.support.TestCheckpoints;
 import io.embedmerge.support.TestSafetensors;
-import org.junit.jupiter.api.Test;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
+import org.junit.jupiter.api.Test;
 
 /** Task-vector statistics against a float64 computation on whole vectors, per layer and for the model. */
 class TaskVectorAnalysisTest {
@@ -24,8 +23,12 @@ class TaskVectorAnalysisTest {
 
     static {
         LAYERS.put("embeddings", List.of("embeddings.word_embeddings.weight"));
-        LAYERS.put("encoder.layer.0", List.of("encoder.layer.0.attention.self.query.bias",
-                "encoder.layer.0.attention.self.query.weight", "encoder.layer.0.output.dense.weight"));
+        LAYERS.put(
+                "encoder.layer.0",
+                List.of(
+                        "encoder.layer.0.attention.self.query.bias",
+                        "encoder.layer.0.attention.self.query.weight",
+                        "encoder.layer.0.output.dense.weight"));
         LAYERS.put("pooler", List.of("pooler.dense.bias"));
     }
 
@@ -46,8 +49,10 @@ class TaskVectorAnalysisTest {
     @Test
     void normsAnglesConflictsAndKeptSharesMatchAFloat64Computation() {
         Path base = TestCheckpoints.create(TestCheckpoints.mixedLayout(), 1);
-        List<Path> models = List.of(TestCheckpoints.create(TestCheckpoints.mixedLayout(), 2),
-                TestCheckpoints.create(TestCheckpoints.mixedLayout(), 3), TestCheckpoints.create(TestCheckpoints.mixedLayout(), 4));
+        List<Path> models = List.of(
+                TestCheckpoints.create(TestCheckpoints.mixedLayout(), 2),
+                TestCheckpoints.create(TestCheckpoints.mixedLayout(), 3),
+                TestCheckpoints.create(TestCheckpoints.mixedLayout(), 4));
         double density = 0.25;
         TaskVectorReport report;
         List<Checkpoint> opened = new ArrayList<>();
@@ -69,7 +74,9 @@ class TaskVectorAnalysisTest {
                 .containsExactlyInAnyOrderElementsOf(LAYERS.keySet());
         check(report.model(), whole, thresholds);
         for (TaskVectorReport.Group layer : report.layers()) {
-            double[][] v = models.stream().map(m -> taskVector(base, m, LAYERS.get(layer.name()))).toArray(double[][]::new);
+            double[][] v = models.stream()
+                    .map(m -> taskVector(base, m, LAYERS.get(layer.name())))
+                    .toArray(double[][]::new);
             check(layer, v, thresholds);
         }
     }
@@ -77,9 +84,13 @@ class TaskVectorAnalysisTest {
     private static void check(TaskVectorReport.Group group, double[][] v, double[] thresholds) {
         assertThat(group.elements()).isEqualTo(v[0].length);
         for (int i = 0; i < v.length; i++) {
-            assertThat(group.norms().get(i)).as("%s norm %d", group.name(), i).isCloseTo(norm(v[i]), within(1e-9 * norm(v[i])));
+            assertThat(group.norms().get(i))
+                    .as("%s norm %d", group.name(), i)
+                    .isCloseTo(norm(v[i]), within(1e-9 * norm(v[i])));
             int index = i;
-            long kept = Arrays.stream(v[i]).filter(x -> Math.abs(x) >= thresholds[index]).count();
+            long kept = Arrays.stream(v[i])
+                    .filter(x -> Math.abs(x) >= thresholds[index])
+                    .count();
             assertThat(group.keptShare().get(i)).isCloseTo((double) kept / v[i].length, within(1e-12));
             for (int k = 0; k < v.length; k++) {
                 double cos = i == k ? 1 : dot(v[i], v[k]) / (norm(v[i]) * norm(v[k]));

@@ -1,12 +1,10 @@
 package io.embedmerge.api;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.embedmerge.support.ApiClient;
 import io.embedmerge.support.TestCheckpoints;
 import io.embedmerge.support.TestEnvironment;
-import org.junit.jupiter.api.Test;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -23,8 +21,9 @@ import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The examples of the served OpenAPI description: every job kind has a request example that is valid against its
@@ -46,16 +45,23 @@ public class ApiExamplesTest extends ServedDocumentTest {
         for (String kind : mapping.propertyNames()) {
             JsonNode value = examples.path(kind).path("value");
             assertThat(value.path("kind").asString()).as("example %s", kind).isEqualTo(kind);
-            assertThat(schemas.problems(mapping.path(kind).asString(), value)).as("example %s", kind).isEmpty();
-            assertThat(schemas.problems("#/components/schemas/JobRequest", value)).as("example %s", kind).isEmpty();
+            assertThat(schemas.problems(mapping.path(kind).asString(), value))
+                    .as("example %s", kind)
+                    .isEmpty();
+            assertThat(schemas.problems("#/components/schemas/JobRequest", value))
+                    .as("example %s", kind)
+                    .isEmpty();
         }
     }
 
     @Test
     void everyRequestExampleIsAccepted() {
         for (String kind : requestExamples().propertyNames()) {
-            ApiClient.Response response = api.post("/v1/jobs", submittable(requestExamples().path(kind).path("value")));
-            assertThat(response.status()).as("example %s: %s", kind, response.body()).isEqualTo(202);
+            ApiClient.Response response = api.post(
+                    "/v1/jobs", submittable(requestExamples().path(kind).path("value")));
+            assertThat(response.status())
+                    .as("example %s: %s", kind, response.body())
+                    .isEqualTo(202);
             api.post("/v1/jobs/" + response.body().path("id").asString() + "/cancel", null);
         }
     }
@@ -65,16 +71,26 @@ public class ApiExamplesTest extends ServedDocumentTest {
         Map<String, JsonNode> examples = errorExamples(document);
         assertThat(examples).isNotEmpty();
         examples.forEach((name, example) -> {
-            assertThat(schemas.problems("#/components/schemas/Problem", example)).as(name).isEmpty();
+            assertThat(schemas.problems("#/components/schemas/Problem", example))
+                    .as(name)
+                    .isEmpty();
             assertThat(example.path("status").asString()).as(name).isEqualTo(name.split(" ")[1]);
         });
-        document.path("paths").forEach(path -> path.forEach(operation -> operation.path("responses").properties()
-                .forEach(response -> {
-                    if (response.getKey().startsWith("4")) {
-                        assertThat(response.getValue().at("/content/" + PROBLEM.replace("/", "~1") + "/examples").size())
-                                .as("%s %s", operation.path("operationId").asString(), response.getKey()).isPositive();
-                    }
-                })));
+        document.path("paths")
+                .forEach(path -> path.forEach(operation -> operation
+                        .path("responses")
+                        .properties()
+                        .forEach(response -> {
+                            if (response.getKey().startsWith("4")) {
+                                assertThat(response.getValue()
+                                                .at("/content/" + PROBLEM.replace("/", "~1") + "/examples")
+                                                .size())
+                                        .as(
+                                                "%s %s",
+                                                operation.path("operationId").asString(), response.getKey())
+                                        .isPositive();
+                            }
+                        })));
     }
 
     @Test
@@ -83,7 +99,8 @@ public class ApiExamplesTest extends ServedDocumentTest {
         Map<String, JsonNode> examples = errorExamples(document);
         examples.keySet().removeIf(ApiExamplesTest::securedOnly);
         assertThat(triggers.keySet()).containsExactlyInAnyOrderElementsOf(examples.keySet());
-        examples.forEach((name, example) -> matches(schemas, name, example, triggers.get(name).get()));
+        examples.forEach((name, example) ->
+                matches(schemas, name, example, triggers.get(name).get()));
     }
 
     /** Errors only a service with authentication answers; SecurityApiTest provokes them. */
@@ -93,9 +110,13 @@ public class ApiExamplesTest extends ServedDocumentTest {
 
     /** Asserts that the answer is a problem of the example's type, title, status and error fields. */
     public static void matches(SchemaCheck schemas, String name, JsonNode example, HttpResponse<String> response) {
-        assertThat(response.headers().firstValue("Content-Type").orElse("")).as(name).startsWith(PROBLEM);
+        assertThat(response.headers().firstValue("Content-Type").orElse(""))
+                .as(name)
+                .startsWith(PROBLEM);
         JsonNode actual = JSON.readTree(response.body());
-        assertThat(schemas.problems("#/components/schemas/Problem", actual)).as(name).isEmpty();
+        assertThat(schemas.problems("#/components/schemas/Problem", actual))
+                .as(name)
+                .isEmpty();
         for (String field : List.of("type", "title", "status")) {
             assertThat(actual.path(field)).as("%s %s: %s", name, field, actual).isEqualTo(example.path(field));
         }
@@ -109,10 +130,14 @@ public class ApiExamplesTest extends ServedDocumentTest {
         Map<String, Supplier<HttpResponse<String>>> t = new LinkedHashMap<>();
         t.put("submitJob 400 malformedJson", () -> send("POST", "/v1/jobs", "{\"kind\": \"merge\", \"base\": ", null));
         t.put("submitJob 400 unknownKind", () -> send("POST", "/v1/jobs", "{\"kind\": \"blend\"}", null));
-        t.put("submitJob 400 wrongType", () -> send("POST", "/v1/jobs", "{\"kind\": \"merge\", \"seed\": \"forty-two\"}", null));
+        t.put(
+                "submitJob 400 wrongType",
+                () -> send("POST", "/v1/jobs", "{\"kind\": \"merge\", \"seed\": \"forty-two\"}", null));
         t.put("submitJob 409 idempotencyKeyReused", () -> {
             String key = UUID.randomUUID().toString();
-            cancel(JSON.readTree(send("POST", "/v1/jobs", accepted, key).body()).path("id").asString());
+            cancel(JSON.readTree(send("POST", "/v1/jobs", accepted, key).body())
+                    .path("id")
+                    .asString());
             return send("POST", "/v1/jobs", accepted.replace("256", "128"), key);
         });
         t.put("submitJob 422 invalidJob", () -> send("POST", "/v1/jobs", submittable(JSON.readTree("""
@@ -120,40 +145,56 @@ public class ApiExamplesTest extends ServedDocumentTest {
                  "models": [{"uri": "file:./data/models/sts"}, {"uri": "file:./data/models/missing"}],
                  "method": {"name": "ties", "params": {"density": 1.5}}}""")), null));
         t.put("submitJob 400 badIdempotencyKey", () -> send("POST", "/v1/jobs", accepted, "k".repeat(300)));
-        t.put("submitJob 403 foreignOrigin", () -> sendAs("POST", "/v1/jobs", accepted, "application/json",
-                "http://evil.example"));
+        t.put(
+                "submitJob 403 foreignOrigin",
+                () -> sendAs("POST", "/v1/jobs", accepted, "application/json", "http://evil.example"));
         t.put("submitJob 413 requestTooLarge", () -> send("POST", "/v1/jobs", accepted + " ".repeat(1 << 20), null));
-        t.put("submitJob 415 formPost", () -> sendAs("POST", "/v1/jobs", "kind=merge",
-                "application/x-www-form-urlencoded", null));
-        t.put("submitJob 422 tooManyModels", () -> send("POST", "/v1/jobs", "{\"kind\": \"merge\", \"models\": ["
-                + String.join(",", java.util.Collections.nCopies(1000, "{}")) + "]}", null));
+        t.put(
+                "submitJob 415 formPost",
+                () -> sendAs("POST", "/v1/jobs", "kind=merge", "application/x-www-form-urlencoded", null));
+        t.put(
+                "submitJob 422 tooManyModels",
+                () -> send(
+                        "POST",
+                        "/v1/jobs",
+                        "{\"kind\": \"merge\", \"models\": ["
+                                + String.join(",", java.util.Collections.nCopies(1000, "{}")) + "]}",
+                        null));
         t.put("getJob 400 badJobId", () -> send("GET", "/v1/jobs/42", null, null));
         t.put("getJob 404 unknownJob", () -> send("GET", "/v1/jobs/" + unknown, null, null));
         t.put("listJobs 400 badStatus", () -> send("GET", "/v1/jobs?status=DONE", null, null));
         t.put("listJobs 422 badPageSize", () -> send("GET", "/v1/jobs?pageSize=500", null, null));
         t.put("cancelJob 400 badJobId", () -> send("POST", "/v1/jobs/42/cancel", null, null));
-        t.put("cancelJob 403 foreignOrigin", () -> sendAs("POST", "/v1/jobs/" + unknown + "/cancel", null, null,
-                "http://evil.example"));
-        t.put("cancelJob 415 formPost", () -> sendAs("POST", "/v1/jobs/" + unknown + "/cancel", "",
-                "application/x-www-form-urlencoded", null));
+        t.put(
+                "cancelJob 403 foreignOrigin",
+                () -> sendAs("POST", "/v1/jobs/" + unknown + "/cancel", null, null, "http://evil.example"));
+        t.put(
+                "cancelJob 415 formPost",
+                () -> sendAs("POST", "/v1/jobs/" + unknown + "/cancel", "", "application/x-www-form-urlencoded", null));
         t.put("cancelJob 404 unknownJob", () -> send("POST", "/v1/jobs/" + unknown + "/cancel", null, null));
         t.put("cancelJob 409 alreadyEnded", () -> {
-            String id = JSON.readTree(send("POST", "/v1/jobs", accepted, null).body()).path("id").asString();
+            String id = JSON.readTree(send("POST", "/v1/jobs", accepted, null).body())
+                    .path("id")
+                    .asString();
             cancel(id);
             api.awaitTerminal(id);
             return send("POST", "/v1/jobs/" + id + "/cancel", null, null);
         });
         t.put("getJobReport 400 badJobId", () -> send("GET", "/v1/jobs/42/report", null, null, "text/html"));
-        t.put("getJobReport 404 unknownJob", () -> send("GET", "/v1/jobs/" + unknown + "/report", null, null, "text/html"));
+        t.put(
+                "getJobReport 404 unknownJob",
+                () -> send("GET", "/v1/jobs/" + unknown + "/report", null, null, "text/html"));
         t.put("listJobEvents 400 badJobId", () -> send("GET", "/v1/jobs/42/events", null, null));
         t.put("listJobEvents 404 unknownJob", () -> send("GET", "/v1/jobs/" + unknown + "/events", null, null));
         t.put("getJob 400 badWait", () -> send("GET", "/v1/jobs/" + unknown + "?wait=soon", null, null));
         t.put("listJobs 400 badMetadataFilter", () -> send("GET", "/v1/jobs?metadata.a%20b=x", null, null));
-        t.put("createWebhook 422 invalidWebhook", () -> send("POST", "/v1/webhooks",
-                "{\"url\": \"http://ci.example.com/hook\"}", null));
+        t.put(
+                "createWebhook 422 invalidWebhook",
+                () -> send("POST", "/v1/webhooks", "{\"url\": \"http://ci.example.com/hook\"}", null));
         t.put("deleteWebhook 404 unknownWebhook", () -> send("DELETE", "/v1/webhooks/" + unknown, null, null));
-        t.put("rotateWebhookSecret 404 unknownWebhook", () -> send("POST", "/v1/webhooks/" + unknown + "/rotate",
-                null, null));
+        t.put(
+                "rotateWebhookSecret 404 unknownWebhook",
+                () -> send("POST", "/v1/webhooks/" + unknown + "/rotate", null, null));
         t.put("listJobDeliveries 404 unknownJob", () -> send("GET", "/v1/jobs/" + unknown + "/deliveries", null, null));
         t.put("submitJob 422 unsupportedMergekitKey", () -> sendAs("POST", "/v1/jobs", """
                 merge_method: ties
@@ -163,12 +204,16 @@ public class ApiExamplesTest extends ServedDocumentTest {
                     parameters:
                       foo: 1
                 """, "application/yaml", null));
-        t.put("getJobMergekitConfig 400 badJobId", () -> send("GET", "/v1/jobs/42/mergekit.yaml", null, null,
-                "application/yaml"));
-        t.put("getJobMergekitConfig 404 unknownJob", () -> send("GET", "/v1/jobs/" + unknown + "/mergekit.yaml", null,
-                null, "application/yaml"));
+        t.put(
+                "getJobMergekitConfig 400 badJobId",
+                () -> send("GET", "/v1/jobs/42/mergekit.yaml", null, null, "application/yaml"));
+        t.put(
+                "getJobMergekitConfig 404 unknownJob",
+                () -> send("GET", "/v1/jobs/" + unknown + "/mergekit.yaml", null, null, "application/yaml"));
         t.put("getJobMergekitConfig 409 notAMerge", () -> {
-            String id = JSON.readTree(send("POST", "/v1/jobs", accepted, null).body()).path("id").asString();
+            String id = JSON.readTree(send("POST", "/v1/jobs", accepted, null).body())
+                    .path("id")
+                    .asString();
             cancel(id);
             return send("GET", "/v1/jobs/" + id + "/mergekit.yaml", null, null, "application/yaml");
         });
@@ -176,14 +221,32 @@ public class ApiExamplesTest extends ServedDocumentTest {
         t.put("compareJobs 400 noSelection", () -> send("GET", "/v1/compare", null, null));
         t.put("compareJobs 400 badMetadataFilter", () -> send("GET", "/v1/compare?metadata.a%20b=x", null, null));
         t.put("compareJobs 404 unknownJob", () -> send("GET", "/v1/compare?ids=" + unknown, null, null));
-        t.put("compareJobs 422 tooManyIds", () -> send("GET", "/v1/compare?ids=" + String.join(",",
-                java.util.stream.Stream.generate(() -> UUID.randomUUID().toString()).limit(51).toList()), null, null));
+        t.put(
+                "compareJobs 422 tooManyIds",
+                () -> send(
+                        "GET",
+                        "/v1/compare?ids="
+                                + String.join(
+                                        ",",
+                                        java.util.stream.Stream.generate(
+                                                        () -> UUID.randomUUID().toString())
+                                                .limit(51)
+                                                .toList()),
+                        null,
+                        null));
         t.put("compareJobs 422 tooManyMatches", () -> {
             String run = UUID.randomUUID().toString();
             for (int i = 0; i < 2; i++) {
-                cancel(JSON.readTree(send("POST", "/v1/jobs", "{\"kind\": \"import\", \"source\": "
-                        + "\"builtin:all-minilm-l6-v2\", \"metadata\": {\"run\": \"" + run + "\"}}", null).body())
-                        .path("id").asString());
+                cancel(JSON.readTree(send(
+                                        "POST",
+                                        "/v1/jobs",
+                                        "{\"kind\": \"import\", \"source\": "
+                                                + "\"builtin:all-minilm-l6-v2\", \"metadata\": {\"run\": \"" + run
+                                                + "\"}}",
+                                        null)
+                                .body())
+                        .path("id")
+                        .asString());
             }
             return send("GET", "/v1/compare?limit=1&metadata.run=" + run, null, null);
         });
@@ -200,10 +263,17 @@ public class ApiExamplesTest extends ServedDocumentTest {
     /** Every documented error example, keyed "operationId status exampleName". */
     public static Map<String, JsonNode> errorExamples(JsonNode document) {
         Map<String, JsonNode> examples = new LinkedHashMap<>();
-        document.path("paths").forEach(path -> path.forEach(operation -> operation.path("responses").properties()
-                .forEach(response -> response.getValue().at("/content/" + PROBLEM.replace("/", "~1") + "/examples")
-                        .properties().forEach(example -> examples.put(operation.path("operationId").asString() + " "
-                                + response.getKey() + " " + example.getKey(), example.getValue().path("value"))))));
+        document.path("paths")
+                .forEach(path -> path.forEach(operation -> operation
+                        .path("responses")
+                        .properties()
+                        .forEach(response -> response.getValue()
+                                .at("/content/" + PROBLEM.replace("/", "~1") + "/examples")
+                                .properties()
+                                .forEach(example -> examples.put(
+                                        operation.path("operationId").asString() + " " + response.getKey() + " "
+                                                + example.getKey(),
+                                        example.getValue().path("value"))))));
         return examples;
     }
 
@@ -250,7 +320,9 @@ public class ApiExamplesTest extends ServedDocumentTest {
     /** A request as a browser might send it for another site: any content type, an Origin header. */
     private HttpResponse<String> sendAs(String method, String path, String body, String contentType, String origin) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .header("Accept", "application/json");
         if (contentType != null) {
             request.header("Content-Type", contentType);
@@ -263,7 +335,9 @@ public class ApiExamplesTest extends ServedDocumentTest {
 
     private HttpResponse<String> send(String method, String path, String body, String idempotencyKey, String accept) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .header("Accept", accept);
         if (body != null) {
             request.header("Content-Type", "application/json");

@@ -1,12 +1,8 @@
 package io.embedmerge.api;
 
-import io.embedmerge.support.ApiClient;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.embedmerge.support.ApiClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
@@ -22,8 +18,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The requests that the ready-made pipeline steps (examples/argo, examples/airflow, examples/kubeflow) send are the
@@ -42,14 +41,21 @@ class ExampleRequestsTest extends ServedDocumentTest {
 
     @Test
     void everyJobRequestIsValidAgainstItsSchemaAndAccepted() {
-        List<Path> jobRequests = requestFiles().stream().filter(f -> read(f).has("kind")).toList();
-        assertThat(jobRequests).extracting(f -> read(f).path("kind").asString())
-                .containsExactlyInAnyOrderElementsOf(document.at("/components/schemas/JobRequest/discriminator/mapping").propertyNames());
+        List<Path> jobRequests =
+                requestFiles().stream().filter(f -> read(f).has("kind")).toList();
+        assertThat(jobRequests)
+                .extracting(f -> read(f).path("kind").asString())
+                .containsExactlyInAnyOrderElementsOf(document.at("/components/schemas/JobRequest/discriminator/mapping")
+                        .propertyNames());
         for (Path file : jobRequests) {
             JsonNode body = read(file);
-            String schema = document.at("/components/schemas/JobRequest/discriminator/mapping").path(body.path("kind").asString()).asString();
+            String schema = document.at("/components/schemas/JobRequest/discriminator/mapping")
+                    .path(body.path("kind").asString())
+                    .asString();
             assertThat(schemas.problems(schema, body)).as("%s", file).isEmpty();
-            assertThat(schemas.problems("#/components/schemas/JobRequest", body)).as("%s", file).isEmpty();
+            assertThat(schemas.problems("#/components/schemas/JobRequest", body))
+                    .as("%s", file)
+                    .isEmpty();
             submitAndCancel(file.toString(), body);
         }
     }
@@ -59,10 +65,14 @@ class ExampleRequestsTest extends ServedDocumentTest {
         JsonNode methods = read(REQUESTS.resolve("merge-methods.json"));
         assertThat(methods.size()).isGreaterThan(1);
         for (JsonNode method : methods) {
-            assertThat(schemas.problems("#/components/schemas/MethodSpec", method)).as("%s", method).isEmpty();
+            assertThat(schemas.problems("#/components/schemas/MethodSpec", method))
+                    .as("%s", method)
+                    .isEmpty();
             ObjectNode merge = (ObjectNode) read(REQUESTS.resolve("merge.json"));
             merge.set("method", method);
-            assertThat(schemas.problems("#/components/schemas/MergeJobRequest", merge)).as("%s", method).isEmpty();
+            assertThat(schemas.problems("#/components/schemas/MergeJobRequest", merge))
+                    .as("%s", method)
+                    .isEmpty();
             submitAndCancel("merge.json with " + method, merge);
         }
     }
@@ -78,11 +88,17 @@ class ExampleRequestsTest extends ServedDocumentTest {
             List<String> query = new ArrayList<>();
             queries.path(name).path("query").properties().forEach(p -> {
                 JsonNode parameter = parameter(operation, p.getKey());
-                assertThat(parameter).as("%s: query parameter %s of GET %s", name, p.getKey(), path).isNotNull();
+                assertThat(parameter)
+                        .as("%s: query parameter %s of GET %s", name, p.getKey(), path)
+                        .isNotNull();
                 JsonNode schema = parameter.path("schema");
                 JsonNode value = schema.path("type").asString().equals("integer")
-                        ? JSON.getNodeFactory().numberNode(Long.parseLong(p.getValue().asString())) : p.getValue();
-                assertThat(schemas.problems(schema, value)).as("%s: %s=%s", name, p.getKey(), p.getValue()).isEmpty();
+                        ? JSON.getNodeFactory()
+                                .numberNode(Long.parseLong(p.getValue().asString()))
+                        : p.getValue();
+                assertThat(schemas.problems(schema, value))
+                        .as("%s: %s=%s", name, p.getKey(), p.getValue())
+                        .isEmpty();
                 query.add(p.getKey() + "=" + URLEncoder.encode(p.getValue().asString(), StandardCharsets.UTF_8));
             });
             ApiClient.Response response = api.get(path.replace("{id}", job) + "?" + String.join("&", query));
@@ -92,7 +108,9 @@ class ExampleRequestsTest extends ServedDocumentTest {
 
     @Test
     void theExamplesReadTheRequestFiles() {
-        Set<String> files = requestFiles().stream().map(f -> f.getFileName().toString()).collect(Collectors.toCollection(TreeSet::new));
+        Set<String> files = requestFiles().stream()
+                .map(f -> f.getFileName().toString())
+                .collect(Collectors.toCollection(TreeSet::new));
         Set<String> used = new TreeSet<>();
         for (String folder : List.of("argo", "airflow", "kubeflow")) {
             Set<String> named = new TreeSet<>();
@@ -119,21 +137,37 @@ class ExampleRequestsTest extends ServedDocumentTest {
         for (String tool : List.of("sh", "curl", "jq")) {
             Assumptions.assumeTrue(onPath(tool), tool + " is not installed");
         }
-        Map<String, Object> template = new org.yaml.snakeyaml.Yaml()
-                .load(readString(EXAMPLES.resolve("argo/embed-merge-template.yaml")));
+        Map<String, Object> template =
+                new org.yaml.snakeyaml.Yaml().load(readString(EXAMPLES.resolve("argo/embed-merge-template.yaml")));
         @SuppressWarnings("unchecked")
-        Map<String, Object> runJob = ((List<Map<String, Object>>) ((Map<String, Object>) template.get("spec")).get("templates"))
-                .stream().filter(t -> "run-job".equals(t.get("name"))).findFirst().orElseThrow();
+        Map<String, Object> runJob = ((List<Map<String, Object>>)
+                        ((Map<String, Object>) template.get("spec")).get("templates"))
+                .stream()
+                        .filter(t -> "run-job".equals(t.get("name")))
+                        .findFirst()
+                        .orElseThrow();
         @SuppressWarnings("unchecked")
         String source = (String) ((Map<String, Object>) runJob.get("script")).get("source");
         Path tmp = Files.createTempDirectory("argo-run-job");
         // /tmp/ first: the checkout itself may lie under /tmp, and its path must not be rewritten again
         String script = source.replace("/tmp/", tmp + "/").replace("/requests/", REQUESTS.toAbsolutePath() + "/");
-        ProcessBuilder sh = new ProcessBuilder("sh", "-c", script).redirectErrorStream(true)
+        ProcessBuilder sh = new ProcessBuilder("sh", "-c", script)
+                .redirectErrorStream(true)
                 .redirectOutput(tmp.resolve("log").toFile());
-        sh.environment().putAll(Map.of("API", "http://localhost:" + port, "WORKFLOW", "example-requests-test",
-                "IDEMPOTENCY_KEY", java.util.UUID.randomUUID().toString(), "REQUEST", "import.json",
-                "SET", ".metadata.experiment = $args.experiment", "ARGS", "{\"experiment\": \"argo-script\"}"));
+        sh.environment()
+                .putAll(Map.of(
+                        "API",
+                        "http://localhost:" + port,
+                        "WORKFLOW",
+                        "example-requests-test",
+                        "IDEMPOTENCY_KEY",
+                        java.util.UUID.randomUUID().toString(),
+                        "REQUEST",
+                        "import.json",
+                        "SET",
+                        ".metadata.experiment = $args.experiment",
+                        "ARGS",
+                        "{\"experiment\": \"argo-script\"}"));
         Process process = sh.start();
         assertThat(process.waitFor(10, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
         String log = readString(tmp.resolve("log"));
@@ -143,7 +177,9 @@ class ExampleRequestsTest extends ServedDocumentTest {
         assertThat(job.path("status").asString()).isEqualTo("SUCCEEDED");
         assertThat(job.path("metadata").path("argo-workflow").asString()).isEqualTo("example-requests-test");
         assertThat(job.path("metadata").path("experiment").asString()).isEqualTo("argo-script");
-        assertThat(readString(tmp.resolve("output-uri"))).isEqualTo(job.at("/result/output/uri").asString()).startsWith("file:");
+        assertThat(readString(tmp.resolve("output-uri")))
+                .isEqualTo(job.at("/result/output/uri").asString())
+                .startsWith("file:");
         assertThat(log).contains("SUCCEEDED");
     }
 
@@ -168,7 +204,9 @@ class ExampleRequestsTest extends ServedDocumentTest {
                 continue;
             }
             String declared = p.path("name").asString();
-            if (declared.equals(name) || declared.equals("metadata.<key>") && METADATA_KEY.matcher(name).matches()) {
+            if (declared.equals(name)
+                    || declared.equals("metadata.<key>")
+                            && METADATA_KEY.matcher(name).matches()) {
                 return p;
             }
         }
@@ -176,7 +214,9 @@ class ExampleRequestsTest extends ServedDocumentTest {
     }
 
     private static List<Path> requestFiles() {
-        return list(REQUESTS).stream().filter(f -> f.toString().endsWith(".json")).toList();
+        return list(REQUESTS).stream()
+                .filter(f -> f.toString().endsWith(".json"))
+                .toList();
     }
 
     private static List<Path> list(Path folder) {

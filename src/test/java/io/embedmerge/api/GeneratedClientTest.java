@@ -1,20 +1,19 @@
 package io.embedmerge.api;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.embedmerge.client.ApiClient;
 import io.embedmerge.client.api.JobsApi;
 import io.embedmerge.client.model.ImportJobRequest;
 import io.embedmerge.client.model.Job;
 import io.embedmerge.client.model.JobRequest;
 import io.embedmerge.support.IntegrationTest;
-import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * The client that openapi-generator (java, native) builds from the committed openapi/openapi.yaml during the test
@@ -36,10 +35,12 @@ class GeneratedClientTest extends IntegrationTest {
         client.setReadTimeout(Duration.ofSeconds(90));
         JobsApi jobs = new JobsApi(client);
 
-        Job submitted = jobs.submitJob(new JobRequest(new ImportJobRequest()
-                .kind(ImportJobRequest.KindEnum.IMPORT)
-                .source("builtin:all-minilm-l6-v2")
-                .metadata(Map.of("client", "openapi-generator"))), null);
+        Job submitted = jobs.submitJob(
+                new JobRequest(new ImportJobRequest()
+                        .kind(ImportJobRequest.KindEnum.IMPORT)
+                        .source("builtin:all-minilm-l6-v2")
+                        .metadata(Map.of("client", "openapi-generator"))),
+                null);
         assertThat(submitted.getId()).isNotNull();
         assertThat(submitted.getMetadata()).containsEntry("client", "openapi-generator");
 

@@ -1,15 +1,12 @@
 package io.embedmerge.api;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.embedmerge.support.ApiClient;
 import io.embedmerge.support.IntegrationTest;
 import io.embedmerge.support.TensorPacing;
 import io.embedmerge.support.TestCheckpoints;
 import io.embedmerge.support.TestEnvironment;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import tools.jackson.databind.JsonNode;
-
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -21,14 +18,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
 
 /** The job API over real HTTP: problems, idempotency, listing, events, cancellation, methods and metrics. */
 class JobApiTest extends IntegrationTest {
 
     @LocalServerPort
     int port;
+
     ApiClient api;
 
     @BeforeEach
@@ -39,7 +39,10 @@ class JobApiTest extends IntegrationTest {
     private static String mergeBody(Path base, List<Path> models, String method, String extra) {
         StringBuilder list = new StringBuilder();
         for (Path m : models) {
-            list.append(list.isEmpty() ? "" : ",").append("{\"uri\": \"").append(TestCheckpoints.uri(m)).append("\"}");
+            list.append(list.isEmpty() ? "" : ",")
+                    .append("{\"uri\": \"")
+                    .append(TestCheckpoints.uri(m))
+                    .append("\"}");
         }
         return """
                 {"kind": "merge", "base": "%s", "models": [%s], "method": %s%s}
@@ -66,22 +69,31 @@ class JobApiTest extends IntegrationTest {
         String body = """
                 {"kind": "merge", "base": "file:///etc", "models": [{"uri": "%s"}, {"uri": "%s"}],
                  "method": {"name": "linear", "params": {"lambda": "big", "bogus": 1}}, "output": "%s"}
-                """.formatted(TestCheckpoints.uri(base), TestCheckpoints.uri(base.resolveSibling("missing")),
-                TestCheckpoints.uri(taken));
+                """.formatted(
+                        TestCheckpoints.uri(base),
+                        TestCheckpoints.uri(base.resolveSibling("missing")),
+                        TestCheckpoints.uri(taken));
         ApiClient.Response response = api.post("/v1/jobs", body);
         assertThat(response.status()).isEqualTo(422);
         assertThat(response.header("Content-Type")).startsWith("application/problem+json");
         assertThat(fields(response)).contains("base", "models[1].uri", "output", "method.params.bogus");
-        assertThat(response.body().path("detail").asString()).contains("outside the allowed local roots", "does not exist",
-                "already exists", "unknown parameter 'bogus'");
+        assertThat(response.body().path("detail").asString())
+                .contains(
+                        "outside the allowed local roots",
+                        "does not exist",
+                        "already exists",
+                        "unknown parameter 'bogus'");
 
-        ApiClient.Response wrongType = api.post("/v1/jobs", mergeBody(base, List.of(base),
-                "{\"name\": \"linear\", \"params\": {\"lambda\": \"big\"}}", ""));
+        ApiClient.Response wrongType = api.post(
+                "/v1/jobs",
+                mergeBody(base, List.of(base), "{\"name\": \"linear\", \"params\": {\"lambda\": \"big\"}}", ""));
         assertThat(wrongType.status()).isEqualTo(422);
         assertThat(fields(wrongType)).containsExactly("method.params.lambda");
-        assertThat(wrongType.body().path("errors").get(0).path("message").asString()).contains("must be a number");
+        assertThat(wrongType.body().path("errors").get(0).path("message").asString())
+                .contains("must be a number");
 
-        ApiClient.Response unknownMethod = api.post("/v1/jobs", mergeBody(base, List.of(base), "{\"name\": \"magic\"}", ""));
+        ApiClient.Response unknownMethod =
+                api.post("/v1/jobs", mergeBody(base, List.of(base), "{\"name\": \"magic\"}", ""));
         assertThat(fields(unknownMethod)).containsExactly("method.name");
         assertThat(unknownMethod.body().path("detail").asString()).contains("linear", "task_arithmetic");
 
@@ -102,16 +114,19 @@ class JobApiTest extends IntegrationTest {
         assertThat(noKind.status()).isEqualTo(400);
         assertThat(fields(noKind)).containsExactly("kind");
 
-        ApiClient.Response badWeight = api.post("/v1/jobs",
+        ApiClient.Response badWeight = api.post(
+                "/v1/jobs",
                 "{\"kind\": \"merge\", \"base\": \"file:./x\", \"models\": [{\"uri\": \"file:./y\", \"weight\": \"heavy\"}]}");
         assertThat(badWeight.status()).isEqualTo(400);
         assertThat(fields(badWeight)).containsExactly("models[0].weight");
-        assertThat(badWeight.body().path("errors").get(0).path("message").asString()).isEqualTo("must be a number");
+        assertThat(badWeight.body().path("errors").get(0).path("message").asString())
+                .isEqualTo("must be a number");
 
-        ApiClient.Response badDtype = api.post("/v1/jobs",
-                "{\"kind\": \"merge\", \"base\": \"file:./x\", \"models\": [], \"outputDtype\": \"f8\"}");
+        ApiClient.Response badDtype = api.post(
+                "/v1/jobs", "{\"kind\": \"merge\", \"base\": \"file:./x\", \"models\": [], \"outputDtype\": \"f8\"}");
         assertThat(fields(badDtype)).containsExactly("outputDtype");
-        assertThat(badDtype.body().path("errors").get(0).path("message").asString()).contains("bf16", "f16", "f32");
+        assertThat(badDtype.body().path("errors").get(0).path("message").asString())
+                .contains("bf16", "f16", "f32");
 
         ApiClient.Response typo = api.post("/v1/jobs", "{\"kind\": \"merge\", \"modles\": []}");
         assertThat(typo.status()).isEqualTo(400);
@@ -132,10 +147,12 @@ class JobApiTest extends IntegrationTest {
         ApiClient.Response again = api.post("/v1/jobs", body, key);
         assertThat(first.status()).isEqualTo(202);
         assertThat(again.status()).isEqualTo(202);
-        assertThat(again.body().path("id").asString()).isEqualTo(first.body().path("id").asString());
+        assertThat(again.body().path("id").asString())
+                .isEqualTo(first.body().path("id").asString());
         ApiClient.Response other = api.post("/v1/jobs", validBody(), key);
         assertThat(other.status()).isEqualTo(409);
-        assertThat(other.body().path("detail").asString()).contains(first.body().path("id").asString());
+        assertThat(other.body().path("detail").asString())
+                .contains(first.body().path("id").asString());
         api.awaitTerminal(first.body().path("id").asString());
     }
 
@@ -151,13 +168,16 @@ class JobApiTest extends IntegrationTest {
         int pages = 0;
         do {
             JsonNode page = api.get("/v1/jobs?kind=merge&status=SUCCEEDED&pageSize=2"
-                    + (token == null ? "" : "&pageToken=" + token)).body();
+                            + (token == null ? "" : "&pageToken=" + token))
+                    .body();
             assertThat(page.path("jobs").size()).isLessThanOrEqualTo(2);
             page.path("jobs").forEach(j -> {
                 assertThat(j.path("status").asString()).isEqualTo("SUCCEEDED");
                 seen.add(j.path("id").asString());
             });
-            token = page.path("nextPageToken").isMissingNode() ? null : page.path("nextPageToken").asString();
+            token = page.path("nextPageToken").isMissingNode()
+                    ? null
+                    : page.path("nextPageToken").asString();
             pages++;
         } while (token != null && pages < 1000);
         assertThat(seen).doesNotHaveDuplicates();
@@ -176,7 +196,8 @@ class JobApiTest extends IntegrationTest {
         assertThat(summary.has("progress")).isTrue();
         assertThat(summary.has("request")).isFalse();
         assertThat(summary.has("result")).isFalse();
-        JsonNode full = api.get("/v1/jobs?pageSize=1&view=full").body().path("jobs").get(0);
+        JsonNode full =
+                api.get("/v1/jobs?pageSize=1&view=full").body().path("jobs").get(0);
         assertThat(full).isEqualTo(api.get("/v1/jobs/" + id).body());
         assertThat(api.get("/v1/jobs?view=everything").status()).isEqualTo(400);
     }
@@ -202,9 +223,14 @@ class JobApiTest extends IntegrationTest {
         assertThat(types.getLast()).isEqualTo("succeeded");
         assertThat(types).contains("progress");
         long afterStart = events.get(1).path("id").asLong();
-        assertThat(api.get("/v1/jobs/" + id + "/events?after=" + afterStart).body().get(0).path("id").asLong())
+        assertThat(api.get("/v1/jobs/" + id + "/events?after=" + afterStart)
+                        .body()
+                        .get(0)
+                        .path("id")
+                        .asLong())
                 .isGreaterThan(afterStart);
-        HttpResponse<String> resumed = api.getText("/v1/jobs/" + id + "/events?after=" + afterStart, "text/event-stream");
+        HttpResponse<String> resumed =
+                api.getText("/v1/jobs/" + id + "/events?after=" + afterStart, "text/event-stream");
         assertThat(resumed.body()).doesNotContain("event:submitted").contains("event:succeeded");
     }
 
@@ -219,11 +245,18 @@ class JobApiTest extends IntegrationTest {
         TensorPacing.delayMillis = 100;
         try {
             String running = api.post("/v1/jobs", mergeBody(base, List.of(model), "{\"name\": \"linear\"}", ""))
-                    .body().path("id").asString();
-            api.awaitJob(running, j -> j.path("progress").path("stage").asString().equals("merging")
-                    && j.path("progress").path("fraction").asDouble() > 0, Duration.ofSeconds(30));
+                    .body()
+                    .path("id")
+                    .asString();
+            api.awaitJob(
+                    running,
+                    j -> j.path("progress").path("stage").asString().equals("merging")
+                            && j.path("progress").path("fraction").asDouble() > 0,
+                    Duration.ofSeconds(30));
             String queued = api.post("/v1/jobs", mergeBody(base, List.of(model), "{\"name\": \"linear\"}", ""))
-                    .body().path("id").asString();
+                    .body()
+                    .path("id")
+                    .asString();
 
             ApiClient.Response cancelQueued = api.post("/v1/jobs/" + queued + "/cancel", null);
             assertThat(cancelQueued.status()).isEqualTo(202);
@@ -232,10 +265,12 @@ class JobApiTest extends IntegrationTest {
             ApiClient.Response cancelRunning = api.post("/v1/jobs/" + running + "/cancel", null);
             assertThat(cancelRunning.status()).isEqualTo(202);
             assertThat(cancelRunning.body().path("cancelRequested").asBoolean()).isTrue();
-            JsonNode stopped = api.awaitJob(running, j -> j.path("status").asString().equals("CANCELLED"), Duration.ofSeconds(10));
+            JsonNode stopped =
+                    api.awaitJob(running, j -> j.path("status").asString().equals("CANCELLED"), Duration.ofSeconds(10));
             assertThat(stopped.path("progress").path("fraction").asDouble()).isLessThan(1.0);
 
-            assertThat(api.post("/v1/jobs/" + running + "/cancel", null).status()).isEqualTo(409);
+            assertThat(api.post("/v1/jobs/" + running + "/cancel", null).status())
+                    .isEqualTo(409);
             Path outputs = TestEnvironment.storageRoot().resolve("outputs");
             try (Stream<Path> entries = Files.exists(outputs) ? Files.list(outputs) : Stream.empty()) {
                 assertThat(entries.map(p -> p.getFileName().toString()))
@@ -257,19 +292,32 @@ class JobApiTest extends IntegrationTest {
         Map<String, String> missing = new LinkedHashMap<>(TestCheckpoints.mixedLayout());
         missing.remove("pooler.dense.bias:F32");
 
-        String shapeJob = api.post("/v1/jobs", mergeBody(base, List.of(TestCheckpoints.create(otherShape, 2)),
-                "{\"name\": \"linear\"}", "")).body().path("id").asString();
+        String shapeJob = api.post(
+                        "/v1/jobs",
+                        mergeBody(base, List.of(TestCheckpoints.create(otherShape, 2)), "{\"name\": \"linear\"}", ""))
+                .body()
+                .path("id")
+                .asString();
         JsonNode failed = api.awaitTerminal(shapeJob);
         assertThat(failed.path("status").asString()).isEqualTo("FAILED");
         assertThat(failed.path("error").path("code").asString()).isEqualTo("INVALID_CHECKPOINT");
         assertThat(failed.path("error").path("message").asString())
                 .contains("encoder.layer.0.output.dense.weight", "[16, 47]", "models[0]");
 
-        String missingJob = api.post("/v1/jobs", mergeBody(base, List.of(TestCheckpoints.create(missing, 3)),
-                "{\"name\": \"task_arithmetic\"}", "")).body().path("id").asString();
+        String missingJob = api.post(
+                        "/v1/jobs",
+                        mergeBody(
+                                base,
+                                List.of(TestCheckpoints.create(missing, 3)),
+                                "{\"name\": \"task_arithmetic\"}",
+                                ""))
+                .body()
+                .path("id")
+                .asString();
         JsonNode failed2 = api.awaitTerminal(missingJob);
         assertThat(failed2.path("error").path("message").asString()).contains("pooler.dense.bias", "models[0]");
-        assertThat(TestEnvironment.storageRoot().resolve("outputs").resolve(shapeJob)).doesNotExist();
+        assertThat(TestEnvironment.storageRoot().resolve("outputs").resolve(shapeJob))
+                .doesNotExist();
     }
 
     @Test
@@ -295,8 +343,12 @@ class JobApiTest extends IntegrationTest {
     void prometheusExposesJobAndMergeMetrics() {
         api.awaitTerminal(api.post("/v1/jobs", validBody()).body().path("id").asString());
         String metrics = api.getText("/actuator/prometheus", "text/plain").body();
-        assertThat(metrics).contains("merge_jobs{status=\"SUCCEEDED\"}", "merge_queue_depth",
-                "merge_job_duration_seconds_count{kind=\"merge\",outcome=\"succeeded\"}", "merge_bytes_written_bytes_total");
+        assertThat(metrics)
+                .contains(
+                        "merge_jobs{status=\"SUCCEEDED\"}",
+                        "merge_queue_depth",
+                        "merge_job_duration_seconds_count{kind=\"merge\",outcome=\"succeeded\"}",
+                        "merge_bytes_written_bytes_total");
     }
 
     @Test
@@ -304,7 +356,8 @@ class JobApiTest extends IntegrationTest {
         Path base = TestCheckpoints.create(TestCheckpoints.mixedLayout(), 41);
         Path a = TestCheckpoints.create(TestCheckpoints.mixedLayout(), 42);
         Path b = TestCheckpoints.create(TestCheckpoints.mixedLayout(), 43);
-        ApiClient.Response submitted = api.post("/v1/jobs", """
+        ApiClient.Response submitted = api.post(
+                "/v1/jobs", """
                 {"kind": "analyze", "base": "%s", "models": [{"uri": "%s", "label": "sts <a>"}, {"uri": "%s", "label": "nli"}],
                  "density": 0.3}""".formatted(TestCheckpoints.uri(base), TestCheckpoints.uri(a), TestCheckpoints.uri(b)));
         assertThat(submitted.status()).as(submitted.raw().body()).isEqualTo(202);
@@ -312,18 +365,20 @@ class JobApiTest extends IntegrationTest {
         assertThat(job.path("status").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
         JsonNode analysis = job.path("result").path("analysis");
         assertThat(analysis.path("labels").toString()).contains("sts <a>", "nli");
-        assertThat(analysis.path("model").path("angleDegrees").get(0).get(1).asDouble()).isBetween(0.0, 180.0);
+        assertThat(analysis.path("model").path("angleDegrees").get(0).get(1).asDouble())
+                .isBetween(0.0, 180.0);
         assertThat(analysis.path("layers").size()).isEqualTo(3);
 
         HttpResponse<String> page = api.getText("/v1/jobs/" + job.path("id").asString() + "/report", "text/html");
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
-        assertThat(page.body()).contains("<svg", "Angles between task vectors", "encoder.layer.0", "sts &lt;a&gt;")
+        assertThat(page.body())
+                .contains("<svg", "Angles between task vectors", "encoder.layer.0", "sts &lt;a&gt;")
                 .doesNotContain("sts <a>");
 
-        ApiClient.Response badDensity = api.post("/v1/jobs", """
-                {"kind": "analyze", "base": "%s", "models": [{"uri": "%s"}], "density": 1.5}"""
-                .formatted(TestCheckpoints.uri(base), TestCheckpoints.uri(a)));
+        ApiClient.Response badDensity =
+                api.post("/v1/jobs", """
+                {"kind": "analyze", "base": "%s", "models": [{"uri": "%s"}], "density": 1.5}""".formatted(TestCheckpoints.uri(base), TestCheckpoints.uri(a)));
         assertThat(badDensity.status()).isEqualTo(422);
         assertThat(fields(badDensity)).containsExactly("density");
     }

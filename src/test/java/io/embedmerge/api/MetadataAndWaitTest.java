@@ -1,26 +1,26 @@
 package io.embedmerge.api;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.embedmerge.support.ApiClient;
 import io.embedmerge.support.IntegrationTest;
 import io.embedmerge.support.TensorPacing;
 import io.embedmerge.support.TestCheckpoints;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import tools.jackson.databind.JsonNode;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
 
 /** Job metadata (returned, filtered on, checked) and GET /v1/jobs/{id}?wait=. */
 class MetadataAndWaitTest extends IntegrationTest {
 
     @LocalServerPort
     int port;
+
     ApiClient api;
 
     @BeforeEach
@@ -46,14 +46,28 @@ class MetadataAndWaitTest extends IntegrationTest {
     void metadataIsReturnedAndFiltersAreAnded() {
         String run = UUID.randomUUID().toString().substring(0, 8);
         String a = api.post("/v1/jobs", mergeBody(", \"metadata\": {\"run\": \"" + run + "\", \"stage\": \"a\"}"))
-                .body().path("id").asString();
+                .body()
+                .path("id")
+                .asString();
         String b = api.post("/v1/jobs", mergeBody(", \"metadata\": {\"run\": \"" + run + "\", \"stage\": \"b\"}"))
-                .body().path("id").asString();
-        assertThat(api.get("/v1/jobs/" + a).body().path("metadata").path("stage").asString()).isEqualTo("a");
+                .body()
+                .path("id")
+                .asString();
+        assertThat(api.get("/v1/jobs/" + a)
+                        .body()
+                        .path("metadata")
+                        .path("stage")
+                        .asString())
+                .isEqualTo("a");
         assertThat(ids(api.get("/v1/jobs?metadata.run=" + run).body())).containsExactly(b, a);
-        assertThat(ids(api.get("/v1/jobs?metadata.run=" + run + "&metadata.stage=b").body())).containsExactly(b);
-        assertThat(ids(api.get("/v1/jobs?metadata.run=" + run + "&metadata.stage=c").body())).isEmpty();
-        assertThat(ids(api.get("/v1/jobs?metadata.run=" + run + "&pageSize=1").body())).containsExactly(b);
+        assertThat(ids(api.get("/v1/jobs?metadata.run=" + run + "&metadata.stage=b")
+                        .body()))
+                .containsExactly(b);
+        assertThat(ids(api.get("/v1/jobs?metadata.run=" + run + "&metadata.stage=c")
+                        .body()))
+                .isEmpty();
+        assertThat(ids(api.get("/v1/jobs?metadata.run=" + run + "&pageSize=1").body()))
+                .containsExactly(b);
         assertThat(api.get("/v1/jobs?metadata.bad%20key=x").status()).isEqualTo(400);
         api.awaitTerminal(a);
         api.awaitTerminal(b);
@@ -67,9 +81,10 @@ class MetadataAndWaitTest extends IntegrationTest {
         }
         ApiClient.Response tooMany = api.post("/v1/jobs", mergeBody(", \"metadata\": {" + many + "}"));
         assertThat(tooMany.status()).isEqualTo(422);
-        assertThat(tooMany.body().path("errors").path(0).path("field").asString()).isEqualTo("metadata");
-        ApiClient.Response badKey = api.post("/v1/jobs", mergeBody(", \"metadata\": {\"a b\": \"v\", \"ok\": \""
-                + "x".repeat(257) + "\"}"));
+        assertThat(tooMany.body().path("errors").path(0).path("field").asString())
+                .isEqualTo("metadata");
+        ApiClient.Response badKey = api.post(
+                "/v1/jobs", mergeBody(", \"metadata\": {\"a b\": \"v\", \"ok\": \"" + "x".repeat(257) + "\"}"));
         assertThat(badKey.status()).isEqualTo(422);
         List<String> fields = new ArrayList<>();
         badKey.body().path("errors").forEach(e -> fields.add(e.path("field").asString()));
@@ -90,12 +105,16 @@ class MetadataAndWaitTest extends IntegrationTest {
             TensorPacing.delayMillis = before;
             JsonNode done = api.get("/v1/jobs/" + id + "?wait=60s").body();
             assertThat(done.path("status").asString()).isEqualTo("SUCCEEDED");
-            assertThat(done.path("result").path("output").path("uri").asString()).isNotEmpty();
+            assertThat(done.path("result").path("output").path("uri").asString())
+                    .isNotEmpty();
         } finally {
             TensorPacing.delayMillis = before;
         }
-        assertThat(api.get("/v1/jobs/" + UUID.randomUUID() + "?wait=soon").status()).isEqualTo(400);
-        assertThat(api.get("/v1/jobs/" + UUID.randomUUID() + "?wait=61s").status()).isEqualTo(400);
-        assertThat(api.get("/v1/jobs/" + UUID.randomUUID() + "?wait=1s").status()).isEqualTo(404);
+        assertThat(api.get("/v1/jobs/" + UUID.randomUUID() + "?wait=soon").status())
+                .isEqualTo(400);
+        assertThat(api.get("/v1/jobs/" + UUID.randomUUID() + "?wait=61s").status())
+                .isEqualTo(400);
+        assertThat(api.get("/v1/jobs/" + UUID.randomUUID() + "?wait=1s").status())
+                .isEqualTo(404);
     }
 }

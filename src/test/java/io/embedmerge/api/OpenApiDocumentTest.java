@@ -1,15 +1,14 @@
 package io.embedmerge.api;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.embedmerge.support.ApiClient;
 import io.embedmerge.support.IntegrationTest;
-import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * The committed openapi/openapi.yaml must be what the running service generates. To refresh it after an API
@@ -25,13 +24,16 @@ class OpenApiDocumentTest extends IntegrationTest {
     @Test
     void committedDocumentMatchesTheGeneratedOne() throws IOException {
         ApiClient api = new ApiClient(port);
-        String generated = api.getText("/v3/api-docs.yaml", "application/vnd.oai.openapi").body();
+        String generated =
+                api.getText("/v3/api-docs.yaml", "application/vnd.oai.openapi").body();
         assertThat(generated).contains("/v1/jobs", "/v1/methods", "MergeJobRequest");
         if (Boolean.getBoolean("openapi.write")) {
             Files.createDirectories(COMMITTED.getParent());
             Files.writeString(COMMITTED, generated);
         }
-        assertThat(COMMITTED).as("openapi/openapi.yaml is missing; run with -Dopenapi.write=true").exists();
+        assertThat(COMMITTED)
+                .as("openapi/openapi.yaml is missing; run with -Dopenapi.write=true")
+                .exists();
         assertThat(Files.readString(COMMITTED))
                 .as("openapi/openapi.yaml differs from the running service; refresh it with -Dopenapi.write=true")
                 .isEqualTo(generated);
@@ -42,6 +44,7 @@ class OpenApiDocumentTest extends IntegrationTest {
         var page = new ApiClient(port).getText("/swagger-ui/index.html", "text/html");
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains("Swagger UI");
-        assertThat(new ApiClient(port).getText("/swagger-ui.html", "text/html").statusCode()).isIn(200, 302);
+        assertThat(new ApiClient(port).getText("/swagger-ui.html", "text/html").statusCode())
+                .isIn(200, 302);
     }
 }

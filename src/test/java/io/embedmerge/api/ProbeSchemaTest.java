@@ -1,10 +1,10 @@
 package io.embedmerge.api;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The served schema of a probe: a data URI or an array of 1 to max-probe-parts parts (oneOf), whose own example
@@ -22,20 +22,27 @@ class ProbeSchemaTest extends ServedDocumentTest {
         assertThat(probe.at("/oneOf/1/maxItems").asInt()).isEqualTo(8);
         assertThat(probe.path("example").size()).isEqualTo(2);
         assertThat(schemas.problems(PROBE, probe.path("example"))).isEmpty();
-        assertThat(schemas.problems(PROBE, JSON.readTree("\"builtin:stsb-en-dev\""))).isEmpty();
+        assertThat(schemas.problems(PROBE, JSON.readTree("\"builtin:stsb-en-dev\"")))
+                .isEmpty();
         assertThat(schemas.problems(PROBE, JSON.readTree("42"))).isNotEmpty();
         assertThat(schemas.problems(PROBE, JSON.readTree("[]"))).isNotEmpty();
-        assertThat(schemas.problems(PROBE, JSON.readTree("[{\"objective\": \"infonce\"}]"))).as("uri is required").isNotEmpty();
-        assertThat(schemas.problems(PROBE, JSON.readTree("[{\"uri\": \"builtin:stsb-en-dev\", \"objective\": \"mse\"}]")))
+        assertThat(schemas.problems(PROBE, JSON.readTree("[{\"objective\": \"infonce\"}]")))
+                .as("uri is required")
+                .isNotEmpty();
+        assertThat(schemas.problems(
+                        PROBE, JSON.readTree("[{\"uri\": \"builtin:stsb-en-dev\", \"objective\": \"mse\"}]")))
                 .isNotEmpty();
 
-        for (String owner : new String[]{"MergeJobRequest", "ModelInput"}) {
-            assertThat(document.at("/components/schemas/" + owner + "/properties/probe/$ref").asString()).isEqualTo(PROBE);
+        for (String owner : new String[] {"MergeJobRequest", "ModelInput"}) {
+            assertThat(document.at("/components/schemas/" + owner + "/properties/probe/$ref")
+                            .asString())
+                    .isEqualTo(PROBE);
         }
         JsonNode request = JSON.readTree("""
                 {"kind": "merge", "base": "file:./data/models/base",
                  "models": [{"uri": "file:./data/models/sts", "probe": [{"uri": "builtin:stsb-en-train"}]}],
                  "method": {"name": "self_positioning"}, "probe": %s}""".formatted(probe.path("example")));
-        assertThat(schemas.problems("#/components/schemas/MergeJobRequest", request)).isEmpty();
+        assertThat(schemas.problems("#/components/schemas/MergeJobRequest", request))
+                .isEmpty();
     }
 }

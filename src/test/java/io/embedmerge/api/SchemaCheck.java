@@ -4,11 +4,10 @@ import com.networknt.schema.InputFormat;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.dialect.OpenApi31;
+import java.util.List;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
-
-import java.util.List;
 
 /** Validates JSON against a schema of an OpenAPI 3.1 document (its JSON Schema dialect, references inside the document). */
 public final class SchemaCheck {
@@ -31,8 +30,10 @@ public final class SchemaCheck {
     public List<String> problems(JsonNode inline, JsonNode value) {
         ObjectNode root = (ObjectNode) inline.deepCopy();
         root.set("components", components);
-        Schema schema = SchemaRegistry.withDefaultDialect(OpenApi31.getInstance())
-                .getSchema(root.toString(), InputFormat.JSON);
-        return schema.validate(value.toString(), InputFormat.JSON).stream().map(Object::toString).toList();
+        Schema schema =
+                SchemaRegistry.withDefaultDialect(OpenApi31.getInstance()).getSchema(root.toString(), InputFormat.JSON);
+        return schema.validate(value.toString(), InputFormat.JSON).stream()
+                .map(Object::toString)
+                .toList();
     }
 }

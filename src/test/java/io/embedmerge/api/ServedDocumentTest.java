@@ -11,6 +11,7 @@ abstract class ServedDocumentTest extends IntegrationTest {
 
     @LocalServerPort
     int port;
+
     ApiClient api;
     JsonNode document;
     SchemaCheck schemas;

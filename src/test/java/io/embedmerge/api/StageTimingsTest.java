@@ -1,12 +1,11 @@
 package io.embedmerge.api;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class StageTimingsTest {
 
@@ -31,19 +30,20 @@ class StageTimingsTest {
                 event("progress", 4.5, "evaluating"),
                 event("succeeded", 6.0, null));
         StageTimings timings = StageTimings.of(events, T0.plusSeconds(100));
-        assertThat(timings.stages()).containsExactly(
-                new StageTimings.Stage("queued", 0.25),
-                new StageTimings.Stage("starting", 0.25),
-                new StageTimings.Stage("fetching", 0.5),
-                new StageTimings.Stage("merging", 2.5),
-                new StageTimings.Stage("evaluating", 0.5 + 1.5),
-                new StageTimings.Stage("publishing", 0.5));
+        assertThat(timings.stages())
+                .containsExactly(
+                        new StageTimings.Stage("queued", 0.25),
+                        new StageTimings.Stage("starting", 0.25),
+                        new StageTimings.Stage("fetching", 0.5),
+                        new StageTimings.Stage("merging", 2.5),
+                        new StageTimings.Stage("evaluating", 0.5 + 1.5),
+                        new StageTimings.Stage("publishing", 0.5));
     }
 
     @Test
     void aRunningJobsLastStageRunsUntilNow() {
-        List<JobEventView> events = List.of(event("submitted", 0, null), event("started", 1, null),
-                event("progress", 2, "merging"));
+        List<JobEventView> events =
+                List.of(event("submitted", 0, null), event("started", 1, null), event("progress", 2, "merging"));
         StageTimings timings = StageTimings.of(events, T0.plusSeconds(5));
         assertThat(timings.stages().getLast()).isEqualTo(new StageTimings.Stage("merging", 3.0));
     }

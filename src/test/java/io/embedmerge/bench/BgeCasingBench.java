@@ -12,7 +12,6 @@ import io.embedmerge.model.TokenizerFiles;
 import io.embedmerge.model.onnx.BertOnnxImport;
 import io.embedmerge.storage.DirectFolder;
 import io.embedmerge.support.TestData;
-
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,8 +26,7 @@ import java.util.Map;
  */
 public final class BgeCasingBench {
 
-    private BgeCasingBench() {
-    }
+    private BgeCasingBench() {}
 
     public static void main(String[] args) throws Exception {
         BuiltinModel model = BuiltinModel.BGE_SMALL_ZH_V15;
@@ -44,22 +42,29 @@ public final class BgeCasingBench {
         System.out.printf("stsb-zh-test: %d pairs, %d sentences%n", pairs.size(), sentences.size());
 
         ImportedTokenizer bundled = ImportedTokenizer.read(tokenizer).truncatedAt(model.maxSeqLength());
-        for (var variant : List.of(Map.entry("cased (bundled tokenizer.json)", bundled),
+        for (var variant : List.of(
+                Map.entry("cased (bundled tokenizer.json)", bundled),
                 Map.entry("lower-cased (as imported)", bundled.lowercased()))) {
-            Path checkpoint = dir.resolve("bge-" + variant.getValue().bertNormalization().orElseThrow().lowercase());
+            Path checkpoint = dir.resolve("bge-"
+                    + variant.getValue().bertNormalization().orElseThrow().lowercase());
             try (BertOnnxImport imported = BertOnnxImport.read(onnx)) {
                 DirectFolder output = new DirectFolder(checkpoint);
                 imported.write(output);
                 TokenizerFiles.write(output, variant.getValue(), model.maxSeqLength());
-                SentenceTransformersFiles.write(output, model.pooling(), model.maxSeqLength(),
+                SentenceTransformersFiles.write(
+                        output,
+                        model.pooling(),
+                        model.maxSeqLength(),
                         imported.config().hiddenSize());
             }
             int unknown = 0;
             int withUnknown = 0;
-            try (HuggingFaceTokenizer t = HuggingFaceTokenizer.newInstance(checkpoint.resolve("tokenizer.json"),
-                    Map.of("padding", "false", "truncation", "false"))) {
+            try (HuggingFaceTokenizer t = HuggingFaceTokenizer.newInstance(
+                    checkpoint.resolve("tokenizer.json"), Map.of("padding", "false", "truncation", "false"))) {
                 for (String s : sentences) {
-                    long n = java.util.Arrays.stream(t.encode(s).getIds()).filter(id -> id == 100).count();
+                    long n = java.util.Arrays.stream(t.encode(s).getIds())
+                            .filter(id -> id == 100)
+                            .count();
                     unknown += (int) n;
                     withUnknown += n > 0 ? 1 : 0;
                 }
@@ -68,7 +73,8 @@ public final class BgeCasingBench {
             try (BertEncoder encoder = BertEncoder.load(checkpoint)) {
                 score = StsEvaluation.cosineSpearman(pairs, s -> encoder.encode(s, 32));
             }
-            System.out.printf("%-32s [UNK] tokens %d in %d sentences, cosine Spearman × 100 = %.2f%n",
+            System.out.printf(
+                    "%-32s [UNK] tokens %d in %d sentences, cosine Spearman × 100 = %.2f%n",
                     variant.getKey(), unknown, withUnknown, score);
         }
     }

@@ -1,6 +1,5 @@
 package io.embedmerge.bench;
 
-import io.embedmerge.support.TestData;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.onnxruntime.OnnxTensor;
@@ -13,7 +12,7 @@ import io.embedmerge.model.Pooling;
 import io.embedmerge.model.SentenceTransformersFiles;
 import io.embedmerge.model.onnx.BertOnnxImport;
 import io.embedmerge.storage.DirectFolder;
-
+import io.embedmerge.support.TestData;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,8 +29,7 @@ import java.util.Map;
  */
 public final class EncoderBench {
 
-    private EncoderBench() {
-    }
+    private EncoderBench() {}
 
     public static void main(String[] args) throws Exception {
         Path dir = Files.createTempDirectory("encoder-bench");
@@ -50,7 +48,9 @@ public final class EncoderBench {
             unique.add(p.sentence2());
         }
         List<String> sentences = new ArrayList<>(unique);
-        System.out.printf("%d sentences, batch 32, %d cores%n", sentences.size(), Runtime.getRuntime().availableProcessors());
+        System.out.printf(
+                "%d sentences, batch 32, %d cores%n",
+                sentences.size(), Runtime.getRuntime().availableProcessors());
 
         double ours;
         try (BertEncoder encoder = BertEncoder.load(checkpoint)) {
@@ -68,8 +68,8 @@ public final class EncoderBench {
     private static double onnxRuntime(Path onnx, Path tokenizerFile, List<String> sentences) throws Exception {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession session = env.createSession(onnx.toString(), new OrtSession.SessionOptions());
-             HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(tokenizerFile,
-                     Map.of("maxLength", "256", "truncation", "true"))) {
+                HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(
+                        tokenizerFile, Map.of("maxLength", "256", "truncation", "true"))) {
             run(env, session, tokenizer, sentences.subList(0, 256));
             long t0 = System.nanoTime();
             run(env, session, tokenizer, sentences);
@@ -77,7 +77,8 @@ public final class EncoderBench {
         }
     }
 
-    private static void run(OrtEnvironment env, OrtSession session, HuggingFaceTokenizer tokenizer, List<String> sentences)
+    private static void run(
+            OrtEnvironment env, OrtSession session, HuggingFaceTokenizer tokenizer, List<String> sentences)
             throws Exception {
         Encoding[] encodings = tokenizer.batchEncode(sentences);
         List<Encoding> sorted = new ArrayList<>(List.of(encodings));
@@ -95,9 +96,11 @@ public final class EncoderBench {
                     mask[i][j] = 1;
                 }
             }
-            try (OnnxTensor a = OnnxTensor.createTensor(env, ids); OnnxTensor b = OnnxTensor.createTensor(env, mask);
-                 OnnxTensor c = OnnxTensor.createTensor(env, types);
-                 OrtSession.Result result = session.run(Map.of("input_ids", a, "attention_mask", b, "token_type_ids", c))) {
+            try (OnnxTensor a = OnnxTensor.createTensor(env, ids);
+                    OnnxTensor b = OnnxTensor.createTensor(env, mask);
+                    OnnxTensor c = OnnxTensor.createTensor(env, types);
+                    OrtSession.Result result =
+                            session.run(Map.of("input_ids", a, "attention_mask", b, "token_type_ids", c))) {
                 float[][][] tokens = (float[][][]) result.get(0).getValue();
                 if (tokens.length != batch.size()) {
                     throw new IllegalStateException("unexpected output");

@@ -1,7 +1,7 @@
 package io.embedmerge.checkpoint;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -10,9 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Hardening: a JSON value of the wrong type anywhere in a safetensors header or a shard index is a
@@ -56,10 +55,13 @@ class CheckpointJsonTypesTest {
                 "[1, 2]");
         for (String header : headers) {
             Path folder = folderWithHeader(header);
-            assertThatThrownBy(() -> Checkpoint.open(folder)).as(header)
-                    .isInstanceOf(CheckpointFormatException.class).hasMessageContaining(Checkpoint.SINGLE_FILE);
+            assertThatThrownBy(() -> Checkpoint.open(folder))
+                    .as(header)
+                    .isInstanceOf(CheckpointFormatException.class)
+                    .hasMessageContaining(Checkpoint.SINGLE_FILE);
         }
-        try (Checkpoint ok = Checkpoint.open(folderWithHeader("{\"__metadata__\": {\"format\": \"pt\"}, " + TENSOR + "}"))) {
+        try (Checkpoint ok =
+                Checkpoint.open(folderWithHeader("{\"__metadata__\": {\"format\": \"pt\"}, " + TENSOR + "}"))) {
             assertThat(ok.tensors()).containsKey("w");
         }
     }
@@ -80,8 +82,10 @@ class CheckpointJsonTypesTest {
             Path folder = Files.createDirectories(dir.resolve("sharded-" + System.nanoTime()));
             Files.copy(shard, folder.resolve("model-00001-of-00001.safetensors"));
             Files.writeString(folder.resolve(Checkpoint.INDEX_FILE), index);
-            assertThatThrownBy(() -> Checkpoint.open(folder)).as(index)
-                    .isInstanceOf(CheckpointFormatException.class).hasMessageContaining(Checkpoint.INDEX_FILE);
+            assertThatThrownBy(() -> Checkpoint.open(folder))
+                    .as(index)
+                    .isInstanceOf(CheckpointFormatException.class)
+                    .hasMessageContaining(Checkpoint.INDEX_FILE);
         }
     }
 }

@@ -1,10 +1,10 @@
 package io.embedmerge.checkpoint;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.embedmerge.support.TestSafetensors;
 import io.embedmerge.tensor.DType;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -14,9 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SafetensorsFileTest {
 
@@ -33,10 +32,10 @@ class SafetensorsFileTest {
         Path file = dir.resolve("model.safetensors");
         try (OutputStream out = Files.newOutputStream(file)) {
             SafetensorsWriter writer = SafetensorsWriter.start(out, specs, Map.of("format", "pt"));
-            writer.writeFloats(new float[]{1, 2, 3}, 3);
-            writer.writeFloats(new float[]{4, 5, 6}, 3);
-            writer.writeFloats(new float[]{0.5f, -1.5f, 2.25f}, 3);
-            writer.writeFloats(new float[]{7, -8}, 2);
+            writer.writeFloats(new float[] {1, 2, 3}, 3);
+            writer.writeFloats(new float[] {4, 5, 6}, 3);
+            writer.writeFloats(new float[] {0.5f, -1.5f, 2.25f}, 3);
+            writer.writeFloats(new float[] {7, -8}, 2);
             writer.finish();
         }
         assertThat(Files.size(file)).isEqualTo(SafetensorsWriter.fileSize(specs, Map.of("format", "pt")));
@@ -58,18 +57,24 @@ class SafetensorsFileTest {
     void tensorsAndFilesOver2GiBAreReadWithLongOffsets() throws IOException {
         long elements = 600_000_000L;
         String header = "{\"small\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [0, 8]},"
-                + " \"huge\": {\"dtype\": \"F32\", \"shape\": [600000000], \"data_offsets\": [8, " + (8 + elements * 4) + "]}}";
+                + " \"huge\": {\"dtype\": \"F32\", \"shape\": [600000000], \"data_offsets\": [8, " + (8 + elements * 4)
+                + "]}}";
         byte[] json = (header + " ".repeat((8 - header.length() % 8) % 8)).getBytes(StandardCharsets.UTF_8);
         Path file = dir.resolve("huge.safetensors");
         long dataStart = 8 + json.length;
         try (var raf = new java.io.RandomAccessFile(file.toFile(), "rw")) {
-            ByteBuffer head = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(json.length);
+            ByteBuffer head =
+                    ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(json.length);
             raf.write(head.array());
             raf.write(json);
             raf.setLength(dataStart + 8 + elements * 4);
             long last = elements - 3;
             raf.seek(dataStart + 8 + last * 4);
-            ByteBuffer tail = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN).putFloat(1.5f).putFloat(-2.5f).putFloat(3.25f);
+            ByteBuffer tail = ByteBuffer.allocate(12)
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .putFloat(1.5f)
+                    .putFloat(-2.5f)
+                    .putFloat(3.25f);
             raf.write(tail.array());
         }
         assertThat(Files.size(file)).isGreaterThan(1L << 31);
@@ -86,8 +91,9 @@ class SafetensorsFileTest {
     @Test
     void incompleteTensorsAreRefusedAtFinish() throws IOException {
         try (OutputStream out = Files.newOutputStream(dir.resolve("x.safetensors"))) {
-            SafetensorsWriter writer = SafetensorsWriter.start(out, List.of(new TensorSpec("a", DType.F32, List.of(4L))), Map.of());
-            writer.writeFloats(new float[]{1, 2}, 2);
+            SafetensorsWriter writer =
+                    SafetensorsWriter.start(out, List.of(new TensorSpec("a", DType.F32, List.of(4L))), Map.of());
+            writer.writeFloats(new float[] {1, 2}, 2);
             assertThatThrownBy(writer::finish).hasMessageContaining("'a' was not fully written");
         }
     }
@@ -104,13 +110,17 @@ class SafetensorsFileTest {
     private void assertRejected(Path file, String... fragments) {
         assertThatThrownBy(() -> SafetensorsFile.open(file).close())
                 .isInstanceOf(CheckpointFormatException.class)
-                .message().contains(fragments);
+                .message()
+                .contains(fragments);
     }
 
     @Test
     void headerLengthBeyondTheFileIsRejected() throws IOException {
         Path file = dir.resolve("short.safetensors");
-        ByteBuffer buf = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(1000).putLong(0);
+        ByteBuffer buf = ByteBuffer.allocate(16)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putLong(1000)
+                .putLong(0);
         Files.write(file, buf.array());
         assertRejected(file, "short.safetensors", "runs past the end of the file");
     }
@@ -118,38 +128,62 @@ class SafetensorsFileTest {
     @Test
     void headerOver100MbIsRejectedWithoutReadingIt() throws IOException {
         Path file = dir.resolve("huge.safetensors");
-        Files.write(file, ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(200L << 20).array());
+        Files.write(
+                file,
+                ByteBuffer.allocate(16)
+                        .order(ByteOrder.LITTLE_ENDIAN)
+                        .putLong(200L << 20)
+                        .array());
         assertRejected(file, "huge.safetensors", "header length");
     }
 
     @Test
     void unknownDtypeIsRejectedNamingTheTensor() throws IOException {
-        assertRejected(file("{\"w\": {\"dtype\": \"F12\", \"shape\": [1], \"data_offsets\": [0, 4]}}", 4),
-                "bad.safetensors", "'w'", "unknown dtype 'F12'");
+        assertRejected(
+                file("{\"w\": {\"dtype\": \"F12\", \"shape\": [1], \"data_offsets\": [0, 4]}}", 4),
+                "bad.safetensors",
+                "'w'",
+                "unknown dtype 'F12'");
     }
 
     @Test
     void shapeAndByteSizeDisagreementIsRejected() throws IOException {
-        assertRejected(file("{\"w\": {\"dtype\": \"F32\", \"shape\": [2, 2], \"data_offsets\": [0, 12]}}", 12),
-                "'w'", "12 bytes", "needs 16");
+        assertRejected(
+                file("{\"w\": {\"dtype\": \"F32\", \"shape\": [2, 2], \"data_offsets\": [0, 12]}}", 12),
+                "'w'",
+                "12 bytes",
+                "needs 16");
     }
 
     @Test
     void offsetsOutsideTheDataAreRejected() throws IOException {
-        assertRejected(file("{\"w\": {\"dtype\": \"F32\", \"shape\": [4], \"data_offsets\": [0, 16]}}", 8),
-                "'w'", "outside the data section");
+        assertRejected(
+                file("{\"w\": {\"dtype\": \"F32\", \"shape\": [4], \"data_offsets\": [0, 16]}}", 8),
+                "'w'",
+                "outside the data section");
     }
 
     @Test
     void overlappingTensorsAreRejected() throws IOException {
-        assertRejected(file("{\"a\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [0, 8]},"
-                + "\"b\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [4, 12]}}", 12), "'a'", "'b'", "overlap");
+        assertRejected(
+                file(
+                        "{\"a\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [0, 8]},"
+                                + "\"b\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [4, 12]}}",
+                        12),
+                "'a'",
+                "'b'",
+                "overlap");
     }
 
     @Test
     void duplicateNamesAreRejected() throws IOException {
-        assertRejected(file("{\"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 4]},"
-                + "\"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [4, 8]}}", 8), "bad.safetensors", "a");
+        assertRejected(
+                file(
+                        "{\"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 4]},"
+                                + "\"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [4, 8]}}",
+                        8),
+                "bad.safetensors",
+                "a");
     }
 
     @Test

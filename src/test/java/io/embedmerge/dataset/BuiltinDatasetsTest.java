@@ -1,13 +1,12 @@
 package io.embedmerge.dataset;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.embedmerge.eval.StsData;
 import io.embedmerge.positioning.PairData;
 import io.embedmerge.support.TestData;
-import org.junit.jupiter.api.Test;
-
 import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class BuiltinDatasetsTest {
 

@@ -1,21 +1,20 @@
 package io.embedmerge.eval;
 
-import io.embedmerge.support.TestData;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import io.embedmerge.model.BertEncoder;
 import io.embedmerge.model.Pooling;
 import io.embedmerge.model.SentenceTransformersFiles;
 import io.embedmerge.model.onnx.BertOnnxImport;
 import io.embedmerge.storage.DirectFolder;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
+import io.embedmerge.support.TestData;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class StsEvaluationTest {
 
@@ -25,10 +24,11 @@ class StsEvaluationTest {
     @Test
     void spearmanUsesAverageRanksForTies() {
         // hand-computed: ranks of x = [1, 2.5, 2.5, 4], of y = [1, 2, 3, 4]; pearson of the ranks = 0.9486833
-        assertThat(StsEvaluation.ranks(new double[]{0.1, 0.5, 0.5, 0.9})).containsExactly(1, 2.5, 2.5, 4);
-        assertThat(StsEvaluation.spearman(new double[]{0.1, 0.5, 0.5, 0.9}, new double[]{1, 2, 3, 4}))
+        assertThat(StsEvaluation.ranks(new double[] {0.1, 0.5, 0.5, 0.9})).containsExactly(1, 2.5, 2.5, 4);
+        assertThat(StsEvaluation.spearman(new double[] {0.1, 0.5, 0.5, 0.9}, new double[] {1, 2, 3, 4}))
                 .isCloseTo(3 / Math.sqrt(10), within(1e-12));
-        assertThat(StsEvaluation.spearman(new double[]{3, 1, 2}, new double[]{30, 10, 20})).isCloseTo(1, within(1e-12));
+        assertThat(StsEvaluation.spearman(new double[] {3, 1, 2}, new double[] {30, 10, 20}))
+                .isCloseTo(1, within(1e-12));
     }
 
     @Test
@@ -39,12 +39,14 @@ class StsEvaluationTest {
 
                 {"sentence1": "A cat.", "sentence2": "A plane.", "score": 0}
                 """);
-        assertThat(StsData.read(file)).containsExactly(new StsPair("A man plays.", "A man is playing.", 4.5),
-                new StsPair("A cat.", "A plane.", 0));
+        assertThat(StsData.read(file))
+                .containsExactly(
+                        new StsPair("A man plays.", "A man is playing.", 4.5), new StsPair("A cat.", "A plane.", 0));
         Path bad = dir.resolve("bad.jsonl");
         Files.writeString(bad, "{\"sentence1\": \"x\", \"score\": 1}\n");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> StsData.read(bad))
-                .hasMessageContaining("bad.jsonl line 1").hasMessageContaining("sentence2");
+                .hasMessageContaining("bad.jsonl line 1")
+                .hasMessageContaining("sentence2");
     }
 
     /**

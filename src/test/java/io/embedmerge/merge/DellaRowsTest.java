@@ -1,5 +1,7 @@
 package io.embedmerge.merge;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.embedmerge.merge.FamilyReferences.Combine;
 import io.embedmerge.merge.execution.MergeExecutor;
 import io.embedmerge.support.MergeHarness;
@@ -7,15 +9,12 @@ import io.embedmerge.support.TestCheckpoints;
 import io.embedmerge.support.TestSafetensors;
 import io.embedmerge.support.TestSafetensors.Tensor;
 import io.embedmerge.tensor.DType;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * DELLA's write pass over tensors that span several chunks: whole rows per chunk, chunks split between cores in the
@@ -39,18 +38,25 @@ class DellaRowsTest {
         Path base = TestCheckpoints.create(layout, 71);
         List<Path> models = List.of(TestCheckpoints.create(layout, 72), TestCheckpoints.create(layout, 73));
         boolean ties = method.equals("della");
-        double[] w = ties ? new double[]{1.0, -0.5} : new double[]{1.0, 2.0};
-        Map<String, Tensor> merged = MergeHarness.read(MergeHarness.merge(method, Map.of("density", 0.5,
-                        "epsilon", 0.2, "lambda", 0.9, "normalize", normalize), List.of(w[0], w[1]), 13, base, models,
-                DType.F32, MergeExecutor.DEFAULT_MAX_SHARD_BYTES));
+        double[] w = ties ? new double[] {1.0, -0.5} : new double[] {1.0, 2.0};
+        Map<String, Tensor> merged = MergeHarness.read(MergeHarness.merge(
+                method,
+                Map.of("density", 0.5, "epsilon", 0.2, "lambda", 0.9, "normalize", normalize),
+                List.of(w[0], w[1]),
+                13,
+                base,
+                models,
+                DType.F32,
+                MergeExecutor.DEFAULT_MAX_SHARD_BYTES));
         Map<String, double[]> b = ReferenceMerges.floating(TestSafetensors.read(base.resolve("model.safetensors")));
         List<Map<String, double[]>> m = models.stream()
-                .map(p -> ReferenceMerges.floating(TestSafetensors.read(p.resolve("model.safetensors")))).toList();
+                .map(p -> ReferenceMerges.floating(TestSafetensors.read(p.resolve("model.safetensors"))))
+                .toList();
         Map<String, Long> rows = new LinkedHashMap<>();
-        TestSafetensors.read(base.resolve("model.safetensors")).forEach((name, t) ->
-                rows.put(name, t.shape().length == 0 ? 1 : t.shape()[t.shape().length - 1]));
-        Map<String, double[]> expected = FamilyReferences.della(b, m, w, rows, 13, 0.5, 0.2,
-                new Combine(0.9, ties, false, normalize));
+        TestSafetensors.read(base.resolve("model.safetensors"))
+                .forEach((name, t) -> rows.put(name, t.shape().length == 0 ? 1 : t.shape()[t.shape().length - 1]));
+        Map<String, double[]> expected =
+                FamilyReferences.della(b, m, w, rows, 13, 0.5, 0.2, new Combine(0.9, ties, false, normalize));
         for (var e : expected.entrySet()) {
             double[] got = merged.get(e.getKey()).values();
             assertThat(got).hasSameSizeAs(e.getValue());

@@ -1,15 +1,14 @@
 package io.embedmerge.merge;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.embedmerge.support.MergeHarness;
 import io.embedmerge.support.TestCheckpoints;
 import io.embedmerge.support.TestSafetensors.Tensor;
-import org.junit.jupiter.api.Test;
-
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * Elementwise merges decode, check and merge block by block: tensors spanning several chunks, parallel ranges and
@@ -22,7 +21,9 @@ class ElementwiseBlocksTest {
         // 2,500,003 elements: two full 1M chunks and a ragged third; bf16 and f32 inputs
         Map<String, String> layout = Map.of("big.weight:F32", "2500003", "wide.weight:BF16", "1001x1031");
         Path base = TestCheckpoints.create(layout, 11);
-        List<Path> models = List.of(TestCheckpoints.create(layout, 12), TestCheckpoints.create(layout, 13),
+        List<Path> models = List.of(
+                TestCheckpoints.create(layout, 12),
+                TestCheckpoints.create(layout, 13),
                 TestCheckpoints.create(layout, 14));
         List<Double> weights = List.of(1.0, 2.0, 0.5);
         Map<String, Tensor> merged = MergeHarness.mergeAndRead("linear", Map.of(), weights, base, models);

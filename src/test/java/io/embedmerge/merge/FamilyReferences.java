@@ -1,7 +1,6 @@
 package io.embedmerge.merge;
 
 import io.embedmerge.merge.kernels.DropMask;
-
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,11 +13,9 @@ import java.util.Map;
  */
 final class FamilyReferences {
 
-    private FamilyReferences() {
-    }
+    private FamilyReferences() {}
 
-    record Combine(double lambda, boolean consensus, boolean countSigns, boolean normalize) {
-    }
+    record Combine(double lambda, boolean consensus, boolean countSigns, boolean normalize) {}
 
     /** θ0 + λ·combine(τ'_i): with consensus TIES' elect and disjoint merge, else Σ w_i τ'_i (/ Σ w_i). */
     static double[] combine(double[][] kept, double[] w, Combine c) {
@@ -44,16 +41,28 @@ final class FamilyReferences {
     }
 
     /** Breadcrumbs: drop the ⌊γ·n⌋ largest |v| (ties with the last dropped go too), keep the next ⌈ρ·n⌉ (ties kept). */
-    static Map<String, double[]> breadcrumbs(Map<String, double[]> base, List<Map<String, double[]>> models, double[] w,
-                                             double density, double gamma, boolean modelGranularity, Combine c) {
+    static Map<String, double[]> breadcrumbs(
+            Map<String, double[]> base,
+            List<Map<String, double[]>> models,
+            double[] w,
+            double density,
+            double gamma,
+            boolean modelGranularity,
+            Combine c) {
         double[] densities = new double[models.size()];
         java.util.Arrays.fill(densities, density);
         return breadcrumbs(base, models, w, densities, gamma, modelGranularity, c);
     }
 
     /** With a density per model. */
-    static Map<String, double[]> breadcrumbs(Map<String, double[]> base, List<Map<String, double[]>> models, double[] w,
-                                             double[] densities, double gamma, boolean modelGranularity, Combine c) {
+    static Map<String, double[]> breadcrumbs(
+            Map<String, double[]> base,
+            List<Map<String, double[]>> models,
+            double[] w,
+            double[] densities,
+            double gamma,
+            boolean modelGranularity,
+            Combine c) {
         Map<String, double[]> out = new LinkedHashMap<>();
         int n = models.size();
         for (List<String> group : ReferenceMerges.groups(base, modelGranularity)) {
@@ -61,13 +70,20 @@ final class FamilyReferences {
             double[][] kept = new double[n][];
             for (int i = 0; i < n; i++) {
                 double[] v = ReferenceMerges.taskVector(b, ReferenceMerges.concat(models.get(i), group));
-                double[] descending = Arrays.stream(v).map(Math::abs).map(x -> -x).sorted().map(x -> -x).toArray();
+                double[] descending = Arrays.stream(v)
+                        .map(Math::abs)
+                        .map(x -> -x)
+                        .sorted()
+                        .map(x -> -x)
+                        .toArray();
                 int size = v.length;
                 int keep = Math.max(1, (int) Math.ceil(densities[i] * size));
                 int top = Math.min((int) Math.floor(gamma * size), size - keep);
                 double lower = descending[top + keep - 1];
                 double upper = top > 0 ? descending[top - 1] : Double.POSITIVE_INFINITY;
-                kept[i] = Arrays.stream(v).map(x -> Math.abs(x) >= lower && Math.abs(x) < upper ? x : 0).toArray();
+                kept[i] = Arrays.stream(v)
+                        .map(x -> Math.abs(x) >= lower && Math.abs(x) < upper ? x : 0)
+                        .toArray();
             }
             ReferenceMerges.addBack(out, base, group, combine(kept, w, c), 1.0);
         }
@@ -78,9 +94,15 @@ final class FamilyReferences {
      * DELLA MagPrune per row (last dimension): the entry of ascending-magnitude rank r of a row of length L survives
      * with p = ρ − ε + 2ε·r/(L−1) and is divided by p; then combined.
      */
-    static Map<String, double[]> della(Map<String, double[]> base, List<Map<String, double[]>> models, double[] w,
-                                       Map<String, Long> rowLengths, long seed, double density, double epsilon,
-                                       Combine c) {
+    static Map<String, double[]> della(
+            Map<String, double[]> base,
+            List<Map<String, double[]>> models,
+            double[] w,
+            Map<String, Long> rowLengths,
+            long seed,
+            double density,
+            double epsilon,
+            Combine c) {
         Map<String, double[]> out = new LinkedHashMap<>();
         int n = models.size();
         DropMask mask = new DropMask(seed);
@@ -158,8 +180,8 @@ final class FamilyReferences {
      * tangents u_i − ⟨u_i, m̂⟩ m̂, T = Σ w_i tangent_i, result = (m̂ cos‖T‖ + T sin‖T‖/‖T‖)·Σ w_i‖V_i‖, ‖T‖ with +ε;
      * the weighted sum where ‖Σ w_i u_i‖ < ε. Weights normalised to sum 1 when asked.
      */
-    static Map<String, double[]> multislerp(Map<String, double[]> base, List<Map<String, double[]>> models, double[] weights,
-                                            boolean normalize) {
+    static Map<String, double[]> multislerp(
+            Map<String, double[]> base, List<Map<String, double[]>> models, double[] weights, boolean normalize) {
         double eps = 1e-8;
         int n = models.size();
         double[] w = weights.clone();
@@ -232,7 +254,9 @@ final class FamilyReferences {
             double[] norms = new double[n];
             double scale = 0;
             for (int i = 0; i < n; i++) {
-                x[i] = Arrays.stream(models.get(i).get(name)).map(v -> (float) v).toArray();
+                x[i] = Arrays.stream(models.get(i).get(name))
+                        .map(v -> (float) v)
+                        .toArray();
                 norms[i] = ReferenceMerges.norm(x[i]);
                 scale += alpha[i] * norms[i];
             }
@@ -253,7 +277,8 @@ final class FamilyReferences {
             }
             double normU = ReferenceMerges.norm(u);
             int first = firstValid;
-            u = normU < tol ? Arrays.stream(x[first]).map(v -> v / norms[first]).toArray()
+            u = normU < tol
+                    ? Arrays.stream(x[first]).map(v -> v / norms[first]).toArray()
                     : Arrays.stream(u).map(v -> v / normU).toArray();
             for (int iteration = 0; iteration < maxIter; iteration++) {
                 double[] t = new double[size];

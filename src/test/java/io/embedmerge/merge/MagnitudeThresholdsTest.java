@@ -1,14 +1,13 @@
 package io.embedmerge.merge;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.embedmerge.merge.execution.MergeExecutor;
 import io.embedmerge.merge.statistics.MagnitudeThresholds;
-import org.junit.jupiter.api.Test;
-
 import java.util.Arrays;
 import java.util.Random;
 import java.util.function.Consumer;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The exact k-th largest |v| from two histogram passes, against sorting, on data spanning several chunks. */
 class MagnitudeThresholdsTest {
@@ -44,12 +43,13 @@ class MagnitudeThresholdsTest {
         float[][] models = new float[2][2_500_000];
         for (int j = 0; j < models[0].length; j++) {
             models[0][j] = (float) (random.nextGaussian() * 0.01);
-            models[1][j] = Math.round(random.nextGaussian() * 8) / 8f;   // many exact ties
+            models[1][j] = Math.round(random.nextGaussian() * 8) / 8f; // many exact ties
         }
-        for (double density : new double[]{1e-6, 0.2, 0.5, 1.0}) {
+        for (double density : new double[] {1e-6, 0.2, 0.5, 1.0}) {
             float[] thresholds = MagnitudeThresholds.find(chunks(models), 2, models[0].length, density);
             for (int i = 0; i < 2; i++) {
-                assertThat(thresholds[i]).as("density %s model %d", density, i)
+                assertThat(thresholds[i])
+                        .as("density %s model %d", density, i)
                         .isEqualTo(kthLargestMagnitude(models[i], density));
             }
         }
@@ -62,7 +62,7 @@ class MagnitudeThresholdsTest {
         float[][] models = new float[2][2_200_000];
         for (int j = 0; j < models[0].length; j++) {
             models[0][j] = (float) (random.nextGaussian() * 0.002);
-            models[1][j] = Math.round(random.nextGaussian() * 16) / 16f;   // many exact ties
+            models[1][j] = Math.round(random.nextGaussian() * 16) / 16f; // many exact ties
         }
         long entries = models[0].length;
         long[][] ranks = {{1, 22_000, 462_000, entries}, {440_000, 22_000}};
@@ -74,7 +74,8 @@ class MagnitudeThresholdsTest {
             }
             Arrays.sort(mags);
             for (int q = 0; q < ranks[i].length; q++) {
-                assertThat(found[i][q]).as("model %d rank %d", i, ranks[i][q])
+                assertThat(found[i][q])
+                        .as("model %d rank %d", i, ranks[i][q])
                         .isEqualTo(mags[(int) (mags.length - ranks[i][q])]);
             }
         }

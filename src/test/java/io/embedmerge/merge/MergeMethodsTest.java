@@ -1,21 +1,20 @@
 package io.embedmerge.merge;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.embedmerge.support.MergeHarness;
 import io.embedmerge.support.TestCheckpoints;
 import io.embedmerge.support.TestSafetensors;
 import io.embedmerge.support.TestSafetensors.Tensor;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * slerp and ties against the float64 references of {@link ReferenceMerges} on small random checkpoints with mixed
@@ -44,13 +43,15 @@ class MergeMethodsTest {
         Path base = checkpoint(1);
         List<Path> models = List.of(checkpoint(2), checkpoint(3), checkpoint(4));
         double[] a = {1.0, 2.0, 0.5};
-        Map<String, Tensor> merged = MergeHarness.mergeAndRead("slerp", Map.of("lambda", 0.9, "granularity", granularity),
-                List.of(1.0, 2.0, 0.5), base, models);
-        Map<String, double[]> expected = ReferenceMerges.slerp(values(base), values(models), a, 0.9,
-                granularity.equals("model"));
+        Map<String, Tensor> merged = MergeHarness.mergeAndRead(
+                "slerp", Map.of("lambda", 0.9, "granularity", granularity), List.of(1.0, 2.0, 0.5), base, models);
+        Map<String, double[]> expected =
+                ReferenceMerges.slerp(values(base), values(models), a, 0.9, granularity.equals("model"));
         assertThat(ReferenceMerges.maxAbsDiff(expected, merged)).isLessThanOrEqualTo(TOLERANCE);
         assertThat(merged.get("embeddings.position_ids").longs())
-                .isEqualTo(TestSafetensors.read(base.resolve("model.safetensors")).get("embeddings.position_ids").longs());
+                .isEqualTo(TestSafetensors.read(base.resolve("model.safetensors"))
+                        .get("embeddings.position_ids")
+                        .longs());
     }
 
     @Test
@@ -75,14 +76,18 @@ class MergeMethodsTest {
         Path zero = TestCheckpoints.of(b);
         for (List<Path> models : List.of(List.of(model, colinear), List.of(model, zero), List.of(zero, model))) {
             Map<String, Tensor> merged = MergeHarness.mergeAndRead("slerp", Map.of(), List.of(1.0, 3.0), base, models);
-            Map<String, double[]> expected = ReferenceMerges.slerp(values(base), values(models), new double[]{1, 3}, 1.0, true);
+            Map<String, double[]> expected =
+                    ReferenceMerges.slerp(values(base), values(models), new double[] {1, 3}, 1.0, true);
             assertThat(ReferenceMerges.maxAbsDiff(expected, merged)).isLessThanOrEqualTo(TOLERANCE);
         }
         // colinear: the fallback is the plain lerp with t = 3/4, i.e. V_m = 0.25 V + 0.75 (2 V) = 1.75 V
-        Map<String, Tensor> merged = MergeHarness.mergeAndRead("slerp", Map.of(), List.of(1.0, 3.0), base, List.of(model, colinear));
+        Map<String, Tensor> merged =
+                MergeHarness.mergeAndRead("slerp", Map.of(), List.of(1.0, 3.0), base, List.of(model, colinear));
         double got = merged.get("pooler.dense.bias").values()[0];
         double expected = b.get("pooler.dense.bias").values()[0]
-                + 1.75 * (m.get("pooler.dense.bias").values()[0] - b.get("pooler.dense.bias").values()[0]);
+                + 1.75
+                        * (m.get("pooler.dense.bias").values()[0]
+                                - b.get("pooler.dense.bias").values()[0]);
         assertThat(got).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-5));
     }
 
@@ -90,8 +95,10 @@ class MergeMethodsTest {
     void slerpOfASingleModelIsItsScaledTaskVector() {
         Path base = checkpoint(7);
         Path model = checkpoint(8);
-        Map<String, Tensor> merged = MergeHarness.mergeAndRead("slerp", Map.of("lambda", 0.5), List.of(2.0), base, List.of(model));
-        Map<String, double[]> expected = ReferenceMerges.slerp(values(base), values(List.of(model)), new double[]{2}, 0.5, true);
+        Map<String, Tensor> merged =
+                MergeHarness.mergeAndRead("slerp", Map.of("lambda", 0.5), List.of(2.0), base, List.of(model));
+        Map<String, double[]> expected =
+                ReferenceMerges.slerp(values(base), values(List.of(model)), new double[] {2}, 0.5, true);
         assertThat(ReferenceMerges.maxAbsDiff(expected, merged)).isLessThanOrEqualTo(TOLERANCE);
     }
 
@@ -101,26 +108,51 @@ class MergeMethodsTest {
         MergeMethod slerp = registry.require("slerp");
         assertThatThrownBy(() -> slerp.validate(registry.validate(slerp, Map.of()), List.of(1.0, -1.0)))
                 .isInstanceOf(InvalidMergeRequestException.class)
-                .satisfies(e -> assertThat(((InvalidMergeRequestException) e).field()).isEqualTo("models[1].weight"));
+                .satisfies(e ->
+                        assertThat(((InvalidMergeRequestException) e).field()).isEqualTo("models[1].weight"));
     }
 
     @ParameterizedTest(name = "granularity={0} signMethod={1} normalize={2} rescale={3}")
     @CsvSource({
-            "model, sum, true, none",
-            "model, count, false, norm",
-            "tensor, sum, true, norm",
-            "tensor, count, true, none",
-            "model, sum, false, none"})
+        "model, sum, true, none",
+        "model, count, false, norm",
+        "tensor, sum, true, norm",
+        "tensor, count, true, none",
+        "model, sum, false, none"
+    })
     void tiesMatchesTheReference(String granularity, String signMethod, boolean normalize, String rescale) {
         Path base = checkpoint(11);
         List<Path> models = List.of(checkpoint(12), checkpoint(13), checkpoint(14));
         List<Double> weights = List.of(1.0, -0.5, 2.0);
-        Map<String, Tensor> merged = MergeHarness.mergeAndRead("ties", Map.of("density", 0.3, "lambda", 1.2,
-                "signMethod", signMethod, "normalize", normalize, "granularity", granularity, "rescale", rescale),
-                weights, base, models);
-        Map<String, double[]> expected = ReferenceMerges.ties(values(base), values(models), new double[]{1.0, -0.5, 2.0},
-                new ReferenceMerges.TiesOptions(0.3, 1.2, signMethod.equals("count"), normalize,
-                        granularity.equals("model"), rescale.equals("norm")));
+        Map<String, Tensor> merged = MergeHarness.mergeAndRead(
+                "ties",
+                Map.of(
+                        "density",
+                        0.3,
+                        "lambda",
+                        1.2,
+                        "signMethod",
+                        signMethod,
+                        "normalize",
+                        normalize,
+                        "granularity",
+                        granularity,
+                        "rescale",
+                        rescale),
+                weights,
+                base,
+                models);
+        Map<String, double[]> expected = ReferenceMerges.ties(
+                values(base),
+                values(models),
+                new double[] {1.0, -0.5, 2.0},
+                new ReferenceMerges.TiesOptions(
+                        0.3,
+                        1.2,
+                        signMethod.equals("count"),
+                        normalize,
+                        granularity.equals("model"),
+                        rescale.equals("norm")));
         assertThat(ReferenceMerges.maxAbsDiff(expected, merged)).isLessThanOrEqualTo(TOLERANCE);
     }
 
@@ -140,17 +172,23 @@ class MergeMethodsTest {
                 x[j] = b[j] + (random.nextInt(7) - 3) / 4.0;
                 y[j] = b[j] + (random.nextInt(7) - 3) / 4.0;
             }
-            base.put(name, Tensor.floating("F32", new long[]{300}, b));
-            m1.put(name, Tensor.floating("F32", new long[]{300}, x));
-            m2.put(name, Tensor.floating("F32", new long[]{300}, y));
+            base.put(name, Tensor.floating("F32", new long[] {300}, b));
+            m1.put(name, Tensor.floating("F32", new long[] {300}, x));
+            m2.put(name, Tensor.floating("F32", new long[] {300}, y));
         }
         Path b = TestCheckpoints.of(base);
         List<Path> models = List.of(TestCheckpoints.of(m1), TestCheckpoints.of(m2));
-        for (double density : new double[]{0.1, 0.35, 1.0}) {
-            Map<String, Tensor> merged = MergeHarness.mergeAndRead("ties", Map.of("density", density), List.of(1.0, 1.0), b, models);
-            Map<String, double[]> expected = ReferenceMerges.ties(values(b), values(models), new double[]{1, 1},
+        for (double density : new double[] {0.1, 0.35, 1.0}) {
+            Map<String, Tensor> merged =
+                    MergeHarness.mergeAndRead("ties", Map.of("density", density), List.of(1.0, 1.0), b, models);
+            Map<String, double[]> expected = ReferenceMerges.ties(
+                    values(b),
+                    values(models),
+                    new double[] {1, 1},
                     new ReferenceMerges.TiesOptions(density, 1.0, false, true, true, false));
-            assertThat(ReferenceMerges.maxAbsDiff(expected, merged)).as("density %s", density).isLessThanOrEqualTo(TOLERANCE);
+            assertThat(ReferenceMerges.maxAbsDiff(expected, merged))
+                    .as("density %s", density)
+                    .isLessThanOrEqualTo(TOLERANCE);
         }
     }
 
@@ -158,7 +196,8 @@ class MergeMethodsTest {
     void tiesWithDensityOneAndOneModelReturnsTheModel() {
         Path base = checkpoint(21);
         Path model = checkpoint(22);
-        Map<String, Tensor> merged = MergeHarness.mergeAndRead("ties", Map.of("density", 1.0), List.of(1.0), base, List.of(model));
+        Map<String, Tensor> merged =
+                MergeHarness.mergeAndRead("ties", Map.of("density", 1.0), List.of(1.0), base, List.of(model));
         Map<String, double[]> m = values(model);
         double max = 0;
         for (var e : m.entrySet()) {
@@ -174,8 +213,12 @@ class MergeMethodsTest {
         Path base = checkpoint(23);
         Path model = checkpoint(24);
         List<Path> models = List.of(model, TestCheckpoints.of(TestSafetensors.read(base.resolve("model.safetensors"))));
-        Map<String, Tensor> merged = MergeHarness.mergeAndRead("ties", Map.of("density", 0.5), List.of(1.0, 1.0), base, models);
-        Map<String, double[]> expected = ReferenceMerges.ties(values(base), values(models), new double[]{1, 1},
+        Map<String, Tensor> merged =
+                MergeHarness.mergeAndRead("ties", Map.of("density", 0.5), List.of(1.0, 1.0), base, models);
+        Map<String, double[]> expected = ReferenceMerges.ties(
+                values(base),
+                values(models),
+                new double[] {1, 1},
                 new ReferenceMerges.TiesOptions(0.5, 1.0, false, true, true, false));
         assertThat(ReferenceMerges.maxAbsDiff(expected, merged)).isLessThanOrEqualTo(TOLERANCE);
     }

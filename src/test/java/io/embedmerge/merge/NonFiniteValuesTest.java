@@ -1,14 +1,12 @@
 package io.embedmerge.merge;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.embedmerge.support.ApiClient;
 import io.embedmerge.support.IntegrationTest;
 import io.embedmerge.support.TestCheckpoints;
 import io.embedmerge.support.TestEnvironment;
 import io.embedmerge.support.TestSafetensors.Tensor;
-import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import tools.jackson.databind.JsonNode;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Hardening: nothing that holds NaN or ±Inf is published as SUCCEEDED. Inputs with non-finite values are refused
@@ -35,8 +34,8 @@ class NonFiniteValuesTest extends IntegrationTest {
 
     private static Path checkpoint(double... values) {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
-        tensors.put(TENSOR, Tensor.floating("F32", new long[]{values.length}, values));
-        tensors.put("pooler.dense.bias", Tensor.floating("F32", new long[]{2}, new double[]{0.5, -0.5}));
+        tensors.put(TENSOR, Tensor.floating("F32", new long[] {values.length}, values));
+        tensors.put("pooler.dense.bias", Tensor.floating("F32", new long[] {2}, new double[] {0.5, -0.5}));
         return TestCheckpoints.of(tensors);
     }
 
@@ -82,36 +81,72 @@ class NonFiniteValuesTest extends IntegrationTest {
         Path finite = checkpoint(0.2, 0.2, 0.2, 0.2);
         String linear = "{\"name\": \"linear\"}";
 
-        assertFailed(run(body(base, List.of(finite, checkpoint(0.1, Double.NaN, 0.3, 0.4)), "1, 1", linear, "")),
-                "NON_FINITE_INPUT", "models[1]", TENSOR, "NaN", "element 1", "allowNonFinite");
-        assertFailed(run(body(base, List.of(checkpoint(Double.POSITIVE_INFINITY, 0.2, 0.3, 0.4)), "1", linear, "")),
-                "NON_FINITE_INPUT", "models[0]", TENSOR, "Infinity");
-        assertFailed(run(body(checkpoint(0.1, 0.2, Double.NEGATIVE_INFINITY, 0.4), List.of(finite), "1",
-                        "{\"name\": \"ties\"}", "")),
-                "NON_FINITE_INPUT", "the base", TENSOR, "-Infinity", "element 2");
+        assertFailed(
+                run(body(base, List.of(finite, checkpoint(0.1, Double.NaN, 0.3, 0.4)), "1, 1", linear, "")),
+                "NON_FINITE_INPUT",
+                "models[1]",
+                TENSOR,
+                "NaN",
+                "element 1",
+                "allowNonFinite");
+        assertFailed(
+                run(body(base, List.of(checkpoint(Double.POSITIVE_INFINITY, 0.2, 0.3, 0.4)), "1", linear, "")),
+                "NON_FINITE_INPUT",
+                "models[0]",
+                TENSOR,
+                "Infinity");
+        assertFailed(
+                run(body(
+                        checkpoint(0.1, 0.2, Double.NEGATIVE_INFINITY, 0.4),
+                        List.of(finite),
+                        "1",
+                        "{\"name\": \"ties\"}",
+                        "")),
+                "NON_FINITE_INPUT",
+                "the base",
+                TENSOR,
+                "-Infinity",
+                "element 2");
     }
 
     @Test
     void allowingNonFiniteInputsStillChecksTheOutput() throws IOException {
         Path base = checkpoint(0.1, 0.2, 0.3, 0.4);
         Path nan = checkpoint(0.1, Double.NaN, 0.3, 0.4);
-        assertFailed(run(body(base, List.of(nan), "1", "{\"name\": \"task_arithmetic\"}", ", \"allowNonFinite\": true")),
-                "NON_FINITE_OUTPUT", TENSOR, "NaN", "nothing was published");
+        assertFailed(
+                run(body(base, List.of(nan), "1", "{\"name\": \"task_arithmetic\"}", ", \"allowNonFinite\": true")),
+                "NON_FINITE_OUTPUT",
+                TENSOR,
+                "NaN",
+                "nothing was published");
     }
 
     @Test
     void outputsThatOverflowTheirDtypeFailAndPublishNothing() throws IOException {
         Path base = checkpoint(0, 0, 0, 0);
         Path big = checkpoint(0, 3e38, 0, 0);
-        assertFailed(run(body(base, List.of(big), "1", "{\"name\": \"task_arithmetic\", \"params\": {\"lambda\": 2}}", "")),
-                "NON_FINITE_OUTPUT", TENSOR, "Infinity", "element 1");
+        assertFailed(
+                run(body(base, List.of(big), "1", "{\"name\": \"task_arithmetic\", \"params\": {\"lambda\": 2}}", "")),
+                "NON_FINITE_OUTPUT",
+                TENSOR,
+                "Infinity",
+                "element 1");
 
         Path large = checkpoint(0, 0, 60000, 0);
-        assertFailed(run(body(base, List.of(large), "1", "{\"name\": \"task_arithmetic\", \"params\": {\"lambda\": 2}}",
+        assertFailed(
+                run(body(
+                        base,
+                        List.of(large),
+                        "1",
+                        "{\"name\": \"task_arithmetic\", \"params\": {\"lambda\": 2}}",
                         ", \"outputDtype\": \"f16\"")),
-                "NON_FINITE_OUTPUT", TENSOR, "overflows F16", "element 2");
+                "NON_FINITE_OUTPUT",
+                TENSOR,
+                "overflows F16",
+                "element 2");
 
-        JsonNode fine = run(body(base, List.of(large), "1", "{\"name\": \"task_arithmetic\"}", ", \"outputDtype\": \"f16\""));
+        JsonNode fine =
+                run(body(base, List.of(large), "1", "{\"name\": \"task_arithmetic\"}", ", \"outputDtype\": \"f16\""));
         assertThat(fine.path("status").asString()).as(fine.toString()).isEqualTo("SUCCEEDED");
         assertThat(output.resolve("model.safetensors")).exists();
     }
@@ -121,11 +156,18 @@ class NonFiniteValuesTest extends IntegrationTest {
         Path base = checkpoint(0.1, 0.2);
         Path model = checkpoint(0.3, 0.4);
         ApiClient api = new ApiClient(port);
-        record Case(String weights, String method, String field, String message) {
-        }
+        record Case(String weights, String method, String field, String message) {}
         List<Case> cases = List.of(
-                new Case("1", "{\"name\": \"task_arithmetic\", \"params\": {\"lambda\": 1e308}}", "method.params.lambda", "[-1000.0, 1000.0]"),
-                new Case("1", "{\"name\": \"linear\", \"params\": {\"lambda\": -1001}}", "method.params.lambda", "[-1000.0, 1000.0]"),
+                new Case(
+                        "1",
+                        "{\"name\": \"task_arithmetic\", \"params\": {\"lambda\": 1e308}}",
+                        "method.params.lambda",
+                        "[-1000.0, 1000.0]"),
+                new Case(
+                        "1",
+                        "{\"name\": \"linear\", \"params\": {\"lambda\": -1001}}",
+                        "method.params.lambda",
+                        "[-1000.0, 1000.0]"),
                 new Case("1e308, 1e308", "{\"name\": \"linear\"}", "models[0].weight", "1000.0"),
                 new Case("1, 1e4", "{\"name\": \"ties\"}", "models[1].weight", "1000.0"),
                 new Case("-1, -2", "{\"name\": \"linear\"}", "models[].weight", "positive sum"),
@@ -144,7 +186,9 @@ class NonFiniteValuesTest extends IntegrationTest {
     void methodsListTheBounds() {
         JsonNode methods = new ApiClient(port).get("/v1/methods").body();
         for (JsonNode method : methods) {
-            assertThat(method.path("weights").path("max").asDouble()).as(method.path("name").asString()).isEqualTo(1000.0);
+            assertThat(method.path("weights").path("max").asDouble())
+                    .as(method.path("name").asString())
+                    .isEqualTo(1000.0);
             for (JsonNode param : method.path("params")) {
                 if (param.path("name").asString().equals("lambda")) {
                     assertThat(param.path("min").asDouble()).isEqualTo(-1000.0);

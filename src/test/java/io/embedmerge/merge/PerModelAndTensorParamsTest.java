@@ -1,5 +1,8 @@
 package io.embedmerge.merge;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.embedmerge.merge.FamilyReferences.Combine;
 import io.embedmerge.merge.execution.MergeExecutor;
 import io.embedmerge.support.MergeHarness;
@@ -7,16 +10,12 @@ import io.embedmerge.support.TestCheckpoints;
 import io.embedmerge.support.TestSafetensors;
 import io.embedmerge.support.TestSafetensors.Tensor;
 import io.embedmerge.tensor.DType;
-import org.junit.jupiter.api.Test;
-
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /** models[i].params and per-tensor values (lists across the layers, filters) against float64 references. */
 class PerModelAndTensorParamsTest {
@@ -44,22 +43,45 @@ class PerModelAndTensorParamsTest {
         return ReferenceMerges.floating(TestSafetensors.read(folder.resolve("model.safetensors")));
     }
 
-    private static Map<String, Tensor> merge(String method, Map<String, Object> params,
-                                             List<Map<String, Object>> modelParams, List<Double> weights, Path base,
-                                             List<Path> models) {
-        return MergeHarness.read(MergeHarness.merge(method, params, modelParams, weights, 0, base, models, DType.F32,
+    private static Map<String, Tensor> merge(
+            String method,
+            Map<String, Object> params,
+            List<Map<String, Object>> modelParams,
+            List<Double> weights,
+            Path base,
+            List<Path> models) {
+        return MergeHarness.read(MergeHarness.merge(
+                method,
+                params,
+                modelParams,
+                weights,
+                0,
+                base,
+                models,
+                DType.F32,
                 MergeExecutor.DEFAULT_MAX_SHARD_BYTES));
     }
 
     @Test
     void tiesTakesADensityPerModel() {
         Path base = TestCheckpoints.create(TestCheckpoints.mixedLayout(), 81);
-        List<Path> models = List.of(TestCheckpoints.create(TestCheckpoints.mixedLayout(), 82),
+        List<Path> models = List.of(
+                TestCheckpoints.create(TestCheckpoints.mixedLayout(), 82),
                 TestCheckpoints.create(TestCheckpoints.mixedLayout(), 83));
-        Map<String, Tensor> merged = merge("ties", Map.of("density", 0.3), List.of(Map.of(), Map.of("density", 0.7)),
-                List.of(1.0, 2.0), base, models);
-        Map<String, double[]> expected = FamilyReferences.breadcrumbs(values(base), models.stream().map(
-                PerModelAndTensorParamsTest::values).toList(), new double[]{1, 2}, new double[]{0.3, 0.7}, 0.0, true,
+        Map<String, Tensor> merged = merge(
+                "ties",
+                Map.of("density", 0.3),
+                List.of(Map.of(), Map.of("density", 0.7)),
+                List.of(1.0, 2.0),
+                base,
+                models);
+        Map<String, double[]> expected = FamilyReferences.breadcrumbs(
+                values(base),
+                models.stream().map(PerModelAndTensorParamsTest::values).toList(),
+                new double[] {1, 2},
+                new double[] {0.3, 0.7},
+                0.0,
+                true,
                 new Combine(1.0, true, false, true));
         assertThat(ReferenceMerges.maxAbsDiff(expected, merged)).isLessThanOrEqualTo(TOLERANCE);
     }
@@ -67,10 +89,13 @@ class PerModelAndTensorParamsTest {
     @Test
     void weightsVaryAcrossLayersAndByFilter() {
         Path base = TestCheckpoints.create(layeredLayout(), 84);
-        List<Path> models = List.of(TestCheckpoints.create(layeredLayout(), 85), TestCheckpoints.create(layeredLayout(), 86));
+        List<Path> models =
+                List.of(TestCheckpoints.create(layeredLayout(), 85), TestCheckpoints.create(layeredLayout(), 86));
         List<Map<String, Object>> perModel = List.of(
                 Map.of("weight", List.of(0.0, 0.5, 1.0)),
-                Map.of("weight", List.of(Map.of("filter", "attention", "value", 0.3), Map.of("value", List.of(1.0, 2.0)))));
+                Map.of(
+                        "weight",
+                        List.of(Map.of("filter", "attention", "value", 0.3), Map.of("value", List.of(1.0, 2.0)))));
         Map<String, Tensor> merged = merge("task_arithmetic", Map.of(), perModel, List.of(1.0, 1.0), base, models);
         Map<String, double[]> b = values(base);
         Map<String, double[]> x = values(models.get(0));
@@ -79,7 +104,7 @@ class PerModelAndTensorParamsTest {
         for (String name : b.keySet()) {
             // layer k of 3 sits at k/2; tensors outside the layers (embeddings, pooler) at 0, as mergekit
             double t = layerPosition(name);
-            double w1 = t;   // [0, 0.5, 1] interpolated
+            double w1 = t; // [0, 0.5, 1] interpolated
             double w2 = name.contains("attention") ? 0.3 : 1 + t;
             double[] v1 = ReferenceMerges.taskVector(b.get(name), x.get(name));
             double[] v2 = ReferenceMerges.taskVector(b.get(name), y.get(name));
@@ -99,21 +124,33 @@ class PerModelAndTensorParamsTest {
         MethodParams params = registry.validate(ties, Map.of("density", List.of(0.2, 0.8)));
         assertThatThrownBy(() -> registry.validateWeights(ties, params, List.of(1.0, 1.0)))
                 .isInstanceOf(InvalidMergeRequestException.class)
-                .satisfies(e -> assertThat(((InvalidMergeRequestException) e).field()).isEqualTo("method.params.density"));
+                .satisfies(e ->
+                        assertThat(((InvalidMergeRequestException) e).field()).isEqualTo("method.params.density"));
 
         Path base = TestCheckpoints.create(layeredLayout(), 87);
-        List<Path> models = List.of(TestCheckpoints.create(layeredLayout(), 88), TestCheckpoints.create(layeredLayout(), 89));
-        Map<String, Tensor> merged = merge("ties", Map.of("density", List.of(0.2, 0.8), "granularity", "tensor"), null,
-                List.of(1.0, 1.0), base, models);
+        List<Path> models =
+                List.of(TestCheckpoints.create(layeredLayout(), 88), TestCheckpoints.create(layeredLayout(), 89));
+        Map<String, Tensor> merged = merge(
+                "ties",
+                Map.of("density", List.of(0.2, 0.8), "granularity", "tensor"),
+                null,
+                List.of(1.0, 1.0),
+                base,
+                models);
         Map<String, double[]> b = values(base);
-        List<Map<String, double[]>> m = models.stream().map(PerModelAndTensorParamsTest::values).toList();
+        List<Map<String, double[]>> m =
+                models.stream().map(PerModelAndTensorParamsTest::values).toList();
         for (String name : b.keySet()) {
             double t = layerPosition(name);
             double density = 0.2 + 0.6 * t;
             Map<String, double[]> one = Map.of(name, b.get(name));
-            Map<String, double[]> expected = ReferenceMerges.ties(one, m.stream().map(v -> Map.of(name, v.get(name))).toList(),
-                    new double[]{1, 1}, new ReferenceMerges.TiesOptions(density, 1.0, false, true, false, false));
-            assertThat(ReferenceMerges.maxAbsDiff(expected, Map.of(name, merged.get(name)))).as(name)
+            Map<String, double[]> expected = ReferenceMerges.ties(
+                    one,
+                    m.stream().map(v -> Map.of(name, v.get(name))).toList(),
+                    new double[] {1, 1},
+                    new ReferenceMerges.TiesOptions(density, 1.0, false, true, false, false));
+            assertThat(ReferenceMerges.maxAbsDiff(expected, Map.of(name, merged.get(name))))
+                    .as(name)
                     .isLessThanOrEqualTo(TOLERANCE);
         }
     }
@@ -121,16 +158,22 @@ class PerModelAndTensorParamsTest {
     @Test
     void perModelParametersAreCheckedByName() {
         MethodRegistry registry = new MethodRegistry();
-        assertThatThrownBy(() -> registry.validateModelParams(registry.require("slerp"), List.of(Map.of("density", 0.5))))
+        assertThatThrownBy(
+                        () -> registry.validateModelParams(registry.require("slerp"), List.of(Map.of("density", 0.5))))
                 .isInstanceOf(InvalidMergeRequestException.class)
-                .satisfies(e -> assertThat(((InvalidMergeRequestException) e).field()).isEqualTo("models[0].params.density"));
-        assertThatThrownBy(() -> registry.validateModelParams(registry.require("della"),
-                Arrays.asList(null, Map.of("epsilon", List.of(Map.of("filter", 3, "value", 0.1))))))
+                .satisfies(e ->
+                        assertThat(((InvalidMergeRequestException) e).field()).isEqualTo("models[0].params.density"));
+        assertThatThrownBy(() -> registry.validateModelParams(
+                        registry.require("della"),
+                        Arrays.asList(null, Map.of("epsilon", List.of(Map.of("filter", 3, "value", 0.1))))))
                 .isInstanceOf(InvalidMergeRequestException.class)
                 .satisfies(e -> assertThat(((InvalidMergeRequestException) e).field())
                         .isEqualTo("models[1].params.epsilon[0].filter"));
         MethodDescriptor ties = registry.require("ties").descriptor();
-        ParamSpec density = ties.params().stream().filter(p -> p.name().equals("density")).findFirst().orElseThrow();
+        ParamSpec density = ties.params().stream()
+                .filter(p -> p.name().equals("density"))
+                .findFirst()
+                .orElseThrow();
         assertThat(density.scopes()).containsExactly(ParamScope.METHOD, ParamScope.MODEL, ParamScope.TENSOR);
     }
 }

@@ -1,7 +1,6 @@
 package io.embedmerge.merge;
 
 import io.embedmerge.support.TestSafetensors.Tensor;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -16,8 +15,7 @@ import java.util.TreeMap;
  */
 final class ReferenceMerges {
 
-    private ReferenceMerges() {
-    }
+    private ReferenceMerges() {}
 
     /** Floating tensors only, sorted by name: the groups a merge works on. */
     static Map<String, double[]> floating(Map<String, Tensor> tensors) {
@@ -48,11 +46,15 @@ final class ReferenceMerges {
     }
 
     static double[] concat(Map<String, double[]> values, List<String> names) {
-        return names.stream().flatMap(n -> Arrays.stream(values.get(n)).boxed()).mapToDouble(Double::doubleValue).toArray();
+        return names.stream()
+                .flatMap(n -> Arrays.stream(values.get(n)).boxed())
+                .mapToDouble(Double::doubleValue)
+                .toArray();
     }
 
     /** Splits a concatenated vector back into named tensors and adds it to the base: θ0 + scale·vm. */
-    static void addBack(Map<String, double[]> out, Map<String, double[]> base, List<String> names, double[] vm, double scale) {
+    static void addBack(
+            Map<String, double[]> out, Map<String, double[]> base, List<String> names, double[] vm, double scale) {
         int offset = 0;
         for (String n : names) {
             double[] b = base.get(n);
@@ -84,8 +86,12 @@ final class ReferenceMerges {
         return out;
     }
 
-    static Map<String, double[]> slerp(Map<String, double[]> base, List<Map<String, double[]>> models, double[] a,
-                                       double lambda, boolean modelGranularity) {
+    static Map<String, double[]> slerp(
+            Map<String, double[]> base,
+            List<Map<String, double[]>> models,
+            double[] a,
+            double lambda,
+            boolean modelGranularity) {
         Map<String, double[]> out = new LinkedHashMap<>();
         for (List<String> group : groups(base, modelGranularity)) {
             double[] b = concat(base, group);
@@ -101,12 +107,16 @@ final class ReferenceMerges {
         return out;
     }
 
-    record TiesOptions(double density, double lambda, boolean countSigns, boolean normalize, boolean modelGranularity,
-                       boolean rescaleNorm) {
-    }
+    record TiesOptions(
+            double density,
+            double lambda,
+            boolean countSigns,
+            boolean normalize,
+            boolean modelGranularity,
+            boolean rescaleNorm) {}
 
-    static Map<String, double[]> ties(Map<String, double[]> base, List<Map<String, double[]>> models, double[] w,
-                                      TiesOptions o) {
+    static Map<String, double[]> ties(
+            Map<String, double[]> base, List<Map<String, double[]>> models, double[] w, TiesOptions o) {
         Map<String, double[]> out = new LinkedHashMap<>();
         int n = models.size();
         for (List<String> group : groups(base, o.modelGranularity())) {
@@ -117,7 +127,9 @@ final class ReferenceMerges {
                 double[] mags = Arrays.stream(v).map(Math::abs).sorted().toArray();
                 int k = (int) Math.ceil(o.density() * v.length);
                 double threshold = mags[mags.length - k];
-                trimmed[i] = Arrays.stream(v).map(x -> Math.abs(x) >= threshold ? x : 0).toArray();
+                trimmed[i] = Arrays.stream(v)
+                        .map(x -> Math.abs(x) >= threshold ? x : 0)
+                        .toArray();
             }
             double[] merged = electAndMerge(trimmed, w, o.countSigns(), o.normalize());
             double scale = o.lambda();

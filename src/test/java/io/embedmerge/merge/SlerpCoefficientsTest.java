@@ -1,11 +1,10 @@
 package io.embedmerge.merge;
 
-import io.embedmerge.merge.statistics.SlerpCoefficients;
-import org.junit.jupiter.api.Test;
-
-import java.util.Random;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import io.embedmerge.merge.statistics.SlerpCoefficients;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
 
 /** The forward-mode Jacobian ∂c/∂a of the iterated-slerp coefficients against central finite differences. */
 class SlerpCoefficientsTest {
@@ -38,7 +37,8 @@ class SlerpCoefficientsTest {
             double[] cd = SlerpCoefficients.compute(gram, down).c();
             for (int i = 0; i < n; i++) {
                 double numeric = (cu[i] - cd[i]) / (2 * h);
-                assertThat(result.jacobian()[i][j]).as("dc_%d/da_%d", i, j)
+                assertThat(result.jacobian()[i][j])
+                        .as("dc_%d/da_%d", i, j)
                         .isCloseTo(numeric, org.assertj.core.data.Offset.offset(1e-6 * Math.max(1, Math.abs(numeric))));
             }
         }

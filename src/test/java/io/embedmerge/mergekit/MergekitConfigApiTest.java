@@ -1,12 +1,10 @@
 package io.embedmerge.mergekit;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.embedmerge.support.ApiClient;
 import io.embedmerge.support.IntegrationTest;
 import io.embedmerge.support.TestCheckpoints;
-import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import tools.jackson.databind.JsonNode;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpResponse;
@@ -14,8 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
 
 /** POST /v1/jobs with a mergekit config (application/yaml) and GET /v1/jobs/{id}/mergekit.yaml over HTTP. */
 class MergekitConfigApiTest extends IntegrationTest {
@@ -32,8 +31,9 @@ class MergekitConfigApiTest extends IntegrationTest {
 
     private static byte[] output(JsonNode job) throws IOException {
         assertThat(job.path("status").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
-        return Files.readAllBytes(Path.of(URI.create(job.path("result").path("output").path("uri").asString()))
-                .resolve("model.safetensors"));
+        return Files.readAllBytes(
+                Path.of(URI.create(job.path("result").path("output").path("uri").asString()))
+                        .resolve("model.safetensors"));
     }
 
     @Test
@@ -76,15 +76,18 @@ class MergekitConfigApiTest extends IntegrationTest {
         assertThat(fromJson.status()).as(fromJson.raw().body()).isEqualTo(202);
         String yamlId = fromYaml.body().path("id").asString();
         byte[] yamlBytes = output(api.awaitTerminal(yamlId));
-        assertThat(output(api.awaitTerminal(fromJson.body().path("id").asString()))).isEqualTo(yamlBytes);
+        assertThat(output(api.awaitTerminal(fromJson.body().path("id").asString())))
+                .isEqualTo(yamlBytes);
 
         HttpResponse<String> config = api.getText("/v1/jobs/" + yamlId + "/mergekit.yaml", "application/yaml");
         assertThat(config.statusCode()).isEqualTo(200);
-        assertThat(config.body()).contains("merge_method: ties", "base_model: " + base, "tokenizer_source: base")
+        assertThat(config.body())
+                .contains("merge_method: ties", "base_model: " + base, "tokenizer_source: base")
                 .doesNotContain("granularity");
         ApiClient.Response again = api.post("/v1/jobs", config.body(), "application/yaml", null);
         assertThat(again.status()).as(again.raw().body()).isEqualTo(202);
-        assertThat(output(api.awaitTerminal(again.body().path("id").asString()))).isEqualTo(yamlBytes);
+        assertThat(output(api.awaitTerminal(again.body().path("id").asString())))
+                .isEqualTo(yamlBytes);
     }
 
     @Test
@@ -120,20 +123,25 @@ class MergekitConfigApiTest extends IntegrationTest {
         assertThat(fromJson.status()).as(fromJson.raw().body()).isEqualTo(202);
         String yamlId = fromYaml.body().path("id").asString();
         byte[] yamlBytes = output(api.awaitTerminal(yamlId));
-        assertThat(output(api.awaitTerminal(fromJson.body().path("id").asString()))).isEqualTo(yamlBytes);
+        assertThat(output(api.awaitTerminal(fromJson.body().path("id").asString())))
+                .isEqualTo(yamlBytes);
 
         HttpResponse<String> config = api.getText("/v1/jobs/" + yamlId + "/mergekit.yaml", "application/yaml");
         assertThat(config.statusCode()).isEqualTo(200);
-        assertThat(config.body()).contains("merge_method: slerp\n", "layer_range:").doesNotContain("slerp_pair");
+        assertThat(config.body())
+                .contains("merge_method: slerp\n", "layer_range:")
+                .doesNotContain("slerp_pair");
         ApiClient.Response again = api.post("/v1/jobs", config.body(), "application/yaml", null);
         assertThat(again.status()).as(again.raw().body()).isEqualTo(202);
-        assertThat(output(api.awaitTerminal(again.body().path("id").asString()))).isEqualTo(yamlBytes);
+        assertThat(output(api.awaitTerminal(again.body().path("id").asString())))
+                .isEqualTo(yamlBytes);
     }
 
     @Test
     void anUnsupportedKeyIsA422NamingItsYamlPath() {
         String base = TestCheckpoints.uri(TestCheckpoints.create(layout(), 311));
-        ApiClient.Response response = new ApiClient(port).post("/v1/jobs", """
+        ApiClient.Response response =
+                new ApiClient(port).post("/v1/jobs", """
                 models:
                   - model: %s
                     parameters:
@@ -142,13 +150,15 @@ class MergekitConfigApiTest extends IntegrationTest {
                 base_model: %s
                 """.formatted(base, base + "x"), "application/yaml", null);
         assertThat(response.status()).isEqualTo(422);
-        assertThat(response.body().path("errors").get(0).path("field").asString()).isEqualTo("models[0].parameters.foo");
+        assertThat(response.body().path("errors").get(0).path("field").asString())
+                .isEqualTo("models[0].parameters.foo");
     }
 
     @Test
     void onlyMergeJobsHaveAConfig() {
         ApiClient api = new ApiClient(port);
         assertThat(api.getText("/v1/jobs/0b6f8c52-3f1e-4d0a-9a57-2c4e1f0d7a13/mergekit.yaml", "application/yaml")
-                .statusCode()).isEqualTo(404);
+                        .statusCode())
+                .isEqualTo(404);
     }
 }

@@ -1,5 +1,7 @@
 package io.embedmerge.model;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -8,16 +10,13 @@ import ai.djl.ndarray.types.Shape;
 import io.embedmerge.checkpoint.SyntheticCheckpoints;
 import io.embedmerge.tensor.Autograd;
 import io.embedmerge.tensor.DType;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The encoder's backward pass on a tiny random BERT (2 layers, width 32), in float64: autograd gradients of a
@@ -37,20 +36,26 @@ class BertEncoderGradientTest {
     @Test
     void gradientsMatchCentralFiniteDifferencesInFloat64() {
         try (BertEncoder encoder = BertEncoder.load(tinyModel(), DataType.FLOAT64);
-             NDManager manager = NDManager.newBaseManager()) {
-            NDArray ids = manager.create(new long[]{2, 7, 9, 11, 3, 5, 8, 0}, new Shape(2, 4));
+                NDManager manager = NDManager.newBaseManager()) {
+            NDArray ids = manager.create(new long[] {2, 7, 9, 11, 3, 5, 8, 0}, new Shape(2, 4));
             NDArray types = manager.zeros(new Shape(2, 4), DataType.INT64);
-            NDArray mask = manager.create(new long[]{1, 1, 1, 1, 1, 1, 1, 0}, new Shape(2, 4));
+            NDArray mask = manager.create(new long[] {1, 1, 1, 1, 1, 1, 1, 0}, new Shape(2, 4));
             double[] weights = new Random(7).doubles(2 * 32, -1, 1).toArray();
             NDArray direction = manager.create(weights, new Shape(2, 32));
             encoder.parameters().values().forEach(p -> p.setRequiresGradient(true));
 
-            Autograd.gradients(encoder.parameters().values(), () -> encoder.embed(ids, types, mask).mul(direction).sum());
+            Autograd.gradients(
+                    encoder.parameters().values(),
+                    () -> encoder.embed(ids, types, mask).mul(direction).sum());
             Random random = new Random(1);
             List<String> checked = new ArrayList<>();
-            for (String name : List.of("encoder.layer.1.attention.self.query.weight", "encoder.layer.0.output.dense.weight",
-                    "encoder.layer.1.output.LayerNorm.weight", "embeddings.word_embeddings.weight",
-                    "embeddings.position_embeddings.weight", "encoder.layer.0.intermediate.dense.bias")) {
+            for (String name : List.of(
+                    "encoder.layer.1.attention.self.query.weight",
+                    "encoder.layer.0.output.dense.weight",
+                    "encoder.layer.1.output.LayerNorm.weight",
+                    "embeddings.word_embeddings.weight",
+                    "embeddings.position_embeddings.weight",
+                    "encoder.layer.0.intermediate.dense.bias")) {
                 NDArray parameter = encoder.parameters().get(name);
                 NDArray gradient = parameter.getGradient();
                 long[] shape = parameter.getShape().getShape();
@@ -60,14 +65,15 @@ class BertEncoderGradientTest {
                         index[d] = random.nextInt((int) shape[d]);
                     }
                     if (name.startsWith("embeddings.word")) {
-                        index[0] = 7;   // a token that occurs, so the gradient is not trivially 0
+                        index[0] = 7; // a token that occurs, so the gradient is not trivially 0
                     }
                     double analytic = gradient.getDouble(index);
                     double numeric = finiteDifference(encoder, parameter, index, ids, types, mask, direction);
                     // relative error 1e-3, with an absolute floor of 1e-8 for the finite-difference rounding noise
                     double tolerance = 1e-3 * Math.max(Math.abs(analytic), Math.abs(numeric)) + 1e-8;
-                    assertThat(Math.abs(analytic - numeric)).as("%s %s: %s vs %s", name,
-                            java.util.Arrays.toString(index), analytic, numeric).isLessThanOrEqualTo(tolerance);
+                    assertThat(Math.abs(analytic - numeric))
+                            .as("%s %s: %s vs %s", name, java.util.Arrays.toString(index), analytic, numeric)
+                            .isLessThanOrEqualTo(tolerance);
                     checked.add(name);
                 }
             }
@@ -75,8 +81,14 @@ class BertEncoderGradientTest {
         }
     }
 
-    private static double finiteDifference(BertEncoder encoder, NDArray parameter, long[] index, NDArray ids,
-                                           NDArray types, NDArray mask, NDArray direction) {
+    private static double finiteDifference(
+            BertEncoder encoder,
+            NDArray parameter,
+            long[] index,
+            NDArray ids,
+            NDArray types,
+            NDArray mask,
+            NDArray direction) {
         double h = 1e-6;
         double original = parameter.getDouble(index);
         parameter.set(new NDIndex(index), original + h);
@@ -90,14 +102,16 @@ class BertEncoderGradientTest {
     @Test
     void theLinearInputHookSeesEveryLinearLayer() {
         try (BertEncoder encoder = BertEncoder.load(tinyModel());
-             NDManager manager = NDManager.newBaseManager()) {
+                NDManager manager = NDManager.newBaseManager()) {
             List<String> seen = new ArrayList<>();
             Map<String, Shape> shapes = new java.util.HashMap<>();
             encoder.recordLinearInputs((prefix, input, mask) -> {
                 seen.add(prefix);
                 shapes.put(prefix, input.getShape());
             });
-            encoder.embed(manager.create(new long[]{1, 2, 3}, new Shape(1, 3)), manager.zeros(new Shape(1, 3), DataType.INT64),
+            encoder.embed(
+                    manager.create(new long[] {1, 2, 3}, new Shape(1, 3)),
+                    manager.zeros(new Shape(1, 3), DataType.INT64),
                     manager.ones(new Shape(1, 3), DataType.INT64));
             assertThat(seen).hasSize(2 * 6);
             assertThat(seen).contains("encoder.layer.1.attention.self.value", "encoder.layer.0.output.dense");

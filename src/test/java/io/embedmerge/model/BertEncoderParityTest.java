@@ -1,6 +1,9 @@
 package io.embedmerge.model;
 
-import io.embedmerge.support.TestData;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.onnxruntime.OnnxTensor;
@@ -8,15 +11,8 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import io.embedmerge.model.onnx.BertOnnxImport;
 import io.embedmerge.storage.DirectFolder;
-import ai.djl.Device;
-import ai.djl.engine.Engine;
+import io.embedmerge.support.TestData;
 import io.embedmerge.tensor.ComputeDevice;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,8 +21,11 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The Java encoder on the imported all-MiniLM-L6-v2 checkpoint against ONNX Runtime on the original ONNX model:
@@ -81,7 +80,8 @@ class BertEncoderParityTest {
     @MethodSource("devices")
     void embeddingsMatchOnnxRuntimeWithin1e4(String deviceName) throws Exception {
         Device device = deviceName.equals("cpu") ? Device.cpu() : Device.gpu(0);
-        Assumptions.assumeTrue(device.isGpu() ? Engine.getEngine("PyTorch").getGpuCount() > 0 : true,
+        Assumptions.assumeTrue(
+                device.isGpu() ? Engine.getEngine("PyTorch").getGpuCount() > 0 : true,
                 "no CUDA device visible to the PyTorch engine here: the GPU run of this test is skipped");
         Path onnx = extract("/all-minilm-l6-v2.onnx");
         Path tokenizerFile = extract("/all-minilm-l6-v2-tokenizer.json");
@@ -95,7 +95,9 @@ class BertEncoderParityTest {
         });
         double worst = maxDifferenceFromOnnxRuntime(onnx, tokenizerFile, sentences, ours, 256);
         System.out.println("encoder parity on " + device + ": max abs difference " + worst);
-        assertThat(worst).as("max |difference| over 100 sentences × 384 dimensions").isLessThanOrEqualTo(1e-4);
+        assertThat(worst)
+                .as("max |difference| over 100 sentences × 384 dimensions")
+                .isLessThanOrEqualTo(1e-4);
     }
 
     /** A training limit of 8 tokens gives ONNX Runtime's embeddings of the first 8 tokens, not the full sentences'. */
@@ -104,7 +106,10 @@ class BertEncoderParityTest {
         Path onnx = extract("/all-minilm-l6-v2.onnx");
         Path tokenizerFile = extract("/all-minilm-l6-v2-tokenizer.json");
         Path checkpoint = importMiniLm(onnx, tokenizerFile);
-        List<String> sentences = stsSentences(200).stream().filter(s -> s.split(" ").length > 8).limit(20).toList();
+        List<String> sentences = stsSentences(200).stream()
+                .filter(s -> s.split(" ").length > 8)
+                .limit(20)
+                .toList();
         assertThat(sentences).isNotEmpty();
 
         float[][] truncated;
@@ -114,27 +119,29 @@ class BertEncoderParityTest {
             encoder.limitSequenceLength(8);
             truncated = encoder.encode(sentences, 8);
         }
-        assertThat(maxDifferenceFromOnnxRuntime(onnx, tokenizerFile, sentences, truncated, 8)).isLessThanOrEqualTo(1e-4);
+        assertThat(maxDifferenceFromOnnxRuntime(onnx, tokenizerFile, sentences, truncated, 8))
+                .isLessThanOrEqualTo(1e-4);
         assertThat(maxDifferenceFromOnnxRuntime(onnx, tokenizerFile, sentences, full, 8))
-                .as("the untruncated embeddings differ from the 8-token reference").isGreaterThan(1e-2);
+                .as("the untruncated embeddings differ from the 8-token reference")
+                .isGreaterThan(1e-2);
     }
 
-    private static double maxDifferenceFromOnnxRuntime(Path onnx, Path tokenizerFile, List<String> sentences,
-                                                       float[][] ours, int maxLength) throws Exception {
+    private static double maxDifferenceFromOnnxRuntime(
+            Path onnx, Path tokenizerFile, List<String> sentences, float[][] ours, int maxLength) throws Exception {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession session = env.createSession(onnx.toString(), new OrtSession.SessionOptions());
-             HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(tokenizerFile,
-                     Map.of("maxLength", String.valueOf(maxLength), "truncation", "true"))) {
+                HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(
+                        tokenizerFile, Map.of("maxLength", String.valueOf(maxLength), "truncation", "true"))) {
             double worst = 0;
             for (int s = 0; s < sentences.size(); s++) {
                 Encoding e = tokenizer.encode(sentences.get(s));
                 long[] ids = e.getIds();
                 long[][] shape = {ids};
                 try (OnnxTensor inputIds = OnnxTensor.createTensor(env, shape);
-                     OnnxTensor mask = OnnxTensor.createTensor(env, new long[][]{e.getAttentionMask()});
-                     OnnxTensor types = OnnxTensor.createTensor(env, new long[][]{e.getTypeIds()});
-                     OrtSession.Result result = session.run(Map.of("input_ids", inputIds, "attention_mask", mask,
-                             "token_type_ids", types))) {
+                        OnnxTensor mask = OnnxTensor.createTensor(env, new long[][] {e.getAttentionMask()});
+                        OnnxTensor types = OnnxTensor.createTensor(env, new long[][] {e.getTypeIds()});
+                        OrtSession.Result result = session.run(
+                                Map.of("input_ids", inputIds, "attention_mask", mask, "token_type_ids", types))) {
                     float[][][] tokens = (float[][][]) result.get(0).getValue();
                     float[] reference = meanPoolAndNormalize(tokens[0]);
                     for (int d = 0; d < reference.length; d++) {

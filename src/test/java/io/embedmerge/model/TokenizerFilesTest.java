@@ -1,13 +1,10 @@
 package io.embedmerge.model;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.huggingface.tokenizers.TokenizerConfig;
 import io.embedmerge.storage.DirectFolder;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -17,14 +14,17 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /** The tokenizer files written on import, read back with DJL's tokenizer (the Rust tokenizers library) and Jackson. */
 class TokenizerFilesTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final Map<String, String> NO_PADDING_NO_TRUNCATION = Map.of("padding", "false", "truncation", "false");
+    private static final Map<String, String> NO_PADDING_NO_TRUNCATION =
+            Map.of("padding", "false", "truncation", "false");
 
     @TempDir
     Path dir;
@@ -80,7 +80,9 @@ class TokenizerFilesTest {
         JsonNode model = JSON.readTree(original.toFile()).path("model").path("vocab");
         assertThat(vocab).hasSize(30522).hasSize(model.size());
         for (int id = 0; id < vocab.size(); id++) {
-            assertThat(model.path(vocab.get(id)).asInt(-1)).as("line %d: %s", id, vocab.get(id)).isEqualTo(id);
+            assertThat(model.path(vocab.get(id)).asInt(-1))
+                    .as("line %d: %s", id, vocab.get(id))
+                    .isEqualTo(id);
         }
         assertThat(vocab.get(101)).isEqualTo("[CLS]");
 
@@ -96,8 +98,10 @@ class TokenizerFilesTest {
                 .containsExactly("[CLS]", "[SEP]", "[PAD]", "[UNK]");
         assertThat(config.path("mask_token").asString()).isEqualTo("[MASK]");
 
-        JsonNode special = JSON.readTree(folder.resolve("special_tokens_map.json").toFile());
-        assertThat(special.properties()).extracting(Map.Entry::getKey)
+        JsonNode special =
+                JSON.readTree(folder.resolve("special_tokens_map.json").toFile());
+        assertThat(special.properties())
+                .extracting(Map.Entry::getKey)
                 .containsExactly("cls_token", "mask_token", "pad_token", "sep_token", "unk_token");
 
         // the folder as a whole (DJL reads tokenizer.json and tokenizer_config.json) tokenizes like the original

@@ -1,5 +1,7 @@
 package io.embedmerge.model;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -7,15 +9,12 @@ import io.embedmerge.checkpoint.SyntheticCheckpoints;
 import io.embedmerge.support.TestSafetensors;
 import io.embedmerge.support.TestSafetensors.Tensor;
 import io.embedmerge.tensor.DType;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * XLM-RoBERTa positions start after the padding index (2, 3, … with padding_idx 1): an XLM-R copy of a BERT model
@@ -40,20 +39,23 @@ class XlmRobertaPositionsTest {
         }
         tensors.put("embeddings.position_embeddings.weight", Tensor.floating("F32", positions.shape(), shifted));
         TestSafetensors.write(xlmr.resolve("model.safetensors"), tensors);
-        for (String file : new String[]{"modules.json", "sentence_bert_config.json"}) {
+        for (String file : new String[] {"modules.json", "sentence_bert_config.json"}) {
             Files.copy(bert.resolve(file), xlmr.resolve(file));
         }
         Files.createDirectories(xlmr.resolve("1_Pooling"));
         Files.copy(bert.resolve("1_Pooling/config.json"), xlmr.resolve("1_Pooling/config.json"));
-        Files.writeString(xlmr.resolve("config.json"), Files.readString(bert.resolve("config.json"))
-                .replace("\"model_type\": \"bert\"", "\"model_type\": \"xlm-roberta\", \"pad_token_id\": 1"));
+        Files.writeString(
+                xlmr.resolve("config.json"),
+                Files.readString(bert.resolve("config.json"))
+                        .replace("\"model_type\": \"bert\"", "\"model_type\": \"xlm-roberta\", \"pad_token_id\": 1"));
 
-        try (BertEncoder b = BertEncoder.load(bert); BertEncoder x = BertEncoder.load(xlmr);
-             NDManager manager = NDManager.newBaseManager()) {
+        try (BertEncoder b = BertEncoder.load(bert);
+                BertEncoder x = BertEncoder.load(xlmr);
+                NDManager manager = NDManager.newBaseManager()) {
             assertThat(x.config().xlmRoberta()).isTrue();
-            var ids = manager.create(new long[]{4, 9, 12, 7, 5, 8, 1, 1}, new Shape(2, 4));
+            var ids = manager.create(new long[] {4, 9, 12, 7, 5, 8, 1, 1}, new Shape(2, 4));
             var types = manager.zeros(new Shape(2, 4), DataType.INT64);
-            var mask = manager.create(new long[]{1, 1, 1, 1, 1, 1, 0, 0}, new Shape(2, 4));
+            var mask = manager.create(new long[] {1, 1, 1, 1, 1, 1, 0, 0}, new Shape(2, 4));
             float[] expected = b.embed(ids, types, mask).toFloatArray();
             float[] actual = x.embed(ids, types, mask).toFloatArray();
             for (int i = 0; i < expected.length; i++) {

@@ -1,11 +1,10 @@
 package io.embedmerge.positioning;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * Early stopping of the coefficient search on a deterministic toy problem: the training gradient keeps pushing λ up
@@ -25,8 +24,10 @@ class CoefficientSearchTest {
         @Override
         public SearchGradient train(SearchPoint point) {
             trainingSteps++;
-            return new SearchGradient(-point.lambdas()[0], new double[]{-point.lambdas()[0]},
-                    new double[][]{{0.0, 0.0}}, new double[]{-1.0});
+            return new SearchGradient(
+                    -point.lambdas()[0], new double[] {-point.lambdas()[0]}, new double[][] {{0.0, 0.0}}, new double[] {
+                        -1.0
+                    });
         }
 
         @Override
@@ -38,13 +39,15 @@ class CoefficientSearchTest {
         }
     }
 
-    private static final SearchPoint START = SearchPoint.of(1, new double[]{1.0, 2.0}, 1.0);
+    private static final SearchPoint START = SearchPoint.of(1, new double[] {1.0, 2.0}, 1.0);
 
     @Test
     void keepsThePointOfTheLowestValidationCheckAndStopsAfterPatienceChecksWithoutImprovement() {
         RisingLambda problem = new RisingLambda();
         List<Double> reported = new ArrayList<>();
-        CoefficientSearch.Result result = CoefficientSearch.run(problem, START,
+        CoefficientSearch.Result result = CoefficientSearch.run(
+                problem,
+                START,
                 new CoefficientSearch.Settings(200, 0.05, true, 2, 3),
                 (step, steps, loss, validationLoss) -> reported.add(validationLoss));
 
@@ -58,11 +61,16 @@ class CoefficientSearchTest {
         assertThat(result.point()).usingRecursiveComparison().isEqualTo(problem.validated.get(best));
         assertThat(result.point().lambdas()[0]).isCloseTo(1.5, org.assertj.core.data.Offset.offset(0.06));
         assertThat(result.chosenStep()).isEqualTo(2 * best);
-        assertThat(result.lastStep()).as("three checks of two steps after the best").isEqualTo(2 * best + 3 * 2);
+        assertThat(result.lastStep())
+                .as("three checks of two steps after the best")
+                .isEqualTo(2 * best + 3 * 2);
         assertThat(problem.trainingSteps).isEqualTo(result.lastStep());
         assertThat(result.stoppedEarly(200)).isTrue();
-        assertThat(result.validationSteps()).isEqualTo(java.util.stream.IntStream.rangeClosed(0, result.lastStep() / 2)
-                .map(k -> 2 * k).boxed().toList());
+        assertThat(result.validationSteps())
+                .isEqualTo(java.util.stream.IntStream.rangeClosed(0, result.lastStep() / 2)
+                        .map(k -> 2 * k)
+                        .boxed()
+                        .toList());
         assertThat(result.validationLoss()).isEqualTo(problem.losses);
         assertThat(result.lossCurve()).hasSize(result.lastStep());
         assertThat(reported).hasSize(result.lastStep());
@@ -82,8 +90,11 @@ class CoefficientSearchTest {
                 return loss;
             }
         };
-        CoefficientSearch.Result result = CoefficientSearch.run(problem, START,
-                new CoefficientSearch.Settings(10, 0.05, true, 4, 100), (step, steps, loss, validationLoss) -> { });
+        CoefficientSearch.Result result = CoefficientSearch.run(
+                problem,
+                START,
+                new CoefficientSearch.Settings(10, 0.05, true, 4, 100),
+                (step, steps, loss, validationLoss) -> {});
         assertThat(result.chosenStep()).isZero();
         assertThat(result.point()).usingRecursiveComparison().isEqualTo(problem.validated.getFirst());
         assertThat(result.point().lambdas()[0]).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-12));
@@ -95,14 +106,19 @@ class CoefficientSearchTest {
     @Test
     void withoutValidationReturnsThePointAfterTheLastStep() {
         RisingLambda problem = new RisingLambda();
-        CoefficientSearch.Result result = CoefficientSearch.run(problem, START,
-                new CoefficientSearch.Settings(30, 0.05, false, 2, 3), (step, steps, loss, validationLoss) -> { });
+        CoefficientSearch.Result result = CoefficientSearch.run(
+                problem,
+                START,
+                new CoefficientSearch.Settings(30, 0.05, false, 2, 3),
+                (step, steps, loss, validationLoss) -> {});
         assertThat(problem.validated).isEmpty();
         assertThat(result.chosenStep()).isEqualTo(30);
         assertThat(result.lastStep()).isEqualTo(30);
         // Adam's first steps move softplus⁻¹(λ) by about the learning rate each, all upwards
         assertThat(result.point().lambdas()[0]).isGreaterThan(1.0 + 30 * 0.05 * 0.5);
-        assertThat(result.point().weights()[0][0]).as("a gets no gradient").isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(result.point().weights()[0][0])
+                .as("a gets no gradient")
+                .isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-12));
         assertThat(result.point().weights()[0][1]).isCloseTo(2.0, org.assertj.core.data.Offset.offset(1e-12));
     }
 }

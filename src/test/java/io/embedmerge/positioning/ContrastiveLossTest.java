@@ -1,17 +1,16 @@
 package io.embedmerge.positioning;
 
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** InfoNCE with given negatives, and CoSENT, against float64 evaluations of their formulas; tolerance 1e-5. */
 class ContrastiveLossTest {
@@ -23,9 +22,11 @@ class ContrastiveLossTest {
     @Test
     void negativesJoinTheInBatchPositivesAsCandidates() {
         try (NDManager manager = NDManager.newBaseManager()) {
-            double withNegatives = ContrastiveLoss.of(array(manager, QUERIES), array(manager, POSITIVES),
-                    array(manager, NEGATIVES), 0.05).getFloat();
-            double inBatchOnly = ContrastiveLoss.of(array(manager, QUERIES), array(manager, POSITIVES), 0.05).getFloat();
+            double withNegatives = ContrastiveLoss.of(
+                            array(manager, QUERIES), array(manager, POSITIVES), array(manager, NEGATIVES), 0.05)
+                    .getFloat();
+            double inBatchOnly = ContrastiveLoss.of(array(manager, QUERIES), array(manager, POSITIVES), 0.05)
+                    .getFloat();
             assertThat(withNegatives).isCloseTo(reference(0.05, true), within(1e-5));
             assertThat(inBatchOnly).isCloseTo(reference(0.05, false), within(1e-5));
             assertThat(withNegatives).isGreaterThan(inBatchOnly + 0.1);
@@ -37,7 +38,8 @@ class ContrastiveLossTest {
     void coSentMatchesItsDefinition() {
         double[] scores = {4.5, 1.0, 4.5};
         try (NDManager manager = NDManager.newBaseManager()) {
-            double loss = CoSentLoss.of(array(manager, QUERIES), array(manager, POSITIVES), scores, 20).getFloat();
+            double loss = CoSentLoss.of(array(manager, QUERIES), array(manager, POSITIVES), scores, 20)
+                    .getFloat();
             double sum = 0;
             for (int i = 0; i < scores.length; i++) {
                 for (int j = 0; j < scores.length; j++) {
@@ -58,10 +60,15 @@ class ContrastiveLossTest {
                 {"query": "q2", "pos": ["p2"], "neg": ["n3"]}
                 {"query": "q3", "positive": "p3"}
                 """);
-        assertThat(PairData.read(file, 4)).containsExactly(new TextPair("q1", "p1", List.of("n1", "n2")),
-                new TextPair("q2", "p2", List.of("n3")), new TextPair("q3", "p3"));
+        assertThat(PairData.read(file, 4))
+                .containsExactly(
+                        new TextPair("q1", "p1", List.of("n1", "n2")),
+                        new TextPair("q2", "p2", List.of("n3")),
+                        new TextPair("q3", "p3"));
         Files.writeString(file, "{\"query\": \"q\", \"positive\": \"p\", \"negatives\": \"n\"}\n");
-        assertThatThrownBy(() -> PairData.read(file, 4)).hasMessageContaining("line 1").hasMessageContaining("negatives");
+        assertThatThrownBy(() -> PairData.read(file, 4))
+                .hasMessageContaining("line 1")
+                .hasMessageContaining("negatives");
     }
 
     private static ai.djl.ndarray.NDArray array(NDManager manager, double[][] rows) {

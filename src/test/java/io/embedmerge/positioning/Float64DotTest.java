@@ -1,15 +1,14 @@
 package io.embedmerge.positioning;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
 import java.util.SplittableRandom;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * The float64 dot product of the Gram matrix and the gradient projections against an independent reference: exact
@@ -55,14 +54,17 @@ class Float64DotTest {
             NDArray v = manager.create(b);
             double oneD = Float64Dot.of(u, v);
             double float32;
-            try (NDArray product = u.mul(v); NDArray sum = product.sum()) {
+            try (NDArray product = u.mul(v);
+                    NDArray sum = product.sum()) {
                 float32 = sum.getFloat();
             }
-            System.out.printf("reference %.6f, float64 dot %.6f (error %.3g), float32 %.6f (error %.3g), bound %.3g%n",
+            System.out.printf(
+                    "reference %.6f, float64 dot %.6f (error %.3g), float32 %.6f (error %.3g), bound %.3g%n",
                     reference, oneD, oneD - reference, float32, float32 - reference, bound);
             assertThat(Math.abs(oneD - reference)).as("1-D, float64").isLessThanOrEqualTo(bound);
             assertThat(Math.abs(twoD - twoDReference)).as("2-D, float64").isLessThanOrEqualTo(bound);
-            assertThat(Math.abs(float32 - reference)).as("float32 summation must visibly lose digits here")
+            assertThat(Math.abs(float32 - reference))
+                    .as("float32 summation must visibly lose digits here")
                     .isGreaterThan(1000 * bound);
             // the operands stay open and unchanged
             assertThat(u.getFloat(1)).isEqualTo(a[1]);
@@ -84,14 +86,20 @@ class Float64DotTest {
         }
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray x = manager.create(a, new Shape(40, 25));
-            List<NDArray> ys = java.util.Arrays.stream(bs).map(b -> manager.create(b, new Shape(40, 25))).toList();
+            List<NDArray> ys = java.util.Arrays.stream(bs)
+                    .map(b -> manager.create(b, new Shape(40, 25)))
+                    .toList();
             double[] dots = Float64Dot.of(x, ys);
             for (int i = 0; i < bs.length; i++) {
-                assertThat(dots[i]).as("⟨a, b_%d⟩", i).isCloseTo(compensatedDot(a, bs[i]),
-                        org.assertj.core.data.Offset.offset(1e-12 * absoluteDot(a, bs[i])));
+                assertThat(dots[i])
+                        .as("⟨a, b_%d⟩", i)
+                        .isCloseTo(
+                                compensatedDot(a, bs[i]),
+                                org.assertj.core.data.Offset.offset(1e-12 * absoluteDot(a, bs[i])));
             }
             NDArray wide = x.toType(DataType.FLOAT64, false);
-            assertThat(Float64Dot.of(wide, wide)).as("float64 operands are used as they are")
+            assertThat(Float64Dot.of(wide, wide))
+                    .as("float64 operands are used as they are")
                     .isCloseTo(compensatedDot(a, a), org.assertj.core.data.Offset.offset(1e-12 * absoluteDot(a, a)));
         }
     }

@@ -1,5 +1,7 @@
 package io.embedmerge.positioning;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -8,9 +10,6 @@ import io.embedmerge.checkpoint.SyntheticCheckpoints;
 import io.embedmerge.model.BertEncoder;
 import io.embedmerge.tensor.Autograd;
 import io.embedmerge.tensor.DType;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,8 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The backward pass must not depend on Java memory that garbage collection may free after the forward pass. DJL
@@ -43,18 +42,22 @@ class GradientsUnderGarbageCollectionTest {
         assertStable(batch -> encoder -> CoSentLoss.of(
                 encoder.embed(batch.queryIds(), batch.queryTypes(), batch.queryMask()),
                 encoder.embed(batch.positiveIds(), batch.positiveTypes(), batch.positiveMask()),
-                new double[]{4.5, 1.0, 3.0}, 20));
+                new double[] {4.5, 1.0, 3.0},
+                20));
     }
 
     private void assertStable(Function<ProbeBatch, Function<BertEncoder, NDArray>> lossOf) throws Exception {
         SyntheticCheckpoints.write(dir, new SyntheticCheckpoints.Shape(2, 32, 64, 50), DType.F32, 1, 29);
         try (BertEncoder encoder = BertEncoder.load(dir.resolve("model-1"));
-             NDManager manager = NDManager.newBaseManager()) {
+                NDManager manager = NDManager.newBaseManager()) {
             Shape shape = new Shape(3, 4);
-            ProbeBatch batch = new ProbeBatch(manager.create(new long[]{2, 5, 7, 9, 3, 4, 8, 1, 6, 6, 2, 0}, shape),
-                    manager.zeros(shape, DataType.INT64), manager.create(new long[]{1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0}, shape),
-                    manager.create(new long[]{2, 5, 6, 9, 3, 4, 8, 2, 7, 6, 1, 1}, shape),
-                    manager.zeros(shape, DataType.INT64), manager.ones(shape, DataType.INT64));
+            ProbeBatch batch = new ProbeBatch(
+                    manager.create(new long[] {2, 5, 7, 9, 3, 4, 8, 1, 6, 6, 2, 0}, shape),
+                    manager.zeros(shape, DataType.INT64),
+                    manager.create(new long[] {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0}, shape),
+                    manager.create(new long[] {2, 5, 6, 9, 3, 4, 8, 2, 7, 6, 1, 1}, shape),
+                    manager.zeros(shape, DataType.INT64),
+                    manager.ones(shape, DataType.INT64));
             encoder.parameters().values().forEach(p -> p.setRequiresGradient(true));
             Function<BertEncoder, NDArray> loss = lossOf.apply(batch);
 
@@ -68,7 +71,9 @@ class GradientsUnderGarbageCollectionTest {
                 });
                 Map<String, float[]> disturbed = gradients(encoder);
                 for (Map.Entry<String, float[]> e : undisturbed.entrySet()) {
-                    assertThat(disturbed.get(e.getKey())).as("round %d: %s", round, e.getKey()).containsExactly(e.getValue());
+                    assertThat(disturbed.get(e.getKey()))
+                            .as("round %d: %s", round, e.getKey())
+                            .containsExactly(e.getValue());
                 }
             }
         }

@@ -1,20 +1,21 @@
 package io.embedmerge.positioning;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** Same-dataset batches for a mixture of objectives: homogeneous, in proportion to the mixture's counts, seeded. */
 class MixedBatchesTest {
 
     private static List<TextPair> dataset(String name, int size) {
-        return IntStream.range(0, size).mapToObj(i -> new TextPair(name + i, name + "+" + i)).toList();
+        return IntStream.range(0, size)
+                .mapToObj(i -> new TextPair(name + i, name + "+" + i))
+                .toList();
     }
 
     private static int datasetOf(TextPair pair) {
@@ -35,8 +36,8 @@ class MixedBatchesTest {
     @Test
     void aPassHoldsEachDatasetInProportionToItsCountInTheMixture() {
         List<List<TextPair>> datasets = List.of(dataset("a", 300), dataset("b", 30));
-        int[] counts = DataMix.counts(datasets, new double[]{1, 1}, DataMix.Resample.TOTAL_LENGTH);
-        List<List<TextPair>> drawn = DataMix.draw(datasets, new double[]{1, 1}, DataMix.Resample.TOTAL_LENGTH, 3);
+        int[] counts = DataMix.counts(datasets, new double[] {1, 1}, DataMix.Resample.TOTAL_LENGTH);
+        List<List<TextPair>> drawn = DataMix.draw(datasets, new double[] {1, 1}, DataMix.Resample.TOTAL_LENGTH, 3);
         assertThat(counts).containsExactly(165, 165);
         int batchSize = 16;
         MixedBatches batches = new MixedBatches(drawn, batchSize, 11);
@@ -56,8 +57,8 @@ class MixedBatchesTest {
             assertThat(seen.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(22 * batchSize);
             if (pass == 0) {
                 // the first pass runs through each dataset's draw (165) and fills its last batch from the next pass
-                drawnCopies.forEach((query, copies) -> assertThat(seen.getOrDefault(query, 0)).as(query)
-                        .isGreaterThanOrEqualTo(copies));
+                drawnCopies.forEach((query, copies) ->
+                        assertThat(seen.getOrDefault(query, 0)).as(query).isGreaterThanOrEqualTo(copies));
             }
         }
     }
@@ -78,7 +79,9 @@ class MixedBatchesTest {
         // counts divisible by the batch size: one pass is exactly the mixture
         assertThat(seen).hasSize(64 + 320);
         assertThat(seen.values()).containsOnly(1);
-        assertThat(order).as("interleaved, not all of one dataset first").isNotEqualTo(List.of(0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1));
+        assertThat(order)
+                .as("interleaved, not all of one dataset first")
+                .isNotEqualTo(List.of(0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1));
     }
 
     @Test
@@ -93,7 +96,8 @@ class MixedBatchesTest {
         assertThat(batches.batchesPerPass()).isEqualTo(3);
         assertThat(IntStream.range(0, 10).map(k -> batches.next().dataset())).containsOnly(1);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new MixedBatches(List.of(List.of(), List.of()), 8, 1))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no pairs");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no pairs");
     }
 
     private static List<String> sequence(List<List<TextPair>> drawn, long seed) {

@@ -1,5 +1,7 @@
 package io.embedmerge.positioning;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -7,15 +9,12 @@ import ai.djl.ndarray.types.Shape;
 import io.embedmerge.checkpoint.SyntheticCheckpoints;
 import io.embedmerge.model.BertEncoder;
 import io.embedmerge.tensor.DType;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** RegMean's Gram matrices against outer products summed here, and its solve against Gauss–Jordan elimination. */
 class RegMeanTest {
@@ -27,16 +26,23 @@ class RegMeanTest {
     void gramMatricesSumTheOuterProductsOfNonPaddingInputs() {
         SyntheticCheckpoints.write(dir, new SyntheticCheckpoints.Shape(2, 32, 64, 50), DType.F32, 1, 17);
         try (BertEncoder encoder = BertEncoder.load(dir.resolve("model-1"), DataType.FLOAT64);
-             NDManager manager = NDManager.newBaseManager()) {
+                NDManager manager = NDManager.newBaseManager()) {
             Shape shape = new Shape(2, 4);
-            NDArray[] batch = {manager.create(new long[]{2, 5, 7, 9, 3, 4, 1, 1}, shape), manager.zeros(shape, DataType.INT64),
-                    manager.create(new long[]{1, 1, 1, 1, 1, 1, 0, 0}, shape)};
-            NDArray[] second = {manager.create(new long[]{8, 6, 1, 1, 9, 9, 9, 2}, shape), manager.zeros(shape, DataType.INT64),
-                    manager.create(new long[]{1, 1, 0, 0, 1, 1, 1, 1}, shape)};
+            NDArray[] batch = {
+                manager.create(new long[] {2, 5, 7, 9, 3, 4, 1, 1}, shape),
+                manager.zeros(shape, DataType.INT64),
+                manager.create(new long[] {1, 1, 1, 1, 1, 1, 0, 0}, shape)
+            };
+            NDArray[] second = {
+                manager.create(new long[] {8, 6, 1, 1, 9, 9, 9, 2}, shape),
+                manager.zeros(shape, DataType.INT64),
+                manager.create(new long[] {1, 1, 0, 0, 1, 1, 1, 1}, shape)
+            };
             List<NDArray[]> batches = List.of(batch, second);
             Map<String, double[]> grams = RegMean.gramMatrices(encoder, batches);
             assertThat(grams).hasSize(2 * 6);
-            assertThat(grams.get("encoder.layer.0.attention.self.key")).as("key shares the query's input")
+            assertThat(grams.get("encoder.layer.0.attention.self.key"))
+                    .as("key shares the query's input")
                     .containsExactly(grams.get("encoder.layer.0.attention.self.query"));
             assertThat(grams.get("encoder.layer.0.attention.self.value"))
                     .containsExactly(grams.get("encoder.layer.0.attention.self.query"));
@@ -64,7 +70,9 @@ class RegMeanTest {
             }
             double[] got = grams.get(prefix);
             for (int j = 0; j < expected.length; j++) {
-                assertThat(got[j]).isCloseTo(expected[j], org.assertj.core.data.Offset.offset(1e-9 * (1 + Math.abs(expected[j]))));
+                assertThat(got[j])
+                        .isCloseTo(
+                                expected[j], org.assertj.core.data.Offset.offset(1e-9 * (1 + Math.abs(expected[j]))));
             }
             assertThat(grams).hasSize(2 * 6);
         }
@@ -134,7 +142,8 @@ class RegMeanTest {
         for (int o = 0; o < out; o++) {
             for (int a = 0; a < in; a++) {
                 double expected = augmented[a][in + o];
-                assertThat((double) merged[o * in + a]).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-5 * (1 + Math.abs(expected))));
+                assertThat((double) merged[o * in + a])
+                        .isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-5 * (1 + Math.abs(expected))));
             }
         }
     }

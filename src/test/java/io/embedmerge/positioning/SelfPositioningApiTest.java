@@ -1,17 +1,15 @@
 package io.embedmerge.positioning;
 
-import io.embedmerge.support.TestData;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.embedmerge.model.BatchListener;
 import io.embedmerge.model.BertEncoder;
 import io.embedmerge.support.ApiClient;
 import io.embedmerge.support.IntegrationTest;
 import io.embedmerge.support.TestCheckpoints;
+import io.embedmerge.support.TestData;
 import io.embedmerge.support.TestEnvironment;
 import io.embedmerge.support.TestSafetensors;
-import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import tools.jackson.databind.JsonNode;
-
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,8 +18,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
 
 /**
  * A self_positioning merge through the API on a real encoder: the imported all-MiniLM-L6-v2 as base and two
@@ -47,42 +46,52 @@ class SelfPositioningApiTest extends IntegrationTest {
         Files.write(probe, Files.readAllLines(TestData.path("stsb-en-test")).subList(0, 300));
 
         ApiClient.Response noProbe = api.post("/v1/jobs", """
-                {"kind": "merge", "base": "%s", "models": [{"uri": "%s"}], "method": {"name": "self_positioning"}}"""
-                .formatted(base.toUri(), m1.toUri()));
+                {"kind": "merge", "base": "%s", "models": [{"uri": "%s"}], "method": {"name": "self_positioning"}}""".formatted(base.toUri(), m1.toUri()));
         assertThat(noProbe.status()).isEqualTo(422);
-        assertThat(noProbe.body().path("errors").get(0).path("field").asString()).isEqualTo("probe");
-        ApiClient.Response wrongInit = api.post("/v1/jobs", """
+        assertThat(noProbe.body().path("errors").get(0).path("field").asString())
+                .isEqualTo("probe");
+        ApiClient.Response wrongInit =
+                api.post("/v1/jobs", """
                 {"kind": "merge", "base": "%s", "models": [{"uri": "%s"}, {"uri": "%s"}], "probe": "%s",
-                 "method": {"name": "self_positioning", "params": {"initWeights": [1]}}}"""
-                .formatted(base.toUri(), m1.toUri(), m2.toUri(), probe.toUri()));
+                 "method": {"name": "self_positioning", "params": {"initWeights": [1]}}}""".formatted(base.toUri(), m1.toUri(), m2.toUri(), probe.toUri()));
         assertThat(wrongInit.status()).isEqualTo(422);
-        assertThat(wrongInit.body().path("errors").get(0).path("field").asString()).isEqualTo("method.params.initWeights");
+        assertThat(wrongInit.body().path("errors").get(0).path("field").asString())
+                .isEqualTo("method.params.initWeights");
 
-        JsonNode job = api.awaitTerminal(api.post("/v1/jobs", """
+        JsonNode job = api.awaitTerminal(
+                api.post("/v1/jobs", """
                 {"kind": "merge", "base": "%s", "models": [{"uri": "%s", "weight": 1.0}, {"uri": "%s", "weight": 2.0}],
                  "method": {"name": "self_positioning",
                             "params": {"steps": 4, "batchSize": 8, "scoreThreshold": 3.5, "initWeights": [0.5, 1.5]}},
                  "probe": "%s", "seed": 7}""".formatted(base.toUri(), m1.toUri(), m2.toUri(), probe.toUri()))
-                .body().path("id").asString());
+                        .body()
+                        .path("id")
+                        .asString());
         assertThat(job.path("status").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
         JsonNode coefficients = job.path("result").path("coefficients");
         assertThat(coefficients.path("weights")).hasSize(2);
         // Adam moves softplus⁻¹(a) by at most about learningRate (0.05) a step, and softplus' ≤ 1: 4 steps stay
         // within 0.2 of initWeights, not of the models' weights (1, 2)
-        assertThat(coefficients.path("weights").get(0).asDouble()).isCloseTo(0.5, org.assertj.core.data.Offset.offset(0.25));
-        assertThat(coefficients.path("weights").get(1).asDouble()).isCloseTo(1.5, org.assertj.core.data.Offset.offset(0.25));
-        String report = api.getText("/v1/jobs/" + job.path("id").asString() + "/report", "text/html").body();
+        assertThat(coefficients.path("weights").get(0).asDouble())
+                .isCloseTo(0.5, org.assertj.core.data.Offset.offset(0.25));
+        assertThat(coefficients.path("weights").get(1).asDouble())
+                .isCloseTo(1.5, org.assertj.core.data.Offset.offset(0.25));
+        String report = api.getText("/v1/jobs/" + job.path("id").asString() + "/report", "text/html")
+                .body();
         assertThat(report).contains("Loss curve", "<polyline", "self_positioning probe loss");
         assertThat(coefficients.path("lambda").asDouble()).isPositive();
         assertThat(coefficients.path("t")).hasSize(1);
         assertThat(job.path("result").path("lossCurve")).hasSize(4);
-        String events = api.get("/v1/jobs/" + job.path("id").asString() + "/events").body().toString();
+        String events = api.get("/v1/jobs/" + job.path("id").asString() + "/events")
+                .body()
+                .toString();
         assertThat(events).contains("positioning", "loss");
 
         double lambda = coefficients.path("lambda").asDouble();
         double c1 = coefficients.path("c").get(0).asDouble();
         double c2 = coefficients.path("c").get(1).asDouble();
-        Path out = Path.of(URI.create(job.path("result").path("output").path("uri").asString()));
+        Path out =
+                Path.of(URI.create(job.path("result").path("output").path("uri").asString()));
         var merged = TestSafetensors.read(out.resolve("model.safetensors"));
         var b = TestSafetensors.read(base.resolve("model.safetensors"));
         var x = TestSafetensors.read(m1.resolve("model.safetensors"));
@@ -91,8 +100,11 @@ class SelfPositioningApiTest extends IntegrationTest {
             double[] got = merged.get(name).values();
             for (int j = 0; j < got.length; j += 7) {
                 double expected = b.get(name).values()[j]
-                        + lambda * (c1 * (x.get(name).values()[j] - b.get(name).values()[j])
-                        + c2 * (y.get(name).values()[j] - b.get(name).values()[j]));
+                        + lambda
+                                * (c1 * (x.get(name).values()[j] - b.get(name).values()[j])
+                                        + c2
+                                                * (y.get(name).values()[j]
+                                                        - b.get(name).values()[j]));
                 assertThat(got[j]).as("%s[%d]", name, j).isCloseTo(expected, org.assertj.core.data.Offset.offset(2e-6));
             }
         }
@@ -111,20 +123,27 @@ class SelfPositioningApiTest extends IntegrationTest {
         Files.write(probe2, lines.subList(200, 400));
 
         ApiClient.Response noProbe = api.post("/v1/jobs", """
-                {"kind": "merge", "base": "%s", "models": [{"uri": "%s"}], "method": {"name": "fisher"}}"""
-                .formatted(base.toUri(), m1.toUri()));
+                {"kind": "merge", "base": "%s", "models": [{"uri": "%s"}], "method": {"name": "fisher"}}""".formatted(base.toUri(), m1.toUri()));
         assertThat(noProbe.status()).isEqualTo(422);
-        assertThat(noProbe.body().path("errors").get(0).path("field").asString()).isEqualTo("models[0].probe");
+        assertThat(noProbe.body().path("errors").get(0).path("field").asString())
+                .isEqualTo("models[0].probe");
 
-        JsonNode job = api.awaitTerminal(api.post("/v1/jobs", """
+        JsonNode job = api.awaitTerminal(api.post(
+                        "/v1/jobs", """
                 {"kind": "merge", "base": "%s",
                  "models": [{"uri": "%s", "probe": "%s"}, {"uri": "%s", "probe": "%s", "weight": 2.0}],
-                 "method": {"name": "fisher", "params": {"fisherExamples": 16, "batchSize": 8, "scoreThreshold": 3.0}}}"""
-                .formatted(base.toUri(), m1.toUri(), probe1.toUri(), m2.toUri(), probe2.toUri())).body().path("id").asString());
+                 "method": {"name": "fisher", "params": {"fisherExamples": 16, "batchSize": 8, "scoreThreshold": 3.0}}}""".formatted(base.toUri(), m1.toUri(), probe1.toUri(), m2.toUri(), probe2.toUri()))
+                .body()
+                .path("id")
+                .asString());
         assertThat(job.path("status").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
-        assertThat(api.get("/v1/jobs/" + job.path("id").asString() + "/events").body().toString())
-                .as("per-batch progress of the Fisher passes").contains("model 2 of 2, batch 2/2");
-        Path out = Path.of(URI.create(job.path("result").path("output").path("uri").asString()));
+        assertThat(api.get("/v1/jobs/" + job.path("id").asString() + "/events")
+                        .body()
+                        .toString())
+                .as("per-batch progress of the Fisher passes")
+                .contains("model 2 of 2, batch 2/2");
+        Path out =
+                Path.of(URI.create(job.path("result").path("output").path("uri").asString()));
         var merged = TestSafetensors.read(out.resolve("model.safetensors"));
         var x = TestSafetensors.read(m1.resolve("model.safetensors"));
         var y = TestSafetensors.read(m2.resolve("model.safetensors"));
@@ -146,19 +165,24 @@ class SelfPositioningApiTest extends IntegrationTest {
         Map<String, float[]> f1 = new LinkedHashMap<>();
         Map<String, float[]> f2 = new LinkedHashMap<>();
         try (BertEncoder encoder = BertEncoder.load(m1)) {
-            FisherInformation.diagonal(encoder, PairData.read(probe1, 3.0), 16, 8, 0.05, 0, BatchListener.NONE, f1::put);
+            FisherInformation.diagonal(
+                    encoder, PairData.read(probe1, 3.0), 16, 8, 0.05, 0, BatchListener.NONE, f1::put);
         }
         try (BertEncoder encoder = BertEncoder.load(m2)) {
-            FisherInformation.diagonal(encoder, PairData.read(probe2, 3.0), 16, 8, 0.05, 0, BatchListener.NONE, f2::put);
+            FisherInformation.diagonal(
+                    encoder, PairData.read(probe2, 3.0), 16, 8, 0.05, 0, BatchListener.NONE, f2::put);
         }
-        for (String name : List.of("encoder.layer.4.intermediate.dense.weight", "encoder.layer.1.attention.self.key.bias")) {
+        for (String name :
+                List.of("encoder.layer.4.intermediate.dense.weight", "encoder.layer.1.attention.self.key.bias")) {
             double[] got = merged.get(name).values();
             for (int j = 0; j < got.length; j += 7) {
                 double w1 = f1.get(name)[j] + 1e-6;
                 double w2 = 2.0 * (f2.get(name)[j] + 1e-6);
                 double theta0 = b.get(name).values()[j];
-                double expected = theta0 + (w1 * (x.get(name).values()[j] - theta0) + w2 * (y.get(name).values()[j] - theta0))
-                        / (w1 + w2);
+                double expected = theta0
+                        + (w1 * (x.get(name).values()[j] - theta0)
+                                        + w2 * (y.get(name).values()[j] - theta0))
+                                / (w1 + w2);
                 assertThat(got[j]).as("%s[%d]", name, j).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-5));
             }
         }
@@ -174,29 +198,41 @@ class SelfPositioningApiTest extends IntegrationTest {
         List<String> lines = Files.readAllLines(TestData.path("stsb-en-test"));
         Path probe = TestEnvironment.storageRoot().resolve("regmean-" + UUID.randomUUID() + ".tsv");
         Files.write(probe, lines.subList(0, 100));
-        JsonNode job = api.awaitTerminal(api.post("/v1/jobs", """
+        JsonNode job = api.awaitTerminal(
+                api.post("/v1/jobs", """
                 {"kind": "merge", "base": "%1$s",
                  "models": [{"uri": "%2$s", "probe": "%4$s"}, {"uri": "%3$s", "probe": "%4$s"}],
-                 "method": {"name": "regmean", "params": {"regmeanExamples": 8, "scoreThreshold": 0}}}"""
-                .formatted(base.toUri(), m1.toUri(), m2.toUri(), probe.toUri())).body().path("id").asString());
+                 "method": {"name": "regmean", "params": {"regmeanExamples": 8, "scoreThreshold": 0}}}""".formatted(base.toUri(), m1.toUri(), m2.toUri(), probe.toUri()))
+                        .body()
+                        .path("id")
+                        .asString());
         assertThat(job.path("status").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
-        assertThat(api.get("/v1/jobs/" + job.path("id").asString() + "/events").body().toString())
-                .as("progress of the Gram passes and of the solves").contains("model 2 of 2, batch 1/1", "solved 36 layers");
-        Path out = Path.of(URI.create(job.path("result").path("output").path("uri").asString()));
+        assertThat(api.get("/v1/jobs/" + job.path("id").asString() + "/events")
+                        .body()
+                        .toString())
+                .as("progress of the Gram passes and of the solves")
+                .contains("model 2 of 2, batch 1/1", "solved 36 layers");
+        Path out =
+                Path.of(URI.create(job.path("result").path("output").path("uri").asString()));
         var merged = TestSafetensors.read(out.resolve("model.safetensors"));
         var x = TestSafetensors.read(m1.resolve("model.safetensors"));
         var y = TestSafetensors.read(m2.resolve("model.safetensors"));
         double[] bias = merged.get("encoder.layer.0.attention.self.query.bias").values();
         for (int j = 0; j < bias.length; j++) {
             double average = (x.get("encoder.layer.0.attention.self.query.bias").values()[j]
-                    + y.get("encoder.layer.0.attention.self.query.bias").values()[j]) / 2;
+                            + y.get("encoder.layer.0.attention.self.query.bias").values()[j])
+                    / 2;
             assertThat(bias[j]).isCloseTo(average, org.assertj.core.data.Offset.offset(1e-6));
         }
-        double[] weight = merged.get("encoder.layer.0.attention.self.query.weight").values();
+        double[] weight =
+                merged.get("encoder.layer.0.attention.self.query.weight").values();
         double differs = 0;
         for (int j = 0; j < weight.length; j++) {
-            double average = (x.get("encoder.layer.0.attention.self.query.weight").values()[j]
-                    + y.get("encoder.layer.0.attention.self.query.weight").values()[j]) / 2;
+            double average =
+                    (x.get("encoder.layer.0.attention.self.query.weight").values()[j]
+                                    + y.get("encoder.layer.0.attention.self.query.weight")
+                                            .values()[j])
+                            / 2;
             assertThat(Double.isFinite(weight[j])).isTrue();
             differs = Math.max(differs, Math.abs(weight[j] - average));
         }
@@ -211,19 +247,27 @@ class SelfPositioningApiTest extends IntegrationTest {
         List<String> layers = List.of("encoder.layer.0.attention.self.value", "encoder.layer.5.output.dense");
         try (BertEncoder encoder = BertEncoder.load(m1)) {
             g1 = RegMean.gramMatrices(encoder, pairs, 8, 16, 0);
-            layers.forEach(l -> w1.put(l, encoder.parameters().get(l + ".weight").toFloatArray()));
+            layers.forEach(
+                    l -> w1.put(l, encoder.parameters().get(l + ".weight").toFloatArray()));
         }
         try (BertEncoder encoder = BertEncoder.load(m2)) {
             g2 = RegMean.gramMatrices(encoder, pairs, 8, 16, 0);
-            layers.forEach(l -> w2.put(l, encoder.parameters().get(l + ".weight").toFloatArray()));
+            layers.forEach(
+                    l -> w2.put(l, encoder.parameters().get(l + ".weight").toFloatArray()));
         }
         for (String layer : layers) {
             long[] shape = merged.get(layer + ".weight").shape();
-            float[] expected = RegMean.solve(List.of(g1.get(layer), g2.get(layer)), List.of(w1.get(layer), w2.get(layer)),
-                    (int) shape[1], (int) shape[0], 0.9);
+            float[] expected = RegMean.solve(
+                    List.of(g1.get(layer), g2.get(layer)),
+                    List.of(w1.get(layer), w2.get(layer)),
+                    (int) shape[1],
+                    (int) shape[0],
+                    0.9);
             double[] got = merged.get(layer + ".weight").values();
             for (int j = 0; j < got.length; j++) {
-                assertThat(got[j]).as("%s[%d]", layer, j).isCloseTo(expected[j], org.assertj.core.data.Offset.offset(1e-5));
+                assertThat(got[j])
+                        .as("%s[%d]", layer, j)
+                        .isCloseTo(expected[j], org.assertj.core.data.Offset.offset(1e-5));
             }
         }
         assertScratchRemoved();

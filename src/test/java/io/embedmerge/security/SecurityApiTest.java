@@ -1,5 +1,7 @@
 package io.embedmerge.security;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.embedmerge.EmbedMergeApplication;
 import io.embedmerge.api.ApiExamplesTest;
 import io.embedmerge.api.SchemaCheck;
@@ -8,15 +10,6 @@ import io.embedmerge.support.TensorPacing;
 import io.embedmerge.support.TestAuthorizationServer;
 import io.embedmerge.support.TestCheckpoints;
 import io.embedmerge.support.TestEnvironment;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Import;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import tools.jackson.databind.JsonNode;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -26,8 +19,14 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The secured service end to end: a real authorization server issues client-credentials tokens that the service
@@ -44,8 +43,10 @@ class SecurityApiTest {
     private static final String BYTES_KEY = "bytes-key-" + UUID.randomUUID();
     private static final String BURST_KEY = "burst-key-" + UUID.randomUUID();
     private static final String NO_SCOPE_KEY = "no-scope-key-" + UUID.randomUUID();
-    private static final Path ROOT_A = TestEnvironment.storageRoot().resolve("tenants").resolve("team-a");
-    private static final Path ROOT_B = TestEnvironment.storageRoot().resolve("tenants").resolve("team-b");
+    private static final Path ROOT_A =
+            TestEnvironment.storageRoot().resolve("tenants").resolve("team-a");
+    private static final Path ROOT_B =
+            TestEnvironment.storageRoot().resolve("tenants").resolve("team-b");
 
     @LocalServerPort
     int port;
@@ -121,8 +122,10 @@ class SecurityApiTest {
     void eachTenantSubmitsListsReadsAndCancelsOnlyItsOwnJobs() {
         ApiClient a = as("team-a-writer");
         ApiClient b = as("team-b-writer");
-        ApiClient.Response submittedA = a.post("/v1/jobs", merge(uri(checkpointIn(ROOT_A, 1)), uri(checkpointIn(ROOT_A, 2)), null), "same-key");
-        ApiClient.Response submittedB = b.post("/v1/jobs", merge(uri(checkpointIn(ROOT_B, 3)), uri(checkpointIn(ROOT_B, 4)), null), "same-key");
+        ApiClient.Response submittedA =
+                a.post("/v1/jobs", merge(uri(checkpointIn(ROOT_A, 1)), uri(checkpointIn(ROOT_A, 2)), null), "same-key");
+        ApiClient.Response submittedB =
+                b.post("/v1/jobs", merge(uri(checkpointIn(ROOT_B, 3)), uri(checkpointIn(ROOT_B, 4)), null), "same-key");
         assertThat(submittedA.status()).as(submittedA.raw().body()).isEqualTo(202);
         assertThat(submittedB.status()).as(submittedB.raw().body()).isEqualTo(202);
         String jobA = submittedA.body().path("id").asString();
@@ -133,9 +136,12 @@ class SecurityApiTest {
 
         assertThat(ids(a.get("/v1/jobs"))).contains(jobA).doesNotContain(jobB);
         assertThat(ids(b.get("/v1/jobs"))).contains(jobB).doesNotContain(jobA);
-        assertThat(ids(as("operator").get("/v1/jobs"))).as("admin sees all tenants").contains(jobA, jobB);
+        assertThat(ids(as("operator").get("/v1/jobs")))
+                .as("admin sees all tenants")
+                .contains(jobA, jobB);
 
-        for (String path : List.of("/v1/jobs/" + jobB, "/v1/jobs/" + jobB + "/events", "/v1/jobs/" + jobB + "/report")) {
+        for (String path :
+                List.of("/v1/jobs/" + jobB, "/v1/jobs/" + jobB + "/events", "/v1/jobs/" + jobB + "/report")) {
             assertThat(a.get(path).status()).as(path).isEqualTo(404);
         }
         assertThat(a.post("/v1/jobs/" + jobB + "/cancel", null).status()).isEqualTo(404);
@@ -145,15 +151,19 @@ class SecurityApiTest {
         ApiClient.Response foreign = a.get("/v1/compare?ids=" + jobA + "," + jobB);
         ApiClient.Response missing = a.get("/v1/compare?ids=" + jobA + "," + unknown);
         assertThat(foreign.status()).isEqualTo(404);
-        assertThat(foreign.raw().body().replace(jobB, "ID")).isEqualTo(missing.raw().body().replace(unknown, "ID"));
+        assertThat(foreign.raw().body().replace(jobB, "ID"))
+                .isEqualTo(missing.raw().body().replace(unknown, "ID"));
         assertThat(b.get("/v1/compare?ids=" + jobB).status()).isEqualTo(200);
-        assertThat(as("operator").get("/v1/compare?ids=" + jobA + "," + jobB).status()).as("admin").isEqualTo(200);
+        assertThat(as("operator").get("/v1/compare?ids=" + jobA + "," + jobB).status())
+                .as("admin")
+                .isEqualTo(200);
         assertThat(b.post("/v1/jobs/" + jobB + "/cancel", null).status()).isIn(202, 409);
         assertThat(a.post("/v1/jobs/" + jobA + "/cancel", null).status()).isIn(202, 409);
 
         JsonNode submittedEvent = a.get("/v1/jobs/" + jobA + "/events").body().get(0);
         assertThat(submittedEvent.path("type").asString()).isEqualTo("submitted");
-        assertThat(submittedEvent.path("data").path("by").path("tenant").asString()).isEqualTo("team-a");
+        assertThat(submittedEvent.path("data").path("by").path("tenant").asString())
+                .isEqualTo("team-a");
         assertThat(a.awaitTerminal(jobA).path("status").asString()).isIn("SUCCEEDED", "CANCELLED");
     }
 
@@ -163,14 +173,34 @@ class SecurityApiTest {
         String labelled = ", \"metadata\": {\"run\": \"" + run + "\"}}";
         ApiClient a = as("team-a-writer");
         ApiClient b = as("team-b-writer");
-        String jobA = a.post("/v1/jobs", merge(uri(checkpointIn(ROOT_A, 31)), uri(checkpointIn(ROOT_A, 32)), null)
-                .strip().replaceFirst("}$", labelled)).body().path("id").asString();
-        String jobB = b.post("/v1/jobs", merge(uri(checkpointIn(ROOT_B, 33)), uri(checkpointIn(ROOT_B, 34)), null)
-                .strip().replaceFirst("}$", labelled)).body().path("id").asString();
+        String jobA = a.post(
+                        "/v1/jobs",
+                        merge(uri(checkpointIn(ROOT_A, 31)), uri(checkpointIn(ROOT_A, 32)), null)
+                                .strip()
+                                .replaceFirst("}$", labelled))
+                .body()
+                .path("id")
+                .asString();
+        String jobB = b.post(
+                        "/v1/jobs",
+                        merge(uri(checkpointIn(ROOT_B, 33)), uri(checkpointIn(ROOT_B, 34)), null)
+                                .strip()
+                                .replaceFirst("}$", labelled))
+                .body()
+                .path("id")
+                .asString();
         List<String> seen = new ArrayList<>();
-        a.get("/v1/compare?metadata.run=" + run).body().path("rows").forEach(r -> seen.add(r.path("job").asString()));
+        a.get("/v1/compare?metadata.run=" + run)
+                .body()
+                .path("rows")
+                .forEach(r -> seen.add(r.path("job").asString()));
         assertThat(seen).containsExactly(jobA);
-        assertThat(as("operator").get("/v1/compare?metadata.run=" + run).body().path("rows").size()).isEqualTo(2);
+        assertThat(as("operator")
+                        .get("/v1/compare?metadata.run=" + run)
+                        .body()
+                        .path("rows")
+                        .size())
+                .isEqualTo(2);
         a.awaitTerminal(jobA);
         b.awaitTerminal(jobB);
     }
@@ -197,11 +227,17 @@ class SecurityApiTest {
         bases.put("a plain path", ownBase.toString());
         bases.put("another scheme", "http://example.com/model");
         bases.put("S3 when not configured", "s3://models/team-b/model");
-        bases.put("the shared root around the tenants", uri(TestEnvironment.storageRoot().resolve("tenants")));
+        bases.put(
+                "the shared root around the tenants",
+                uri(TestEnvironment.storageRoot().resolve("tenants")));
         for (var probe : bases.entrySet()) {
             ApiClient.Response response = a.post("/v1/jobs", merge(probe.getValue(), uri(ownModel), null));
-            assertThat(response.status()).as(probe.getKey() + ": " + response.raw().body()).isEqualTo(422);
-            assertThat(response.body().path("errors").get(0).path("field").asString()).as(probe.getKey()).isEqualTo("base");
+            assertThat(response.status())
+                    .as(probe.getKey() + ": " + response.raw().body())
+                    .isEqualTo(422);
+            assertThat(response.body().path("errors").get(0).path("field").asString())
+                    .as(probe.getKey())
+                    .isEqualTo("base");
         }
 
         Map<String, String> outputs = Map.of(
@@ -210,15 +246,20 @@ class SecurityApiTest {
                 "through a link into another tenant's root", uri(linkToTheirs.resolve("out")));
         for (var probe : outputs.entrySet()) {
             ApiClient.Response response = a.post("/v1/jobs", merge(uri(ownBase), uri(ownModel), probe.getValue()));
-            assertThat(response.status()).as(probe.getKey() + ": " + response.raw().body()).isEqualTo(422);
-            assertThat(response.body().path("errors").get(0).path("field").asString()).as(probe.getKey()).isEqualTo("output");
+            assertThat(response.status())
+                    .as(probe.getKey() + ": " + response.raw().body())
+                    .isEqualTo(422);
+            assertThat(response.body().path("errors").get(0).path("field").asString())
+                    .as(probe.getKey())
+                    .isEqualTo("output");
         }
 
         ApiClient.Response own = a.post("/v1/jobs", merge(uri(ownBase), uri(ownModel), null));
         assertThat(own.status()).as(own.raw().body()).isEqualTo(202);
         JsonNode done = a.awaitTerminal(own.body().path("id").asString());
         assertThat(done.path("status").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
-        assertThat(done.path("result").path("output").path("uri").asString()).as("the tenant's default output")
+        assertThat(done.path("result").path("output").path("uri").asString())
+                .as("the tenant's default output")
                 .startsWith(uri(ROOT_A));
     }
 
@@ -226,7 +267,8 @@ class SecurityApiTest {
     void scopesDecideWhatACallerMayDo() {
         ApiClient reader = as("team-a-reader");
         assertThat(reader.get("/v1/jobs").status()).isEqualTo(200);
-        ApiClient.Response submit = reader.post("/v1/jobs", merge(uri(checkpointIn(ROOT_A, 9)), uri(checkpointIn(ROOT_A, 10)), null));
+        ApiClient.Response submit =
+                reader.post("/v1/jobs", merge(uri(checkpointIn(ROOT_A, 9)), uri(checkpointIn(ROOT_A, 10)), null));
         assertThat(submit.status()).isEqualTo(403);
         assertThat(submit.header("WWW-Authenticate")).contains("insufficient_scope");
         assertThat(submit.body().path("type").asString()).isEqualTo("/problems/forbidden");
@@ -254,11 +296,17 @@ class SecurityApiTest {
     void apiKeysWorkAsBearerTokenAndInXApiKey() {
         ApiClient bearer = new ApiClient(port).withBearer(TEAM_A_KEY);
         ApiClient header = new ApiClient(port).withHeader("X-API-Key", TEAM_A_KEY);
-        ApiClient.Response submitted = bearer.post("/v1/jobs", merge(uri(checkpointIn(ROOT_A, 11)), uri(checkpointIn(ROOT_A, 12)), null));
+        ApiClient.Response submitted =
+                bearer.post("/v1/jobs", merge(uri(checkpointIn(ROOT_A, 11)), uri(checkpointIn(ROOT_A, 12)), null));
         assertThat(submitted.status()).as(submitted.raw().body()).isEqualTo(202);
         assertThat(submitted.body().path("owner").asString()).isEqualTo("ci-bot");
-        assertThat(header.get("/v1/jobs/" + submitted.body().path("id").asString()).status()).isEqualTo(200);
-        assertThat(as("team-b-writer").get("/v1/jobs/" + submitted.body().path("id").asString()).status()).isEqualTo(404);
+        assertThat(header.get("/v1/jobs/" + submitted.body().path("id").asString())
+                        .status())
+                .isEqualTo(200);
+        assertThat(as("team-b-writer")
+                        .get("/v1/jobs/" + submitted.body().path("id").asString())
+                        .status())
+                .isEqualTo(404);
     }
 
     @Test
@@ -266,11 +314,19 @@ class SecurityApiTest {
         ApiClient quota = new ApiClient(port).withHeader("X-API-Key", QUOTA_KEY);
         TensorPacing.delayMillis = 300;
         try {
-            ApiClient.Response first = quota.post("/v1/jobs", merge(uri(checkpointIn(TestEnvironment.storageRoot().resolve("q"), 13)),
-                    uri(checkpointIn(TestEnvironment.storageRoot().resolve("q"), 14)), null));
+            ApiClient.Response first = quota.post(
+                    "/v1/jobs",
+                    merge(
+                            uri(checkpointIn(TestEnvironment.storageRoot().resolve("q"), 13)),
+                            uri(checkpointIn(TestEnvironment.storageRoot().resolve("q"), 14)),
+                            null));
             assertThat(first.status()).as(first.raw().body()).isEqualTo(202);
-            ApiClient.Response second = quota.post("/v1/jobs", merge(uri(checkpointIn(TestEnvironment.storageRoot().resolve("q"), 15)),
-                    uri(checkpointIn(TestEnvironment.storageRoot().resolve("q"), 16)), null));
+            ApiClient.Response second = quota.post(
+                    "/v1/jobs",
+                    merge(
+                            uri(checkpointIn(TestEnvironment.storageRoot().resolve("q"), 15)),
+                            uri(checkpointIn(TestEnvironment.storageRoot().resolve("q"), 16)),
+                            null));
             assertThat(second.status()).as(second.raw().body()).isEqualTo(429);
             assertThat(second.header("Retry-After")).isEqualTo("30");
             assertThat(second.body().path("limit").asString()).isEqualTo("active-jobs");
@@ -296,7 +352,9 @@ class SecurityApiTest {
             for (String body : bodies) {
                 answers.add(pool.submit(() -> {
                     start.await();
-                    return new ApiClient(port).withHeader("X-API-Key", BURST_KEY).post("/v1/jobs", body);
+                    return new ApiClient(port)
+                            .withHeader("X-API-Key", BURST_KEY)
+                            .post("/v1/jobs", body);
                 }));
             }
             start.countDown();
@@ -304,15 +362,20 @@ class SecurityApiTest {
             for (var answer : answers) {
                 responses.add(answer.get());
             }
-            List<Integer> statuses = responses.stream().map(ApiClient.Response::status).toList();
+            List<Integer> statuses =
+                    responses.stream().map(ApiClient.Response::status).toList();
             for (ApiClient.Response response : responses) {
                 if (response.status() == 202) {
-                    new ApiClient(port).withHeader("X-API-Key", BURST_KEY)
+                    new ApiClient(port)
+                            .withHeader("X-API-Key", BURST_KEY)
                             .post("/v1/jobs/" + response.body().path("id").asString() + "/cancel", null);
                 }
             }
-            assertThat(statuses).as("12 concurrent submits, quota 2").containsOnly(202, 429)
-                    .filteredOn(s -> s == 202).hasSize(2);
+            assertThat(statuses)
+                    .as("12 concurrent submits, quota 2")
+                    .containsOnly(202, 429)
+                    .filteredOn(s -> s == 202)
+                    .hasSize(2);
         } finally {
             TensorPacing.delayMillis = 0;
         }
@@ -323,7 +386,9 @@ class SecurityApiTest {
         ApiClient bytes = new ApiClient(port).withHeader("X-API-Key", BYTES_KEY);
         Path root = TestEnvironment.storageRoot().resolve("d");
         String first = bytes.post("/v1/jobs", merge(uri(checkpointIn(root, 21)), uri(checkpointIn(root, 22)), null))
-                .body().path("id").asString();
+                .body()
+                .path("id")
+                .asString();
         JsonNode done = bytes.awaitTerminal(first);
         assertThat(done.path("status").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
         long written = 0;
@@ -332,15 +397,19 @@ class SecurityApiTest {
         }
         assertThat(written).as("the first merge alone goes over 1 KB").isGreaterThan(1024);
 
-        ApiClient.Response second = bytes.post("/v1/jobs", merge(uri(checkpointIn(root, 23)), uri(checkpointIn(root, 24)), null));
+        ApiClient.Response second =
+                bytes.post("/v1/jobs", merge(uri(checkpointIn(root, 23)), uri(checkpointIn(root, 24)), null));
         assertThat(second.status()).as(second.raw().body()).isEqualTo(429);
         assertThat(second.body().path("limit").asString()).isEqualTo("bytes-per-day");
         long retryAfter = Long.parseLong(second.header("Retry-After"));
         assertThat(retryAfter).as("seconds until midnight UTC").isBetween(1L, 86_400L);
         assertThat(second.body().path("detail").asString()).contains("team-d", "max-bytes-per-day");
-        assertThat(new ApiClient(port).withHeader("X-API-Key", TEAM_A_KEY).post("/v1/jobs",
-                merge(uri(checkpointIn(ROOT_A, 25)), uri(checkpointIn(ROOT_A, 26)), null)).status())
-                .as("other tenants are not affected").isEqualTo(202);
+        assertThat(new ApiClient(port)
+                        .withHeader("X-API-Key", TEAM_A_KEY)
+                        .post("/v1/jobs", merge(uri(checkpointIn(ROOT_A, 25)), uri(checkpointIn(ROOT_A, 26)), null))
+                        .status())
+                .as("other tenants are not affected")
+                .isEqualTo(202);
     }
 
     @Test
@@ -348,10 +417,17 @@ class SecurityApiTest {
         ApiClient anonymous = new ApiClient(port);
         assertThat(anonymous.get("/actuator/health/liveness").status()).isEqualTo(200);
         assertThat(anonymous.get("/v3/api-docs").status()).isEqualTo(200);
-        assertThat(anonymous.getText("/actuator/prometheus", "text/plain").statusCode()).isEqualTo(401);
-        assertThat(as("team-a-writer").getText("/actuator/prometheus", "text/plain").statusCode()).isEqualTo(403);
-        assertThat(as("operator").getText("/actuator/prometheus", "text/plain").statusCode()).isEqualTo(200);
-        assertThat(as("operator").get("/actuator/env").status()).as("not exposed").isIn(403, 404);
+        assertThat(anonymous.getText("/actuator/prometheus", "text/plain").statusCode())
+                .isEqualTo(401);
+        assertThat(as("team-a-writer")
+                        .getText("/actuator/prometheus", "text/plain")
+                        .statusCode())
+                .isEqualTo(403);
+        assertThat(as("operator").getText("/actuator/prometheus", "text/plain").statusCode())
+                .isEqualTo(200);
+        assertThat(as("operator").get("/actuator/env").status())
+                .as("not exposed")
+                .isIn(403, 404);
     }
 
     /** The documented 401, 403 (scope) and 429 examples of every operation, provoked against the secured service. */
@@ -362,11 +438,16 @@ class SecurityApiTest {
         assertThat(document.at("/components/securitySchemes").propertyNames()).contains("bearer", "apiKey");
         Map<String, String> paths = new java.util.HashMap<>();
         Map<String, String> methods = new java.util.HashMap<>();
-        document.path("paths").properties().forEach(path -> path.getValue().properties().forEach(op -> {
-            paths.put(op.getValue().path("operationId").asString(), path.getKey()
-                    .replaceAll("\\{id}", UUID.randomUUID().toString()));
-            methods.put(op.getValue().path("operationId").asString(), op.getKey().toUpperCase());
-        }));
+        document.path("paths")
+                .properties()
+                .forEach(path -> path.getValue().properties().forEach(op -> {
+                    paths.put(
+                            op.getValue().path("operationId").asString(),
+                            path.getKey().replaceAll("\\{id}", UUID.randomUUID().toString()));
+                    methods.put(
+                            op.getValue().path("operationId").asString(),
+                            op.getKey().toUpperCase());
+                }));
         Map<String, JsonNode> examples = ApiExamplesTest.errorExamples(document);
         examples.keySet().removeIf(k -> !ApiExamplesTest.securedOnly(k));
         assertThat(examples).isNotEmpty();
@@ -380,24 +461,34 @@ class SecurityApiTest {
                 case "403" -> request.header("X-API-Key", NO_SCOPE_KEY);
                 case "429" -> {
                     request.header("X-API-Key", QUOTA_KEY);
-                    body = merge(uri(checkpointIn(TestEnvironment.storageRoot().resolve("q"), 20)),
-                            uri(checkpointIn(TestEnvironment.storageRoot().resolve("q"), 21)), null);
+                    body = merge(
+                            uri(checkpointIn(TestEnvironment.storageRoot().resolve("q"), 20)),
+                            uri(checkpointIn(TestEnvironment.storageRoot().resolve("q"), 21)),
+                            null);
                 }
-                default -> {
-                }
+                default -> {}
             }
-            request.header("Content-Type", "application/json").method(methods.get(operation),
-                    methods.get(operation).equals("GET") ? java.net.http.HttpRequest.BodyPublishers.noBody()
-                            : java.net.http.HttpRequest.BodyPublishers.ofString(body));
+            request.header("Content-Type", "application/json")
+                    .method(
+                            methods.get(operation),
+                            methods.get(operation).equals("GET")
+                                    ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                                    : java.net.http.HttpRequest.BodyPublishers.ofString(body));
             java.net.http.HttpResponse<String> response;
             TensorPacing.delayMillis = 300;
             String first = null;
             try (var http = java.net.http.HttpClient.newHttpClient()) {
                 if (status.equals("429")) {
-                    first = new ApiClient(port).withHeader("X-API-Key", QUOTA_KEY).post("/v1/jobs", body).body()
-                            .path("id").asString();
-                    body = merge(uri(checkpointIn(TestEnvironment.storageRoot().resolve("q"), 22)),
-                            uri(checkpointIn(TestEnvironment.storageRoot().resolve("q"), 23)), null);
+                    first = new ApiClient(port)
+                            .withHeader("X-API-Key", QUOTA_KEY)
+                            .post("/v1/jobs", body)
+                            .body()
+                            .path("id")
+                            .asString();
+                    body = merge(
+                            uri(checkpointIn(TestEnvironment.storageRoot().resolve("q"), 22)),
+                            uri(checkpointIn(TestEnvironment.storageRoot().resolve("q"), 23)),
+                            null);
                     request.method("POST", java.net.http.HttpRequest.BodyPublishers.ofString(body));
                 }
                 response = http.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());

@@ -1,22 +1,21 @@
 package io.embedmerge.storage;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.embedmerge.checkpoint.Checkpoint;
 import io.embedmerge.checkpoint.CheckpointFormatException;
 import io.embedmerge.model.EncoderConfig;
 import io.embedmerge.support.TestSafetensors;
 import io.embedmerge.support.TestSafetensors.Tensor;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Every file of a checkpoint folder is read only if its real path stays inside the roots, whatever the way in. */
 class ConfinedFolderTest {
@@ -42,7 +41,7 @@ class ConfinedFolderTest {
     }
 
     private static void weights(Path file) {
-        TestSafetensors.write(file, Map.of("w", Tensor.floating("F32", new long[]{2}, new double[]{1, 2})));
+        TestSafetensors.write(file, Map.of("w", Tensor.floating("F32", new long[] {2}, new double[] {1, 2})));
     }
 
     private ConfinedFolder confined() {
@@ -51,8 +50,15 @@ class ConfinedFolderTest {
 
     @Test
     void namesThatWouldLeaveTheFolderAreRefused() {
-        for (String name : List.of("../model/config.json", "/etc/passwd", "a\0b", "", "a//b", "./config.json",
-                "sub/../config.json", "a\\b")) {
+        for (String name : List.of(
+                "../model/config.json",
+                "/etc/passwd",
+                "a\0b",
+                "",
+                "a//b",
+                "./config.json",
+                "sub/../config.json",
+                "a\\b")) {
             assertThatThrownBy(() -> confined().file(name)).as(name).isInstanceOf(ForbiddenPathException.class);
         }
         assertThat(confined().file("config.json")).isEqualTo(folder.resolve("config.json"));
@@ -66,12 +72,17 @@ class ConfinedFolderTest {
         Files.createSymbolicLink(folder.resolve("relative.txt"), folder.relativize(outside.resolve("secret.txt")));
         assertThat(confined().files()).contains("passwd.txt", "1_Pooling/config.json", "relative.txt");
         for (String name : List.of("passwd.txt", "1_Pooling/config.json", "relative.txt")) {
-            assertThatThrownBy(() -> confined().open(name).close()).as(name)
-                    .isInstanceOf(ForbiddenPathException.class).hasMessageContaining(name).hasMessageContaining("outside");
+            assertThatThrownBy(() -> confined().open(name).close())
+                    .as(name)
+                    .isInstanceOf(ForbiddenPathException.class)
+                    .hasMessageContaining(name)
+                    .hasMessageContaining("outside");
         }
         assertThatThrownBy(() -> confined().checkAllFiles()).isInstanceOf(ForbiddenPathException.class);
-        assertThatThrownBy(() -> FileDigests.describe(confined(), "passwd.txt")).isInstanceOf(ForbiddenPathException.class);
-        assertThatThrownBy(() -> EncoderConfig.read(confined())).isInstanceOf(ForbiddenPathException.class)
+        assertThatThrownBy(() -> FileDigests.describe(confined(), "passwd.txt"))
+                .isInstanceOf(ForbiddenPathException.class);
+        assertThatThrownBy(() -> EncoderConfig.read(confined()))
+                .isInstanceOf(ForbiddenPathException.class)
                 .hasMessageContaining("1_Pooling/config.json");
     }
 
@@ -80,20 +91,29 @@ class ConfinedFolderTest {
         Files.delete(folder.resolve("model.safetensors"));
         Files.createSymbolicLink(folder.resolve("model.safetensors"), outside.resolve("model.safetensors"));
         assertThatThrownBy(() -> Checkpoint.open(confined()).close())
-                .isInstanceOf(ForbiddenPathException.class).hasMessageContaining("model.safetensors");
+                .isInstanceOf(ForbiddenPathException.class)
+                .hasMessageContaining("model.safetensors");
     }
 
     @Test
     void shardsNamedByAnIndexMustBeFilesOfTheFolderInsideTheRoots() throws IOException {
         Files.createSymbolicLink(folder.resolve("model-00001.safetensors"), outside.resolve("model.safetensors"));
-        Files.writeString(folder.resolve(Checkpoint.INDEX_FILE), "{\"weight_map\": {\"w\": \"model-00001.safetensors\"}}");
+        Files.writeString(
+                folder.resolve(Checkpoint.INDEX_FILE), "{\"weight_map\": {\"w\": \"model-00001.safetensors\"}}");
         assertThatThrownBy(() -> Checkpoint.open(confined()).close())
-                .isInstanceOf(ForbiddenPathException.class).hasMessageContaining("model-00001.safetensors");
-        for (String shard : List.of("../outside/model.safetensors", outside.resolve("model.safetensors").toString(),
-                "sub/../model.safetensors", "..", "model.safetensors\\u0000.safetensors")) {
+                .isInstanceOf(ForbiddenPathException.class)
+                .hasMessageContaining("model-00001.safetensors");
+        for (String shard : List.of(
+                "../outside/model.safetensors",
+                outside.resolve("model.safetensors").toString(),
+                "sub/../model.safetensors",
+                "..",
+                "model.safetensors\\u0000.safetensors")) {
             Files.writeString(folder.resolve(Checkpoint.INDEX_FILE), "{\"weight_map\": {\"w\": \"" + shard + "\"}}");
-            assertThatThrownBy(() -> Checkpoint.open(confined()).close()).as(shard)
-                    .isInstanceOf(CheckpointFormatException.class).hasMessageContaining("outside the checkpoint folder");
+            assertThatThrownBy(() -> Checkpoint.open(confined()).close())
+                    .as(shard)
+                    .isInstanceOf(CheckpointFormatException.class)
+                    .hasMessageContaining("outside the checkpoint folder");
         }
         Files.delete(folder.resolve(Checkpoint.INDEX_FILE));
         Files.writeString(folder.resolve(Checkpoint.LEGACY_INDEX_FILE), "{\"weight_map\": {\"w\": \"../x.bin\"}}");
@@ -124,7 +144,8 @@ class ConfinedFolderTest {
     @Test
     void aFolderOpenedWithoutRootsIsConfinedToItself() throws IOException {
         Files.createSymbolicLink(folder.resolve("passwd.txt"), outside.resolve("secret.txt"));
-        assertThatThrownBy(() -> ConfinedFolder.self(folder).file("passwd.txt")).isInstanceOf(ForbiddenPathException.class);
+        assertThatThrownBy(() -> ConfinedFolder.self(folder).file("passwd.txt"))
+                .isInstanceOf(ForbiddenPathException.class);
         assertThat(ConfinedFolder.self(folder).file("config.json")).exists();
     }
 }

@@ -1,12 +1,11 @@
 package io.embedmerge.storage;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.embedmerge.checkpoint.ShardedSafetensorsWriter;
 import io.embedmerge.checkpoint.TensorSpec;
 import io.embedmerge.tensor.DType;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -18,9 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 
 /**
  * Hardening: when the disk fills up the job fails with DISK_FULL naming the location, and every file handle is
@@ -29,7 +28,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class DiskFullTest {
 
-    private static final Path MOUNT = Path.of(System.getProperty("java.io.tmpdir"), "embed-merge-disk-full-" + ProcessHandle.current().pid());
+    private static final Path MOUNT = Path.of(
+            System.getProperty("java.io.tmpdir"),
+            "embed-merge-disk-full-" + ProcessHandle.current().pid());
     private static boolean mounted;
 
     /** Fails with ENOSPC's message once {@code capacity} bytes were written; remembers being closed. */
@@ -44,7 +45,7 @@ class DiskFullTest {
 
         @Override
         public void write(int b) throws IOException {
-            write(new byte[]{(byte) b}, 0, 1);
+            write(new byte[] {(byte) b}, 0, 1);
         }
 
         @Override
@@ -83,12 +84,10 @@ class DiskFullTest {
         }
 
         @Override
-        public void commit() {
-        }
+        public void commit() {}
 
         @Override
-        public void abort() {
-        }
+        public void abort() {}
     }
 
     private static List<TensorSpec> tensors(int count, long elements) {
@@ -101,8 +100,8 @@ class DiskFullTest {
 
     private static void writeAll(List<TensorSpec> specs, long maxShardBytes, OutputFolder folder) {
         float[] values = new float[1 << 16];
-        try (ShardedSafetensorsWriter writer = new ShardedSafetensorsWriter(specs, maxShardBytes, Map.of("format", "pt"),
-                folder::create)) {
+        try (ShardedSafetensorsWriter writer =
+                new ShardedSafetensorsWriter(specs, maxShardBytes, Map.of("format", "pt"), folder::create)) {
             for (TensorSpec spec : specs) {
                 for (long done = 0; done < spec.elementCount(); done += values.length) {
                     writer.writeFloats(values, (int) Math.min(values.length, spec.elementCount() - done));
@@ -114,8 +113,7 @@ class DiskFullTest {
 
     @Test
     void everyStreamIsClosedAndTheFailureNamesTheLocation() {
-        record Case(String what, int tensors, long elements, long maxShardBytes, long capacity) {
-        }
+        record Case(String what, int tensors, long elements, long maxShardBytes, long capacity) {}
         List<Case> cases = List.of(
                 new Case("the header", 2, 1 << 10, Long.MAX_VALUE, 4),
                 new Case("mid-tensor, one file", 3, 1 << 22, Long.MAX_VALUE, 10 << 20),
@@ -123,11 +121,17 @@ class DiskFullTest {
                 new Case("mid-tensor, third shard", 6, 1 << 20, 8 << 20, 5 << 20));
         for (Case c : cases) {
             SimulatedFolder folder = new SimulatedFolder(c.capacity());
-            assertThatThrownBy(() -> writeAll(tensors(c.tensors(), c.elements()), c.maxShardBytes(), folder)).as(c.what())
+            assertThatThrownBy(() -> writeAll(tensors(c.tensors(), c.elements()), c.maxShardBytes(), folder))
+                    .as(c.what())
                     .isInstanceOf(UncheckedIOException.class)
-                    .satisfies(e -> assertThat(DiskFull.describe(e)).as(c.what()).hasValueSatisfying(message ->
-                            assertThat(message).contains("no space left", "/data/outputs/merged", ".safetensors")));
-            assertThat(folder.opened).as(c.what()).isNotEmpty().allSatisfy(disk -> assertThat(disk.closed).isTrue());
+                    .satisfies(e -> assertThat(DiskFull.describe(e))
+                            .as(c.what())
+                            .hasValueSatisfying(message -> assertThat(message)
+                                    .contains("no space left", "/data/outputs/merged", ".safetensors")));
+            assertThat(folder.opened)
+                    .as(c.what())
+                    .isNotEmpty()
+                    .allSatisfy(disk -> assertThat(disk.closed).isTrue());
         }
     }
 
@@ -136,11 +140,14 @@ class DiskFullTest {
         assertThat(DiskFull.describe(new UncheckedIOException(new IOException("No space left on device"))))
                 .hasValueSatisfying(m -> assertThat(m).contains("no space left"));
         assertThat(DiskFull.describe(new UncheckedIOException(
-                new FileSystemException("/cache/x.safetensors", null, "No space left on device"))))
+                        new FileSystemException("/cache/x.safetensors", null, "No space left on device"))))
                 .hasValueSatisfying(m -> assertThat(m).contains("/cache/x.safetensors"));
-        assertThat(DiskFull.describe(new UncheckedIOException(new IOException("Disk quota exceeded")))).isPresent();
-        assertThat(DiskFull.describe(new UncheckedIOException(new IOException("Broken pipe")))).isEmpty();
-        assertThat(DiskFull.describe(new IllegalStateException("No space left on device"))).isEmpty();
+        assertThat(DiskFull.describe(new UncheckedIOException(new IOException("Disk quota exceeded"))))
+                .isPresent();
+        assertThat(DiskFull.describe(new UncheckedIOException(new IOException("Broken pipe"))))
+                .isEmpty();
+        assertThat(DiskFull.describe(new IllegalStateException("No space left on device")))
+                .isEmpty();
     }
 
     /** A real 2 MiB tmpfs, when this process may mount one (root); skipped elsewhere. */
@@ -148,7 +155,8 @@ class DiskFullTest {
     void aFullTmpfsIsFreedAsSoonAsTheJobFails() throws Exception {
         Files.createDirectories(MOUNT);
         Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", MOUNT.toString())
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         mounted = mount.waitFor(20, TimeUnit.SECONDS) && mount.exitValue() == 0;
         Assumptions.assumeTrue(mounted, "cannot mount a tmpfs here");
         long free = Files.getFileStore(MOUNT).getUsableSpace();
@@ -156,11 +164,13 @@ class DiskFullTest {
         for (int attempt = 0; attempt < 2; attempt++) {
             StorageLocation target = new StorageLocation.Local(MOUNT.resolve("merged"));
             assertThatThrownBy(() -> {
-                try (OutputFolder output = store.createOutput(target)) {
-                    writeAll(tensors(3, 1 << 18), Long.MAX_VALUE, output);
-                    output.commit();
-                }
-            }).satisfies(e -> assertThat(DiskFull.describe(e)).hasValueSatisfying(m -> assertThat(m).contains("merged")));
+                        try (OutputFolder output = store.createOutput(target)) {
+                            writeAll(tensors(3, 1 << 18), Long.MAX_VALUE, output);
+                            output.commit();
+                        }
+                    })
+                    .satisfies(e -> assertThat(DiskFull.describe(e))
+                            .hasValueSatisfying(m -> assertThat(m).contains("merged")));
             assertThat(openDeletedFiles()).isEmpty();
             try (Stream<Path> left = Files.list(MOUNT)) {
                 assertThat(left).isEmpty();
@@ -175,7 +185,8 @@ class DiskFullTest {
             for (Path fd : fds.toList()) {
                 try {
                     String target = Files.readSymbolicLink(fd).toString();
-                    if (target.startsWith(MOUNT.toString()) || target.endsWith("(deleted)") && target.contains(".tmp-")) {
+                    if (target.startsWith(MOUNT.toString())
+                            || target.endsWith("(deleted)") && target.contains(".tmp-")) {
                         deleted.add(target);
                     }
                 } catch (IOException ignored) {

@@ -1,13 +1,10 @@
 package io.embedmerge.storage;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.embedmerge.support.ApiClient;
 import io.embedmerge.support.IntegrationTest;
 import io.embedmerge.support.TestCheckpoints;
-import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import tools.jackson.databind.JsonNode;
-
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -17,8 +14,10 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Input checksums come from the digest cache while a file is unchanged: a second merge of the same inputs hashes
@@ -46,11 +45,14 @@ class InputDigestCacheTest extends IntegrationTest {
 
         before = digests.bytesHashed();
         JsonNode second = merge(base, model1, model2, "ties", "{\"density\": 0.5}");
-        assertThat(digests.bytesHashed() - before).as("second merge of the same inputs").isZero();
+        assertThat(digests.bytesHashed() - before)
+                .as("second merge of the same inputs")
+                .isZero();
         assertManifestMatchesFiles(second, List.of(base, model1, model2));
 
         Path weights = model1.resolve("model.safetensors");
-        Files.setLastModifiedTime(weights, FileTime.fromMillis(Files.getLastModifiedTime(weights).toMillis() + 5_000));
+        Files.setLastModifiedTime(
+                weights, FileTime.fromMillis(Files.getLastModifiedTime(weights).toMillis() + 5_000));
         before = digests.bytesHashed();
         merge(base, model1, model2, "linear", "{}");
         assertThat(digests.bytesHashed() - before).as("only the touched file").isEqualTo(Files.size(weights));
@@ -73,13 +75,16 @@ class InputDigestCacheTest extends IntegrationTest {
         Path model1 = TestCheckpoints.create(TestCheckpoints.mixedLayout(), 12);
         Path model2 = TestCheckpoints.create(TestCheckpoints.mixedLayout(), 13);
         JsonNode merged = merge(base, model1, model2, "linear", "{}");
-        Path output = Path.of(URI.create(merged.path("result").path("output").path("uri").asString()));
+        Path output = Path.of(
+                URI.create(merged.path("result").path("output").path("uri").asString()));
         JsonNode other = merge(base, model2, model1, "ties", "{\"density\": 0.4}");
-        Path otherOutput = Path.of(URI.create(other.path("result").path("output").path("uri").asString()));
+        Path otherOutput = Path.of(
+                URI.create(other.path("result").path("output").path("uri").asString()));
 
         long before = digests.bytesHashed();
         JsonNode ofOutputs = merge(base, output, otherOutput, "slerp", "{}");
-        assertThat(digests.bytesHashed() - before).as("both inputs are outputs this service wrote and checksummed")
+        assertThat(digests.bytesHashed() - before)
+                .as("both inputs are outputs this service wrote and checksummed")
                 .isZero();
         assertManifestMatchesFiles(ofOutputs, List.of(base, output, otherOutput));
 
@@ -96,8 +101,8 @@ class InputDigestCacheTest extends IntegrationTest {
         String body = """
                 {"kind": "merge", "base": "%s", "models": [{"uri": "%s"}, {"uri": "%s"}],
                  "method": {"name": "%s", "params": %s}}
-                """.formatted(TestCheckpoints.uri(base), TestCheckpoints.uri(model1), TestCheckpoints.uri(model2),
-                method, params);
+                """.formatted(
+                TestCheckpoints.uri(base), TestCheckpoints.uri(model1), TestCheckpoints.uri(model2), method, params);
         ApiClient api = new ApiClient(port);
         ApiClient.Response submitted = api.post("/v1/jobs", body);
         assertThat(submitted.status()).as(submitted.raw().body()).isEqualTo(202);
@@ -107,9 +112,11 @@ class InputDigestCacheTest extends IntegrationTest {
     }
 
     private static void assertManifestMatchesFiles(JsonNode job, List<Path> folders) throws Exception {
-        Path output = Path.of(URI.create(job.path("result").path("output").path("uri").asString()));
+        Path output =
+                Path.of(URI.create(job.path("result").path("output").path("uri").asString()));
         JsonNode inputs = new tools.jackson.databind.ObjectMapper()
-                .readTree(Files.readString(output.resolve("merge-manifest.json"))).path("inputs");
+                .readTree(Files.readString(output.resolve("merge-manifest.json")))
+                .path("inputs");
         assertThat(inputs.size()).isEqualTo(folders.size());
         for (int i = 0; i < folders.size(); i++) {
             JsonNode files = inputs.get(i).path("files");
@@ -128,13 +135,17 @@ class InputDigestCacheTest extends IntegrationTest {
 
     private static long fileCount(Path folder) throws IOException {
         try (Stream<Path> files = Files.walk(folder)) {
-            return files.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith(".")).count();
+            return files.filter(Files::isRegularFile)
+                    .filter(p -> !p.getFileName().toString().startsWith("."))
+                    .count();
         }
     }
 
     private static long folderBytes(Path folder) throws IOException {
         try (Stream<Path> files = Files.walk(folder)) {
-            return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+            return files.filter(Files::isRegularFile)
+                    .mapToLong(p -> p.toFile().length())
+                    .sum();
         }
     }
 }

@@ -1,11 +1,18 @@
 package io.embedmerge.storage;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.embedmerge.EmbedMergeApplication;
 import io.embedmerge.support.ApiClient;
 import io.embedmerge.support.InProcessS3;
 import io.embedmerge.support.TestCheckpoints;
 import io.embedmerge.support.TestEnvironment;
 import io.embedmerge.support.TestSafetensors;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -14,14 +21,6 @@ import org.springframework.test.context.DynamicPropertySource;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import tools.jackson.databind.JsonNode;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** A merge whose inputs and output are all in S3, through the service's API; credentials never leak. */
 @SpringBootTest(classes = EmbedMergeApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -52,8 +51,15 @@ class S3MergeTest {
 
     @Test
     void mergesFromS3IntoS3() throws IOException {
-        S3Client s3 = StorageConfiguration.s3Client(new StorageProperties.S3Settings(true, InProcessS3.endpoint(),
-                "us-east-1", true, InProcessS3.ACCESS_KEY, InProcessS3.SECRET_KEY, List.of(), 5 << 20));
+        S3Client s3 = StorageConfiguration.s3Client(new StorageProperties.S3Settings(
+                true,
+                InProcessS3.endpoint(),
+                "us-east-1",
+                true,
+                InProcessS3.ACCESS_KEY,
+                InProcessS3.SECRET_KEY,
+                List.of(),
+                5 << 20));
         s3.createBucket(b -> b.bucket("merge-bucket"));
         Path base = TestCheckpoints.create(TestCheckpoints.mixedLayout(), 31);
         Path model = TestCheckpoints.create(TestCheckpoints.mixedLayout(), 32);
@@ -65,7 +71,8 @@ class S3MergeTest {
                 {"kind": "merge", "base": "s3://merge-bucket/other/base/", "models": [{"uri": "s3://merge-bucket/team/model/"}],
                  "method": {"name": "linear"}}""");
         assertThat(outside.status()).isEqualTo(422);
-        assertThat(outside.body().path("errors").get(0).path("field").asString()).isEqualTo("base");
+        assertThat(outside.body().path("errors").get(0).path("field").asString())
+                .isEqualTo("base");
 
         String id = api.post("/v1/jobs", """
                 {"kind": "merge", "base": "s3://merge-bucket/team/base/", "models": [{"uri": "s3://merge-bucket/team/model/"}],
@@ -73,15 +80,25 @@ class S3MergeTest {
                 """).body().path("id").asString();
         JsonNode job = api.awaitTerminal(id);
         assertThat(job.path("status").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
-        assertThat(job.path("result").path("output").path("uri").asString()).isEqualTo("s3://merge-bucket/team/merged/");
+        assertThat(job.path("result").path("output").path("uri").asString())
+                .isEqualTo("s3://merge-bucket/team/merged/");
 
         List<String> keys = s3.listObjectsV2(b -> b.bucket("merge-bucket").prefix("team/")).contents().stream()
-                .map(o -> o.key()).filter(k -> k.startsWith("team/merged")).toList();
-        assertThat(keys).containsExactlyInAnyOrder("team/merged/model.safetensors", "team/merged/config.json",
-                "team/merged/1_Pooling/config.json", "team/merged/merge-manifest.json");
+                .map(o -> o.key())
+                .filter(k -> k.startsWith("team/merged"))
+                .toList();
+        assertThat(keys)
+                .containsExactlyInAnyOrder(
+                        "team/merged/model.safetensors",
+                        "team/merged/config.json",
+                        "team/merged/1_Pooling/config.json",
+                        "team/merged/merge-manifest.json");
 
         Path downloaded = Files.createTempFile("merged", ".safetensors");
-        Files.write(downloaded, s3.getObjectAsBytes(b -> b.bucket("merge-bucket").key("team/merged/model.safetensors")).asByteArray());
+        Files.write(
+                downloaded,
+                s3.getObjectAsBytes(b -> b.bucket("merge-bucket").key("team/merged/model.safetensors"))
+                        .asByteArray());
         var merged = TestSafetensors.read(downloaded);
         var b = TestSafetensors.read(base.resolve("model.safetensors"));
         var m = TestSafetensors.read(model.resolve("model.safetensors"));
@@ -93,7 +110,8 @@ class S3MergeTest {
         for (int j = 0; j < expected.length; j++) {
             assertThat(got[j]).isCloseTo(expected[j], org.assertj.core.data.Offset.offset(1e-6));
         }
-        String everything = job.toString() + api.get("/v1/jobs/" + id + "/events").body();
+        String everything =
+                job.toString() + api.get("/v1/jobs/" + id + "/events").body();
         assertThat(everything).doesNotContain(InProcessS3.SECRET_KEY).doesNotContain(InProcessS3.ACCESS_KEY);
     }
 }

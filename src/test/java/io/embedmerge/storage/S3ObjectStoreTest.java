@@ -1,14 +1,9 @@
 package io.embedmerge.storage;
 
-import io.embedmerge.support.InProcessS3;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.S3Object;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.embedmerge.support.InProcessS3;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -16,9 +11,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /** The S3 adapter against an in-process S3 server (S3Proxy over an in-memory blob store). */
 class S3ObjectStoreTest {
@@ -30,8 +29,15 @@ class S3ObjectStoreTest {
 
     @BeforeAll
     static void startS3() {
-        s3 = StorageConfiguration.s3Client(new StorageProperties.S3Settings(true, InProcessS3.endpoint(), "us-east-1",
-                true, InProcessS3.ACCESS_KEY, InProcessS3.SECRET_KEY, List.of("s3://models/"), 5 << 20));
+        s3 = StorageConfiguration.s3Client(new StorageProperties.S3Settings(
+                true,
+                InProcessS3.endpoint(),
+                "us-east-1",
+                true,
+                InProcessS3.ACCESS_KEY,
+                InProcessS3.SECRET_KEY,
+                List.of("s3://models/"),
+                5 << 20));
         s3.createBucket(b -> b.bucket("models"));
     }
 
@@ -60,8 +66,11 @@ class S3ObjectStoreTest {
         assertThat(store.exists(target)).isFalse();
         folder.commit();
         assertThat(store.exists(target)).isTrue();
-        assertThat(keys("out/")).containsExactlyInAnyOrder("out/run-1/model.safetensors", "out/run-1/1_Pooling/config.json");
-        assertThat(s3.getObjectAsBytes(b -> b.bucket("models").key("out/run-1/model.safetensors")).asByteArray()).isEqualTo(big);
+        assertThat(keys("out/"))
+                .containsExactlyInAnyOrder("out/run-1/model.safetensors", "out/run-1/1_Pooling/config.json");
+        assertThat(s3.getObjectAsBytes(b -> b.bucket("models").key("out/run-1/model.safetensors"))
+                        .asByteArray())
+                .isEqualTo(big);
         assertThat(folder.files().getFirst().bytes()).isEqualTo(big.length);
     }
 
@@ -104,12 +113,15 @@ class S3ObjectStoreTest {
         assertThat(Files.readString(local.resolve("config.json"))).isEqualTo("v1");
         assertThat(Files.readString(local.resolve("1_Pooling/config.json"))).isEqualTo("p");
         s3.putObject(b -> b.bucket("models").key("in/ckpt/config.json"), RequestBody.fromString("v2"));
-        assertThat(Files.readString(store.localCopy(location).resolve("config.json"))).isEqualTo("v2");
+        assertThat(Files.readString(store.localCopy(location).resolve("config.json")))
+                .isEqualTo("v2");
         assertThat(store.readText(location.child("config.json"))).contains("v2");
         assertThat(store.readText(location.child("missing.json"))).isEmpty();
     }
 
     private static List<String> keys(String prefix) {
-        return s3.listObjectsV2(b -> b.bucket("models").prefix(prefix)).contents().stream().map(S3Object::key).toList();
+        return s3.listObjectsV2(b -> b.bucket("models").prefix(prefix)).contents().stream()
+                .map(S3Object::key)
+                .toList();
     }
 }

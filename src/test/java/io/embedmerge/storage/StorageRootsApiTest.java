@@ -1,21 +1,20 @@
 package io.embedmerge.storage;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.embedmerge.support.ApiClient;
 import io.embedmerge.support.IntegrationTest;
 import io.embedmerge.support.TestCheckpoints;
 import io.embedmerge.support.TestEnvironment;
-import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import tools.jackson.databind.JsonNode;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
 
 /**
  * "Reads and writes stay inside the roots, for every file": symlinks inside checkpoint folders, shard names in
@@ -53,15 +52,19 @@ class StorageRootsApiTest extends IntegrationTest {
     }
 
     private static String newOutput() {
-        return TestCheckpoints.uri(TestEnvironment.storageRoot().resolve("outputs").resolve(UUID.randomUUID().toString()));
+        return TestCheckpoints.uri(TestEnvironment.storageRoot()
+                .resolve("outputs")
+                .resolve(UUID.randomUUID().toString()));
     }
 
     @Test
     void linksLeadingOutOfTheRootsAreRefusedAtSubmitNamingTheFile() throws IOException {
         ApiClient api = new ApiClient(port);
         Path model = checkpoint(2);
-        Path outsideWeights = Files.copy(checkpoint(3).resolve("model.safetensors"), OUTSIDE.resolve(UUID.randomUUID() + ".safetensors"));
-        Path outsideFolder = Files.createDirectories(OUTSIDE.resolve(UUID.randomUUID().toString()));
+        Path outsideWeights = Files.copy(
+                checkpoint(3).resolve("model.safetensors"), OUTSIDE.resolve(UUID.randomUUID() + ".safetensors"));
+        Path outsideFolder =
+                Files.createDirectories(OUTSIDE.resolve(UUID.randomUUID().toString()));
         Files.writeString(outsideFolder.resolve("config.json"), "{}");
 
         List<java.util.function.Consumer<Path>> attacks = List.of(
@@ -73,19 +76,21 @@ class StorageRootsApiTest extends IntegrationTest {
         for (var attack : attacks) {
             Path base = checkpoint(1);
             attack.accept(base);
-            ApiClient.Response response = api.post("/v1/jobs", mergeBody(TestCheckpoints.uri(base),
-                    TestCheckpoints.uri(model), newOutput()));
+            ApiClient.Response response =
+                    api.post("/v1/jobs", mergeBody(TestCheckpoints.uri(base), TestCheckpoints.uri(model), newOutput()));
             assertThat(response.status()).as(response.raw().body()).isEqualTo(422);
             assertThat(fields(response)).containsExactly("base");
         }
 
         Path linkedModel = checkpoint(4);
         link(linkedModel.resolve("vocab.txt"), Path.of("/etc/passwd"));
-        ApiClient.Response asModel = api.post("/v1/jobs", mergeBody(TestCheckpoints.uri(checkpoint(5)),
-                TestCheckpoints.uri(linkedModel), newOutput()));
+        ApiClient.Response asModel = api.post(
+                "/v1/jobs",
+                mergeBody(TestCheckpoints.uri(checkpoint(5)), TestCheckpoints.uri(linkedModel), newOutput()));
         assertThat(asModel.status()).isEqualTo(422);
         assertThat(fields(asModel)).containsExactly("models[0].uri");
-        assertThat(asModel.body().path("errors").get(0).path("message").asString()).contains("vocab.txt", "outside");
+        assertThat(asModel.body().path("errors").get(0).path("message").asString())
+                .contains("vocab.txt", "outside");
     }
 
     @Test
@@ -94,8 +99,11 @@ class StorageRootsApiTest extends IntegrationTest {
         Path base = checkpoint(1);
         Path elsewhere = checkpoint(6);
         link(base.resolve("vocab.txt"), elsewhere.resolve("config.json"));
-        JsonNode job = api.awaitTerminal(api.post("/v1/jobs", mergeBody(TestCheckpoints.uri(base),
-                TestCheckpoints.uri(checkpoint(2)), null)).body().path("id").asString());
+        JsonNode job = api.awaitTerminal(
+                api.post("/v1/jobs", mergeBody(TestCheckpoints.uri(base), TestCheckpoints.uri(checkpoint(2)), null))
+                        .body()
+                        .path("id")
+                        .asString());
         assertThat(job.path("status").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
     }
 
@@ -103,15 +111,24 @@ class StorageRootsApiTest extends IntegrationTest {
     void indexShardNamesMayNotLeaveTheFolder() throws IOException {
         ApiClient api = new ApiClient(port);
         Path model = checkpoint(2);
-        Path outsideShard = Files.copy(checkpoint(3).resolve("model.safetensors"), OUTSIDE.resolve(UUID.randomUUID() + ".safetensors"));
-        List<String> names = List.of("../" + model.getFileName() + "/model.safetensors", outsideShard.toString(),
-                "sub/../model.safetensors", "./model.safetensors", "model.safetensors\\u0000.safetensors");
+        Path outsideShard = Files.copy(
+                checkpoint(3).resolve("model.safetensors"), OUTSIDE.resolve(UUID.randomUUID() + ".safetensors"));
+        List<String> names = List.of(
+                "../" + model.getFileName() + "/model.safetensors",
+                outsideShard.toString(),
+                "sub/../model.safetensors",
+                "./model.safetensors",
+                "model.safetensors\\u0000.safetensors");
         for (String name : names) {
             Path base = checkpoint(1);
-            Files.writeString(base.resolve("model.safetensors.index.json"),
+            Files.writeString(
+                    base.resolve("model.safetensors.index.json"),
                     "{\"weight_map\": {\"pooler.dense.bias\": \"" + name + "\"}}");
-            JsonNode job = api.awaitTerminal(api.post("/v1/jobs", mergeBody(TestCheckpoints.uri(base),
-                    TestCheckpoints.uri(model), null)).body().path("id").asString());
+            JsonNode job = api.awaitTerminal(
+                    api.post("/v1/jobs", mergeBody(TestCheckpoints.uri(base), TestCheckpoints.uri(model), null))
+                            .body()
+                            .path("id")
+                            .asString());
             assertThat(job.path("status").asString()).as(name).isEqualTo("FAILED");
             assertThat(job.path("error").path("code").asString()).as(name).isEqualTo("INVALID_CHECKPOINT");
             assertThat(job.path("error").path("message").asString()).as(name).contains("outside the checkpoint folder");
@@ -123,12 +140,14 @@ class StorageRootsApiTest extends IntegrationTest {
         ApiClient api = new ApiClient(port);
         Path base = checkpoint(1);
         Path model = checkpoint(2);
-        Path probeFolder = Files.createDirectories(TestEnvironment.storageRoot().resolve("probes").resolve(UUID.randomUUID().toString()));
+        Path probeFolder = Files.createDirectories(TestEnvironment.storageRoot()
+                .resolve("probes")
+                .resolve(UUID.randomUUID().toString()));
         Files.writeString(probeFolder.resolve("pairs.jsonl"), "{\"sentence1\": \"a\", \"sentence2\": \"b\"}\n");
         String baseUri = TestCheckpoints.uri(base);
         String modelUri = TestCheckpoints.uri(model);
-        for (String output : List.of(baseUri + "sub", baseUri + "1_Pooling/new", modelUri + "x/y",
-                TestCheckpoints.uri(base.getParent()))) {
+        for (String output : List.of(
+                baseUri + "sub", baseUri + "1_Pooling/new", modelUri + "x/y", TestCheckpoints.uri(base.getParent()))) {
             ApiClient.Response response = api.post("/v1/jobs", mergeBody(baseUri, modelUri, output));
             assertThat(response.status()).as(output).isEqualTo(422);
             assertThat(fields(response)).as(output).containsExactly("output");
@@ -136,8 +155,8 @@ class StorageRootsApiTest extends IntegrationTest {
         String probeOutput = TestCheckpoints.uri(probeFolder.resolve("pairs.jsonl")) + "/out";
         ApiClient.Response aroundProbe = api.post("/v1/jobs", """
                 {"kind": "merge", "base": "%s", "models": [{"uri": "%s"}], "method": {"name": "self_positioning"},
-                 "probe": "%s", "output": "%s"}""".formatted(baseUri, modelUri,
-                TestCheckpoints.uri(probeFolder.resolve("pairs.jsonl")), probeOutput));
+                 "probe": "%s", "output": "%s"}""".formatted(
+                        baseUri, modelUri, TestCheckpoints.uri(probeFolder.resolve("pairs.jsonl")), probeOutput));
         assertThat(aroundProbe.status()).isEqualTo(422);
         assertThat(fields(aroundProbe)).contains("output");
         assertThat(base.resolve("sub")).doesNotExist();
@@ -148,20 +167,25 @@ class StorageRootsApiTest extends IntegrationTest {
         ApiClient api = new ApiClient(port);
         Path cache = TestEnvironment.storageRoot().resolve("cache");
         Path cachedCheckpoint = TestCheckpoints.create(TestCheckpoints.mixedLayout(), 7);
-        Path inCache = Files.createDirectories(cache.resolve("s3").resolve(UUID.randomUUID().toString()));
+        Path inCache = Files.createDirectories(
+                cache.resolve("s3").resolve(UUID.randomUUID().toString()));
         Files.move(cachedCheckpoint, inCache.resolve("model"));
         String baseUri = TestCheckpoints.uri(checkpoint(1));
         String modelUri = TestCheckpoints.uri(checkpoint(2));
-        for (String output : List.of(TestCheckpoints.uri(cache.resolve("evil")), TestCheckpoints.uri(cache.resolve("scratch/evil")),
+        for (String output : List.of(
+                TestCheckpoints.uri(cache.resolve("evil")),
+                TestCheckpoints.uri(cache.resolve("scratch/evil")),
                 TestCheckpoints.uri(cache))) {
             ApiClient.Response response = api.post("/v1/jobs", mergeBody(baseUri, modelUri, output));
             assertThat(response.status()).as(output).isEqualTo(422);
             assertThat(fields(response)).as(output).containsExactly("output");
         }
-        ApiClient.Response cachedInput = api.post("/v1/jobs", mergeBody(TestCheckpoints.uri(inCache.resolve("model")), modelUri, newOutput()));
+        ApiClient.Response cachedInput =
+                api.post("/v1/jobs", mergeBody(TestCheckpoints.uri(inCache.resolve("model")), modelUri, newOutput()));
         assertThat(cachedInput.status()).isEqualTo(422);
         assertThat(fields(cachedInput)).containsExactly("base");
-        ApiClient.Response wholeRoot = api.post("/v1/jobs", mergeBody(TestCheckpoints.uri(TestEnvironment.storageRoot()), modelUri, newOutput()));
+        ApiClient.Response wholeRoot = api.post(
+                "/v1/jobs", mergeBody(TestCheckpoints.uri(TestEnvironment.storageRoot()), modelUri, newOutput()));
         assertThat(wholeRoot.status()).isEqualTo(422);
         assertThat(fields(wholeRoot)).containsExactly("base");
     }
@@ -172,18 +196,19 @@ class StorageRootsApiTest extends IntegrationTest {
         String root = TestEnvironment.storageRoot().toUri().toString();
         String baseUri = TestCheckpoints.uri(checkpoint(1));
         String modelUri = TestCheckpoints.uri(checkpoint(2));
-        record Case(String base, String output, String field) {
-        }
-        for (Case c : List.of(new Case(baseUri, root + "a%00b", "output"), new Case(baseUri, root + "a\\u0000b", "output"),
-                new Case(root + "a%00b", newOutput(), "base"), new Case(baseUri + "%00", newOutput(), "base"),
+        record Case(String base, String output, String field) {}
+        for (Case c : List.of(
+                new Case(baseUri, root + "a%00b", "output"),
+                new Case(baseUri, root + "a\\u0000b", "output"),
+                new Case(root + "a%00b", newOutput(), "base"),
+                new Case(baseUri + "%00", newOutput(), "base"),
                 new Case(baseUri, "file:./data/a%00b", "output"))) {
             ApiClient.Response response = api.post("/v1/jobs", mergeBody(c.base(), modelUri, c.output()));
             assertThat(response.status()).as(c.toString()).isEqualTo(422);
             assertThat(fields(response)).as(c.toString()).contains(c.field());
         }
         ApiClient.Response data = api.post("/v1/jobs", """
-                {"kind": "evaluate", "checkpoint": "%s", "evaluation": [{"name": "x", "task": "sts", "data": "%s"}]}"""
-                .formatted(baseUri, root + "eval%00.tsv"));
+                {"kind": "evaluate", "checkpoint": "%s", "evaluation": [{"name": "x", "task": "sts", "data": "%s"}]}""".formatted(baseUri, root + "eval%00.tsv"));
         assertThat(data.status()).isEqualTo(422);
         assertThat(fields(data)).containsExactly("evaluation[0].data");
     }

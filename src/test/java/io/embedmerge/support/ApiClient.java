@@ -1,8 +1,5 @@
 package io.embedmerge.support;
 
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -13,12 +10,15 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Predicate;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /** A small HTTP client for the service's API, as an orchestrator would use it. */
 public final class ApiClient {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
     private final Map<String, String> headers;
 
@@ -79,8 +79,13 @@ public final class ApiClient {
 
     public HttpResponse<String> getText(String path, String accept) {
         try {
-            return http.send(builder(path).header("Accept", accept)
-                    .timeout(Duration.ofSeconds(60)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            return http.send(
+                    builder(path)
+                            .header("Accept", accept)
+                            .timeout(Duration.ofSeconds(60))
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -128,13 +133,16 @@ public final class ApiClient {
     }
 
     public JsonNode awaitTerminal(String id) {
-        return awaitJob(id, j -> j.path("status").asString().matches("SUCCEEDED|FAILED|CANCELLED"), Duration.ofSeconds(60));
+        return awaitJob(
+                id, j -> j.path("status").asString().matches("SUCCEEDED|FAILED|CANCELLED"), Duration.ofSeconds(60));
     }
 
     /** Runs an import job for a built-in model (e.g. {@code builtin:all-minilm-l6-v2}); returns its output URI. */
     public String importBuiltin(String source) {
         JsonNode imported = awaitTerminal(post("/v1/jobs", "{\"kind\": \"import\", \"source\": \"" + source + "\"}")
-                .body().path("id").asString());
+                .body()
+                .path("id")
+                .asString());
         if (!imported.path("status").asString().equals("SUCCEEDED")) {
             throw new AssertionError("import of " + source + " did not succeed: " + imported);
         }

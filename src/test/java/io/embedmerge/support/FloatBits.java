@@ -8,6 +8,5 @@ public final class FloatBits {
 
     public static final ValueLayout.OfLong LONG_LE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
-    private FloatBits() {
-    }
+    private FloatBits() {}
 }

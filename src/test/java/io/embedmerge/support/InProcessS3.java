@@ -1,13 +1,12 @@
 package io.embedmerge.support;
 
-import org.gaul.s3proxy.BlobStores;
-import org.gaul.s3proxy.S3Proxy;
-import org.gaul.s3proxy.auth.AuthenticationType;
-
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.util.Properties;
+import org.gaul.s3proxy.BlobStores;
+import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.auth.AuthenticationType;
 
 /** An S3-compatible server in the test JVM (S3Proxy over an in-memory blob store), started once. */
 public final class InProcessS3 {
@@ -16,8 +15,7 @@ public final class InProcessS3 {
     public static final String SECRET_KEY = "test-secret-never-logged";
     private static URI endpoint;
 
-    private InProcessS3() {
-    }
+    private InProcessS3() {}
 
     public static synchronized URI endpoint() {
         if (endpoint == null) {
@@ -26,8 +24,11 @@ public final class InProcessS3 {
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
-            S3Proxy proxy = S3Proxy.builder().blobStore(BlobStores.create("transient", new Properties()))
-                    .endpoint(endpoint).awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY).build();
+            S3Proxy proxy = S3Proxy.builder()
+                    .blobStore(BlobStores.create("transient", new Properties()))
+                    .endpoint(endpoint)
+                    .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+                    .build();
             try {
                 proxy.start();
                 while (!proxy.getState().equals("STARTED")) {

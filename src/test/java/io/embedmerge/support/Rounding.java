@@ -7,8 +7,7 @@ package io.embedmerge.support;
  */
 public final class Rounding {
 
-    private Rounding() {
-    }
+    private Rounding() {}
 
     /** bf16 of {@code (float) value}: PyTorch's {@code x.float().to(torch.bfloat16)}. */
     public static short toBf16Bits(double value) {
@@ -21,7 +20,8 @@ public final class Rounding {
         int up = down + 0x10000;
         double lower = Float.intBitsToFloat(down);
         // Past the largest finite bf16, IEEE rounding treats 2^128 as the next value (overflow to infinity).
-        double upper = Float.isInfinite(Float.intBitsToFloat(up)) ? Math.copySign(Math.pow(2, 128), f)
+        double upper = Float.isInfinite(Float.intBitsToFloat(up))
+                ? Math.copySign(Math.pow(2, 128), f)
                 : Float.intBitsToFloat(up);
         double dLow = Math.abs(f - lower);
         double dUp = Math.abs(upper - f);

@@ -8,8 +8,7 @@ import java.util.zip.ZipOutputStream;
 /** Uncompressed zip entries, as torch.save writes them (tensors are memory-mapped straight from the archive). */
 public final class StoredZip {
 
-    private StoredZip() {
-    }
+    private StoredZip() {}
 
     public static void entry(ZipOutputStream zip, String name, byte[] data) throws IOException {
         ZipEntry entry = new ZipEntry(name);

@@ -5,6 +5,22 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
+import java.security.interfaces.RSAPrivateKey;
+import java.security.interfaces.RSAPublicKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -27,23 +43,6 @@ import org.springframework.security.oauth2.server.authorization.token.OAuth2Toke
 import org.springframework.security.web.SecurityFilterChain;
 import tools.jackson.databind.json.JsonMapper;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.security.KeyPairGenerator;
-import java.security.NoSuchAlgorithmException;
-import java.security.interfaces.RSAPrivateKey;
-import java.security.interfaces.RSAPublicKey;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.List;
-import java.util.UUID;
-
 /**
  * A real OAuth2 authorization server (Spring Authorization Server) in its own small Spring context on a random
  * port, with no auto-configuration: only its filter chain, an RSA key and the test clients. Clients get tokens by
@@ -59,8 +58,7 @@ public final class TestAuthorizationServer implements AutoCloseable {
     }
 
     /** A test client: id, tenant claim, audience and whether its tokens are born expired. */
-    public record Client(String id, String tenant, String audience, boolean expired, String... scopes) {
-    }
+    public record Client(String id, String tenant, String audience, boolean expired, String... scopes) {}
 
     public static final List<Client> CLIENTS = List.of(
             new Client("team-a-writer", "team-a", AUDIENCE, false, "jobs:read", "jobs:write"),
@@ -94,19 +92,23 @@ public final class TestAuthorizationServer implements AutoCloseable {
 
     /** An access token of the client (client-credentials grant, every scope of its registration). */
     public String token(String clientId) {
-        Client client = CLIENTS.stream().filter(c -> c.id().equals(clientId)).findFirst().orElseThrow();
-        String basic = Base64.getEncoder().encodeToString((clientId + ":" + secret(clientId)).getBytes(StandardCharsets.UTF_8));
+        Client client = CLIENTS.stream()
+                .filter(c -> c.id().equals(clientId))
+                .findFirst()
+                .orElseThrow();
+        String basic = Base64.getEncoder()
+                .encodeToString((clientId + ":" + secret(clientId)).getBytes(StandardCharsets.UTF_8));
         HttpRequest request = HttpRequest.newBuilder(URI.create(issuer + "/oauth2/token"))
                 .header("Authorization", "Basic " + basic)
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&scope="
-                        + String.join("%20", client.scopes())))
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "grant_type=client_credentials&scope=" + String.join("%20", client.scopes())))
                 .build();
         try (HttpClient http = HttpClient.newHttpClient()) {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
-                throw new IllegalStateException("token request of " + clientId + ": " + response.statusCode() + " "
-                        + response.body());
+                throw new IllegalStateException(
+                        "token request of " + clientId + ": " + response.statusCode() + " " + response.body());
             }
             return JSON.readTree(response.body()).path("access_token").asString();
         } catch (IOException e) {
@@ -168,7 +170,8 @@ public final class TestAuthorizationServer implements AutoCloseable {
         OAuth2TokenCustomizer<JwtEncodingContext> tenantClaims() {
             return context -> {
                 ClientSettings settings = context.getRegisteredClient().getClientSettings();
-                context.getClaims().claim("tenant", settings.<String>getSetting("tenant"))
+                context.getClaims()
+                        .claim("tenant", settings.<String>getSetting("tenant"))
                         .audience(List.of(settings.<String>getSetting("audience")));
                 if (Boolean.TRUE.equals(settings.getSetting("expired"))) {
                     Instant past = Instant.now().minus(Duration.ofHours(2));
@@ -182,8 +185,10 @@ public final class TestAuthorizationServer implements AutoCloseable {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
             generator.initialize(2048);
             var pair = generator.generateKeyPair();
-            RSAKey key = new RSAKey.Builder((RSAPublicKey) pair.getPublic()).privateKey((RSAPrivateKey) pair.getPrivate())
-                    .keyID(UUID.randomUUID().toString()).build();
+            RSAKey key = new RSAKey.Builder((RSAPublicKey) pair.getPublic())
+                    .privateKey((RSAPrivateKey) pair.getPrivate())
+                    .keyID(UUID.randomUUID().toString())
+                    .build();
             return new ImmutableJWKSet<>(new JWKSet(key));
         }
 

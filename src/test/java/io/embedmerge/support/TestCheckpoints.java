@@ -1,7 +1,6 @@
 package io.embedmerge.support;
 
 import io.embedmerge.support.TestSafetensors.Tensor;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -14,8 +13,7 @@ import java.util.UUID;
 /** Builds small checkpoint folders with random tensors, keeping the exact stored values for references. */
 public final class TestCheckpoints {
 
-    private TestCheckpoints() {
-    }
+    private TestCheckpoints() {}
 
     /** The layout used by most tests: several shapes and dtypes, plus an integer buffer. */
     public static Map<String, String> mixedLayout() {
@@ -34,12 +32,16 @@ public final class TestCheckpoints {
      * representable in each dtype. Includes config.json and a sentence-transformers pooling config.
      */
     public static Path create(Map<String, String> layout, long seed) {
-        Path folder = TestEnvironment.storageRoot().resolve("models").resolve(UUID.randomUUID().toString());
+        Path folder = TestEnvironment.storageRoot()
+                .resolve("models")
+                .resolve(UUID.randomUUID().toString());
         Random random = new Random(seed);
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         for (var e : layout.entrySet()) {
             String[] nameAndType = e.getKey().split(":");
-            long[] shape = java.util.Arrays.stream(e.getValue().split("x")).mapToLong(Long::parseLong).toArray();
+            long[] shape = java.util.Arrays.stream(e.getValue().split("x"))
+                    .mapToLong(Long::parseLong)
+                    .toArray();
             int size = (int) java.util.Arrays.stream(shape).reduce(1, (a, b) -> a * b);
             if (nameAndType[1].equals("I64")) {
                 long[] ids = new long[size];
@@ -68,7 +70,9 @@ public final class TestCheckpoints {
 
     /** A checkpoint folder with exactly these tensors (values must be representable in their dtypes). */
     public static Path of(Map<String, Tensor> tensors) {
-        Path folder = TestEnvironment.storageRoot().resolve("models").resolve(UUID.randomUUID().toString());
+        Path folder = TestEnvironment.storageRoot()
+                .resolve("models")
+                .resolve(UUID.randomUUID().toString());
         TestSafetensors.write(folder.resolve("model.safetensors"), tensors);
         try {
             Files.writeString(folder.resolve("config.json"), "{\"model_type\": \"bert\"}\n");

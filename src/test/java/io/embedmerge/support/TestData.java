@@ -2,7 +2,6 @@ package io.embedmerge.support;
 
 import io.embedmerge.dataset.BuiltinDataset;
 import io.embedmerge.dataset.BuiltinDatasets;
-
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Path;
@@ -10,8 +9,7 @@ import java.nio.file.Path;
 /** The built-in datasets as files on the test classpath (target/classes), for tests that read them directly. */
 public final class TestData {
 
-    private TestData() {
-    }
+    private TestData() {}
 
     /** The file of {@code builtin:<name>}, for example {@code path("stsb-en-test")}. */
     public static Path path(String name) {

@@ -1,8 +1,5 @@
 package io.embedmerge.support;
 
-import org.testcontainers.DockerClientFactory;
-import org.testcontainers.postgresql.PostgreSQLContainer;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -14,13 +11,15 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.UUID;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.postgresql.PostgreSQLContainer;
 
 /**
  * Where tests keep state. PostgreSQL comes from Testcontainers when Docker is available, else from
@@ -30,14 +29,15 @@ import java.util.UUID;
 public final class TestEnvironment {
 
     /** Seconds since the epoch, then a random part: old schemas of earlier runs are recognised and dropped. */
-    private static final String RUN = Instant.now().getEpochSecond() + "_" + UUID.randomUUID().toString().substring(0, 6);
+    private static final String RUN =
+            Instant.now().getEpochSecond() + "_" + UUID.randomUUID().toString().substring(0, 6);
+
     private static final Pattern RUN_SCHEMA = Pattern.compile("(test|failover|restart|walkthrough)_(\\d+)_.*");
     private static final AtomicBoolean CLEANED = new AtomicBoolean();
     private static final Path STORAGE_ROOT = createStorageRoot();
     private static volatile PostgreSQLContainer container;
 
-    private TestEnvironment() {
-    }
+    private TestEnvironment() {}
 
     public static Path storageRoot() {
         return STORAGE_ROOT;
@@ -45,7 +45,9 @@ public final class TestEnvironment {
 
     private static Path createStorageRoot() {
         try {
-            return Files.createDirectories(Path.of("target", "test-storage", RUN)).toAbsolutePath().toRealPath();
+            return Files.createDirectories(Path.of("target", "test-storage", RUN))
+                    .toAbsolutePath()
+                    .toRealPath();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -66,7 +68,9 @@ public final class TestEnvironment {
         p.put("server.address", "127.0.0.1");
         p.put("merge.security.mode", "auto");
         p.put("merge.storage.local-roots", STORAGE_ROOT.toString());
-        p.put("merge.storage.default-output", STORAGE_ROOT.resolve("outputs").toUri().toString());
+        p.put(
+                "merge.storage.default-output",
+                STORAGE_ROOT.resolve("outputs").toUri().toString());
         p.put("merge.storage.cache-dir", STORAGE_ROOT.resolve("cache").toString());
         p.put("merge.worker.polling-interval", "200ms");
         p.put("merge.worker.heartbeat-interval", "500ms");
@@ -94,7 +98,8 @@ public final class TestEnvironment {
     private static void dropSchemasOfOldRuns(String url) {
         long dayAgo = Instant.now().minus(Duration.ofDays(1)).getEpochSecond();
         try (Connection c = DriverManager.getConnection(url, username(), password());
-             ResultSet rs = c.createStatement().executeQuery("select schema_name from information_schema.schemata")) {
+                ResultSet rs =
+                        c.createStatement().executeQuery("select schema_name from information_schema.schemata")) {
             List<String> old = new ArrayList<>();
             while (rs.next()) {
                 Matcher m = RUN_SCHEMA.matcher(rs.getString(1));
@@ -118,12 +123,14 @@ public final class TestEnvironment {
     }
 
     private static String username() {
-        return dockerAvailable() ? postgres().getUsername()
+        return dockerAvailable()
+                ? postgres().getUsername()
                 : System.getenv().getOrDefault("TEST_DATABASE_USER", "root");
     }
 
     private static String password() {
-        return dockerAvailable() ? postgres().getPassword()
+        return dockerAvailable()
+                ? postgres().getPassword()
                 : System.getenv().getOrDefault("TEST_DATABASE_PASSWORD", "");
     }
 

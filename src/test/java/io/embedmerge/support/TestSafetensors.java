@@ -1,6 +1,5 @@
 package io.embedmerge.support;
 
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -18,7 +17,8 @@ import java.util.Map;
  */
 public final class TestSafetensors {
 
-    private static final tools.jackson.databind.json.JsonMapper JSON = tools.jackson.databind.json.JsonMapper.builder().build();
+    private static final tools.jackson.databind.json.JsonMapper JSON =
+            tools.jackson.databind.json.JsonMapper.builder().build();
 
     /** A tensor held as float64 values (for floating dtypes) or raw longs (for I64). */
     public record Tensor(String dtype, long[] shape, double[] values, long[] longs) {
@@ -35,8 +35,7 @@ public final class TestSafetensors {
         }
     }
 
-    private TestSafetensors() {
-    }
+    private TestSafetensors() {}
 
     /** Writes the tensors in map order; floating values are rounded to the dtype with round-half-even. */
     public static void write(Path file, Map<String, Tensor> tensors) {
@@ -44,8 +43,15 @@ public final class TestSafetensors {
         long offset = 0;
         for (var e : tensors.entrySet()) {
             long bytes = (long) e.getValue().size() * width(e.getValue().dtype());
-            header.put(e.getKey(), Map.of("dtype", e.getValue().dtype(), "shape", e.getValue().shape(),
-                    "data_offsets", List.of(offset, offset + bytes)));
+            header.put(
+                    e.getKey(),
+                    Map.of(
+                            "dtype",
+                            e.getValue().dtype(),
+                            "shape",
+                            e.getValue().shape(),
+                            "data_offsets",
+                            List.of(offset, offset + bytes)));
             offset += bytes;
         }
         String text = JSON.writeValueAsString(header);
@@ -82,8 +88,8 @@ public final class TestSafetensors {
                 throw new AssertionError("header length " + headerLength + " is not a multiple of 8");
             }
             String json = new String(buf.array(), 8, headerLength, StandardCharsets.UTF_8);
-            Map<String, Map<String, Object>> header = JSON.readValue(json.trim(), new tools.jackson.core.type.TypeReference<>() {
-            });
+            Map<String, Map<String, Object>> header =
+                    JSON.readValue(json.trim(), new tools.jackson.core.type.TypeReference<>() {});
             Map<String, Tensor> result = new LinkedHashMap<>();
             for (var e : header.entrySet()) {
                 if (e.getKey().equals("__metadata__")) {
@@ -129,9 +135,9 @@ public final class TestSafetensors {
         try {
             ByteBuffer buf = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
             int headerLength = (int) buf.getLong();
-            Map<String, Object> header = JSON.readValue(new String(buf.array(), 8, headerLength, StandardCharsets.UTF_8).trim(),
-                    new tools.jackson.core.type.TypeReference<>() {
-                    });
+            Map<String, Object> header = JSON.readValue(
+                    new String(buf.array(), 8, headerLength, StandardCharsets.UTF_8).trim(),
+                    new tools.jackson.core.type.TypeReference<>() {});
             @SuppressWarnings("unchecked")
             Map<String, Object> meta = (Map<String, Object>) header.get("__metadata__");
             return meta;

@@ -1,12 +1,11 @@
 package io.embedmerge.tensor;
 
-import ai.djl.Device;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.Device;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class DeviceSelectionTest {
 
@@ -29,17 +28,20 @@ class DeviceSelectionTest {
         assertThat(DeviceSelection.resolve("cuda", 2).devices()).containsExactly(Device.gpu(0), Device.gpu(1));
         assertThat(DeviceSelection.resolve("cuda:1", 2).devices()).isEqualTo(List.of(Device.gpu(1)));
         for (String value : List.of("cuda", "gpu", "cuda:0")) {
-            assertThatThrownBy(() -> DeviceSelection.resolve(value, 0)).isInstanceOf(IllegalStateException.class)
+            assertThatThrownBy(() -> DeviceSelection.resolve(value, 0))
+                    .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("merge.worker.device=" + value);
         }
-        assertThatThrownBy(() -> DeviceSelection.resolve("cuda:2", 2)).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> DeviceSelection.resolve("cuda:2", 2))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("sees 2 CUDA device(s)");
     }
 
     @Test
     void anythingElseIsRefused() {
         for (String value : List.of("tpu", "cuda:", "cuda:-1", "cuda:x", "")) {
-            assertThatThrownBy(() -> DeviceSelection.resolve(value, 1)).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> DeviceSelection.resolve(value, 1))
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("auto, cpu, cuda or cuda:N");
         }
     }

@@ -1,14 +1,13 @@
 package io.embedmerge.tensor;
 
-import io.embedmerge.support.Rounding;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.embedmerge.support.Rounding;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.SplittableRandom;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** bf16 and f16 encoding must round to nearest even, like PyTorch; checked against a reference rounding. */
 class FloatCodecTest {
@@ -27,8 +26,22 @@ class FloatCodecTest {
                 default -> Float.intBitsToFloat((random.nextInt() & 0xFFFF0000) | 0x8000);
             };
         }
-        float[] edges = {0f, -0f, 1f, -1f, 65504f, 65519.99f, 65520f, 1e-8f, 6.1e-5f, 5.96e-8f,
-                Float.MAX_VALUE, Float.MIN_VALUE, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
+        float[] edges = {
+            0f,
+            -0f,
+            1f,
+            -1f,
+            65504f,
+            65519.99f,
+            65520f,
+            1e-8f,
+            6.1e-5f,
+            5.96e-8f,
+            Float.MAX_VALUE,
+            Float.MIN_VALUE,
+            Float.POSITIVE_INFINITY,
+            Float.NEGATIVE_INFINITY
+        };
         System.arraycopy(edges, 0, values, 0, edges.length);
         return values;
     }
@@ -40,7 +53,8 @@ class FloatCodecTest {
         FloatCodec.encode(values, 0, values.length, DType.BF16, out, 0);
         for (int i = 0; i < values.length; i++) {
             if (Float.isNaN(values[i])) {
-                assertThat(Float.isNaN(FloatCodec.bf16ToFloat(out.getAtIndex(U16, i)))).isTrue();
+                assertThat(Float.isNaN(FloatCodec.bf16ToFloat(out.getAtIndex(U16, i))))
+                        .isTrue();
                 continue;
             }
             assertThat(out.getAtIndex(U16, i)).as("bf16 of %s", values[i]).isEqualTo(Rounding.toBf16Bits(values[i]));
@@ -63,7 +77,7 @@ class FloatCodecTest {
     @Test
     void decodingInvertsEncodingForRepresentableValues() {
         float[] values = samples();
-        for (DType type : new DType[]{DType.F32, DType.F16, DType.BF16, DType.F64}) {
+        for (DType type : new DType[] {DType.F32, DType.F16, DType.BF16, DType.F64}) {
             MemorySegment buffer = MemorySegment.ofArray(new byte[values.length * type.byteSize()]);
             FloatCodec.encode(values, 0, values.length, type, buffer, 0);
             float[] decoded = new float[values.length];

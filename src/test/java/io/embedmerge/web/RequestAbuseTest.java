@@ -1,17 +1,10 @@
 package io.embedmerge.web;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.embedmerge.support.ApiClient;
 import io.embedmerge.support.IntegrationTest;
 import io.embedmerge.support.TestCheckpoints;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,8 +21,14 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Requests meant to exhaust memory, disk or the queue, or to act for another site: each is refused with a problem
@@ -42,6 +41,7 @@ class RequestAbuseTest extends IntegrationTest {
 
     @LocalServerPort
     int port;
+
     ApiClient api;
     HttpClient http;
     String base;
@@ -58,11 +58,11 @@ class RequestAbuseTest extends IntegrationTest {
     private String merge(int models, String label, String extra) {
         List<String> list = new ArrayList<>();
         for (int i = 0; i < models; i++) {
-            list.add("{\"uri\": \"" + model + "\"" + (i == models - 1 && label != null ? ", \"label\": \"" + label + "\"" : "") + "}");
+            list.add("{\"uri\": \"" + model + "\""
+                    + (i == models - 1 && label != null ? ", \"label\": \"" + label + "\"" : "") + "}");
         }
         return """
-                {"kind": "merge", "base": "%s", "models": [%s], "method": {"name": "linear"}%s}"""
-                .formatted(base, String.join(",", list), extra);
+                {"kind": "merge", "base": "%s", "models": [%s], "method": {"name": "linear"}%s}""".formatted(base, String.join(",", list), extra);
     }
 
     private String mergeWith(String extra) {
@@ -76,15 +76,17 @@ class RequestAbuseTest extends IntegrationTest {
         assertThat(response.body().path("type").asString()).isEqualTo(type);
         if (fields.length > 0) {
             List<String> named = new ArrayList<>();
-            response.body().path("errors").forEach(e -> named.add(e.path("field").asString()));
+            response.body()
+                    .path("errors")
+                    .forEach(e -> named.add(e.path("field").asString()));
             assertThat(named).containsExactlyInAnyOrder(fields);
         }
     }
 
     private ApiClient.Response send(HttpRequest.Builder request) {
         try {
-            HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(60)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response =
+                    http.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
             JsonNode body = response.body().isEmpty() ? JSON.missingNode() : JSON.readTree(response.body());
             return new ApiClient.Response(response.statusCode(), body, response);
         } catch (IOException e) {
@@ -134,7 +136,8 @@ class RequestAbuseTest extends IntegrationTest {
         @Test
         void aChunkedBodyOverTheLimitIsCutOffWhileReading() {
             byte[] body = merge(1, "x".repeat(MAX_BODY + 1000), "").getBytes(StandardCharsets.UTF_8);
-            ApiClient.Response response = send(request("/v1/jobs").header("Content-Type", "application/json")
+            ApiClient.Response response = send(request("/v1/jobs")
+                    .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))));
             assertProblem(response, 413, "/problems/request-too-large");
         }
@@ -142,7 +145,8 @@ class RequestAbuseTest extends IntegrationTest {
         @Test
         void aChunkedBodyOfWhitespaceOverTheLimitIs413() {
             byte[] body = (" ".repeat(MAX_BODY + 1) + mergeWith("")).getBytes(StandardCharsets.UTF_8);
-            ApiClient.Response response = send(request("/v1/jobs").header("Content-Type", "application/json")
+            ApiClient.Response response = send(request("/v1/jobs")
+                    .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))));
             assertProblem(response, 413, "/problems/request-too-large");
         }
@@ -150,7 +154,8 @@ class RequestAbuseTest extends IntegrationTest {
         @Test
         void aFiftyMegabyteLabelIsRefusedBeforeItIsRead() {
             String status = raw(("POST /v1/jobs HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                    + "Content-Length: " + (50L << 20) + "\r\n\r\n{\"kind\": \"merge\", \"models\": [{\"label\": \"xxxx")
+                            + "Content-Length: " + (50L << 20)
+                            + "\r\n\r\n{\"kind\": \"merge\", \"models\": [{\"label\": \"xxxx")
                     .getBytes(StandardCharsets.US_ASCII));
             assertThat(status).isEqualTo("HTTP/1.1 413");
         }
@@ -177,7 +182,8 @@ class RequestAbuseTest extends IntegrationTest {
 
         @Test
         void tooManyModelsInAnAnalysisAre422() {
-            String body = merge(65, null, "").replace("\"merge\"", "\"analyze\"")
+            String body = merge(65, null, "")
+                    .replace("\"merge\"", "\"analyze\"")
                     .replace(", \"method\": {\"name\": \"linear\"}", "");
             assertProblem(api.post("/v1/jobs", body), 422, "/problems/invalid-request", "models");
         }
@@ -197,8 +203,8 @@ class RequestAbuseTest extends IntegrationTest {
 
         @Test
         void aLongLabelIs422NamingIt() {
-            assertProblem(api.post("/v1/jobs", merge(4, LONG, "")), 422, "/problems/invalid-request",
-                    "models[3].label");
+            assertProblem(
+                    api.post("/v1/jobs", merge(4, LONG, "")), 422, "/problems/invalid-request", "models[3].label");
         }
 
         @Test
@@ -213,20 +219,37 @@ class RequestAbuseTest extends IntegrationTest {
             String body = """
                     {"kind": "merge", "base": "file:./%s", "models": [{"uri": "%s", "probe": "%s"}],
                      "method": {"name": "%s", "params": {"mode": "%s", "%s": 1}}, "output": "file:./%s",
-                     "evaluation": [{"name": "%s", "task": "sts", "data": "builtin:%s"}]}"""
-                    .formatted(LONG, model, LONG, LONG, LONG, LONG, LONG, LONG, LONG);
-            assertProblem(api.post("/v1/jobs", body), 422, "/problems/invalid-request", "base", "evaluation[0].data",
-                    "evaluation[0].name", "method.name", "method.params", "method.params.mode", "models[0].probe",
+                     "evaluation": [{"name": "%s", "task": "sts", "data": "builtin:%s"}]}""".formatted(LONG, model, LONG, LONG, LONG, LONG, LONG, LONG, LONG);
+            assertProblem(
+                    api.post("/v1/jobs", body),
+                    422,
+                    "/problems/invalid-request",
+                    "base",
+                    "evaluation[0].data",
+                    "evaluation[0].name",
+                    "method.name",
+                    "method.params",
+                    "method.params.mode",
+                    "models[0].probe",
                     "output");
         }
 
         @Test
         void longStringsInOtherKindsAre422() {
-            assertProblem(api.post("/v1/jobs", "{\"kind\": \"import\", \"source\": \"builtin:" + LONG + "\"}"),
-                    422, "/problems/invalid-request", "source");
-            assertProblem(api.post("/v1/jobs", "{\"kind\": \"train\", \"base\": \"" + base
-                            + "\", \"data\": [{\"uri\": \"" + LONG + "\"}], \"pipeline\": \"" + LONG + "\"}"),
-                    422, "/problems/invalid-request", "data[0].uri", "pipeline");
+            assertProblem(
+                    api.post("/v1/jobs", "{\"kind\": \"import\", \"source\": \"builtin:" + LONG + "\"}"),
+                    422,
+                    "/problems/invalid-request",
+                    "source");
+            assertProblem(
+                    api.post(
+                            "/v1/jobs",
+                            "{\"kind\": \"train\", \"base\": \"" + base + "\", \"data\": [{\"uri\": \"" + LONG
+                                    + "\"}], \"pipeline\": \"" + LONG + "\"}"),
+                    422,
+                    "/problems/invalid-request",
+                    "data[0].uri",
+                    "pipeline");
         }
     }
 
@@ -235,25 +258,40 @@ class RequestAbuseTest extends IntegrationTest {
 
         @Test
         void tooManyEvaluationsAre422() {
-            String evaluations = Collections.nCopies(65, "{\"name\": \"e\", \"task\": \"sts\", \"data\": \"builtin:stsb-test\"}")
-                    .stream().collect(Collectors.joining(","));
-            assertProblem(api.post("/v1/jobs", mergeWith(", \"evaluation\": [" + evaluations + "]")), 422,
-                    "/problems/invalid-request", "evaluation");
+            String evaluations =
+                    Collections.nCopies(65, "{\"name\": \"e\", \"task\": \"sts\", \"data\": \"builtin:stsb-test\"}")
+                            .stream()
+                            .collect(Collectors.joining(","));
+            assertProblem(
+                    api.post("/v1/jobs", mergeWith(", \"evaluation\": [" + evaluations + "]")),
+                    422,
+                    "/problems/invalid-request",
+                    "evaluation");
         }
 
         @Test
         void tooManyTrainingDatasetsAre422() {
             String data = String.join(",", Collections.nCopies(65, "{\"uri\": \"builtin:stsb-train\"}"));
-            assertProblem(api.post("/v1/jobs", "{\"kind\": \"train\", \"base\": \"" + base + "\", \"data\": [" + data + "]}"),
-                    422, "/problems/invalid-request", "data");
+            assertProblem(
+                    api.post("/v1/jobs", "{\"kind\": \"train\", \"base\": \"" + base + "\", \"data\": [" + data + "]}"),
+                    422,
+                    "/problems/invalid-request",
+                    "data");
         }
 
         @Test
         void aLongListInMethodParametersIs422() {
             String values = String.join(",", Collections.nCopies(65, "0.5"));
-            assertProblem(api.post("/v1/jobs", mergeWith("").replace("{\"name\": \"linear\"}",
-                            "{\"name\": \"linear\", \"params\": {\"lambda\": [" + values + "]}}")), 422,
-                    "/problems/invalid-request", "method.params.lambda");
+            assertProblem(
+                    api.post(
+                            "/v1/jobs",
+                            mergeWith("")
+                                    .replace(
+                                            "{\"name\": \"linear\"}",
+                                            "{\"name\": \"linear\", \"params\": {\"lambda\": [" + values + "]}}")),
+                    422,
+                    "/problems/invalid-request",
+                    "method.params.lambda");
         }
     }
 
@@ -262,13 +300,17 @@ class RequestAbuseTest extends IntegrationTest {
 
         @Test
         void aKeyLongerThanTheColumnIs400NamingTheHeader() {
-            assertProblem(api.post("/v1/jobs", mergeWith(""), "k".repeat(300)), 400, "/problems/malformed-request",
+            assertProblem(
+                    api.post("/v1/jobs", mergeWith(""), "k".repeat(300)),
+                    400,
+                    "/problems/malformed-request",
                     "Idempotency-Key");
         }
 
         @Test
         void aKeyAtTheLimitIsAccepted() {
-            ApiClient.Response response = api.post("/v1/jobs", mergeWith(""), "k".repeat(250) + System.nanoTime() % 100_000);
+            ApiClient.Response response =
+                    api.post("/v1/jobs", mergeWith(""), "k".repeat(250) + System.nanoTime() % 100_000);
             assertThat(response.status()).as("%s", response.body()).isEqualTo(202);
             api.post("/v1/jobs/" + response.body().path("id").asString() + "/cancel", null);
         }
@@ -278,8 +320,10 @@ class RequestAbuseTest extends IntegrationTest {
         void aKeyWithOtherThanPrintableAsciiIs400(String key) {
             byte[] body = mergeWith("").getBytes(StandardCharsets.UTF_8);
             byte[] head = ("POST /v1/jobs HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
-                    + "Content-Type: application/json\r\nIdempotency-Key: " + key + "\r\nContent-Length: " + body.length
-                    + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+                            + "Content-Type: application/json\r\nIdempotency-Key: " + key + "\r\nContent-Length: "
+                            + body.length
+                            + "\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1);
             byte[] request = new byte[head.length + body.length];
             System.arraycopy(head, 0, request, 0, head.length);
             System.arraycopy(body, 0, request, head.length, body.length);
@@ -307,8 +351,10 @@ class RequestAbuseTest extends IntegrationTest {
         @ValueSource(strings = {"application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "text/plain"})
         void aFormPostFromAnotherSiteCannotCancel(String contentType) {
             String id = queuedJob();
-            ApiClient.Response response = send(request("/v1/jobs/" + id + "/cancel").header("Content-Type", contentType)
-                    .header("Origin", "http://evil.example").POST(HttpRequest.BodyPublishers.ofString("a=1")));
+            ApiClient.Response response = send(request("/v1/jobs/" + id + "/cancel")
+                    .header("Content-Type", contentType)
+                    .header("Origin", "http://evil.example")
+                    .POST(HttpRequest.BodyPublishers.ofString("a=1")));
             assertProblem(response, 415, "/problems/unsupported-media-type");
             assertNotCancelled(id);
         }
@@ -317,7 +363,8 @@ class RequestAbuseTest extends IntegrationTest {
         void aFormPostWithoutOriginIsRefusedToo() {
             String id = queuedJob();
             ApiClient.Response response = send(request("/v1/jobs/" + id + "/cancel")
-                    .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString("")));
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("")));
             assertProblem(response, 415, "/problems/unsupported-media-type");
             assertNotCancelled(id);
         }
@@ -326,12 +373,15 @@ class RequestAbuseTest extends IntegrationTest {
         @ValueSource(strings = {"http://evil.example", "null", "http://localhost:1"})
         void aJsonCallFromAForeignOriginIs403(String origin) {
             String id = queuedJob();
-            ApiClient.Response response = send(request("/v1/jobs/" + id + "/cancel").header("Origin", origin)
+            ApiClient.Response response = send(request("/v1/jobs/" + id + "/cancel")
+                    .header("Origin", origin)
                     .POST(HttpRequest.BodyPublishers.noBody()));
             assertProblem(response, 403, "/problems/foreign-origin");
             assertNotCancelled(id);
-            ApiClient.Response submit = send(request("/v1/jobs").header("Origin", origin)
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(mergeWith(""))));
+            ApiClient.Response submit = send(request("/v1/jobs")
+                    .header("Origin", origin)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(mergeWith(""))));
             assertProblem(submit, 403, "/problems/foreign-origin");
         }
 
@@ -339,19 +389,28 @@ class RequestAbuseTest extends IntegrationTest {
         void sameOriginAndNoOriginCanCancel() {
             String id = queuedJob();
             ApiClient.Response response = send(request("/v1/jobs/" + id + "/cancel")
-                    .header("Origin", "http://localhost:" + port).POST(HttpRequest.BodyPublishers.noBody()));
+                    .header("Origin", "http://localhost:" + port)
+                    .POST(HttpRequest.BodyPublishers.noBody()));
             assertThat(response.status()).as("%s", response.body()).isIn(202, 409);
             String other = queuedJob();
-            assertThat(send(request("/v1/jobs/" + other + "/cancel").POST(HttpRequest.BodyPublishers.noBody())).status())
+            assertThat(send(request("/v1/jobs/" + other + "/cancel").POST(HttpRequest.BodyPublishers.noBody()))
+                            .status())
                     .isIn(202, 409);
         }
 
         @Test
         void corsIsOffByDefault() {
-            HttpResponse<String> preflight = send(request("/v1/jobs").method("OPTIONS", HttpRequest.BodyPublishers.noBody())
-                    .header("Origin", "http://evil.example").header("Access-Control-Request-Method", "POST")).raw();
-            assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
-            HttpResponse<String> read = send(request("/v1/jobs").header("Origin", "http://evil.example").GET()).raw();
+            HttpResponse<String> preflight = send(request("/v1/jobs")
+                            .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                            .header("Origin", "http://evil.example")
+                            .header("Access-Control-Request-Method", "POST"))
+                    .raw();
+            assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin"))
+                    .isEmpty();
+            HttpResponse<String> read = send(request("/v1/jobs")
+                            .header("Origin", "http://evil.example")
+                            .GET())
+                    .raw();
             assertThat(read.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
         }
     }

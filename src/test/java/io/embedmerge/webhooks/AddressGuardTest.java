@@ -1,6 +1,6 @@
 package io.embedmerge.webhooks;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -9,26 +9,49 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** SSRF probes are refused before any connection is made; nothing here connects to a non-loopback address. */
 class AddressGuardTest {
 
     private static WebhookProperties properties(List<String> httpHosts, List<String> networks) {
-        return new WebhookProperties(true, httpHosts, networks, Duration.ofSeconds(1), Duration.ofSeconds(2),
-                List.of(Duration.ofMillis(100)), 0.2, Duration.ofMillis(50), 10, 20);
+        return new WebhookProperties(
+                true,
+                httpHosts,
+                networks,
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(2),
+                List.of(Duration.ofMillis(100)),
+                0.2,
+                Duration.ofMillis(50),
+                10,
+                20);
     }
 
     @Test
     void internalAddressesAreRefusedUnlessAllowlisted() throws Exception {
         AddressPolicy strict = new AddressPolicy(List.of());
-        for (String internal : List.of("127.0.0.1", "::1", "169.254.169.254", "10.0.0.1", "172.16.5.4",
-                "192.168.1.1", "100.64.0.1", "0.0.0.0", "fd00::1", "fe80::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1")) {
-            assertThat(strict.permits(InetAddress.getByName(internal))).as(internal).isFalse();
+        for (String internal : List.of(
+                "127.0.0.1",
+                "::1",
+                "169.254.169.254",
+                "10.0.0.1",
+                "172.16.5.4",
+                "192.168.1.1",
+                "100.64.0.1",
+                "0.0.0.0",
+                "fd00::1",
+                "fe80::1",
+                "::ffff:127.0.0.1",
+                "::ffff:10.0.0.1")) {
+            assertThat(strict.permits(InetAddress.getByName(internal)))
+                    .as(internal)
+                    .isFalse();
         }
         for (String external : List.of("93.184.216.34", "8.8.8.8", "2606:4700::1111")) {
-            assertThat(strict.permits(InetAddress.getByName(external))).as(external).isTrue();
+            assertThat(strict.permits(InetAddress.getByName(external)))
+                    .as(external)
+                    .isTrue();
         }
         AddressPolicy allowing = new AddressPolicy(List.of("127.0.0.0/8", "10.1.0.0/16"));
         assertThat(allowing.permits(InetAddress.getByName("127.0.0.1"))).isTrue();
@@ -54,11 +77,14 @@ class AddressGuardTest {
             });
             int port = listener.getLocalPort();
             // http allowed for these hosts, so that only the address check stands in the way
-            try (WebhookSender sender = new WebhookSender(properties(
-                    List.of("127.0.0.1", "localhost", "169.254.169.254", "10.0.0.1", "[::1]"), List.of()),
+            try (WebhookSender sender = new WebhookSender(
+                    properties(List.of("127.0.0.1", "localhost", "169.254.169.254", "10.0.0.1", "[::1]"), List.of()),
                     Clock.systemUTC())) {
-                for (String url : List.of("http://127.0.0.1:" + port + "/hook", "http://localhost:" + port + "/hook",
-                        "http://[::1]:" + port + "/hook", "http://169.254.169.254/latest/meta-data/",
+                for (String url : List.of(
+                        "http://127.0.0.1:" + port + "/hook",
+                        "http://localhost:" + port + "/hook",
+                        "http://[::1]:" + port + "/hook",
+                        "http://169.254.169.254/latest/meta-data/",
                         "http://10.0.0.1/hook")) {
                     DeliveryAttempt attempt = sender.send(url, "msg_1", SigningSecret.generate(), "{}");
                     assertThat(attempt.statusCode()).as(url).isNull();
@@ -74,9 +100,9 @@ class AddressGuardTest {
     @Test
     void redirectsAreNotFollowed() {
         try (ReceiverSupport target = new ReceiverSupport(id -> 200);
-             ReceiverSupport redirecting = new ReceiverSupport(id -> 302);
-             WebhookSender sender = new WebhookSender(properties(List.of("127.0.0.1"), List.of("127.0.0.0/8")),
-                     Clock.systemUTC())) {
+                ReceiverSupport redirecting = new ReceiverSupport(id -> 302);
+                WebhookSender sender = new WebhookSender(
+                        properties(List.of("127.0.0.1"), List.of("127.0.0.0/8")), Clock.systemUTC())) {
             // the receiver's Location points elsewhere; nothing may follow it
             DeliveryAttempt attempt = sender.send(redirecting.url("/hook"), "msg_2", SigningSecret.generate(), "{}");
             assertThat(attempt.statusCode()).isEqualTo(302);

@@ -1,16 +1,10 @@
 package io.embedmerge.webhooks;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.embedmerge.support.ApiClient;
 import io.embedmerge.support.IntegrationTest;
 import io.embedmerge.support.TestCheckpoints;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,8 +19,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Deliveries over real HTTP to receivers on loopback, checked with an HMAC written here. */
 class WebhookDeliveryTest extends IntegrationTest {
@@ -35,8 +34,10 @@ class WebhookDeliveryTest extends IntegrationTest {
 
     @LocalServerPort
     int port;
+
     @Autowired
     DeliveryPoller poller;
+
     ApiClient api;
     final List<String> registered = new ArrayList<>();
 
@@ -49,8 +50,11 @@ class WebhookDeliveryTest extends IntegrationTest {
     void unregister() throws Exception {
         for (String id : registered) {
             try (HttpClient http = HttpClient.newHttpClient()) {
-                http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/v1/webhooks/" + id))
-                        .DELETE().build(), HttpResponse.BodyHandlers.discarding());
+                http.send(
+                        HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/v1/webhooks/" + id))
+                                .DELETE()
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding());
             }
         }
         poller.start();
@@ -73,7 +77,12 @@ class WebhookDeliveryTest extends IntegrationTest {
 
     private static List<ReceiverSupport.Received> forJob(ReceiverSupport receiver, String jobId) {
         return receiver.received.stream()
-                .filter(r -> JSON.readTree(r.body()).path("data").path("id").asString().equals(jobId)).toList();
+                .filter(r -> JSON.readTree(r.body())
+                        .path("data")
+                        .path("id")
+                        .asString()
+                        .equals(jobId))
+                .toList();
     }
 
     private static void await(BooleanSupplier condition) throws InterruptedException {
@@ -88,20 +97,25 @@ class WebhookDeliveryTest extends IntegrationTest {
     void deliveriesAreSignedRetriedWithTheSameIdAndDeliveredOnce() throws Exception {
         Map<String, AtomicInteger> triesById = new ConcurrentHashMap<>();
         try (ReceiverSupport flaky = new ReceiverSupport(id ->
-                triesById.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet() <= 3 ? 503 : 204);
-             ReceiverSupport perJob = new ReceiverSupport(id -> 200)) {
+                        triesById.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet() <= 3 ? 503 : 204);
+                ReceiverSupport perJob = new ReceiverSupport(id -> 200)) {
             JsonNode endpoint = register(flaky.url("/hooks/embed-merge"), "[\"job.succeeded\", \"job.failed\"]");
             String secret = endpoint.path("secret").asString();
             assertThat(secret).startsWith("whsec_");
 
-            ApiClient.Response submitted = api.post("/v1/jobs", mergeBody(", \"metadata\": {\"argo-workflow\": "
-                    + "\"wf-1\"}, \"notify\": {\"url\": \"" + perJob.url("/job") + "\", \"events\": [\"job.succeeded\"]}"));
+            ApiClient.Response submitted = api.post(
+                    "/v1/jobs",
+                    mergeBody(", \"metadata\": {\"argo-workflow\": " + "\"wf-1\"}, \"notify\": {\"url\": \""
+                            + perJob.url("/job") + "\", \"events\": [\"job.succeeded\"]}"));
             assertThat(submitted.status()).as("%s", submitted.body()).isEqualTo(202);
             String jobId = submitted.body().path("id").asString();
             String jobSecret = submitted.body().path("notifySecret").asString();
             assertThat(jobSecret).startsWith("whsec_");
             assertThat(api.get("/v1/jobs/" + jobId).body().has("notifySecret")).isFalse();
-            assertThat(api.get("/v1/jobs/" + jobId + "?wait=60s").body().path("status").asString())
+            assertThat(api.get("/v1/jobs/" + jobId + "?wait=60s")
+                            .body()
+                            .path("status")
+                            .asString())
                     .isEqualTo("SUCCEEDED");
 
             await(() -> forJob(flaky, jobId).stream().anyMatch(r -> r.answered() == 204));
@@ -110,19 +124,31 @@ class WebhookDeliveryTest extends IntegrationTest {
 
             List<ReceiverSupport.Received> attempts = forJob(flaky, jobId);
             assertThat(attempts).hasSize(4);
-            assertThat(attempts.stream().map(ReceiverSupport.Received::id).distinct()).hasSize(1);
+            assertThat(attempts.stream().map(ReceiverSupport.Received::id).distinct())
+                    .hasSize(1);
             assertThat(attempts.stream().filter(r -> r.answered() == 204)).hasSize(1);
             for (ReceiverSupport.Received r : attempts) {
                 assertThat(ReceiverSupport.verify(secret, r)).as("signature").isTrue();
-                assertThat(Math.abs(Instant.now().getEpochSecond() - Long.parseLong(r.timestamp()))).isLessThan(300);
+                assertThat(Math.abs(Instant.now().getEpochSecond() - Long.parseLong(r.timestamp())))
+                        .isLessThan(300);
                 JsonNode body = JSON.readTree(r.body());
                 assertThat(body.path("type").asString()).isEqualTo("job.succeeded");
                 assertThat(body.path("timestamp").isMissingNode()).isFalse();
                 assertThat(body.path("data").path("status").asString()).isEqualTo("SUCCEEDED");
-                assertThat(body.path("data").path("metadata").path("argo-workflow").asString()).isEqualTo("wf-1");
-                assertThat(body.path("data").path("result").path("output").path("uri").asString()).isNotEmpty();
+                assertThat(body.path("data")
+                                .path("metadata")
+                                .path("argo-workflow")
+                                .asString())
+                        .isEqualTo("wf-1");
+                assertThat(body.path("data")
+                                .path("result")
+                                .path("output")
+                                .path("uri")
+                                .asString())
+                        .isNotEmpty();
             }
-            assertThat(ReceiverSupport.verify(SigningSecret.generate(), attempts.getFirst())).isFalse();
+            assertThat(ReceiverSupport.verify(SigningSecret.generate(), attempts.getFirst()))
+                    .isFalse();
             List<ReceiverSupport.Received> own = forJob(perJob, jobId);
             assertThat(own).hasSize(1);
             assertThat(ReceiverSupport.verify(jobSecret, own.getFirst())).isTrue();
@@ -133,7 +159,8 @@ class WebhookDeliveryTest extends IntegrationTest {
             deliveries.forEach(d -> byUrl.put(d.path("url").asString(), d));
             JsonNode flakyDelivery = byUrl.get(flaky.url("/hooks/embed-merge"));
             assertThat(flakyDelivery.path("status").asString()).isEqualTo("DELIVERED");
-            assertThat(flakyDelivery.path("id").asString()).isEqualTo(attempts.getFirst().id());
+            assertThat(flakyDelivery.path("id").asString())
+                    .isEqualTo(attempts.getFirst().id());
             List<Integer> codes = new ArrayList<>();
             flakyDelivery.path("attempts").forEach(a -> {
                 codes.add(a.path("statusCode").asInt());
@@ -149,7 +176,11 @@ class WebhookDeliveryTest extends IntegrationTest {
             JsonNode endpoint = register(dead.url("/dead"), "[\"job.succeeded\"]");
             String jobId = api.post("/v1/jobs", mergeBody("")).body().path("id").asString();
             api.awaitTerminal(jobId);
-            await(() -> api.get("/v1/jobs/" + jobId + "/deliveries").body().path(0).path("status").asString()
+            await(() -> api.get("/v1/jobs/" + jobId + "/deliveries")
+                    .body()
+                    .path(0)
+                    .path("status")
+                    .asString()
                     .equals("FAILED"));
             assertThat(forJob(dead, jobId)).hasSize(5); // the first attempt and 4 retries of the test schedule
             JsonNode listed = null;
@@ -174,10 +205,18 @@ class WebhookDeliveryTest extends IntegrationTest {
             api.awaitTerminal(jobId);
             Thread.sleep(500);
             assertThat(forJob(receiver, jobId)).isEmpty();
-            assertThat(api.get("/v1/jobs/" + jobId + "/deliveries").body().path(0).path("status").asString())
+            assertThat(api.get("/v1/jobs/" + jobId + "/deliveries")
+                            .body()
+                            .path(0)
+                            .path("status")
+                            .asString())
                     .isEqualTo("PENDING");
             poller.start();
-            await(() -> api.get("/v1/jobs/" + jobId + "/deliveries").body().path(0).path("status").asString()
+            await(() -> api.get("/v1/jobs/" + jobId + "/deliveries")
+                    .body()
+                    .path(0)
+                    .path("status")
+                    .asString()
                     .equals("DELIVERED"));
             assertThat(forJob(receiver, jobId)).hasSize(1);
         }
@@ -187,29 +226,35 @@ class WebhookDeliveryTest extends IntegrationTest {
     void rotationChangesTheSecretOfNewEvents() throws Exception {
         try (ReceiverSupport receiver = new ReceiverSupport(id -> 200)) {
             JsonNode endpoint = register(receiver.url("/rotate"), "[\"job.succeeded\"]");
-            ApiClient.Response rotated = api.post("/v1/webhooks/" + endpoint.path("id").asString() + "/rotate", null);
+            ApiClient.Response rotated =
+                    api.post("/v1/webhooks/" + endpoint.path("id").asString() + "/rotate", null);
             assertThat(rotated.status()).isEqualTo(200);
             String secret = rotated.body().path("secret").asString();
-            assertThat(secret).startsWith("whsec_").isNotEqualTo(endpoint.path("secret").asString());
+            assertThat(secret)
+                    .startsWith("whsec_")
+                    .isNotEqualTo(endpoint.path("secret").asString());
             String jobId = api.post("/v1/jobs", mergeBody("")).body().path("id").asString();
             api.awaitTerminal(jobId);
             await(() -> forJob(receiver, jobId).size() == 1);
-            assertThat(ReceiverSupport.verify(secret, forJob(receiver, jobId).getFirst())).isTrue();
+            assertThat(ReceiverSupport.verify(secret, forJob(receiver, jobId).getFirst()))
+                    .isTrue();
         }
     }
 
     @Test
     void registrationChecksUrlsAndEvents() {
-        ApiClient.Response refused = api.post("/v1/webhooks", "{\"url\": \"http://example.com/hook\", "
-                + "\"events\": [\"job.exploded\"]}");
+        ApiClient.Response refused =
+                api.post("/v1/webhooks", "{\"url\": \"http://example.com/hook\", " + "\"events\": [\"job.exploded\"]}");
         assertThat(refused.status()).isEqualTo(422);
         List<String> fields = new ArrayList<>();
         refused.body().path("errors").forEach(e -> fields.add(e.path("field").asString()));
         assertThat(fields).containsExactly("url", "events[0]");
-        ApiClient.Response badNotify = api.post("/v1/jobs", mergeBody(
-                ", \"notify\": {\"url\": \"http://example.com/hook\", \"events\": [\"job.done\"]}"));
+        ApiClient.Response badNotify = api.post(
+                "/v1/jobs",
+                mergeBody(", \"notify\": {\"url\": \"http://example.com/hook\", \"events\": [\"job.done\"]}"));
         assertThat(badNotify.status()).isEqualTo(422);
-        assertThat(badNotify.body().path("errors").findValuesAsString("field").stream().collect(Collectors.toSet()))
+        assertThat(badNotify.body().path("errors").findValuesAsString("field").stream()
+                        .collect(Collectors.toSet()))
                 .containsExactlyInAnyOrder("notify.url", "notify.events[0]");
     }
 }

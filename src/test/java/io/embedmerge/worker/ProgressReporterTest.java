@@ -1,17 +1,5 @@
 package io.embedmerge.worker;
 
-import io.embedmerge.job.JobExecution;
-import io.embedmerge.job.JobProgress;
-import io.embedmerge.job.RunTicket;
-import io.embedmerge.model.BatchListener;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
@@ -19,6 +7,17 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
+
+import io.embedmerge.job.JobExecution;
+import io.embedmerge.job.JobProgress;
+import io.embedmerge.job.RunTicket;
+import io.embedmerge.model.BatchListener;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
 
 class ProgressReporterTest {
 
@@ -58,19 +57,22 @@ class ProgressReporterTest {
 
         List<Double> fractions = reported.stream().map(JobProgress::fraction).toList();
         for (int i = 1; i < fractions.size(); i++) {
-            assertThat(fractions.get(i)).as("report %d of %s", i, fractions).isGreaterThanOrEqualTo(fractions.get(i - 1));
+            assertThat(fractions.get(i))
+                    .as("report %d of %s", i, fractions)
+                    .isGreaterThanOrEqualTo(fractions.get(i - 1));
         }
         assertThat(fractions.getLast()).isEqualTo(1.0);
         assertThat(fractions).contains(0.5);
         assertThat(reported.stream().filter(p -> p.stage().equals("merging")).map(JobProgress::fraction))
-                .as("the write pass moves on after the statistics passes").anyMatch(f -> f > 0.5 && f < 0.75);
+                .as("the write pass moves on after the statistics passes")
+                .anyMatch(f -> f > 0.5 && f < 0.75);
         assertThat(reported.get(2).message()).contains("step 3/5", "ETA");
     }
 
     @Test
     void aRaisedCancelSignalStopsTheNextBatchWithoutAskingTheDatabase() {
         ProgressReporter progress = reporter(Duration.ofHours(1));
-        progress.checkpoint();   // the first check asks the database once
+        progress.checkpoint(); // the first check asks the database once
         BatchListener batches = progress.batches("evaluating", "x");
         batches.batchDone(1, 10);
         cancelled.set(true);

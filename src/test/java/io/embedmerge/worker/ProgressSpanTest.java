@@ -1,12 +1,11 @@
 package io.embedmerge.worker;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class ProgressSpanTest {
 
@@ -25,7 +24,9 @@ class ProgressSpanTest {
         List<ProgressSpan> parts = ProgressSpan.WHOLE.split(2, 0, 1, 1);
         assertThat(parts.get(0).from()).isZero();
         assertThat(parts.get(0).to()).isCloseTo(0.5, within(1e-12));
-        assertThat(parts.get(1).from()).isEqualTo(parts.get(1).to()).isEqualTo(parts.get(0).to());
+        assertThat(parts.get(1).from())
+                .isEqualTo(parts.get(1).to())
+                .isEqualTo(parts.get(0).to());
         assertThat(parts.get(2).to()).isCloseTo(0.75, within(1e-12));
         assertThat(parts.get(3).to()).isEqualTo(1.0);
         for (int i = 1; i < parts.size(); i++) {

@@ -1,18 +1,17 @@
 package io.embedmerge.worker;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.embedmerge.checkpoint.TensorSpec;
 import io.embedmerge.checkpoint.WeightFile;
 import io.embedmerge.tensor.DType;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ScratchFolderTest {
 
@@ -26,11 +25,15 @@ class ScratchFolderTest {
         double[] doubles = {Math.PI, -1e-300, 1e300, 0.1};
         Path folder;
         try (ScratchFolder scratch = ScratchFolder.create(cache, job, 1)) {
-            WeightFile file = scratch.write("stats", List.of(new TensorSpec("f", DType.F32, List.of(2L, 3L)),
-                    new TensorSpec("g", DType.F64, List.of(2L, 2L))), sink -> {
-                sink.put("f", floats);
-                sink.put("g", doubles);
-            });
+            WeightFile file = scratch.write(
+                    "stats",
+                    List.of(
+                            new TensorSpec("f", DType.F32, List.of(2L, 3L)),
+                            new TensorSpec("g", DType.F64, List.of(2L, 2L))),
+                    sink -> {
+                        sink.put("f", floats);
+                        sink.put("g", doubles);
+                    });
             float[] read = new float[6];
             file.readFloats(file.tensors().get("f"), 0, read, 6);
             assertThat(read).containsExactly(floats);
@@ -44,9 +47,14 @@ class ScratchFolderTest {
     @Test
     void tensorsOutOfOrderAreRefused() {
         try (ScratchFolder scratch = ScratchFolder.create(cache, UUID.randomUUID(), 1)) {
-            assertThatThrownBy(() -> scratch.write("stats", List.of(new TensorSpec("a", DType.F32, List.of(1L)),
-                    new TensorSpec("b", DType.F32, List.of(1L))), sink -> sink.put("b", new float[]{1})))
-                    .hasMessageContaining("'b'").hasMessageContaining("'a'");
+            assertThatThrownBy(() -> scratch.write(
+                            "stats",
+                            List.of(
+                                    new TensorSpec("a", DType.F32, List.of(1L)),
+                                    new TensorSpec("b", DType.F32, List.of(1L))),
+                            sink -> sink.put("b", new float[] {1})))
+                    .hasMessageContaining("'b'")
+                    .hasMessageContaining("'a'");
         }
     }
 

@@ -1,10 +1,18 @@
 package io.embedmerge.worker;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.embedmerge.EmbedMergeApplication;
 import io.embedmerge.support.ApiClient;
 import io.embedmerge.support.TestCheckpoints;
 import io.embedmerge.support.TestData;
 import io.embedmerge.support.TestEnvironment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -13,15 +21,6 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Two instances on one database, one serving the cpu pool (this test's context) and one the gpu pool (on the CPU
@@ -54,19 +53,28 @@ class WorkerPoolsTest {
         Map<String, String> layout = Map.of("a.weight:F32", "8x8", "b.weight:BF16", "4x4");
         Path base = TestCheckpoints.create(layout, 1);
         Path model = TestCheckpoints.create(layout, 2);
-        JsonNode merged = api.awaitTerminal(api.post("/v1/jobs", """
-                {"kind": "merge", "base": "%s", "models": [{"uri": "%s"}], "method": {"name": "linear"}}"""
-                .formatted(TestCheckpoints.uri(base), TestCheckpoints.uri(model))).body().path("id").asString());
+        JsonNode merged = api.awaitTerminal(
+                api.post("/v1/jobs", """
+                {"kind": "merge", "base": "%s", "models": [{"uri": "%s"}], "method": {"name": "linear"}}""".formatted(TestCheckpoints.uri(base), TestCheckpoints.uri(model)))
+                        .body()
+                        .path("id")
+                        .asString());
         assertThat(merged.path("status").asString()).as(merged.toString()).isEqualTo("SUCCEEDED");
         assertThat(merged.path("pool").asString()).isEqualTo("cpu");
         assertThat(merged.path("worker").asString()).isEqualTo("cpu-instance");
         for (int i = 0; i < 3; i++) {
-            JsonNode again = api.awaitTerminal(api.post("/v1/jobs", """
-                    {"kind": "merge", "base": "%s", "models": [{"uri": "%s"}], "method": {"name": "linear"}}"""
-                    .formatted(TestCheckpoints.uri(base), TestCheckpoints.uri(model))).body().path("id").asString());
-            System.out.printf("submit to start on the accepting instance: %d ms%n", Duration.between(
-                    Instant.parse(again.path("createdAt").asString()), Instant.parse(again.path("startedAt").asString()))
-                    .toMillis());
+            JsonNode again = api.awaitTerminal(
+                    api.post("/v1/jobs", """
+                    {"kind": "merge", "base": "%s", "models": [{"uri": "%s"}], "method": {"name": "linear"}}""".formatted(TestCheckpoints.uri(base), TestCheckpoints.uri(model)))
+                            .body()
+                            .path("id")
+                            .asString());
+            System.out.printf(
+                    "submit to start on the accepting instance: %d ms%n",
+                    Duration.between(
+                                    Instant.parse(again.path("createdAt").asString()),
+                                    Instant.parse(again.path("startedAt").asString()))
+                            .toMillis());
         }
 
         String minilm = api.importBuiltin("builtin:all-minilm-l6-v2");
@@ -75,7 +83,9 @@ class WorkerPoolsTest {
         String evaluate = api.post("/v1/jobs", """
                 {"kind": "evaluate", "checkpoint": "%s",
                  "evaluation": [{"name": "sts", "task": "sts", "data": "%s"}]}""".formatted(minilm, sts.toUri()))
-                .body().path("id").asString();
+                .body()
+                .path("id")
+                .asString();
         Thread.sleep(1500);
         JsonNode waiting = api.get("/v1/jobs/" + evaluate).body();
         assertThat(waiting.path("status").asString()).as("no gpu worker yet").isEqualTo("QUEUED");
@@ -84,24 +94,32 @@ class WorkerPoolsTest {
 
         Map<String, String> gpu = new LinkedHashMap<>(properties("gpu", "gpu-instance"));
         gpu.put("server.port", "0");
-        String[] args = gpu.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
-        try (ConfigurableApplicationContext gpuInstance = new SpringApplicationBuilder(EmbedMergeApplication.class)
-                .run(args)) {
-            JsonNode scored = api.awaitJob(evaluate, j -> j.path("status").asString().matches("SUCCEEDED|FAILED"),
-                    Duration.ofSeconds(120));
+        String[] args = gpu.entrySet().stream()
+                .map(e -> "--" + e.getKey() + "=" + e.getValue())
+                .toArray(String[]::new);
+        try (ConfigurableApplicationContext gpuInstance =
+                new SpringApplicationBuilder(EmbedMergeApplication.class).run(args)) {
+            JsonNode scored = api.awaitJob(
+                    evaluate, j -> j.path("status").asString().matches("SUCCEEDED|FAILED"), Duration.ofSeconds(120));
             assertThat(scored.path("status").asString()).as(scored.toString()).isEqualTo("SUCCEEDED");
             assertThat(scored.path("worker").asString()).isEqualTo("gpu-instance");
 
-            JsonNode routed = api.awaitTerminal(api.post("/v1/jobs", """
+            JsonNode routed = api.awaitTerminal(
+                    api.post("/v1/jobs", """
                     {"kind": "merge", "base": "%s", "models": [{"uri": "%s"}], "method": {"name": "linear"},
                      "pool": "gpu"}""".formatted(TestCheckpoints.uri(base), TestCheckpoints.uri(model)))
-                    .body().path("id").asString());
-            assertThat(routed.path("worker").asString()).as("a request may name its pool").isEqualTo("gpu-instance");
+                            .body()
+                            .path("id")
+                            .asString());
+            assertThat(routed.path("worker").asString())
+                    .as("a request may name its pool")
+                    .isEqualTo("gpu-instance");
         }
         ApiClient.Response unknown = api.post("/v1/jobs", """
                 {"kind": "import", "source": "builtin:all-minilm-l6-v2", "pool": "tpu"}""");
         assertThat(unknown.status()).isEqualTo(422);
-        assertThat(unknown.body().path("errors").get(0).path("field").asString()).isEqualTo("pool");
+        assertThat(unknown.body().path("errors").get(0).path("field").asString())
+                .isEqualTo("pool");
         JsonNode info = api.get("/actuator/info").body().path("worker");
         assertThat(info.path("pools").get(0).asString()).isEqualTo("cpu");
     }

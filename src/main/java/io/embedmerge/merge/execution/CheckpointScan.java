@@ -7,7 +7,6 @@ import io.embedmerge.merge.InputScan;
 import io.embedmerge.merge.MergeMonitor;
 import io.embedmerge.merge.MergeTensor;
 import io.embedmerge.merge.OutputLayout;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,19 +25,27 @@ public final class CheckpointScan implements InputScan {
     private final List<MergeTensor> tensors = new ArrayList<>();
     /** per merged tensor (by index): its name in the base, then in each model */
     private final List<String[]> sources = new ArrayList<>();
+
     private final int chunkElements;
     private final float[] baseChunk;
     private final float[][] modelChunks;
 
     /** Over the base's floating tensors, each read under its own name from every input. */
     public CheckpointScan(Checkpoint base, List<Checkpoint> models, MergeMonitor monitor) {
-        this(base, models, monitor, base.tensors().values().stream().filter(t -> t.dtype().mergeable())
-                .map(t -> new OutputLayout.Merge(t.name(), t.name(), java.util.Collections.nCopies(models.size(), t.name())))
-                .toList());
+        this(
+                base,
+                models,
+                monitor,
+                base.tensors().values().stream()
+                        .filter(t -> t.dtype().mergeable())
+                        .map(t -> new OutputLayout.Merge(
+                                t.name(), t.name(), java.util.Collections.nCopies(models.size(), t.name())))
+                        .toList());
     }
 
     /** Over the given merged tensors (floating in the base), in order. */
-    public CheckpointScan(Checkpoint base, List<Checkpoint> models, MergeMonitor monitor, List<OutputLayout.Merge> merged) {
+    public CheckpointScan(
+            Checkpoint base, List<Checkpoint> models, MergeMonitor monitor, List<OutputLayout.Merge> merged) {
         this.base = base;
         this.models = models;
         this.monitor = monitor;
@@ -126,8 +133,8 @@ public final class CheckpointScan implements InputScan {
         for (long first = 0; first < tensor.elements(); first += chunkElements) {
             long start = first;
             int count = (int) Math.min(chunkElements, tensor.elements() - first);
-            visitor.visit(tensor, first, baseChunk, modelChunks, count,
-                    (from, to) -> decode(tensor, infos, start, from, to));
+            visitor.visit(
+                    tensor, first, baseChunk, modelChunks, count, (from, to) -> decode(tensor, infos, start, from, to));
             finishChunk(tensor, infos, first, count);
         }
     }
@@ -153,8 +160,9 @@ public final class CheckpointScan implements InputScan {
     private void decode(MergeTensor tensor, TensorInfo[] infos, long first, int from, int to) {
         base.fileOf(infos[0].name()).readFloats(infos[0], first + from, baseChunk, from, to - from);
         for (int i = 0; i < models.size(); i++) {
-            models.get(i).fileOf(infos[i + 1].name()).readFloats(infos[i + 1], first + from, modelChunks[i], from,
-                    to - from);
+            models.get(i)
+                    .fileOf(infos[i + 1].name())
+                    .readFloats(infos[i + 1], first + from, modelChunks[i], from, to - from);
         }
     }
 

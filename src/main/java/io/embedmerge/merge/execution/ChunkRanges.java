@@ -13,8 +13,7 @@ public final class ChunkRanges {
         void run(int part, int from, int to);
     }
 
-    private ChunkRanges() {
-    }
+    private ChunkRanges() {}
 
     public static void forEach(int count, RangeTask task) {
         int parts = Math.min(PARTS, Math.max(1, count / MIN_ELEMENTS_PER_PART));
@@ -22,7 +21,8 @@ public final class ChunkRanges {
             task.run(0, 0, count);
             return;
         }
-        IntStream.range(0, parts).parallel().forEach(p ->
-                task.run(p, (int) ((long) count * p / parts), (int) ((long) count * (p + 1) / parts)));
+        IntStream.range(0, parts)
+                .parallel()
+                .forEach(p -> task.run(p, (int) ((long) count * p / parts), (int) ((long) count * (p + 1) / parts)));
     }
 }

@@ -11,8 +11,7 @@ import io.embedmerge.tensor.DType;
  */
 final class FiniteGuard {
 
-    private FiniteGuard() {
-    }
+    private FiniteGuard() {}
 
     /** Largest float32 magnitude that stays finite once rounded (to nearest even) to {@code dtype}. */
     static float limit(DType dtype) {
@@ -39,15 +38,24 @@ final class FiniteGuard {
 
     static void checkOutput(MergeTensor tensor, DType dtype, long first, float[] out, int from, int to) {
         float limit = limit(dtype);
-        check(out, from, to, limit, j -> new NonFiniteValueException(NonFiniteValueException.Where.OUTPUT,
-                "merged tensor '" + tensor.name() + "' would hold " + describe(out[j], dtype) + " at element "
-                        + (first + j) + "; nothing was published (lower lambda or the weights, or check the inputs)"));
+        check(
+                out,
+                from,
+                to,
+                limit,
+                j -> new NonFiniteValueException(
+                        NonFiniteValueException.Where.OUTPUT,
+                        "merged tensor '" + tensor.name() + "' would hold " + describe(out[j], dtype) + " at element "
+                                + (first + j)
+                                + "; nothing was published (lower lambda or the weights, or check the inputs)"));
     }
 
     private static NonFiniteValueException input(String model, MergeTensor tensor, long element, float value) {
-        return new NonFiniteValueException(NonFiniteValueException.Where.INPUT, model + " has " + value
-                + " in tensor '" + tensor.name() + "' at element " + element
-                + "; set \"allowNonFinite\": true on the request to merge it anyway");
+        return new NonFiniteValueException(
+                NonFiniteValueException.Where.INPUT,
+                model + " has " + value
+                        + " in tensor '" + tensor.name() + "' at element " + element
+                        + "; set \"allowNonFinite\": true on the request to merge it anyway");
     }
 
     private static String describe(float value, DType dtype) {

@@ -17,8 +17,6 @@ import io.embedmerge.merge.Precomputed;
 import io.embedmerge.merge.TensorMerger;
 import io.embedmerge.storage.OutputFolder;
 import io.embedmerge.tensor.DType;
-import tools.jackson.databind.json.JsonMapper;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -30,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Runs a merge: the method plans it (streaming statistics passes over the inputs if it needs them), then one pass
@@ -49,9 +48,11 @@ public final class MergeExecutor {
      * matrices). With few models chunks are {@link #CHUNK_ELEMENTS} long; with more they get shorter.
      */
     public static final long CHUNK_BUDGET_BYTES = 64L << 20;
+
     private static final int MIN_CHUNK_ELEMENTS = 1 << 12;
     /** Elements per block of an elementwise merge: the base, every model and the output stay in a core's L2 cache. */
     private static final int CACHED_BLOCK = 1 << 13;
+
     public static final long DEFAULT_MAX_SHARD_BYTES = 5_000_000_000L;
     public static final String CONFIG_FILE = "config.json";
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -62,45 +63,92 @@ public final class MergeExecutor {
      * @param precomputed   statistics computed with the encoder before the merge (data-aware methods), else null
      * @param allowNonFinite merge inputs holding NaN or ±Inf instead of failing (the output is checked either way)
      */
-    public record Job(Checkpoint base, List<Checkpoint> models, MergeMethod method, MethodParams params,
-                      List<Double> weights, long seed, DType outputDtype, long maxShardBytes,
-                      Precomputed precomputed, boolean allowNonFinite, List<MethodParams> modelParams) {
+    public record Job(
+            Checkpoint base,
+            List<Checkpoint> models,
+            MergeMethod method,
+            MethodParams params,
+            List<Double> weights,
+            long seed,
+            DType outputDtype,
+            long maxShardBytes,
+            Precomputed precomputed,
+            boolean allowNonFinite,
+            List<MethodParams> modelParams) {
 
         public Job {
-            modelParams = modelParams == null ? weights.stream().map(w -> new MethodParams(Map.of())).toList()
+            modelParams = modelParams == null
+                    ? weights.stream().map(w -> new MethodParams(Map.of())).toList()
                     : List.copyOf(modelParams);
         }
 
-        public Job(Checkpoint base, List<Checkpoint> models, MergeMethod method, MethodParams params,
-                   List<Double> weights, long seed, DType outputDtype, long maxShardBytes, Precomputed precomputed,
-                   boolean allowNonFinite) {
-            this(base, models, method, params, weights, seed, outputDtype, maxShardBytes, precomputed, allowNonFinite, null);
+        public Job(
+                Checkpoint base,
+                List<Checkpoint> models,
+                MergeMethod method,
+                MethodParams params,
+                List<Double> weights,
+                long seed,
+                DType outputDtype,
+                long maxShardBytes,
+                Precomputed precomputed,
+                boolean allowNonFinite) {
+            this(
+                    base,
+                    models,
+                    method,
+                    params,
+                    weights,
+                    seed,
+                    outputDtype,
+                    maxShardBytes,
+                    precomputed,
+                    allowNonFinite,
+                    null);
         }
 
-        public Job(Checkpoint base, List<Checkpoint> models, MergeMethod method, MethodParams params,
-                   List<Double> weights, long seed, DType outputDtype, long maxShardBytes, Precomputed precomputed) {
+        public Job(
+                Checkpoint base,
+                List<Checkpoint> models,
+                MergeMethod method,
+                MethodParams params,
+                List<Double> weights,
+                long seed,
+                DType outputDtype,
+                long maxShardBytes,
+                Precomputed precomputed) {
             this(base, models, method, params, weights, seed, outputDtype, maxShardBytes, precomputed, false);
         }
     }
 
     /** The method's own output layout for these inputs, or null when it merges the base's tensors. */
-    public static OutputLayout layout(MergeMethod method, MethodParams params, Checkpoint base, List<Checkpoint> models) {
+    public static OutputLayout layout(
+            MergeMethod method, MethodParams params, Checkpoint base, List<Checkpoint> models) {
         return layout(method, params, List.of(), base, models);
     }
 
     /** As {@link #layout(MergeMethod, MethodParams, Checkpoint, List)} with the per-model parameters. */
-    public static OutputLayout layout(MergeMethod method, MethodParams params, List<MethodParams> perModel,
-                                      Checkpoint base, List<Checkpoint> models) {
-        return method.layout(params, perModel, List.copyOf(base.tensors().keySet()),
-                models.stream().map(m -> (List<String>) List.copyOf(m.tensors().keySet())).toList());
+    public static OutputLayout layout(
+            MergeMethod method,
+            MethodParams params,
+            List<MethodParams> perModel,
+            Checkpoint base,
+            List<Checkpoint> models) {
+        return method.layout(
+                params,
+                perModel,
+                List.copyOf(base.tensors().keySet()),
+                models.stream()
+                        .map(m -> (List<String>) List.copyOf(m.tensors().keySet()))
+                        .toList());
     }
 
     /**
      * As {@link #plan(Checkpoint, List, DType)} for merging methods; for a method with an {@link OutputLayout}, checks
      * that layout against the inputs instead.
      */
-    public static List<TensorSpec> plan(MergeMethod method, MethodParams params, Checkpoint base, List<Checkpoint> models,
-                                        DType outputDtype) {
+    public static List<TensorSpec> plan(
+            MergeMethod method, MethodParams params, Checkpoint base, List<Checkpoint> models, DType outputDtype) {
         OutputLayout layout = layout(method, params, base, models);
         return layout == null ? plan(base, models, outputDtype) : plan(layout, base, models, outputDtype);
     }
@@ -110,9 +158,15 @@ public final class MergeExecutor {
      * copied layer tensor has the shape of the same tensor in the base's first layer (models of another hidden size
      * are refused naming the tensor), each output layer having all the tensors of one. Returns the output layout.
      */
-    public static List<TensorSpec> plan(OutputLayout layout, Checkpoint base, List<Checkpoint> models, DType outputDtype) {
-        int baseLayer = base.tensors().keySet().stream().mapToInt(LayerNames::layer).filter(l -> l >= 0).min().orElse(-1);
-        long templateSize = base.tensors().keySet().stream().filter(n -> LayerNames.layer(n) == baseLayer && baseLayer >= 0)
+    public static List<TensorSpec> plan(
+            OutputLayout layout, Checkpoint base, List<Checkpoint> models, DType outputDtype) {
+        int baseLayer = base.tensors().keySet().stream()
+                .mapToInt(LayerNames::layer)
+                .filter(l -> l >= 0)
+                .min()
+                .orElse(-1);
+        long templateSize = base.tensors().keySet().stream()
+                .filter(n -> LayerNames.layer(n) == baseLayer && baseLayer >= 0)
                 .count();
         Map<Integer, Integer> perLayer = new HashMap<>();
         Set<String> names = new HashSet<>();
@@ -143,16 +197,20 @@ public final class MergeExecutor {
             int layer = LayerNames.layer(entry.name());
             // a merged output layer is a whole layer of the base by construction; copies are checked against its first
             if (layer >= 0 && entry instanceof OutputLayout.Copy) {
-                String templateName = baseLayer < 0 || LayerNames.layer(sourceName) < 0 ? null
+                String templateName = baseLayer < 0 || LayerNames.layer(sourceName) < 0
+                        ? null
                         : LayerNames.renumber(sourceName, baseLayer);
-                TensorInfo template = templateName == null ? null : base.tensors().get(templateName);
+                TensorInfo template =
+                        templateName == null ? null : base.tensors().get(templateName);
                 if (template == null) {
                     throw new CheckpointFormatException("tensor '" + sourceName + "' of " + who
                             + " has no counterpart in the base's layers (" + templateName + ")");
                 }
-                if (!template.shape().equals(info.shape()) || template.dtype().mergeable() != info.dtype().mergeable()) {
+                if (!template.shape().equals(info.shape())
+                        || template.dtype().mergeable() != info.dtype().mergeable()) {
                     throw new CheckpointFormatException("tensor '" + sourceName + "' has shape " + info.shape()
-                            + " (" + info.dtype() + ") in " + who + " but '" + templateName + "' has " + template.shape()
+                            + " (" + info.dtype() + ") in " + who + " but '" + templateName + "' has "
+                            + template.shape()
                             + " (" + template.dtype() + ") in the base: stacked layers need the base's shapes");
                 }
                 perLayer.merge(layer, 1, Integer::sum);
@@ -177,7 +235,8 @@ public final class MergeExecutor {
             if (other == null) {
                 throw new CheckpointFormatException("models[" + i + "] has no tensor '" + name + "'");
             }
-            if (!other.shape().equals(baseInfo.shape()) || other.dtype().mergeable() != baseInfo.dtype().mergeable()) {
+            if (!other.shape().equals(baseInfo.shape())
+                    || other.dtype().mergeable() != baseInfo.dtype().mergeable()) {
                 throw new CheckpointFormatException("tensor '" + name + "' has shape " + other.shape() + " ("
                         + other.dtype() + ") in models[" + i + "] but '" + merge.baseName() + "' has "
                         + baseInfo.shape() + " (" + baseInfo.dtype() + ") in the base, and they are merged into '"
@@ -209,14 +268,14 @@ public final class MergeExecutor {
                             + " in models[" + i + "] but " + t.shape() + " in the base");
                 }
                 if (t.dtype().mergeable() != other.dtype().mergeable()) {
-                    throw new CheckpointFormatException("tensor '" + t.name() + "' is " + other.dtype()
-                            + " in models[" + i + "] but " + t.dtype() + " in the base");
+                    throw new CheckpointFormatException("tensor '" + t.name() + "' is " + other.dtype() + " in models["
+                            + i + "] but " + t.dtype() + " in the base");
                 }
             }
             for (String name : modelTensors.keySet()) {
                 if (!baseTensors.containsKey(name)) {
-                    throw new CheckpointFormatException("models[" + i + "] has tensor '" + name
-                            + "' that the base lacks");
+                    throw new CheckpointFormatException(
+                            "models[" + i + "] has tensor '" + name + "' that the base lacks");
                 }
             }
         }
@@ -239,8 +298,14 @@ public final class MergeExecutor {
         List<TensorSpec> specs;
         if (layout == null) {
             specs = plan(job.base(), job.models(), job.outputDtype());
-            layout = new OutputLayout(specs.stream().map(spec -> (OutputLayout.Entry) new OutputLayout.Merge(spec.name(),
-                    spec.name(), java.util.Collections.nCopies(job.models().size(), spec.name()))).toList(), Map.of());
+            layout = new OutputLayout(
+                    specs.stream()
+                            .map(spec -> (OutputLayout.Entry) new OutputLayout.Merge(
+                                    spec.name(),
+                                    spec.name(),
+                                    java.util.Collections.nCopies(job.models().size(), spec.name())))
+                            .toList(),
+                    Map.of());
         } else {
             specs = plan(layout, job.base(), job.models(), job.outputDtype());
         }
@@ -249,24 +314,29 @@ public final class MergeExecutor {
     }
 
     /** Writes each output tensor: copied from its source (floating ones times the copy's scale) or merged. */
-    private void write(Job job, OutputLayout layout, List<TensorSpec> specs, OutputFolder output, MergeMonitor monitor) {
+    private void write(
+            Job job, OutputLayout layout, List<TensorSpec> specs, OutputFolder output, MergeMonitor monitor) {
         List<OutputLayout.Merge> merged = new ArrayList<>();
         for (OutputLayout.Entry entry : layout.tensors()) {
-            if (entry instanceof OutputLayout.Merge merge && job.base().tensors().get(merge.baseName()).dtype().mergeable()) {
+            if (entry instanceof OutputLayout.Merge merge
+                    && job.base().tensors().get(merge.baseName()).dtype().mergeable()) {
                 merged.add(merge);
             }
         }
         CheckpointScan inputs = new CheckpointScan(job.base(), job.models(), monitor, merged);
-        TensorMerger merger = merged.isEmpty() ? null : job.method().plan(new MergeSetup(job.params(), job.modelParams(),
-                job.weights(), job.seed(), inputs, job.precomputed()));
+        TensorMerger merger = merged.isEmpty()
+                ? null
+                : job.method()
+                        .plan(new MergeSetup(
+                                job.params(), job.modelParams(), job.weights(), job.seed(), inputs, job.precomputed()));
         long totalBytes = specs.stream().mapToLong(TensorSpec::byteSize).sum();
         float[] out = new float[inputs.chunkElements()];
         int copyChunk = chunkElements(1);
         float[] values = new float[copyChunk];
         long written = 0;
         int next = 0;
-        try (ShardedSafetensorsWriter writer = new ShardedSafetensorsWriter(specs, job.maxShardBytes(),
-                Map.of("format", "pt"), output::create)) {
+        try (ShardedSafetensorsWriter writer =
+                new ShardedSafetensorsWriter(specs, job.maxShardBytes(), Map.of("format", "pt"), output::create)) {
             for (int t = 0; t < specs.size(); t++) {
                 monitor.checkpoint();
                 TensorSpec spec = specs.get(t);
@@ -294,8 +364,14 @@ public final class MergeExecutor {
      * Writes one merged tensor chunk by chunk. An elementwise merge decodes, checks and merges each block while it is
      * in cache; a row-wise one gets whole rows per chunk.
      */
-    private static void merge(Job job, CheckpointScan inputs, MergeTensor tensor, TensorSpec spec, ChunkMerger chunks,
-                              float[] out, ShardedSafetensorsWriter writer) {
+    private static void merge(
+            Job job,
+            CheckpointScan inputs,
+            MergeTensor tensor,
+            TensorSpec spec,
+            ChunkMerger chunks,
+            float[] out,
+            ShardedSafetensorsWriter writer) {
         if (chunks.elementwise()) {
             inputs.scanTensorUndecoded(tensor, (tt, first, base, models, count, decoder) -> {
                 ChunkRanges.forEach(count, (part, from, to) -> {
@@ -309,16 +385,26 @@ public final class MergeExecutor {
             });
         } else {
             inputs.scanRows(tensor, (tt, first, base, models, count) -> {
-                ChunkRanges.forEach(count, (part, from, to) ->
-                        mergeRange(job, tensor, spec, chunks, first, base, models, out, from, to));
+                ChunkRanges.forEach(
+                        count,
+                        (part, from, to) -> mergeRange(job, tensor, spec, chunks, first, base, models, out, from, to));
                 writer.writeFloats(out, count);
             });
         }
     }
 
     /** Checks the inputs (unless allowed), merges and checks the output, for positions [from, to) of a chunk. */
-    private static void mergeRange(Job job, MergeTensor tensor, TensorSpec spec, ChunkMerger chunks, long first,
-                                   float[] base, float[][] models, float[] out, int from, int to) {
+    private static void mergeRange(
+            Job job,
+            MergeTensor tensor,
+            TensorSpec spec,
+            ChunkMerger chunks,
+            long first,
+            float[] base,
+            float[][] models,
+            float[] out,
+            int from,
+            int to) {
         if (!job.allowNonFinite()) {
             FiniteGuard.checkInputs(tensor, first, base, models, from, to);
         }
@@ -327,8 +413,14 @@ public final class MergeExecutor {
     }
 
     /** Writes one copied tensor, chunk by chunk, floating values times the copy's scale. */
-    private static void copy(Job job, OutputLayout.Copy copy, int index, TensorSpec spec, float[] values,
-                             ShardedSafetensorsWriter writer, MergeMonitor monitor) {
+    private static void copy(
+            Job job,
+            OutputLayout.Copy copy,
+            int index,
+            TensorSpec spec,
+            float[] values,
+            ShardedSafetensorsWriter writer,
+            MergeMonitor monitor) {
         Checkpoint source = source(copy, job.base(), job.models());
         TensorInfo info = source.tensors().get(copy.sourceName());
         if (!info.dtype().mergeable()) {
@@ -360,7 +452,7 @@ public final class MergeExecutor {
     private static void copyOtherFiles(Checkpoint base, OutputFolder output, Map<String, Object> configPatch) {
         for (String name : base.otherFiles()) {
             try (InputStream in = base.folder().open(name);
-                 OutputStream out = output.create(name)) {
+                    OutputStream out = output.create(name)) {
                 if (name.equals(CONFIG_FILE) && !configPatch.isEmpty()) {
                     @SuppressWarnings("unchecked")
                     Map<String, Object> config = JSON.readValue(in, LinkedHashMap.class);

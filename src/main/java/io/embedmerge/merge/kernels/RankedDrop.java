@@ -163,8 +163,7 @@ public final class RankedDrop implements Sparsifier {
         private int[] buckets = new int[0];
         private BlockScratch scratch;
 
-        private Work() {
-        }
+        private Work() {}
 
         /** This thread's working arrays, with a scratch of at least {@code capacity} positions for n models. */
         public static Work ofThread(int models, int capacity) {
@@ -207,8 +206,8 @@ public final class RankedDrop implements Sparsifier {
      * loop the JIT vectorises, on finite groups: v/p times 1 where the draw is below p and 0 elsewhere (no branch the
      * CPU cannot predict, the division done four at a time), plus +0.0.
      */
-    public void group(int model, long first, float[] base, float[] m, int from, int size, double[] t, int offset,
-                      Work work) {
+    public void group(
+            int model, long first, float[] base, float[] m, int from, int size, double[] t, int offset, Work work) {
         long stream = streams[model];
         if (size == 1) {
             double p = density[model];
@@ -269,8 +268,8 @@ public final class RankedDrop implements Sparsifier {
      * show them bunched (Σ c(c−1)/2 over the buckets above 1 per entry: outliers far above the rest), for
      * {@link #rank}. Finite magnitudes only.
      */
-    private static boolean rankSpread(float[] values, int[] keys, int size, float maxAbs, double low, double step,
-                                      double[] p, Work work) {
+    private static boolean rankSpread(
+            float[] values, int[] keys, int size, float maxAbs, double low, double step, double[] p, Work work) {
         int radix = Math.min(MAX_SPREAD_BUCKETS, Integer.highestOneBit(size) << 2);
         int top = radix - 1;
         double scale = top / (double) maxAbs;

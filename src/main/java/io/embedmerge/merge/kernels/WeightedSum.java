@@ -2,7 +2,6 @@ package io.embedmerge.merge.kernels;
 
 import io.embedmerge.merge.ChunkMerger;
 
-
 /**
  * {@code out = θ0 + Σ s_i (θ_i − θ0)} with fixed per-model scales s_i, accumulated in float64: the final pass of
  * linear, task arithmetic and model-level slerp. Up to three models are summed in one fused loop that the JIT

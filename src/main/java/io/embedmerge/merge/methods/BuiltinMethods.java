@@ -1,14 +1,12 @@
 package io.embedmerge.merge.methods;
 
 import io.embedmerge.merge.MergeMethod;
-
 import java.util.List;
 
 /** Every merge method this service offers, in the order {@code GET /v1/methods} lists them: add a method here. */
 public final class BuiltinMethods {
 
-    private BuiltinMethods() {
-    }
+    private BuiltinMethods() {}
 
     public static List<MergeMethod> all() {
         return List.of(

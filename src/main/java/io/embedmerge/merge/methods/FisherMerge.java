@@ -12,7 +12,6 @@ import io.embedmerge.merge.ParamSpec;
 import io.embedmerge.merge.ParamType;
 import io.embedmerge.merge.TensorMerger;
 import io.embedmerge.merge.WeightSpec;
-
 import java.util.List;
 
 /**
@@ -24,16 +23,20 @@ final class FisherMerge implements MergeMethod {
 
     static final double EPSILON = 1e-6;
 
-    private static final MethodDescriptor DESCRIPTOR = new MethodDescriptor("fisher",
+    private static final MethodDescriptor DESCRIPTOR = new MethodDescriptor(
+            "fisher",
             "Fisher-weighted average of the task vectors: per entry Σ λ_i (F_i+ε) V_i / Σ λ_i (F_i+ε), F_i the squared "
                     + "gradients of the contrastive loss of model i on its probe pairs (models[i].probe), ε = 1e-6.",
             "https://arxiv.org/abs/2111.09832",
-            List.of(new ParamSpec("fisherExamples", ParamType.INTEGER, 256L, "Probe pairs per model.", 1.0, 1e7, List.of()),
+            List.of(
+                    new ParamSpec(
+                            "fisherExamples", ParamType.INTEGER, 256L, "Probe pairs per model.", 1.0, 1e7, List.of()),
                     new ParamSpec("batchSize", ParamType.INTEGER, 16L, "Pairs per gradient.", 1.0, 4096.0, List.of()),
                     Params.TEMPERATURE,
                     Params.SCORE_THRESHOLD),
             WeightSpec.positiveWeights(),
-            List.of(), new DataNeeds(DataNeeds.Probe.PER_MODEL, DataNeeds.EncoderPass.FISHER_DIAGONALS));
+            List.of(),
+            new DataNeeds(DataNeeds.Probe.PER_MODEL, DataNeeds.EncoderPass.FISHER_DIAGONALS));
 
     @Override
     public MethodDescriptor descriptor() {

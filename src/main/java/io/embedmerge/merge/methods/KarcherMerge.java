@@ -13,7 +13,6 @@ import io.embedmerge.merge.SliceLayout;
 import io.embedmerge.merge.TensorMerger;
 import io.embedmerge.merge.WeightSpec;
 import io.embedmerge.merge.statistics.GramMatrices;
-
 import java.util.List;
 
 /**
@@ -25,16 +24,28 @@ import java.util.List;
  */
 final class KarcherMerge implements MergeMethod {
 
-    private static final MethodDescriptor DESCRIPTOR = new MethodDescriptor("karcher",
+    private static final MethodDescriptor DESCRIPTOR = new MethodDescriptor(
+            "karcher",
             "Karcher mean: per tensor, the Riemannian mean of the models' unit-norm tensors on the hypersphere "
                     + "(fixed-point iteration of the log and exp maps from the normalised weighted mean), scaled by the "
                     + "weighted mean of their norms. Tensors with norm ≤ tol take no part in the mean.",
             "https://en.wikipedia.org/wiki/Karcher_mean",
-            List.of(new ParamSpec("maxIter", ParamType.INTEGER, 10L, "Iterations at most.", 1.0, 1000.0, List.of()),
-                    new ParamSpec("tol", ParamType.NUMBER, 1e-5, "Convergence tolerance (also the smallest norm and "
-                            + "angle taken into account).", 1e-12, 1.0, List.of()).alsoIn(ParamScope.TENSOR),
-                    Params.modelWeight(true), SliceLayout.PARAM),
-            WeightSpec.positiveWeights(), List.of("gram-raw"), DataNeeds.NONE);
+            List.of(
+                    new ParamSpec("maxIter", ParamType.INTEGER, 10L, "Iterations at most.", 1.0, 1000.0, List.of()),
+                    new ParamSpec(
+                                    "tol",
+                                    ParamType.NUMBER,
+                                    1e-5,
+                                    "Convergence tolerance (also the smallest norm and " + "angle taken into account).",
+                                    1e-12,
+                                    1.0,
+                                    List.of())
+                            .alsoIn(ParamScope.TENSOR),
+                    Params.modelWeight(true),
+                    SliceLayout.PARAM),
+            WeightSpec.positiveWeights(),
+            List.of("gram-raw"),
+            DataNeeds.NONE);
 
     @Override
     public MethodDescriptor descriptor() {
@@ -92,7 +103,7 @@ final class KarcherMerge implements MergeMethod {
             scale += alpha[i] * norms[i];
         }
         if (n == 1) {
-            return new double[]{1};
+            return new double[] {1};
         }
         boolean[] valid = new boolean[n];
         double validSum = 0;

@@ -5,7 +5,6 @@ import io.embedmerge.merge.MergeSetup;
 import io.embedmerge.merge.MergeTensor;
 import io.embedmerge.merge.MethodParams;
 import io.embedmerge.merge.SliceLayout;
-
 import java.util.Collection;
 import java.util.List;
 
@@ -30,7 +29,8 @@ final class LayerPositions {
 
     /** @param names the output's tensor names */
     static LayerPositions of(Collection<String> names, MethodParams params) {
-        List<Integer> lengths = params.values().containsKey(SliceLayout.PARAM.name()) ? SliceLayout.lengths(params) : null;
+        List<Integer> lengths =
+                params.values().containsKey(SliceLayout.PARAM.name()) ? SliceLayout.lengths(params) : null;
         if (lengths == null) {
             int layers = names.stream().mapToInt(LayerNames::layer).max().orElse(-1) + 1;
             lengths = List.of(layers);

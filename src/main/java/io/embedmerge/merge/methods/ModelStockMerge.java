@@ -10,7 +10,6 @@ import io.embedmerge.merge.TensorMerger;
 import io.embedmerge.merge.WeightSpec;
 import io.embedmerge.merge.kernels.WeightedSum;
 import io.embedmerge.merge.statistics.GramMatrices;
-
 import java.util.Arrays;
 import java.util.List;
 
@@ -23,11 +22,15 @@ final class ModelStockMerge implements MergeMethod {
 
     static final double MIN_NORM_PRODUCT = 1e-6;
 
-    private static final MethodDescriptor DESCRIPTOR = new MethodDescriptor("model_stock",
+    private static final MethodDescriptor DESCRIPTOR = new MethodDescriptor(
+            "model_stock",
             "Model Stock: per tensor, interpolates from the base towards the average of the models by "
                     + "t = N·cosθ / (1 + (N−1)·cosθ), cosθ the mean pairwise cosine of the task vectors (t = 0 where "
                     + "1 + (N−1)·cosθ ≤ 0). Needs at least two models; takes no per-model weights.",
-            "https://arxiv.org/abs/2403.19522", List.of(SliceLayout.PARAM), WeightSpec.unused(), List.of("gram"),
+            "https://arxiv.org/abs/2403.19522",
+            List.of(SliceLayout.PARAM),
+            WeightSpec.unused(),
+            List.of("gram"),
             DataNeeds.NONE);
 
     @Override

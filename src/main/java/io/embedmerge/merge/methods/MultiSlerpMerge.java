@@ -10,7 +10,6 @@ import io.embedmerge.merge.TensorMerger;
 import io.embedmerge.merge.WeightSpec;
 import io.embedmerge.merge.kernels.WeightedSum;
 import io.embedmerge.merge.statistics.GramMatrices;
-
 import java.util.List;
 
 /**
@@ -23,13 +22,16 @@ final class MultiSlerpMerge implements MergeMethod {
 
     static final double EPS = 1e-8;
 
-    private static final MethodDescriptor DESCRIPTOR = new MethodDescriptor("multislerp",
+    private static final MethodDescriptor DESCRIPTOR = new MethodDescriptor(
+            "multislerp",
             "Multi-SLERP: barycentric interpolation of the task vectors on the hypersphere, per tensor: tangent space at "
                     + "the normalised weighted mean of the unit task vectors, weighted mean there, exponential map back, "
                     + "scaled by Σ w_i ‖V_i‖. Where the weighted mean of the unit vectors is ~0, the weighted sum.",
             "https://goddard.blog/posts/multislerp-wow-what-a-cool-idea",
             List.of(Params.normalize(true), Params.modelWeight(false), SliceLayout.PARAM),
-            WeightSpec.signed(Params.POSITIVE_SUM), List.of("gram"), DataNeeds.NONE);
+            WeightSpec.signed(Params.POSITIVE_SUM),
+            List.of("gram"),
+            DataNeeds.NONE);
 
     @Override
     public MethodDescriptor descriptor() {
@@ -44,8 +46,11 @@ final class MultiSlerpMerge implements MergeMethod {
     /** With normalize, weights that are one number each must sum above zero; per-tensor ones are checked per tensor. */
     @Override
     public void validate(MethodParams params, List<MethodParams> perModel, List<Double> weights) {
-        if (params.bool("normalize") && perModel.stream().noneMatch(m -> TensorSettings.varies(m.values().get("weight")))) {
-            Params.weightSum(java.util.Arrays.stream(TensorSettings.weights(params, perModel, weights, "", 0)).boxed()
+        if (params.bool("normalize")
+                && perModel.stream()
+                        .noneMatch(m -> TensorSettings.varies(m.values().get("weight")))) {
+            Params.weightSum(java.util.Arrays.stream(TensorSettings.weights(params, perModel, weights, "", 0))
+                    .boxed()
                     .toList());
         }
     }
@@ -57,8 +62,8 @@ final class MultiSlerpMerge implements MergeMethod {
         boolean normalize = setup.params().bool("normalize");
         GramMatrices grams = GramMatrices.compute(setup.inputs(), n);
         return tensor -> {
-            double[] w = TensorSettings.weights(setup.params(), setup.modelParams(), setup.weights(), tensor.name(),
-                    positions.of(tensor));
+            double[] w = TensorSettings.weights(
+                    setup.params(), setup.modelParams(), setup.weights(), tensor.name(), positions.of(tensor));
             if (normalize) {
                 double sum = Params.weightSum(java.util.Arrays.stream(w).boxed().toList());
                 for (int i = 0; i < n; i++) {
@@ -73,7 +78,7 @@ final class MultiSlerpMerge implements MergeMethod {
     static double[] coefficients(double[][] gram, double[] w) {
         int n = w.length;
         if (n == 1) {
-            return new double[]{1};
+            return new double[] {1};
         }
         double[] norms = new double[n];
         double[] alpha = new double[n];

@@ -12,7 +12,6 @@ import io.embedmerge.merge.ParamType;
 import io.embedmerge.merge.SliceLayout;
 import io.embedmerge.merge.TensorMerger;
 import io.embedmerge.merge.WeightSpec;
-
 import java.util.List;
 
 /**
@@ -22,13 +21,25 @@ import java.util.List;
  */
 final class NearSwapMerge implements MergeMethod {
 
-    private static final MethodDescriptor DESCRIPTOR = new MethodDescriptor("nearswap",
+    private static final MethodDescriptor DESCRIPTOR = new MethodDescriptor(
+            "nearswap",
             "NearSwap: per entry θ0 + w·(θ1 − θ0) with w = clamp(t / max(|θ1 − θ0|, 1e-6), 0, 1): entries close to "
                     + "the base (within t) take the model's value, the rest move t towards it. Exactly one model.",
             "https://huggingface.co/alchemonaut/QuartetAnemoi-70B-t0.0001",
-            List.of(new ParamSpec("t", ParamType.NUMBER, 0.0001, "Similarity threshold t (absolute difference).",
-                    0.0, 1e6, List.of()).alsoIn(ParamScope.TENSOR), SliceLayout.PARAM),
-            WeightSpec.unused(), List.of(), DataNeeds.NONE);
+            List.of(
+                    new ParamSpec(
+                                    "t",
+                                    ParamType.NUMBER,
+                                    0.0001,
+                                    "Similarity threshold t (absolute difference).",
+                                    0.0,
+                                    1e6,
+                                    List.of())
+                            .alsoIn(ParamScope.TENSOR),
+                    SliceLayout.PARAM),
+            WeightSpec.unused(),
+            List.of(),
+            DataNeeds.NONE);
 
     @Override
     public MethodDescriptor descriptor() {
@@ -44,8 +55,8 @@ final class NearSwapMerge implements MergeMethod {
     @Override
     public TensorMerger plan(MergeSetup setup) {
         LayerPositions positions = LayerPositions.of(setup);
-        return tensor -> merger(TensorSettings.evaluate(setup.params().values().get("t"), tensor.name(),
-                positions.of(tensor), 0.0001));
+        return tensor -> merger(
+                TensorSettings.evaluate(setup.params().values().get("t"), tensor.name(), positions.of(tensor), 0.0001));
     }
 
     private static ChunkMerger merger(double t) {

@@ -10,7 +10,6 @@ import io.embedmerge.merge.TensorMerger;
 import io.embedmerge.merge.WeightSpec;
 import io.embedmerge.merge.kernels.WeightedSum;
 import io.embedmerge.merge.statistics.GramMatrices;
-
 import java.util.List;
 
 /**
@@ -21,11 +20,15 @@ import java.util.List;
  */
 final class NuSlerpMerge implements MergeMethod {
 
-    private static final MethodDescriptor DESCRIPTOR = new MethodDescriptor("nuslerp",
+    private static final MethodDescriptor DESCRIPTOR = new MethodDescriptor(
+            "nuslerp",
             "NuSLERP: per tensor, spherical interpolation of the two task vectors with t = w_2 / (w_1 + w_2) (0.5 "
                     + "when the weights sum to ~0); lerp where they are (anti)parallel. Exactly two models.",
-            "https://github.com/arcee-ai/mergekit", List.of(Params.modelWeight(false), SliceLayout.PARAM),
-            WeightSpec.signed(null), List.of("gram"), DataNeeds.NONE);
+            "https://github.com/arcee-ai/mergekit",
+            List.of(Params.modelWeight(false), SliceLayout.PARAM),
+            WeightSpec.signed(null),
+            List.of("gram"),
+            DataNeeds.NONE);
 
     @Override
     public MethodDescriptor descriptor() {
@@ -42,8 +45,8 @@ final class NuSlerpMerge implements MergeMethod {
         LayerPositions positions = LayerPositions.of(setup);
         GramMatrices grams = GramMatrices.compute(setup.inputs(), 2);
         return tensor -> {
-            double[] w = TensorSettings.weights(setup.params(), setup.modelParams(), setup.weights(), tensor.name(),
-                    positions.of(tensor));
+            double[] w = TensorSettings.weights(
+                    setup.params(), setup.modelParams(), setup.weights(), tensor.name(), positions.of(tensor));
             return new WeightedSum(coefficients(grams.of(tensor), t(w[0], w[1])));
         };
     }
@@ -59,8 +62,8 @@ final class NuSlerpMerge implements MergeMethod {
         double theta = Math.acos(Math.clamp(gram[0][1] / (n0 * n1), -1.0, 1.0));
         double sin = Math.sin(theta);
         if (Math.abs(sin) < 1e-8) {
-            return new double[]{1 - t, t};
+            return new double[] {1 - t, t};
         }
-        return new double[]{Math.sin((1 - t) * theta) / sin, Math.sin(t * theta) / sin};
+        return new double[] {Math.sin((1 - t) * theta) / sin, Math.sin(t * theta) / sin};
     }
 }

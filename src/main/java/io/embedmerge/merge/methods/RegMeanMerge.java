@@ -12,7 +12,6 @@ import io.embedmerge.merge.RegMeanWeights;
 import io.embedmerge.merge.TensorMerger;
 import io.embedmerge.merge.WeightSpec;
 import io.embedmerge.merge.kernels.WeightedSum;
-
 import java.util.List;
 
 /**
@@ -22,17 +21,28 @@ import java.util.List;
  */
 final class RegMeanMerge implements MergeMethod {
 
-    private static final MethodDescriptor DESCRIPTOR = new MethodDescriptor("regmean",
+    private static final MethodDescriptor DESCRIPTOR = new MethodDescriptor(
+            "regmean",
             "Regression mean: each Linear weight minimises Σ_i ‖X_i Wᵀ − X_i W_iᵀ‖² over the models' probe inputs "
                     + "(G̃ = r·XᵀX + (1−r)·diag), other tensors are averaged with the per-model weights. Needs models[i].probe.",
             "https://arxiv.org/abs/2212.09849",
-            List.of(new ParamSpec("regmeanExamples", ParamType.INTEGER, 256L, "Probe pairs per model.", 1.0, 1e7, List.of()),
-                    new ParamSpec("reduceNonDiagonalRatio", ParamType.NUMBER, 0.9,
-                            "r: share of the off-diagonal Gram entries kept.", 0.0, 1.0, List.of()),
-                    new ParamSpec("batchSize", ParamType.INTEGER, 16L, "Texts per forward pass.", 1.0, 4096.0, List.of()),
+            List.of(
+                    new ParamSpec(
+                            "regmeanExamples", ParamType.INTEGER, 256L, "Probe pairs per model.", 1.0, 1e7, List.of()),
+                    new ParamSpec(
+                            "reduceNonDiagonalRatio",
+                            ParamType.NUMBER,
+                            0.9,
+                            "r: share of the off-diagonal Gram entries kept.",
+                            0.0,
+                            1.0,
+                            List.of()),
+                    new ParamSpec(
+                            "batchSize", ParamType.INTEGER, 16L, "Texts per forward pass.", 1.0, 4096.0, List.of()),
                     Params.SCORE_THRESHOLD),
             WeightSpec.signed("the weights must sum to more than zero"),
-            List.of(), new DataNeeds(DataNeeds.Probe.PER_MODEL, DataNeeds.EncoderPass.REGMEAN_WEIGHTS));
+            List.of(),
+            new DataNeeds(DataNeeds.Probe.PER_MODEL, DataNeeds.EncoderPass.REGMEAN_WEIGHTS));
 
     @Override
     public MethodDescriptor descriptor() {
@@ -50,7 +60,8 @@ final class RegMeanMerge implements MergeMethod {
             throw new IllegalStateException("regmean needs its Linear weights solved before the merge");
         }
         double sum = Params.weightSum(setup.weights());
-        WeightedSum average = new WeightedSum(setup.weights().stream().mapToDouble(w -> w / sum).toArray());
+        WeightedSum average = new WeightedSum(
+                setup.weights().stream().mapToDouble(w -> w / sum).toArray());
         return tensor -> {
             TensorInfo merged = solved.linearWeights().tensors().get(tensor.name());
             if (merged == null) {

@@ -15,7 +15,6 @@ import io.embedmerge.merge.SliceLayout;
 import io.embedmerge.merge.TensorMerger;
 import io.embedmerge.merge.WeightSpec;
 import io.embedmerge.merge.statistics.MagnitudeThresholds;
-
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -28,15 +27,26 @@ import java.util.function.Consumer;
  */
 final class SceMerge implements MergeMethod {
 
-    private static final MethodDescriptor DESCRIPTOR = new MethodDescriptor("sce",
+    private static final MethodDescriptor DESCRIPTOR = new MethodDescriptor(
+            "sce",
             "SCE: per tensor, select the entries of highest variance across the task vectors (share selectTopk of the "
                     + "nonzero ones), weight models by the mean square of their selected task vector, erase entries "
                     + "against the elected sign, average the rest. Takes no per-model weights.",
             "https://arxiv.org/abs/2408.07990",
-            List.of(new ParamSpec("selectTopk", ParamType.NUMBER, 1.0,
-                    "Share of the entries with nonzero variance kept (highest variance first).", 1e-9, 1.0, List.of())
-                    .alsoIn(ParamScope.TENSOR), SliceLayout.PARAM),
-            WeightSpec.unused(), List.of("sce-variance", "sce-weights"), DataNeeds.NONE);
+            List.of(
+                    new ParamSpec(
+                                    "selectTopk",
+                                    ParamType.NUMBER,
+                                    1.0,
+                                    "Share of the entries with nonzero variance kept (highest variance first).",
+                                    1e-9,
+                                    1.0,
+                                    List.of())
+                            .alsoIn(ParamScope.TENSOR),
+                    SliceLayout.PARAM),
+            WeightSpec.unused(),
+            List.of("sce-variance", "sce-weights"),
+            DataNeeds.NONE);
 
     @Override
     public MethodDescriptor descriptor() {
@@ -54,8 +64,8 @@ final class SceMerge implements MergeMethod {
         InputScan inputs = setup.inputs();
         LayerPositions positions = LayerPositions.of(setup);
         return tensor -> {
-            double topk = TensorSettings.evaluate(setup.params().values().get("selectTopk"), tensor.name(),
-                    positions.of(tensor), 1.0);
+            double topk = TensorSettings.evaluate(
+                    setup.params().values().get("selectTopk"), tensor.name(), positions.of(tensor), 1.0);
             float threshold = topk < 1 ? threshold(inputs, tensor, n, topk) : Float.NEGATIVE_INFINITY;
             double[] w = weights(inputs, tensor, n, threshold);
             return (first, base, models, out, from, to) -> {
@@ -116,7 +126,7 @@ final class SceMerge implements MergeMethod {
             }
             visitor.visit(t, first, zeros, variances, count);
         });
-        return MagnitudeThresholds.findRanks(pass, 1, tensor.elements(), new long[][]{{k}})[0][0];
+        return MagnitudeThresholds.findRanks(pass, 1, tensor.elements(), new long[][] {{k}})[0][0];
     }
 
     /** mean(τ_i²) over the kept entries of the tensor, normalised to sum 1 (equal below 1e-6). */

@@ -14,7 +14,6 @@ import io.embedmerge.merge.SliceLayout;
 import io.embedmerge.merge.TensorMerger;
 import io.embedmerge.merge.WeightSpec;
 import io.embedmerge.merge.statistics.GramMatrices;
-
 import java.util.List;
 
 /**
@@ -29,15 +28,27 @@ final class SlerpPairMerge implements MergeMethod {
     static final double DOT_THRESHOLD = 0.9995;
     static final double EPS = 1e-8;
 
-    private static final MethodDescriptor DESCRIPTOR = new MethodDescriptor("slerp_pair",
+    private static final MethodDescriptor DESCRIPTOR = new MethodDescriptor(
+            "slerp_pair",
             "mergekit's slerp: per tensor, spherical interpolation from the base (t = 0) to the one model (t = 1) on "
                     + "the weights themselves (not task vectors); lerp where the normalised tensors have |cos| > 0.9995. "
                     + "t may vary per tensor. Exactly one model; no per-model weights. mergekit configs with "
                     + "merge_method: slerp become this method.",
             "https://en.wikipedia.org/wiki/Slerp",
-            List.of(new ParamSpec("t", ParamType.NUMBER, null, "Interpolation factor (required): 0 gives the base, "
-                    + "1 the model.", 0.0, 1.0, List.of()).alsoIn(ParamScope.TENSOR), SliceLayout.PARAM),
-            WeightSpec.unused(), List.of("gram-raw-base"), DataNeeds.NONE);
+            List.of(
+                    new ParamSpec(
+                                    "t",
+                                    ParamType.NUMBER,
+                                    null,
+                                    "Interpolation factor (required): 0 gives the base, " + "1 the model.",
+                                    0.0,
+                                    1.0,
+                                    List.of())
+                            .alsoIn(ParamScope.TENSOR),
+                    SliceLayout.PARAM),
+            WeightSpec.unused(),
+            List.of("gram-raw-base"),
+            DataNeeds.NONE);
 
     @Override
     public MethodDescriptor descriptor() {
@@ -47,12 +58,16 @@ final class SlerpPairMerge implements MergeMethod {
     @Override
     public void validate(MethodParams params, List<Double> weights) {
         if (params.values().get("t") == null) {
-            throw new InvalidMergeRequestException("method.params.t", "slerp_pair needs t (0 gives the base, 1 the model)");
+            throw new InvalidMergeRequestException(
+                    "method.params.t", "slerp_pair needs t (0 gives the base, 1 the model)");
         }
-        if (params.values().get("t") instanceof List<?> entries && entries.getFirst() instanceof java.util.Map
+        if (params.values().get("t") instanceof List<?> entries
+                && entries.getFirst() instanceof java.util.Map
                 && entries.stream().allMatch(e -> ((java.util.Map<?, ?>) e).containsKey("filter"))) {
-            throw new InvalidMergeRequestException("method.params.t", "t given as filtered values needs a last entry "
-                    + "without filter ({\"value\": ...}) for the tensors no filter matches (mergekit fails on them)");
+            throw new InvalidMergeRequestException(
+                    "method.params.t",
+                    "t given as filtered values needs a last entry "
+                            + "without filter ({\"value\": ...}) for the tensors no filter matches (mergekit fails on them)");
         }
         Params.requireModelCount("slerp_pair", weights, 1, 1);
         Params.requireUnitWeights("slerp_pair", weights);
@@ -63,7 +78,8 @@ final class SlerpPairMerge implements MergeMethod {
         LayerPositions positions = LayerPositions.of(setup);
         GramMatrices grams = GramMatrices.computeRawWithBase(setup.inputs(), 1);
         return tensor -> {
-            double t = TensorSettings.evaluate(setup.params().values().get("t"), tensor.name(), positions.of(tensor), 0.5);
+            double t =
+                    TensorSettings.evaluate(setup.params().values().get("t"), tensor.name(), positions.of(tensor), 0.5);
             double[] s = coefficients(grams.of(tensor), t);
             return merger(s[0], s[1]);
         };
@@ -75,11 +91,11 @@ final class SlerpPairMerge implements MergeMethod {
         double n1 = Math.sqrt(Math.max(0, gram[1][1]));
         double dot = gram[0][1] / ((n0 > EPS ? n0 : 1) * (n1 > EPS ? n1 : 1));
         if (Math.abs(dot) > DOT_THRESHOLD) {
-            return new double[]{1 - t, t};
+            return new double[] {1 - t, t};
         }
         double theta = Math.acos(dot);
         double sin = Math.sin(theta);
-        return new double[]{Math.sin(theta - theta * t) / sin, Math.sin(theta * t) / sin};
+        return new double[] {Math.sin(theta - theta * t) / sin, Math.sin(theta * t) / sin};
     }
 
     private static ChunkMerger merger(double s0, double s1) {

@@ -20,7 +20,6 @@ import io.embedmerge.merge.kernels.SignConsensus;
 import io.embedmerge.merge.kernels.Sparsifier;
 import io.embedmerge.merge.kernels.WeightedSum;
 import io.embedmerge.merge.statistics.MagnitudeThresholds;
-
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -34,11 +33,16 @@ import java.util.function.Supplier;
  */
 final class TaskArithmeticFamily implements MergeMethod {
 
-    enum Sparsification { NONE, MAGNITUDE, RANDOM, MAGNITUDE_BAND, RANKED_RANDOM }
+    enum Sparsification {
+        NONE,
+        MAGNITUDE,
+        RANDOM,
+        MAGNITUDE_BAND,
+        RANKED_RANDOM
+    }
 
     /** @param consensus elect a sign per entry (TIES) and combine only the agreeing entries */
-    record Recipe(Sparsification sparsification, boolean consensus) {
-    }
+    record Recipe(Sparsification sparsification, boolean consensus) {}
 
     private final MethodDescriptor descriptor;
     private final Recipe recipe;
@@ -75,13 +79,16 @@ final class TaskArithmeticFamily implements MergeMethod {
         if (thresholds && !"tensor".equals(params.values().get("granularity"))) {
             for (String name : List.of("density", "gamma")) {
                 if (TensorSettings.varies(params.values().get(name))) {
-                    throw new InvalidMergeRequestException("method.params." + name, name
-                            + " varies per tensor, which needs granularity 'tensor' (a model-wide threshold has one value)");
+                    throw new InvalidMergeRequestException(
+                            "method.params." + name,
+                            name
+                                    + " varies per tensor, which needs granularity 'tensor' (a model-wide threshold has one value)");
                 }
                 for (int i = 0; i < perModel.size(); i++) {
                     if (TensorSettings.varies(perModel.get(i).values().get(name))) {
-                        throw new InvalidMergeRequestException("models[" + i + "].params." + name, name
-                                + " varies per tensor, which needs granularity 'tensor'");
+                        throw new InvalidMergeRequestException(
+                                "models[" + i + "].params." + name,
+                                name + " varies per tensor, which needs granularity 'tensor'");
                     }
                 }
             }
@@ -99,9 +106,11 @@ final class TaskArithmeticFamily implements MergeMethod {
 
     private static void checkSpread(double density, double epsilon) {
         if (!(epsilon < density && density + epsilon <= 1)) {
-            throw new InvalidMergeRequestException("method.params.epsilon", "epsilon must keep every survival "
-                    + "probability within (0, 1]: epsilon < density and density + epsilon ≤ 1, got density "
-                    + density + ", epsilon " + epsilon);
+            throw new InvalidMergeRequestException(
+                    "method.params.epsilon",
+                    "epsilon must keep every survival "
+                            + "probability within (0, 1]: epsilon < density and density + epsilon ≤ 1, got density "
+                            + density + ", epsilon " + epsilon);
         }
     }
 
@@ -140,24 +149,34 @@ final class TaskArithmeticFamily implements MergeMethod {
                         checkSpread(s.density()[i], s.epsilon()[i]);
                     }
                     long[] streams = streams(mask, n, tensor);
-                    return rowMerger(n, () -> new RankedDrop(mask, streams, s.density(), s.epsilon(),
-                            tensor.rowLength(), maxGroup), tensor.rowLength(), maxGroup, combiner(s, 1, null));
+                    return rowMerger(
+                            n,
+                            () -> new RankedDrop(mask, streams, s.density(), s.epsilon(), tensor.rowLength(), maxGroup),
+                            tensor.rowLength(),
+                            maxGroup,
+                            combiner(s, 1, null));
                 };
             }
         };
     }
 
-    private TensorMerger magnitudePlan(MergeSetup setup, Function<MergeTensor, FamilySettings> at,
-                                       LayerPositions positions) {
+    private TensorMerger magnitudePlan(
+            MergeSetup setup, Function<MergeTensor, FamilySettings> at, LayerPositions positions) {
         int n = setup.modelCount();
         InputScan inputs = setup.inputs();
         FamilySettings global = FamilySettings.of(setup, null, positions);
         if (global.modelGranularity()) {
-            long entries = inputs.tensors().stream().mapToLong(MergeTensor::elements).sum();
-            MagnitudeBand band = band(global, n, entries, visitor -> inputs.forEachChunk(name() + "-threshold", visitor));
+            long entries =
+                    inputs.tensors().stream().mapToLong(MergeTensor::elements).sum();
+            MagnitudeBand band =
+                    band(global, n, entries, visitor -> inputs.forEachChunk(name() + "-threshold", visitor));
             double factor = global.rescaleNorm()
-                    ? normRatio(n, band, tensor -> consensus(at.apply(tensor)),
-                    visitor -> inputs.forEachChunk(name() + "-norm", visitor)) : 1;
+                    ? normRatio(
+                            n,
+                            band,
+                            tensor -> consensus(at.apply(tensor)),
+                            visitor -> inputs.forEachChunk(name() + "-norm", visitor))
+                    : 1;
             return tensor -> merger(n, () -> band, combiner(at.apply(tensor), factor, null));
         }
         return tensor -> {
@@ -165,7 +184,8 @@ final class TaskArithmeticFamily implements MergeMethod {
             MagnitudeBand band = band(s, n, tensor.elements(), visitor -> inputs.scanTensor(tensor, visitor));
             SignConsensus kernel = consensus(s);
             double factor = s.rescaleNorm()
-                    ? normRatio(n, band, any -> kernel, visitor -> inputs.scanTensor(tensor, visitor)) : 1;
+                    ? normRatio(n, band, any -> kernel, visitor -> inputs.scanTensor(tensor, visitor))
+                    : 1;
             return merger(n, () -> band, combiner(s, factor, null));
         };
     }
@@ -182,7 +202,7 @@ final class TaskArithmeticFamily implements MergeMethod {
             long keep = Math.max(1, (long) Math.ceil(s.density()[i] * entries));
             long top = outliers ? Math.min((long) Math.floor(s.gamma()[i] * entries), Math.max(0, entries - keep)) : 0;
             anyTop |= top > 0;
-            ranks[i] = top > 0 ? new long[]{keep + top, top} : new long[]{keep};
+            ranks[i] = top > 0 ? new long[] {keep + top, top} : new long[] {keep};
         }
         float[][] found = MagnitudeThresholds.findRanks(pass, n, entries, ranks);
         float[] lower = new float[n];
@@ -251,9 +271,10 @@ final class TaskArithmeticFamily implements MergeMethod {
      * the range (the executor splits chunks between cores anywhere) is sparsified whole and its part in the range
      * combined. Longer groups go through {@link RankedDrop#apply} block by block. Every path gives the same bytes.
      */
-    private static ChunkMerger rowMerger(int n, Supplier<RankedDrop> drops, long rowLength, int maxGroup,
-                                         Combiner combine) {
-        int capacity = (int) Math.max(BlockScratch.SIZE, Math.min(Math.min(rowLength, maxGroup), RankedDrop.FUSED_LIMIT));
+    private static ChunkMerger rowMerger(
+            int n, Supplier<RankedDrop> drops, long rowLength, int maxGroup, Combiner combine) {
+        int capacity =
+                (int) Math.max(BlockScratch.SIZE, Math.min(Math.min(rowLength, maxGroup), RankedDrop.FUSED_LIMIT));
         return (first, base, models, out, from, to) -> {
             RankedDrop drop = drops.get();
             RankedDrop.Work work = RankedDrop.Work.ofThread(n, capacity);
@@ -308,8 +329,8 @@ final class TaskArithmeticFamily implements MergeMethod {
     }
 
     /** ‖τ_avg‖ / ‖τ̂‖ over the entries of one pass (1 when τ̂ is zero), τ_avg = (1/N) Σ τ'_i. */
-    private static double normRatio(int n, Sparsifier sparsifier, Function<MergeTensor, SignConsensus> kernels,
-                                    Consumer<ChunkVisitor> pass) {
+    private static double normRatio(
+            int n, Sparsifier sparsifier, Function<MergeTensor, SignConsensus> kernels, Consumer<ChunkVisitor> pass) {
         double[] sums = new double[2];
         BlockScratch scratch = new BlockScratch(n);
         pass.accept((tensor, first, base, models, count) -> {

@@ -2,7 +2,6 @@ package io.embedmerge.merge.methods;
 
 import io.embedmerge.merge.InvalidMergeRequestException;
 import io.embedmerge.merge.MethodParams;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,8 +14,7 @@ import java.util.Map;
  */
 final class TensorSettings {
 
-    private TensorSettings() {
-    }
+    private TensorSettings() {}
 
     static double evaluate(Object raw, String tensorName, double t, double fallback) {
         if (raw instanceof Number n) {
@@ -62,8 +60,8 @@ final class TensorSettings {
     }
 
     /** Each model's value of a parameter at one tensor ({@link #raw}, evaluated). */
-    static double[] perModel(MethodParams p, List<MethodParams> perModel, int n, String name, double fallback,
-                             String tensor, double t) {
+    static double[] perModel(
+            MethodParams p, List<MethodParams> perModel, int n, String name, double fallback, String tensor, double t) {
         double[] values = new double[n];
         for (int i = 0; i < n; i++) {
             values[i] = evaluate(raw(p, perModel, i, name, fallback), tensor, t, fallback);
@@ -72,7 +70,8 @@ final class TensorSettings {
     }
 
     /** The per-model weights at one tensor: {@code models[i].params.weight}, else {@code models[i].weight}. */
-    static double[] weights(MethodParams p, List<MethodParams> perModel, List<Double> weights, String tensor, double t) {
+    static double[] weights(
+            MethodParams p, List<MethodParams> perModel, List<Double> weights, String tensor, double t) {
         double[] w = new double[weights.size()];
         for (int i = 0; i < w.length; i++) {
             w[i] = evaluate(raw(p, perModel, i, "weight", weights.get(i)), tensor, t, weights.get(i));
@@ -103,8 +102,8 @@ final class TensorSettings {
         for (int i = 0; i < perModel.size(); i++) {
             for (double w : numbers(perModel.get(i).values().get("weight"))) {
                 if (!(w > 0)) {
-                    throw new InvalidMergeRequestException("models[" + i + "].params.weight",
-                            method + " needs positive per-model weights, got " + w);
+                    throw new InvalidMergeRequestException(
+                            "models[" + i + "].params.weight", method + " needs positive per-model weights, got " + w);
                 }
             }
         }
@@ -117,8 +116,8 @@ final class TensorSettings {
         }
         for (int i = 0; i < perModel.size(); i++) {
             if (varies(perModel.get(i).values().get(name))) {
-                throw new InvalidMergeRequestException("models[" + i + "].params." + name, name
-                        + " varies per tensor, " + why);
+                throw new InvalidMergeRequestException(
+                        "models[" + i + "].params." + name, name + " varies per tensor, " + why);
             }
         }
     }

@@ -1,6 +1,5 @@
 package io.embedmerge.merge.statistics;
 
-
 /**
  * A value with its derivatives with respect to n inputs (forward-mode automatic differentiation), for the few
  * scalar formulas whose gradients Self-Positioning needs.

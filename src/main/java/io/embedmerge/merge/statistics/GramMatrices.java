@@ -5,7 +5,6 @@ import io.embedmerge.merge.MergeTensor;
 import io.embedmerge.merge.execution.ChunkRanges;
 import io.embedmerge.merge.kernels.TaskVector;
 import io.embedmerge.tensor.DotProducts;
-
 import java.util.HashMap;
 import java.util.Map;
 
@@ -38,7 +37,11 @@ public final class GramMatrices {
     }
 
     /** Which vectors a Gram matrix is of. */
-    private enum Vectors { TASK_VECTORS, MODELS, BASE_AND_MODELS }
+    private enum Vectors {
+        TASK_VECTORS,
+        MODELS,
+        BASE_AND_MODELS
+    }
 
     private static GramMatrices compute(InputScan inputs, int n, Vectors vectors) {
         Map<Integer, double[][]> perTensor = new HashMap<>();
@@ -57,7 +60,8 @@ public final class GramMatrices {
                     switch (vectors) {
                         case TASK_VECTORS -> TaskVector.of(base, models[i], v[i], from, to);
                         case MODELS -> System.arraycopy(models[i], from, v[i], from, to - from);
-                        case BASE_AND_MODELS -> System.arraycopy(i == 0 ? base : models[i - 1], from, v[i], from, to - from);
+                        case BASE_AND_MODELS ->
+                            System.arraycopy(i == 0 ? base : models[i - 1], from, v[i], from, to - from);
                     }
                 }
                 for (int i = 0; i < n; i++) {

@@ -2,7 +2,6 @@ package io.embedmerge.merge.statistics;
 
 import io.embedmerge.merge.ChunkVisitor;
 import io.embedmerge.merge.execution.ChunkRanges;
-
 import java.util.function.Consumer;
 
 /**
@@ -17,8 +16,7 @@ public final class MagnitudeThresholds {
     private static final int BINS = 1 << 16;
     private static final long FLUSH_AFTER = 1L << 30;
 
-    private MagnitudeThresholds() {
-    }
+    private MagnitudeThresholds() {}
 
     private static void highHistogram(float[] m, float[] base, int count, int[][] counts) {
         ChunkRanges.forEach(count, (part, from, to) -> {

@@ -1,6 +1,5 @@
 package io.embedmerge.merge.statistics;
 
-
 /**
  * Iterated SLERP of task vectors expressed through their Gram matrix (merge-methods.md, slerp): U_1 = V_1,
  * U_k = slerp(U_{k−1}, V_k, t_k) with t_k = a_k / (mean(a_1..a_{k−1}) + a_k). Every U_k is Σ c_i V_i, and the
@@ -17,11 +16,9 @@ public final class SlerpCoefficients {
      * @param t        interpolation parameters t_2..t_N
      * @param jacobian ∂c_i/∂a_j
      */
-    public record Result(double[] c, double[] t, double[][] jacobian) {
-    }
+    public record Result(double[] c, double[] t, double[][] jacobian) {}
 
-    private SlerpCoefficients() {
-    }
+    private SlerpCoefficients() {}
 
     public static Result compute(double[][] gram, double[] a) {
         int n = a.length;

@@ -6,9 +6,6 @@ import io.embedmerge.checkpoint.TensorSpec;
 import io.embedmerge.model.BatchListener;
 import io.embedmerge.storage.OutputFolder;
 import io.embedmerge.tensor.DType;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -27,6 +24,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Turns a BERT encoder exported to ONNX (as the sentence-transformers and Optimum exporters write it) back into
@@ -44,13 +43,20 @@ public final class BertOnnxImport implements AutoCloseable {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     /** A Hugging Face tensor backed by an ONNX tensor, transposed from [in, out] when it was a MatMul weight. */
-    public record ImportedTensor(String name, DType dtype, List<Long> shape, OnnxModel.Tensor source, boolean transposed) {
-    }
+    public record ImportedTensor(
+            String name, DType dtype, List<Long> shape, OnnxModel.Tensor source, boolean transposed) {}
 
     /** What {@code config.json} says, as inferred from the graph. */
-    public record BertConfig(int hiddenSize, int layers, int heads, int intermediateSize, int vocabSize,
-                             int maxPositions, int typeVocabSize, double layerNormEps, String hiddenAct) {
-    }
+    public record BertConfig(
+            int hiddenSize,
+            int layers,
+            int heads,
+            int intermediateSize,
+            int vocabSize,
+            int maxPositions,
+            int typeVocabSize,
+            double layerNormEps,
+            String hiddenAct) {}
 
     private final Arena arena;
     private final Map<String, ImportedTensor> tensors;
@@ -81,7 +87,8 @@ public final class BertOnnxImport implements AutoCloseable {
     private static Map<String, ImportedTensor> tensors(OnnxModel model) {
         Map<String, String> matMulWeights = new TreeMap<>();
         for (OnnxModel.Node node : model.nodes()) {
-            if (node.opType().equals("MatMul") && node.inputs().size() == 2
+            if (node.opType().equals("MatMul")
+                    && node.inputs().size() == 2
                     && model.initializers().containsKey(node.inputs().get(1))) {
                 String path = node.name().replaceFirst("^/", "").replaceFirst("/MatMul(_\\d+)?$", "");
                 matMulWeights.put(node.inputs().get(1), path.replace('/', '.') + ".weight");
@@ -93,20 +100,25 @@ public final class BertOnnxImport implements AutoCloseable {
             DType dtype = switch (t.dataType()) {
                 case OnnxModel.FLOAT -> DType.F32;
                 case OnnxModel.INT64 -> DType.I64;
-                default -> throw new OnnxFormatException("initializer '" + t.name() + "' has ONNX data type "
-                        + t.dataType() + "; only float32 and int64 models are imported");
+                default ->
+                    throw new OnnxFormatException("initializer '" + t.name() + "' has ONNX data type " + t.dataType()
+                            + "; only float32 and int64 models are imported");
             };
             if (t.data().byteSize() != t.elementCount() * dtype.byteSize()) {
-                throw new OnnxFormatException("initializer '" + t.name() + "' has " + t.data().byteSize()
-                        + " bytes of data for shape " + t.dims());
+                throw new OnnxFormatException("initializer '" + t.name() + "' has "
+                        + t.data().byteSize() + " bytes of data for shape " + t.dims());
             }
             String mapped = matMulWeights.get(t.name());
             if (mapped != null) {
                 if (t.dims().size() != 2) {
                     throw new OnnxFormatException("MatMul weight '" + t.name() + "' is not a matrix");
                 }
-                tensors.put(mapped, new ImportedTensor(mapped, dtype, List.of(t.dims().get(1), t.dims().get(0)), t, true));
-            } else if (t.name().startsWith("embeddings.") || t.name().startsWith("encoder.")
+                tensors.put(
+                        mapped,
+                        new ImportedTensor(
+                                mapped, dtype, List.of(t.dims().get(1), t.dims().get(0)), t, true));
+            } else if (t.name().startsWith("embeddings.")
+                    || t.name().startsWith("encoder.")
                     || t.name().startsWith("pooler.")) {
                 tensors.put(t.name(), new ImportedTensor(t.name(), dtype, t.dims(), t, false));
             } else {
@@ -137,12 +149,22 @@ public final class BertOnnxImport implements AutoCloseable {
         }
         double eps = constantInput(model, "/embeddings/LayerNorm/Add", 1);
         boolean gelu = model.nodes().stream().anyMatch(n -> n.opType().equals("Erf"));
-        return new BertConfig(hidden, layers, hidden / headSize,
-                Math.toIntExact(require(tensors, "encoder.layer.0.intermediate.dense.weight").shape().get(0)),
+        return new BertConfig(
+                hidden,
+                layers,
+                hidden / headSize,
+                Math.toIntExact(require(tensors, "encoder.layer.0.intermediate.dense.weight")
+                        .shape()
+                        .get(0)),
                 Math.toIntExact(words.shape().get(0)),
-                Math.toIntExact(require(tensors, "embeddings.position_embeddings.weight").shape().get(0)),
-                Math.toIntExact(require(tensors, "embeddings.token_type_embeddings.weight").shape().get(0)),
-                Double.parseDouble(String.format(Locale.ROOT, "%.3g", eps)), gelu ? "gelu" : "relu");
+                Math.toIntExact(require(tensors, "embeddings.position_embeddings.weight")
+                        .shape()
+                        .get(0)),
+                Math.toIntExact(require(tensors, "embeddings.token_type_embeddings.weight")
+                        .shape()
+                        .get(0)),
+                Double.parseDouble(String.format(Locale.ROOT, "%.3g", eps)),
+                gelu ? "gelu" : "relu");
     }
 
     private static ImportedTensor require(Map<String, ImportedTensor> tensors, String name) {
@@ -155,15 +177,20 @@ public final class BertOnnxImport implements AutoCloseable {
 
     /** The scalar fed to input {@code index} of the named node, from a Constant node or an initializer. */
     private static float constantInput(OnnxModel model, String nodeName, int index) {
-        OnnxModel.Node node = model.nodes().stream().filter(n -> n.name().equals(nodeName)).findFirst()
+        OnnxModel.Node node = model.nodes().stream()
+                .filter(n -> n.name().equals(nodeName))
+                .findFirst()
                 .orElseThrow(() -> new OnnxFormatException("the graph has no node '" + nodeName + "'"));
         String input = node.inputs().get(index);
         OnnxModel.Tensor initializer = model.initializers().get(input);
         if (initializer != null) {
             return initializer.scalar();
         }
-        return model.producerOf(input).filter(n -> n.value() != null).map(n -> n.value().scalar())
-                .orElseThrow(() -> new OnnxFormatException("input " + index + " of '" + nodeName + "' is not a constant"));
+        return model.producerOf(input)
+                .filter(n -> n.value() != null)
+                .map(n -> n.value().scalar())
+                .orElseThrow(
+                        () -> new OnnxFormatException("input " + index + " of '" + nodeName + "' is not a constant"));
     }
 
     public Map<String, ImportedTensor> tensors() {
@@ -183,7 +210,8 @@ public final class BertOnnxImport implements AutoCloseable {
     public void write(OutputFolder output, BatchListener listener) {
         List<TensorSpec> specs = tensors.values().stream()
                 .sorted(Comparator.comparing(ImportedTensor::name))
-                .map(t -> new TensorSpec(t.name(), t.dtype(), t.shape())).toList();
+                .map(t -> new TensorSpec(t.name(), t.dtype(), t.shape()))
+                .toList();
         try (OutputStream out = output.create(Checkpoint.SINGLE_FILE)) {
             SafetensorsWriter writer = SafetensorsWriter.start(out, specs, Map.of("format", "pt"));
             int written = 0;

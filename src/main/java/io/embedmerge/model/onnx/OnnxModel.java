@@ -17,6 +17,7 @@ public record OnnxModel(Map<String, Tensor> initializers, List<Node> nodes) {
 
     /** ONNX TensorProto data types used here. */
     public static final int FLOAT = 1;
+
     public static final int INT64 = 7;
 
     /** A tensor: data type, dimensions, and its little-endian bytes (raw_data or float_data). */
@@ -39,8 +40,7 @@ public record OnnxModel(Map<String, Tensor> initializers, List<Node> nodes) {
         }
     }
 
-    public record Node(String name, String opType, List<String> inputs, List<String> outputs, Tensor value) {
-    }
+    public record Node(String name, String opType, List<String> inputs, List<String> outputs, Tensor value) {}
 
     static OnnxModel parse(MemorySegment file) {
         ProtoReader model = new ProtoReader(file);
@@ -127,8 +127,9 @@ public record OnnxModel(Map<String, Tensor> initializers, List<Node> nodes) {
                 }
                 case 8 -> name = r.string();
                 case 9 -> raw = r.bytes();
-                case 13 -> throw new OnnxFormatException("a tensor keeps its data in an external file, which is "
-                        + "not supported");
+                case 13 ->
+                    throw new OnnxFormatException(
+                            "a tensor keeps its data in an external file, which is " + "not supported");
                 default -> r.skip();
             }
         }

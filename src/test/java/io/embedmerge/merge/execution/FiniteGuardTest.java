@@ -1,16 +1,15 @@
 package io.embedmerge.merge.execution;
 
-import io.embedmerge.merge.MergeTensor;
-import io.embedmerge.merge.NonFiniteValueException;
-import io.embedmerge.tensor.DType;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-import java.util.Random;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.embedmerge.merge.MergeTensor;
+import io.embedmerge.merge.NonFiniteValueException;
+import io.embedmerge.tensor.DType;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
 
 /** The vectorised check finds every kind of non-finite value wherever it sits in a block, and names its element. */
 class FiniteGuardTest {
@@ -33,17 +32,24 @@ class FiniteGuardTest {
     @Test
     void finiteValuesPassEveryDtypeUpToItsLimit() {
         float[] values = finiteValues();
-        assertThatCode(() -> FiniteGuard.checkInput("the base", TENSOR, 0, values, 0, BLOCK)).doesNotThrowAnyException();
+        assertThatCode(() -> FiniteGuard.checkInput("the base", TENSOR, 0, values, 0, BLOCK))
+                .doesNotThrowAnyException();
         float[] small = finiteValues();
-        small[9] = Math.nextDown(65520f);   // the largest float32 that rounds to a finite f16
+        small[9] = Math.nextDown(65520f); // the largest float32 that rounds to a finite f16
         small[10] = -Math.nextDown(65520f);
-        assertThatCode(() -> FiniteGuard.checkOutput(TENSOR, DType.F16, 0, small, 0, BLOCK)).doesNotThrowAnyException();
+        assertThatCode(() -> FiniteGuard.checkOutput(TENSOR, DType.F16, 0, small, 0, BLOCK))
+                .doesNotThrowAnyException();
     }
 
     @Test
     void everyNonFiniteKindIsFoundAtEveryPosition() {
-        float[] kinds = {Float.NaN, Float.intBitsToFloat(0xFFC00001), Float.intBitsToFloat(0x7F800001),
-                Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
+        float[] kinds = {
+            Float.NaN,
+            Float.intBitsToFloat(0xFFC00001),
+            Float.intBitsToFloat(0x7F800001),
+            Float.POSITIVE_INFINITY,
+            Float.NEGATIVE_INFINITY
+        };
         int[] positions = {0, 1, 15, 4096, BLOCK - 14, BLOCK - 1};
         for (float kind : kinds) {
             for (int at : positions) {
@@ -62,16 +68,17 @@ class FiniteGuardTest {
     void onlyTheCheckedRangeCounts() {
         float[] values = finiteValues();
         values[99] = Float.NaN;
-        assertThatCode(() -> FiniteGuard.checkInput("the base", TENSOR, 0, values, 100, BLOCK)).doesNotThrowAnyException();
+        assertThatCode(() -> FiniteGuard.checkInput("the base", TENSOR, 0, values, 100, BLOCK))
+                .doesNotThrowAnyException();
         assertThatThrownBy(() -> FiniteGuard.checkInput("the base", TENSOR, 0, values, 99, 100))
                 .hasMessageContaining("element 99");
     }
 
     @Test
     void outputsBeyondTheDtypeRangeAreRefused() {
-        for (DType dtype : new DType[]{DType.F16, DType.BF16}) {
+        for (DType dtype : new DType[] {DType.F16, DType.BF16}) {
             float[] values = finiteValues();
-            values[9] = 1f;   // -Float.MAX_VALUE is finite as float32 only
+            values[9] = 1f; // -Float.MAX_VALUE is finite as float32 only
             float over = dtype == DType.F16 ? 65520f : Float.intBitsToFloat(0x7F7F8000);
             values[5000] = -over;
             assertThatThrownBy(() -> FiniteGuard.checkOutput(TENSOR, dtype, 0, values, 0, BLOCK))

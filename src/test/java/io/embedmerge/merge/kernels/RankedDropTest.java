@@ -1,12 +1,11 @@
 package io.embedmerge.merge.kernels;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * DELLA's two kernel paths give the same bytes: {@link RankedDrop#group} (a whole group, radix rank fused with the
@@ -21,8 +20,7 @@ class RankedDropTest {
     private static final double[] DENSITY = {0.5, 0.9, 0.3};
     private static final double[] EPSILON = {0.15, 0.1, 0.0};
 
-    private record Inputs(float[] base, float[][] models) {
-    }
+    private record Inputs(float[] base, float[][] models) {}
 
     private static Inputs inputs(int length, Random random, String pattern) {
         float[] base = new float[length];
@@ -92,13 +90,14 @@ class RankedDropTest {
                 order[k] = k;
             }
             Arrays.sort(order, (x, y) -> {
-                int c = Integer.compare(Float.floatToRawIntBits(v[x]) & 0x7FFFFFFF,
-                        Float.floatToRawIntBits(v[y]) & 0x7FFFFFFF);
+                int c = Integer.compare(
+                        Float.floatToRawIntBits(v[x]) & 0x7FFFFFFF, Float.floatToRawIntBits(v[y]) & 0x7FFFFFFF);
                 return c != 0 ? c : Integer.compare(x, y);
             });
             for (int r = 0; r < size; r++) {
                 int k = order[r];
-                double p = size == 1 ? DENSITY[model]
+                double p = size == 1
+                        ? DENSITY[model]
                         : (DENSITY[model] - EPSILON[model]) + (2 * EPSILON[model] / (size - 1)) * r;
                 t[from + k] = mask.uniform(stream, first + from + k) < p ? v[k] / p : 0;
             }
@@ -160,8 +159,10 @@ class RankedDropTest {
             double[] expected = reference(in, model, first, rowLength, maxGroup);
             String label = what + " model " + model;
             assertSameBits(expected, fused(in, model, first, rowLength, maxGroup), label + " (group)");
-            for (int block : new int[]{1, 7, 1024}) {
-                assertSameBits(expected, blocks(in, model, first, rowLength, maxGroup, block),
+            for (int block : new int[] {1, 7, 1024}) {
+                assertSameBits(
+                        expected,
+                        blocks(in, model, first, rowLength, maxGroup, block),
                         label + " (apply, blocks of " + block + ")");
             }
         }
@@ -171,7 +172,7 @@ class RankedDropTest {
     void bothPathsAreTheDefinitionOnRowsOfEveryKind() {
         Random random = new Random(5);
         List<String> patterns = List.of("gaussian", "ties", "zero", "range", "bunched");
-        for (int row : new int[]{1, 2, 3, 17, 768, 1031, 3072}) {
+        for (int row : new int[] {1, 2, 3, 17, 768, 1031, 3072}) {
             for (String pattern : patterns) {
                 int rows = Math.max(2, 4000 / row);
                 check(inputs(rows * row, random, pattern), (long) row * 3, row, 1 << 20, pattern + ", rows of " + row);
@@ -204,7 +205,7 @@ class RankedDropTest {
     void uniformsAreTheDrawsBitForBit() {
         DropMask mask = new DropMask(SEED);
         Random random = new Random(9);
-        for (long first : new long[]{0, 1, 767, 1L << 31, Long.MAX_VALUE - 5000, random.nextLong() & Long.MAX_VALUE}) {
+        for (long first : new long[] {0, 1, 767, 1L << 31, Long.MAX_VALUE - 5000, random.nextLong() & Long.MAX_VALUE}) {
             long stream = random.nextLong();
             double[] out = new double[3000];
             DropMask.uniforms(stream, first, out, out.length, new long[out.length]);

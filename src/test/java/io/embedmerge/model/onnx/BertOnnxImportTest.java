@@ -1,11 +1,11 @@
 package io.embedmerge.model.onnx;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.embedmerge.storage.DirectFolder;
 import io.embedmerge.support.TestSafetensors;
 import io.embedmerge.support.TestSafetensors.Tensor;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,9 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class BertOnnxImportTest {
 
@@ -91,30 +90,44 @@ class BertOnnxImportTest {
     }
 
     private static Proto constant(String name, float value) {
-        Proto attribute = new Proto().string(1, "value").message(5, floatTensor("", new long[]{}, new float[]{value}));
+        Proto attribute =
+                new Proto().string(1, "value").message(5, floatTensor("", new long[] {}, new float[] {value}));
         return node(name, "Constant", List.of(), name + "_output_0").message(5, attribute);
     }
 
     /** A one-layer BERT graph of width 4 with the exporter's naming, and two MatMul weights with known values. */
     private Path tinyModel(boolean withStrayInitializer) throws IOException {
         Proto graph = new Proto();
-        graph.message(5, floatTensor("embeddings.word_embeddings.weight", new long[]{5, 4}, ramp(20, 0)));
-        graph.message(5, floatTensor("embeddings.position_embeddings.weight", new long[]{6, 4}, ramp(24, 0)));
-        graph.message(5, floatTensor("embeddings.token_type_embeddings.weight", new long[]{2, 4}, ramp(8, 0)));
-        graph.message(5, floatTensor("encoder.layer.0.attention.self.query.bias", new long[]{4}, ramp(4, 0)));
-        graph.message(5, floatTensor("encoder.layer.0.intermediate.dense.bias", new long[]{3}, ramp(3, 0)));
-        graph.message(5, floatTensor("onnx::MatMul_7", new long[]{4, 4}, ramp(16, 100)));   // query, [in, out]
-        graph.message(5, floatTensor("onnx::MatMul_9", new long[]{4, 3}, ramp(12, 200)));   // intermediate, [in, out]
+        graph.message(5, floatTensor("embeddings.word_embeddings.weight", new long[] {5, 4}, ramp(20, 0)));
+        graph.message(5, floatTensor("embeddings.position_embeddings.weight", new long[] {6, 4}, ramp(24, 0)));
+        graph.message(5, floatTensor("embeddings.token_type_embeddings.weight", new long[] {2, 4}, ramp(8, 0)));
+        graph.message(5, floatTensor("encoder.layer.0.attention.self.query.bias", new long[] {4}, ramp(4, 0)));
+        graph.message(5, floatTensor("encoder.layer.0.intermediate.dense.bias", new long[] {3}, ramp(3, 0)));
+        graph.message(5, floatTensor("onnx::MatMul_7", new long[] {4, 4}, ramp(16, 100))); // query, [in, out]
+        graph.message(5, floatTensor("onnx::MatMul_9", new long[] {4, 3}, ramp(12, 200))); // intermediate, [in, out]
         if (withStrayInitializer) {
-            graph.message(5, floatTensor("onnx::Stray_1", new long[]{1}, new float[]{1}));
+            graph.message(5, floatTensor("onnx::Stray_1", new long[] {1}, new float[] {1}));
         }
-        graph.message(1, node("/encoder/layer.0/attention/self/query/MatMul", "MatMul", List.of("x", "onnx::MatMul_7"), "q"));
-        graph.message(1, node("/encoder/layer.0/intermediate/dense/MatMul", "MatMul", List.of("h", "onnx::MatMul_9"), "i"));
+        graph.message(
+                1, node("/encoder/layer.0/attention/self/query/MatMul", "MatMul", List.of("x", "onnx::MatMul_7"), "q"));
+        graph.message(
+                1, node("/encoder/layer.0/intermediate/dense/MatMul", "MatMul", List.of("h", "onnx::MatMul_9"), "i"));
         graph.message(1, constant("/encoder/layer.0/attention/self/Constant_12", (float) Math.sqrt(2)));
-        graph.message(1, node("/encoder/layer.0/attention/self/Div", "Div",
-                List.of("s", "/encoder/layer.0/attention/self/Constant_12_output_0"), "d"));
+        graph.message(
+                1,
+                node(
+                        "/encoder/layer.0/attention/self/Div",
+                        "Div",
+                        List.of("s", "/encoder/layer.0/attention/self/Constant_12_output_0"),
+                        "d"));
         graph.message(1, constant("/embeddings/LayerNorm/Constant_1", 1e-12f));
-        graph.message(1, node("/embeddings/LayerNorm/Add", "Add", List.of("v", "/embeddings/LayerNorm/Constant_1_output_0"), "a"));
+        graph.message(
+                1,
+                node(
+                        "/embeddings/LayerNorm/Add",
+                        "Add",
+                        List.of("v", "/embeddings/LayerNorm/Constant_1_output_0"),
+                        "a"));
         graph.message(1, node("/encoder/layer.0/intermediate/intermediate_act_fn/Erf", "Erf", List.of("i"), "e"));
         Proto model = new Proto().varint(1, 8).message(7, graph);
         Path file = dir.resolve("tiny-" + withStrayInitializer + ".onnx");
@@ -140,17 +153,21 @@ class BertOnnxImportTest {
             Tensor intermediate = tensors.get("encoder.layer.0.intermediate.dense.weight");
             assertThat(intermediate.shape()).containsExactly(3, 4);
             assertThat(intermediate.values()[2 * 4 + 1]).isEqualTo(200 + 3 * 1 + 2);
-            assertThat(tensors.get("embeddings.word_embeddings.weight").values()).containsExactly(
-                    java.util.stream.IntStream.range(0, 20).asDoubleStream().toArray());
-            assertThat(Files.readString(out.resolve("config.json"))).contains("\"num_attention_heads\" : 2",
-                    "\"layer_norm_eps\" : 1.0E-12", "\"hidden_act\" : \"gelu\"");
+            assertThat(tensors.get("embeddings.word_embeddings.weight").values())
+                    .containsExactly(java.util.stream.IntStream.range(0, 20)
+                            .asDoubleStream()
+                            .toArray());
+            assertThat(Files.readString(out.resolve("config.json")))
+                    .contains(
+                            "\"num_attention_heads\" : 2", "\"layer_norm_eps\" : 1.0E-12", "\"hidden_act\" : \"gelu\"");
         }
     }
 
     @Test
     void initializersWithoutAHuggingFaceNameAreRefused() throws IOException {
         Path model = tinyModel(true);
-        assertThatThrownBy(() -> BertOnnxImport.read(model)).isInstanceOf(OnnxFormatException.class)
+        assertThatThrownBy(() -> BertOnnxImport.read(model))
+                .isInstanceOf(OnnxFormatException.class)
                 .hasMessageContaining("onnx::Stray_1");
     }
 
@@ -164,23 +181,32 @@ class BertOnnxImportTest {
         }
         try (BertOnnxImport imported = BertOnnxImport.read(onnx)) {
             // sentence-transformers/all-MiniLM-L6-v2 config.json
-            assertThat(imported.config()).isEqualTo(
-                    new BertOnnxImport.BertConfig(384, 6, 12, 1536, 30522, 512, 2, 1e-12, "gelu"));
+            assertThat(imported.config())
+                    .isEqualTo(new BertOnnxImport.BertConfig(384, 6, 12, 1536, 30522, 512, 2, 1e-12, "gelu"));
             assertThat(imported.tensors()).hasSize(6 * 16 + 6);
             for (int layer = 0; layer < 6; layer++) {
                 String p = "encoder.layer." + layer + ".";
-                for (String linear : List.of("attention.self.query", "attention.self.key", "attention.self.value",
+                for (String linear : List.of(
+                        "attention.self.query",
+                        "attention.self.key",
+                        "attention.self.value",
                         "attention.output.dense")) {
-                    assertThat(imported.tensors().get(p + linear + ".weight").shape()).containsExactly(384L, 384L);
+                    assertThat(imported.tensors().get(p + linear + ".weight").shape())
+                            .containsExactly(384L, 384L);
                 }
-                assertThat(imported.tensors().get(p + "intermediate.dense.weight").shape()).containsExactly(1536L, 384L);
-                assertThat(imported.tensors().get(p + "output.dense.weight").shape()).containsExactly(384L, 1536L);
+                assertThat(imported.tensors()
+                                .get(p + "intermediate.dense.weight")
+                                .shape())
+                        .containsExactly(1536L, 384L);
+                assertThat(imported.tensors().get(p + "output.dense.weight").shape())
+                        .containsExactly(384L, 1536L);
             }
             Path out = dir.resolve("minilm");
             imported.write(new DirectFolder(out));
             Map<String, Tensor> written = TestSafetensors.read(out.resolve("model.safetensors"));
             assertThat(written.get("embeddings.position_ids").longs()[511]).isEqualTo(511);
-            assertThat(written.get("encoder.layer.5.output.dense.weight").shape()).containsExactly(384, 1536);
+            assertThat(written.get("encoder.layer.5.output.dense.weight").shape())
+                    .containsExactly(384, 1536);
         }
     }
 }
