@@ -132,9 +132,13 @@ public final class ApiClient {
         throw new AssertionError("job " + id + " did not reach the expected state in " + timeout + "; last: " + job);
     }
 
+    /**
+     * Waits for the job to finish. The bound only keeps a hung job from hanging the build: training jobs on a loaded
+     * two-core CI machine have taken over a minute.
+     */
     public JsonNode awaitTerminal(String id) {
         return awaitJob(
-                id, j -> j.path("status").asString().matches("SUCCEEDED|FAILED|CANCELLED"), Duration.ofSeconds(60));
+                id, j -> j.path("status").asString().matches("SUCCEEDED|FAILED|CANCELLED"), Duration.ofSeconds(240));
     }
 
     /** Runs an import job for a built-in model (e.g. {@code builtin:all-minilm-l6-v2}); returns its output URI. */
