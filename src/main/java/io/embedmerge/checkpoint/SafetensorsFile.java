@@ -38,24 +38,27 @@ public final class SafetensorsFile extends WeightFile {
     private SafetensorsFile(
             Path path,
             Arena arena,
+            FileChannel channel,
             MemorySegment segment,
             Map<String, TensorInfo> tensors,
             Map<String, String> metadata) {
-        super(path, arena, segment, tensors);
+        super(path, arena, channel, segment, tensors);
         this.metadata = metadata;
     }
 
     public static SafetensorsFile open(Path path) {
         Arena arena = Arena.ofShared();
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+        FileChannel channel = null;
+        try {
+            channel = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
             MemorySegment segment = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), arena);
             Header header = parseHeader(path, segment);
-            return new SafetensorsFile(path, arena, segment, header.tensors, header.metadata);
+            return new SafetensorsFile(path, arena, channel, segment, header.tensors, header.metadata);
         } catch (IOException e) {
-            arena.close();
+            closeQuietly(channel, arena);
             throw new CheckpointFormatException("cannot read " + path.getFileName() + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            arena.close();
+            closeQuietly(channel, arena);
             throw e;
         }
     }

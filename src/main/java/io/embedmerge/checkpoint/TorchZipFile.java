@@ -24,8 +24,9 @@ public final class TorchZipFile extends WeightFile {
 
     private static final long MAX_PICKLE_BYTES = 100L * 1024 * 1024;
 
-    private TorchZipFile(Path path, Arena arena, MemorySegment segment, Map<String, TensorInfo> tensors) {
-        super(path, arena, segment, tensors);
+    private TorchZipFile(
+            Path path, Arena arena, FileChannel channel, MemorySegment segment, Map<String, TensorInfo> tensors) {
+        super(path, arena, channel, segment, tensors);
     }
 
     public static TorchZipFile open(Path path) {
@@ -54,11 +55,13 @@ public final class TorchZipFile extends WeightFile {
             throw new CheckpointFormatException(file + ": not a readable zip archive: " + e.getMessage(), e);
         }
         Arena arena = Arena.ofShared();
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+        FileChannel channel = null;
+        try {
+            channel = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
             MemorySegment segment = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), arena);
-            return new TorchZipFile(path, arena, segment, tensors);
+            return new TorchZipFile(path, arena, channel, segment, tensors);
         } catch (IOException e) {
-            arena.close();
+            closeQuietly(channel, arena);
             throw new CheckpointFormatException("cannot read " + file + ": " + e.getMessage(), e);
         }
     }

@@ -190,4 +190,78 @@ class SafetensorsFileTest {
     void malformedJsonIsRejected() throws IOException {
         assertRejected(file("{\"a\": ", 0), "bad.safetensors", "not valid JSON");
     }
+
+    /**
+     * Floating tensors are decoded from positional reads through 1 MiB buffers: ranges that span several buffers and
+     * start mid-buffer, in every dtype, from several threads at once, give the written values.
+     */
+    @Test
+    void rangesSpanningSeveralReadBuffersDecodeExactlyInEveryDtypeFromSeveralThreads() throws Exception {
+        int n = 700_000;
+        List<TensorSpec> specs = List.of(
+                new TensorSpec("f32", DType.F32, List.of((long) n)),
+                new TensorSpec("f16", DType.F16, List.of((long) n)),
+                new TensorSpec("bf16", DType.BF16, List.of((long) n)));
+        float[] values = new float[n];
+        for (int k = 0; k < n; k++) {
+            values[k] = k % 256 - 128; // exact in all three dtypes
+        }
+        Path file = dir.resolve("long.safetensors");
+        try (OutputStream out = Files.newOutputStream(file)) {
+            SafetensorsWriter writer = SafetensorsWriter.start(out, specs, Map.of());
+            for (int t = 0; t < specs.size(); t++) {
+                writer.writeFloats(values, n);
+            }
+            writer.finish();
+        }
+        try (SafetensorsFile read = SafetensorsFile.open(file)) {
+            List<java.util.concurrent.Callable<Void>> readers = new java.util.ArrayList<>();
+            for (TensorSpec spec : specs) {
+                for (int first : new int[] {0, 1, 99_999, n - 600_000}) {
+                    readers.add(() -> {
+                        float[] dst = new float[600_005];
+                        read.readFloats(read.tensors().get(spec.name()), first, dst, 5, 600_000);
+                        for (int k = 0; k < 600_000; k++) {
+                            if (dst[5 + k] != values[first + k]) {
+                                throw new AssertionError(spec.name() + " element " + (first + k) + ": " + dst[5 + k]);
+                            }
+                        }
+                        return null;
+                    });
+                }
+            }
+            try (var pool = java.util.concurrent.Executors.newFixedThreadPool(4)) {
+                for (var done : pool.invokeAll(readers)) {
+                    done.get();
+                }
+            }
+        }
+    }
+
+    /** A file cut short after it was opened (and its header checked) fails the read naming the tensor. */
+    @Test
+    void aFileTruncatedAfterOpeningFailsTheReadNamingTheTensor() throws IOException {
+        List<TensorSpec> specs = List.of(
+                new TensorSpec("first", DType.F32, List.of(4L)), new TensorSpec("last", DType.F32, List.of(1000L)));
+        Path file = dir.resolve("cut.safetensors");
+        try (OutputStream out = Files.newOutputStream(file)) {
+            SafetensorsWriter writer = SafetensorsWriter.start(out, specs, Map.of());
+            writer.writeFloats(new float[4], 4);
+            writer.writeFloats(new float[1000], 1000);
+            writer.finish();
+        }
+        try (SafetensorsFile read = SafetensorsFile.open(file)) {
+            try (var raf = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+                raf.setLength(Files.size(file) - 400);
+            }
+            float[] first = new float[4];
+            read.readFloats(read.tensors().get("first"), 0, first, 4);
+            assertThat(first).containsOnly(0f);
+            assertThatThrownBy(() -> read.readFloats(read.tensors().get("last")))
+                    .isInstanceOf(CheckpointFormatException.class)
+                    .hasMessageContaining("cut.safetensors")
+                    .hasMessageContaining("'last'")
+                    .hasMessageContaining("changed after it was opened");
+        }
+    }
 }

@@ -135,7 +135,7 @@ public final class CheckpointScan implements InputScan {
             int count = (int) Math.min(chunkElements, tensor.elements() - first);
             visitor.visit(
                     tensor, first, baseChunk, modelChunks, count, (from, to) -> decode(tensor, infos, start, from, to));
-            finishChunk(tensor, infos, first, count);
+            finishChunk(tensor, first, count);
         }
     }
 
@@ -143,7 +143,7 @@ public final class CheckpointScan implements InputScan {
         TensorInfo[] infos = infos(tensor);
         ChunkRanges.forEach(count, (part, from, to) -> decode(tensor, infos, first, from, to));
         visitor.visit(tensor, first, baseChunk, modelChunks, count);
-        finishChunk(tensor, infos, first, count);
+        finishChunk(tensor, first, count);
     }
 
     /** The tensor's source entry in the base (index 0) and in every model (index i + 1). */
@@ -166,12 +166,8 @@ public final class CheckpointScan implements InputScan {
         }
     }
 
-    /** Drops the chunk's pages of every input from the resident set; checks for cancellation between chunks. */
-    private void finishChunk(MergeTensor tensor, TensorInfo[] infos, long first, int count) {
-        base.fileOf(infos[0].name()).release(infos[0], first, count);
-        for (int i = 0; i < models.size(); i++) {
-            models.get(i).fileOf(infos[i + 1].name()).release(infos[i + 1], first, count);
-        }
+    /** Checks for cancellation between chunks. */
+    private void finishChunk(MergeTensor tensor, long first, int count) {
         if (first + count < tensor.elements()) {
             monitor.checkpoint();
         }

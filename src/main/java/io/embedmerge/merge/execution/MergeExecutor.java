@@ -433,7 +433,6 @@ public final class MergeExecutor {
         for (long first = 0; first < info.elementCount(); first += chunk) {
             int count = (int) Math.min(chunk, info.elementCount() - first);
             source.fileOf(copy.sourceName()).readFloats(info, first, values, 0, count);
-            source.fileOf(copy.sourceName()).release(info, first, count);
             if (!job.allowNonFinite()) {
                 FiniteGuard.checkInput(who(copy.source()), tensor, first, values, 0, count);
             }
