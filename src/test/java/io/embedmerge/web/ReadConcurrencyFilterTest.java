@@ -48,23 +48,14 @@ class ReadConcurrencyFilterTest {
         ReadConcurrencyFilter filter =
                 new ReadConcurrencyFilter(new ReadConcurrencyProperties(2, Duration.ofSeconds(10)));
         BlockingChain blocking = new BlockingChain();
-        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<?>> done = new java.util.ArrayList<>();
-            for (int i = 0; i < 6; i++) {
-                String uri = "/v1/jobs/" + i;
-                done.add(pool.submit(() -> {
-                    filter.doFilter(get(uri), new MockHttpServletResponse(), blocking.chain());
-                    return null;
-                }));
+        serve(filter, blocking, jobGets(6), 2, () -> {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-            waitUntil(() -> blocking.inside.get() == 2);
-            Thread.sleep(200);
             assertThat(blocking.inside.get()).as("two turns, four waiting").isEqualTo(2);
-            blocking.release.countDown();
-            for (Future<?> f : done) {
-                f.get(10, TimeUnit.SECONDS);
-            }
-        }
+        });
         assertThat(blocking.mostInside.get()).isEqualTo(2);
         assertThat(blocking.order).hasSize(6);
     }
@@ -79,20 +70,7 @@ class ReadConcurrencyFilterTest {
         MockHttpServletRequest stream = get("/v1/jobs/a/events");
         stream.addHeader("Accept", "text/event-stream");
         MockHttpServletRequest submit = new MockHttpServletRequest("POST", "/v1/jobs");
-        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<?>> done = new java.util.ArrayList<>();
-            for (MockHttpServletRequest request : List.of(get("/v1/jobs/b"), waiting, stream, submit)) {
-                done.add(pool.submit(() -> {
-                    filter.doFilter(request, new MockHttpServletResponse(), blocking.chain());
-                    return null;
-                }));
-            }
-            waitUntil(() -> blocking.inside.get() == 4);
-            blocking.release.countDown();
-            for (Future<?> f : done) {
-                f.get(10, TimeUnit.SECONDS);
-            }
-        }
+        serve(filter, blocking, List.of(get("/v1/jobs/b"), waiting, stream, submit), 4, () -> {});
         assertThat(blocking.mostInside.get())
                 .as("one queued read and three that bypass the queue")
                 .isEqualTo(4);
@@ -126,22 +104,42 @@ class ReadConcurrencyFilterTest {
         ReadConcurrencyFilter filter =
                 new ReadConcurrencyFilter(new ReadConcurrencyProperties(-1, Duration.ofSeconds(10)));
         BlockingChain blocking = new BlockingChain();
+        serve(filter, blocking, jobGets(5), 5, () -> {});
+        assertThat(blocking.mostInside.get()).isEqualTo(5);
+    }
+
+    /**
+     * Sends every request through the filter on virtual threads, waits until {@code inside} of them are in the chain
+     * at once and {@code check} holds, then releases the chain and waits for all.
+     */
+    private static void serve(
+            ReadConcurrencyFilter filter,
+            BlockingChain blocking,
+            List<MockHttpServletRequest> requests,
+            int inside,
+            Runnable check)
+            throws Exception {
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<?>> done = new java.util.ArrayList<>();
-            for (int i = 0; i < 5; i++) {
-                String uri = "/v1/jobs/" + i;
+            for (MockHttpServletRequest request : requests) {
                 done.add(pool.submit(() -> {
-                    filter.doFilter(get(uri), new MockHttpServletResponse(), blocking.chain());
+                    filter.doFilter(request, new MockHttpServletResponse(), blocking.chain());
                     return null;
                 }));
             }
-            waitUntil(() -> blocking.inside.get() == 5);
+            waitUntil(() -> blocking.inside.get() == inside);
+            check.run();
             blocking.release.countDown();
             for (Future<?> f : done) {
                 f.get(10, TimeUnit.SECONDS);
             }
         }
-        assertThat(blocking.mostInside.get()).isEqualTo(5);
+    }
+
+    private static List<MockHttpServletRequest> jobGets(int n) {
+        return java.util.stream.IntStream.range(0, n)
+                .mapToObj(i -> get("/v1/jobs/" + i))
+                .toList();
     }
 
     private static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
