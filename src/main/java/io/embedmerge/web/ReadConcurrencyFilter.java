@@ -23,7 +23,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * throughput; see README "API under load").
  * <p>
  * Requests that may take long by design are never queued: those with a {@code wait} parameter, event streams and
- * anything but GET and HEAD. A read that has waited {@code max-queue-wait} is served without a turn.
+ * anything but GET and HEAD; nor are the actuator's (health probes must answer within their timeout whatever the
+ * load). A read that has waited {@code max-queue-wait} is served without a turn.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 1)
@@ -47,7 +48,7 @@ class ReadConcurrencyFilter extends OncePerRequestFilter {
         if (!"GET".equals(method) && !"HEAD".equals(method)) {
             return true;
         }
-        if (request.getParameter("wait") != null) {
+        if (request.getParameter("wait") != null || request.getRequestURI().startsWith("/actuator/")) {
             return true;
         }
         String accept = request.getHeader(HttpHeaders.ACCEPT);

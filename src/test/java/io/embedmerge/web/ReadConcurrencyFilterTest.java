@@ -61,7 +61,7 @@ class ReadConcurrencyFilterTest {
     }
 
     @Test
-    void longPollsEventStreamsAndWritesAreNeverQueued() throws Exception {
+    void longPollsEventStreamsWritesAndHealthProbesAreNeverQueued() throws Exception {
         ReadConcurrencyFilter filter =
                 new ReadConcurrencyFilter(new ReadConcurrencyProperties(1, Duration.ofSeconds(10)));
         BlockingChain blocking = new BlockingChain();
@@ -70,10 +70,11 @@ class ReadConcurrencyFilterTest {
         MockHttpServletRequest stream = get("/v1/jobs/a/events");
         stream.addHeader("Accept", "text/event-stream");
         MockHttpServletRequest submit = new MockHttpServletRequest("POST", "/v1/jobs");
-        serve(filter, blocking, List.of(get("/v1/jobs/b"), waiting, stream, submit), 4, () -> {});
+        MockHttpServletRequest probe = get("/actuator/health/liveness");
+        serve(filter, blocking, List.of(get("/v1/jobs/b"), waiting, stream, submit, probe), 5, () -> {});
         assertThat(blocking.mostInside.get())
-                .as("one queued read and three that bypass the queue")
-                .isEqualTo(4);
+                .as("one queued read and four that bypass the queue")
+                .isEqualTo(5);
     }
 
     @Test
