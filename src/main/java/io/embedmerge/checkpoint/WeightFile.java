@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.Map;
@@ -24,6 +25,7 @@ public abstract sealed class WeightFile implements AutoCloseable permits Safeten
     private final FileChannel channel;
     private final MemorySegment segment;
     private final Map<String, TensorInfo> tensors;
+    private volatile boolean mappedOnly;
 
     /** Takes over the channel (closed with this file) and the arena of its mapping. */
     WeightFile(Path path, Arena arena, FileChannel channel, MemorySegment segment, Map<String, TensorInfo> tensors) {
@@ -55,8 +57,27 @@ public abstract sealed class WeightFile implements AutoCloseable permits Safeten
         readFloats(tensor, first, dst, 0, count);
     }
 
-    /** Decodes elements {@code [first, first + count)} into {@code dst[at .. at + count)}. */
+    /**
+     * Decodes elements {@code [first, first + count)} into {@code dst[at .. at + count)}. A thread interrupted while
+     * it reads (a worker stopped at shutdown) closes the channel for every thread, as NIO channels do; the file is
+     * then read from its mapping from there on, so that an interrupt never fails a merge that other threads of it
+     * are still reading.
+     */
     public void readFloats(TensorInfo tensor, long first, float[] dst, int at, int count) {
+        if (!mappedOnly) {
+            try {
+                read(tensor, first, dst, at, count);
+                return;
+            } catch (ClosedChannelException e) {
+                mappedOnly = true;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + path.getFileName() + ": " + e.getMessage(), e);
+            }
+        }
+        FloatCodec.decode(segment, tensor.begin() + first * tensor.dtype().byteSize(), tensor.dtype(), dst, at, count);
+    }
+
+    private void read(TensorInfo tensor, long first, float[] dst, int at, int count) throws IOException {
         int size = tensor.dtype().byteSize();
         int perRead = ReadBuffers.BUFFER_BYTES / size;
         ReadBuffers.Buffer buffer = ReadBuffers.acquire();
@@ -72,17 +93,13 @@ public abstract sealed class WeightFile implements AutoCloseable permits Safeten
         }
     }
 
-    private void readFully(ByteBuffer buffer, long position, int length, TensorInfo tensor) {
+    private void readFully(ByteBuffer buffer, long position, int length, TensorInfo tensor) throws IOException {
         buffer.clear().limit(length);
-        try {
-            while (buffer.hasRemaining()) {
-                if (channel.read(buffer, position + buffer.position()) < 0) {
-                    throw new CheckpointFormatException(path.getFileName() + ": tensor '" + tensor.name()
-                            + "' runs past the end of the file, which changed after it was opened");
-                }
+        while (buffer.hasRemaining()) {
+            if (channel.read(buffer, position + buffer.position()) < 0) {
+                throw new CheckpointFormatException(path.getFileName() + ": tensor '" + tensor.name()
+                        + "' runs past the end of the file, which changed after it was opened");
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + path.getFileName() + ": " + e.getMessage(), e);
         }
     }
 

@@ -264,4 +264,38 @@ class SafetensorsFileTest {
                     .hasMessageContaining("changed after it was opened");
         }
     }
+
+    /**
+     * An interrupt closes a NIO channel for every thread that reads it; the file is then read from its mapping, with
+     * the same values, and the interrupt stays visible to whoever checks for it.
+     */
+    @Test
+    void aThreadInterruptedWhileReadingStillReadsAndOtherReadsGoOn() throws IOException {
+        List<TensorSpec> specs = List.of(new TensorSpec("w", DType.BF16, List.of(300_000L)));
+        float[] values = new float[300_000];
+        for (int k = 0; k < values.length; k++) {
+            values[k] = k % 100 - 50;
+        }
+        Path file = dir.resolve("interrupted.safetensors");
+        try (OutputStream out = Files.newOutputStream(file)) {
+            SafetensorsWriter writer = SafetensorsWriter.start(out, specs, Map.of());
+            writer.writeFloats(values, values.length);
+            writer.finish();
+        }
+        try (SafetensorsFile read = SafetensorsFile.open(file)) {
+            TensorInfo w = read.tensors().get("w");
+            float[] interrupted = new float[values.length];
+            Thread.currentThread().interrupt();
+            try {
+                read.readFloats(w, 0, interrupted, values.length);
+                assertThat(Thread.currentThread().isInterrupted()).isTrue();
+            } finally {
+                Thread.interrupted();
+            }
+            assertThat(interrupted).containsExactly(values);
+            float[] after = new float[1000];
+            read.readFloats(w, 299_000, after, 1000);
+            assertThat(after).containsExactly(java.util.Arrays.copyOfRange(values, 299_000, 300_000));
+        }
+    }
 }
