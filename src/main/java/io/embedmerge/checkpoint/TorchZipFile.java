@@ -18,7 +18,7 @@ import org.apache.commons.compress.archivers.zip.ZipFile;
 /**
  * A legacy {@code pytorch_model.bin} ({@code torch.save} zip format): the pickle is read by
  * {@link RestrictedUnpickler}, which never executes code, and each tensor is located inside its uncompressed
- * storage entry, so the file is memory-mapped and read like safetensors.
+ * storage entry, so the file is read like safetensors.
  */
 public final class TorchZipFile extends WeightFile {
 

@@ -110,23 +110,17 @@ public abstract sealed class WeightFile implements AutoCloseable permits Safeten
 
     @Override
     public void close() {
-        try {
-            channel.close();
-        } catch (IOException e) {
-            // a read-only file: nothing buffered is lost
-        } finally {
-            arena.close();
-        }
+        closeQuietly(channel, arena);
     }
 
-    /** For the openers: releases what an open that failed half way holds. */
+    /** Closes the channel (if open yet) and the mapping's arena; a read-only file loses nothing if the close fails. */
     static void closeQuietly(FileChannel channel, Arena arena) {
         try {
             if (channel != null) {
                 channel.close();
             }
         } catch (IOException e) {
-            // nothing to keep from a read-only file that failed to open
+            // nothing buffered to lose
         } finally {
             arena.close();
         }

@@ -32,7 +32,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Runs a merge: the method plans it (streaming statistics passes over the inputs if it needs them), then one pass
- * writes the output tensor by tensor, in chunks, from memory-mapped inputs into (sharded) safetensors. Memory stays
+ * writes the output tensor by tensor, in chunks, from the inputs into (sharded) safetensors. Memory stays
  * at a few chunk buffers whatever the model size. Non-floating tensors are copied from the base, and so is every
  * non-weight file (config, tokenizer, pooling). A method with an {@link OutputLayout} (layer stacking, mergekit's
  * slices) instead has each output tensor copied from the input tensor it names or merged from the tensors it names,
