@@ -4,6 +4,7 @@ import io.embedmerge.job.Caller;
 import io.embedmerge.job.JobRequest;
 import io.embedmerge.job.JobService;
 import io.embedmerge.job.JobStatus;
+import io.embedmerge.job.JobSummary;
 import io.embedmerge.mergekit.MergekitYamlConverter;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -334,7 +335,9 @@ class JobController {
             @RequestParam @Parameter(hidden = true) Map<String, String> parameters) {
         var page = jobs.list(caller, status, kind, MetadataFilters.of(parameters), pageToken, pageSize);
         List<?> shown = view == JobListView.full
-                ? page.jobs().stream().map(j -> JobView.of(j, jobs)).toList()
+                ? jobs.get(caller, page.jobs().stream().map(JobSummary::id).toList()).stream()
+                        .map(j -> JobView.of(j, jobs))
+                        .toList()
                 : page.jobs().stream().map(JobSummaryView::of).toList();
         return new JobPageView(shown, page.nextPageToken());
     }

@@ -1,8 +1,8 @@
 package io.embedmerge.api;
 
-import io.embedmerge.job.Job;
 import io.embedmerge.job.JobProgress;
 import io.embedmerge.job.JobStatus;
+import io.embedmerge.job.JobSummary;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.UUID;
@@ -30,17 +30,17 @@ public record JobSummaryView(
         @Schema(description = "Present when the job failed", example = "INVALID_CHECKPOINT")
         String errorCode) {
 
-    static JobSummaryView of(Job job) {
+    static JobSummaryView of(JobSummary job) {
         return new JobSummaryView(
-                job.getId(),
-                job.getKind(),
-                job.getStatus(),
-                new JobProgress(job.getProgressStage(), job.getProgressFraction(), job.getProgressMessage()),
-                job.getCreatedAt(),
-                job.getStartedAt(),
-                job.getFinishedAt(),
-                job.getPool(),
-                job.getTenant(),
-                job.getErrorCode());
+                job.id(),
+                job.kind(),
+                job.status(),
+                job.progress(),
+                job.createdAt(),
+                job.startedAt(),
+                job.finishedAt(),
+                job.pool(),
+                job.tenant(),
+                job.errorCode());
     }
 }

@@ -6,13 +6,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.data.jpa.repository.JpaRepository;
-import org.springframework.data.jpa.repository.JpaSpecificationExecutor;
 import org.springframework.data.jpa.repository.Lock;
 import org.springframework.data.jpa.repository.Modifying;
 import org.springframework.data.jpa.repository.Query;
 import org.springframework.data.repository.query.Param;
 
-interface JobRepository extends JpaRepository<Job, UUID>, JpaSpecificationExecutor<Job> {
+interface JobRepository extends JpaRepository<Job, UUID> {
 
     Optional<Job> findByTenantAndIdempotencyKey(String tenant, String idempotencyKey);
 

@@ -15,8 +15,6 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.data.domain.Limit;
-import org.springframework.data.domain.Sort;
-import org.springframework.data.jpa.domain.Specification;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -41,6 +39,7 @@ public class JobService {
     private final NotifySecrets notifySecrets;
     private final MethodRegistry methods;
     private final SubmitGate gate;
+    private final JobListQuery listQuery;
 
     JobService(
             JobRepository jobs,
@@ -56,7 +55,9 @@ public class JobService {
             PoolRouting routing,
             MethodRegistry methods,
             ObjectProvider<SubmitGate> gate,
-            NotifySecrets notifySecrets) {
+            NotifySecrets notifySecrets,
+            JobListQuery listQuery) {
+        this.listQuery = listQuery;
         this.notifySecrets = notifySecrets;
         this.routing = routing;
         this.methods = methods;
@@ -196,7 +197,7 @@ public class JobService {
         return list(caller, status, kind, Map.of(), pageToken, pageSize);
     }
 
-    /** Metadata filters are AND-ed: each must match the job's label of that key exactly. */
+    /** Summaries, newest first. Metadata filters are AND-ed: each must match the job's label of that key exactly. */
     public JobPage list(
             Caller caller,
             JobStatus status,
@@ -208,31 +209,14 @@ public class JobService {
             throw new JobValidationException(
                     List.of(new FieldProblem("pageSize", "must be between 1 and " + MAX_PAGE_SIZE)));
         }
-        List<Specification<Job>> filters = visibleTo(caller, metadata);
-        if (status != null) {
-            filters.add((root, q, cb) -> cb.equal(root.get("status"), status));
-        }
-        if (kind != null) {
-            filters.add((root, q, cb) -> cb.equal(root.get("kind"), kind));
-        }
-        if (pageToken != null && !pageToken.isBlank()) {
-            PageToken after = PageToken.decode(pageToken);
-            filters.add((root, q, cb) -> cb.or(
-                    cb.lessThan(root.get("createdAt"), after.createdAt()),
-                    cb.and(
-                            cb.equal(root.get("createdAt"), after.createdAt()),
-                            cb.lessThan(root.get("id"), after.id()))));
-        }
-        List<Job> found = firstOf(
-                Specification.allOf(filters),
-                Sort.by(Sort.Order.desc("createdAt"), Sort.Order.desc("id")),
-                pageSize + 1);
+        PageToken after = pageToken == null || pageToken.isBlank() ? null : PageToken.decode(pageToken);
+        List<JobSummary> found = listQuery.newestFirst(filter(caller, status, kind, metadata), after, pageSize + 1);
         if (found.size() <= pageSize) {
             return new JobPage(found, null);
         }
-        List<Job> page = found.subList(0, pageSize);
-        Job last = page.getLast();
-        return new JobPage(page, new PageToken(last.getCreatedAt(), last.getId()).encode());
+        List<JobSummary> page = found.subList(0, pageSize);
+        JobSummary last = page.getLast();
+        return new JobPage(page, new PageToken(last.createdAt(), last.id()).encode());
     }
 
     /**
@@ -258,34 +242,19 @@ public class JobService {
      * {@code limit} match, a 422 naming {@code limit} says so rather than leaving some out.
      */
     public List<Job> withMetadata(Caller caller, Map<String, String> metadata, int limit) {
-        List<Job> found = firstOf(
-                Specification.allOf(visibleTo(caller, metadata)),
-                Sort.by(Sort.Order.asc("createdAt"), Sort.Order.asc("id")),
-                limit + 1);
-        if (found.size() > limit) {
+        List<UUID> ids = listQuery.oldestFirstIds(filter(caller, null, null, metadata), limit + 1);
+        if (ids.size() > limit) {
             throw new JobValidationException(List.of(new FieldProblem(
                     "limit",
                     "more than " + limit + " jobs match the metadata filters; narrow the filters or raise limit")));
         }
-        return found;
+        return get(caller, ids);
     }
 
-    /** One query with a limit (a Page would also count every matching job on each request). */
-    private List<Job> firstOf(Specification<Job> spec, Sort order, int limit) {
-        return jobs.findBy(spec, query -> query.sortBy(order).limit(limit).all());
-    }
-
-    /** The caller's jobs (every tenant's for admins) whose metadata has each key with exactly its value. */
-    private static List<Specification<Job>> visibleTo(Caller caller, Map<String, String> metadata) {
-        List<Specification<Job>> filters = new ArrayList<>();
-        if (!caller.admin()) {
-            filters.add((root, q, cb) -> cb.equal(root.get("tenant"), caller.tenant()));
-        }
-        metadata.forEach((key, value) -> filters.add((root, q, cb) -> {
-            var label = root.<Job, String, String>joinMap("metadata");
-            return cb.and(cb.equal(label.key(), key), cb.equal(label.value(), value));
-        }));
-        return filters;
+    /** The caller's jobs (every tenant's for admins). */
+    private static JobListQuery.Filter filter(
+            Caller caller, JobStatus status, String kind, Map<String, String> metadata) {
+        return new JobListQuery.Filter(caller.admin() ? null : caller.tenant(), status, kind, metadata);
     }
 
     /**
