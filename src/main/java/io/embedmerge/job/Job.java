@@ -1,19 +1,13 @@
 package io.embedmerge.job;
 
-import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
-import jakarta.persistence.ElementCollection;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
-import jakarta.persistence.JoinColumn;
-import jakarta.persistence.MapKeyColumn;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.UUID;
 
 /** A job row. Request and result are stored as JSON text; state changes go through {@link JobService}. */
@@ -50,13 +44,7 @@ public class Job {
     private Long outputBytes;
     /** Signs the deliveries of the request's {@code notify} webhook; null without one. */
     private String notifySecret;
-    /** A copy of the request's metadata, for the list filters (views read the request). Loaded lazily, never read. */
-    @ElementCollection
-    @CollectionTable(name = "job_metadata", joinColumns = @JoinColumn(name = "job_id"))
-    @MapKeyColumn(name = "key")
-    @Column(name = "value")
-    private Map<String, String> metadata = new HashMap<>();
-    /** A wrapper, so that a new job (version null) is persisted without the SELECT that merging an assigned id costs. */
+
     @Version
     @Column(nullable = false)
     private Long version;
@@ -87,10 +75,7 @@ public class Job {
         this.progressMessage = "waiting for a worker of pool " + pool;
     }
 
-    Job withMetadata(Map<String, String> labels, String secret) {
-        if (labels != null) {
-            metadata.putAll(labels);
-        }
+    Job withNotifySecret(String secret) {
         notifySecret = secret;
         return this;
     }
@@ -135,6 +120,10 @@ public class Job {
 
     String getRequestHash() {
         return requestHash;
+    }
+
+    String getIdempotencyKey() {
+        return idempotencyKey;
     }
 
     public String getProgressStage() {

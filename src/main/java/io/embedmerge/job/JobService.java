@@ -40,6 +40,7 @@ public class JobService {
     private final MethodRegistry methods;
     private final SubmitGate gate;
     private final JobListQuery listQuery;
+    private final NewJobInsert newJobs;
 
     JobService(
             JobRepository jobs,
@@ -56,8 +57,10 @@ public class JobService {
             MethodRegistry methods,
             ObjectProvider<SubmitGate> gate,
             NotifySecrets notifySecrets,
-            JobListQuery listQuery) {
+            JobListQuery listQuery,
+            NewJobInsert newJobs) {
         this.listQuery = listQuery;
+        this.newJobs = newJobs;
         this.notifySecrets = notifySecrets;
         this.routing = routing;
         this.methods = methods;
@@ -111,7 +114,7 @@ public class JobService {
                     jobs.lockSubmitsOf(caller.tenant() == null ? "" : caller.tenant());
                     gate.admit(caller);
                 }
-                Job created = jobs.save(new Job(
+                Job created = new Job(
                                 UUID.randomUUID(),
                                 caller,
                                 request.kind(),
@@ -120,12 +123,12 @@ public class JobService {
                                 hash,
                                 idempotencyKey,
                                 Instant.now(clock).truncatedTo(ChronoUnit.MICROS))
-                        .withMetadata(
-                                request.metadata(), request.notification() == null ? null : notifySecrets.issue()));
-                eventLog.append(
-                        created.getId(),
+                        .withNotifySecret(request.notification() == null ? null : notifySecrets.issue());
+                newJobs.insert(
+                        created,
+                        request.metadata(),
                         "submitted",
-                        Map.of("status", JobStatus.QUEUED, "pool", pool, "by", by(caller)));
+                        json.write(Map.of("status", JobStatus.QUEUED, "pool", pool, "by", by(caller))));
                 dispatcher.dispatch(created.getId(), pool);
                 return created;
             });

@@ -3,10 +3,12 @@ package io.embedmerge.worker;
 import com.github.kagkarlsson.scheduler.SchedulerClient;
 import com.github.kagkarlsson.scheduler.exceptions.TaskInstanceCurrentlyExecutingException;
 import com.github.kagkarlsson.scheduler.exceptions.TaskInstanceNotFoundException;
+import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import com.github.kagkarlsson.scheduler.task.TaskInstanceId;
 import io.embedmerge.job.JobDispatcher;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
@@ -35,7 +37,10 @@ class DbSchedulerDispatcher implements JobDispatcher {
 
     @Override
     public void dispatch(UUID jobId, String pool) {
-        client.scheduleIfNotExists(tasks.of(pool).instance(jobId.toString(), jobId.toString()), Instant.now(clock));
+        // a plain insert: scheduleIfNotExists would first look for an execution a fresh job id cannot have
+        client.scheduleBatch(
+                List.<TaskInstance<?>>of(tasks.of(pool).instance(jobId.toString(), jobId.toString())),
+                Instant.now(clock));
         WorkerPools local = pools.getIfAvailable();
         if (local == null) {
             return;

@@ -17,6 +17,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -154,6 +157,40 @@ class JobApiTest extends IntegrationTest {
         assertThat(other.body().path("detail").asString())
                 .contains(first.body().path("id").asString());
         api.awaitTerminal(first.body().path("id").asString());
+    }
+
+    @Test
+    void concurrentRetriesWithOneIdempotencyKeyMakeOneJob() throws Exception {
+        String body = validBody();
+        String key = UUID.randomUUID().toString();
+        List<ApiClient.Response> responses;
+        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            var start = new CountDownLatch(1);
+            List<Future<ApiClient.Response>> sent = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                sent.add(threads.submit(() -> {
+                    start.await();
+                    return api.post("/v1/jobs", body, key);
+                }));
+            }
+            start.countDown();
+            responses = new ArrayList<>();
+            for (var response : sent) {
+                responses.add(response.get());
+            }
+        }
+        assertThat(responses).extracting(ApiClient.Response::status).containsOnly(202);
+        assertThat(responses)
+                .extracting(r -> r.body().path("id").asString())
+                .containsOnly(responses.getFirst().body().path("id").asString());
+        String id = responses.getFirst().body().path("id").asString();
+        JsonNode events = api.get("/v1/jobs/" + id + "/events").body();
+        long submitted = 0;
+        for (JsonNode event : events) {
+            submitted += event.path("type").asString().equals("submitted") ? 1 : 0;
+        }
+        assertThat(submitted).isEqualTo(1);
+        api.awaitTerminal(id);
     }
 
     @Test
