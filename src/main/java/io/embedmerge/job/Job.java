@@ -7,7 +7,10 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.UUID;
 
 /** A job row. Request and result are stored as JSON text; state changes go through {@link JobService}. */
@@ -73,6 +76,47 @@ public class Job {
         this.progressStage = "queued";
         this.progressFraction = 0.0;
         this.progressMessage = "waiting for a worker of pool " + pool;
+    }
+
+    /** The columns {@link #fromRow} reads: every column this entity maps. */
+    static final String COLUMNS = "id, kind, status, request, request_hash, idempotency_key, progress_stage,"
+            + " progress_fraction, progress_message, created_at, started_at, finished_at, result, error_code,"
+            + " error_message, attempt, cancel_requested, worker, pool, owner, tenant, output_bytes, notify_secret,"
+            + " version";
+
+    /** A detached job read with plain JDBC from a row holding {@link #COLUMNS}. */
+    static Job fromRow(ResultSet row) throws SQLException {
+        Job job = new Job();
+        job.id = row.getObject("id", UUID.class);
+        job.kind = row.getString("kind");
+        job.status = JobStatus.valueOf(row.getString("status"));
+        job.request = row.getString("request");
+        job.requestHash = row.getString("request_hash");
+        job.idempotencyKey = row.getString("idempotency_key");
+        job.progressStage = row.getString("progress_stage");
+        job.progressFraction = row.getObject("progress_fraction", Double.class);
+        job.progressMessage = row.getString("progress_message");
+        job.createdAt = instant(row, "created_at");
+        job.startedAt = instant(row, "started_at");
+        job.finishedAt = instant(row, "finished_at");
+        job.result = row.getString("result");
+        job.errorCode = row.getString("error_code");
+        job.errorMessage = row.getString("error_message");
+        job.attempt = row.getInt("attempt");
+        job.cancelRequested = row.getBoolean("cancel_requested");
+        job.worker = row.getString("worker");
+        job.pool = row.getString("pool");
+        job.owner = row.getString("owner");
+        job.tenant = row.getString("tenant");
+        job.outputBytes = row.getObject("output_bytes", Long.class);
+        job.notifySecret = row.getString("notify_secret");
+        job.version = row.getLong("version");
+        return job;
+    }
+
+    static Instant instant(ResultSet row, String column) throws SQLException {
+        OffsetDateTime at = row.getObject(column, OffsetDateTime.class);
+        return at == null ? null : at.toInstant();
     }
 
     Job withNotifySecret(String secret) {

@@ -2,7 +2,6 @@ package io.embedmerge.job;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.HashMap;
@@ -96,16 +95,11 @@ class JobListQuery {
                         row.getString("progress_stage"),
                         row.getObject("progress_fraction", Double.class),
                         row.getString("progress_message")),
-                instant(row, "created_at"),
-                instant(row, "started_at"),
-                instant(row, "finished_at"),
+                Job.instant(row, "created_at"),
+                Job.instant(row, "started_at"),
+                Job.instant(row, "finished_at"),
                 row.getString("pool"),
                 row.getString("tenant"),
                 row.getString("error_code"));
-    }
-
-    private static Instant instant(ResultSet row, String column) throws SQLException {
-        OffsetDateTime at = row.getObject(column, OffsetDateTime.class);
-        return at == null ? null : at.toInstant();
     }
 }

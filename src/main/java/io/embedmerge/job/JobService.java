@@ -41,6 +41,7 @@ public class JobService {
     private final SubmitGate gate;
     private final JobListQuery listQuery;
     private final NewJobInsert newJobs;
+    private final JobLookup lookup;
 
     JobService(
             JobRepository jobs,
@@ -58,7 +59,9 @@ public class JobService {
             ObjectProvider<SubmitGate> gate,
             NotifySecrets notifySecrets,
             JobListQuery listQuery,
-            NewJobInsert newJobs) {
+            NewJobInsert newJobs,
+            JobLookup lookup) {
+        this.lookup = lookup;
         this.listQuery = listQuery;
         this.newJobs = newJobs;
         this.notifySecrets = notifySecrets;
@@ -166,7 +169,7 @@ public class JobService {
 
     /** Another tenant's job answers as if it did not exist, so ids of other tenants cannot be probed. */
     public Job get(Caller caller, UUID id) {
-        return jobs.findById(id).filter(caller::sees).orElseThrow(() -> new JobNotFoundException(id));
+        return lookup.byId(id).filter(caller::sees).orElseThrow(() -> new JobNotFoundException(id));
     }
 
     /** Queued and running jobs of the tenant, and the bytes its jobs published since the start of the UTC day. */
@@ -228,7 +231,7 @@ public class JobService {
      */
     public List<Job> get(Caller caller, List<UUID> ids) {
         Map<UUID, Job> found = new HashMap<>();
-        jobs.findAllById(ids).forEach(job -> found.put(job.getId(), job));
+        lookup.byIds(ids).forEach(job -> found.put(job.getId(), job));
         List<Job> ordered = new ArrayList<>(ids.size());
         for (UUID id : ids) {
             Job job = found.get(id);
@@ -272,6 +275,8 @@ public class JobService {
                     locked.cancelQueued(Instant.now(clock));
                     dispatcher.withdraw(id, locked.getPool());
                     eventLog.append(id, "cancelled", Map.of("status", JobStatus.CANCELLED, "by", by(caller)));
+                    // listeners read the job with plain JDBC on this transaction's connection: write the change first
+                    jobs.flush();
                     publisher.publishEvent(new JobStateChanged(id, "job.cancelled"));
                 }
                 case RUNNING -> {

@@ -171,6 +171,27 @@ class WebhookDeliveryTest extends IntegrationTest {
     }
 
     @Test
+    void aCancelledQueuedJobIsDeliveredAsCancelled() throws Exception {
+        try (ReceiverSupport perJob = new ReceiverSupport(id -> 204)) {
+            // no worker serves the gpu pool in this context: the job stays queued until cancelled
+            String jobId = api.post(
+                            "/v1/jobs",
+                            mergeBody(", \"pool\": \"gpu\", \"notify\": {\"url\": \"" + perJob.url("/job")
+                                    + "\", \"events\": [\"job.cancelled\"]}"))
+                    .body()
+                    .path("id")
+                    .asString();
+            assertThat(api.post("/v1/jobs/" + jobId + "/cancel", null).status()).isEqualTo(202);
+            await(() -> !forJob(perJob, jobId).isEmpty());
+            JsonNode body = JSON.readTree(forJob(perJob, jobId).getFirst().body());
+            assertThat(body.path("type").asString()).isEqualTo("job.cancelled");
+            assertThat(body.path("data").path("status").asString()).isEqualTo("CANCELLED");
+            assertThat(body.path("data").path("cancelRequested").asBoolean()).isTrue();
+            assertThat(body.path("data").path("finishedAt").isMissingNode()).isFalse();
+        }
+    }
+
+    @Test
     void aDeliveryThatKeepsFailingIsMarkedOnItsEndpoint() throws Exception {
         try (ReceiverSupport dead = new ReceiverSupport(id -> 500)) {
             JsonNode endpoint = register(dead.url("/dead"), "[\"job.succeeded\"]");
