@@ -135,7 +135,7 @@ public class JobService {
                 dispatcher.dispatch(created.getId(), pool);
                 return created;
             });
-            log.info("job {} submitted ({})", job.getId(), request.kind());
+            log.debug("job {} submitted ({})", job.getId(), request.kind()); // the audit line logs it at info
             publisher.publishEvent(new JobAudited("submit", caller, job.getId(), "accepted"));
             return new Submission(job, false);
         } catch (QuotaExceededException e) {
