@@ -1,12 +1,16 @@
 package io.embedmerge.job;
 
+import java.util.List;
 import java.util.UUID;
 
 /** Hands jobs to the worker pool; implemented by the worker package. */
 public interface JobDispatcher {
 
-    /** Queues a new job (never queued before) for a worker of {@code pool}; joins the caller's transaction. */
-    void dispatch(UUID jobId, String pool);
+    /** A new job and the pool whose workers run it. */
+    record Queued(UUID jobId, String pool) {}
+
+    /** Queues new jobs (never queued before) for the workers of their pools; joins the caller's transaction. */
+    void dispatch(List<Queued> jobs);
 
     /** Removes a queued job from the queue if no worker has picked it yet. */
     void withdraw(UUID jobId, String pool);

@@ -40,7 +40,7 @@ public class JobService {
     private final MethodRegistry methods;
     private final SubmitGate gate;
     private final JobListQuery listQuery;
-    private final NewJobInsert newJobs;
+    private final SubmitBatcher writer;
     private final JobLookup lookup;
 
     JobService(
@@ -59,11 +59,11 @@ public class JobService {
             ObjectProvider<SubmitGate> gate,
             NotifySecrets notifySecrets,
             JobListQuery listQuery,
-            NewJobInsert newJobs,
+            SubmitBatcher writer,
             JobLookup lookup) {
         this.lookup = lookup;
         this.listQuery = listQuery;
-        this.newJobs = newJobs;
+        this.writer = writer;
         this.notifySecrets = notifySecrets;
         this.routing = routing;
         this.methods = methods;
@@ -111,30 +111,31 @@ public class JobService {
         validator.validate(request, caller.tenant());
         String pool = routing.poolOf(request, methods);
         try {
-            Job job = tx.execute(status -> {
+            Job created = new Job(
+                            UUID.randomUUID(),
+                            caller,
+                            request.kind(),
+                            pool,
+                            body,
+                            hash,
+                            idempotencyKey,
+                            Instant.now(clock).truncatedTo(ChronoUnit.MICROS))
+                    .withNotifySecret(request.notification() == null ? null : notifySecrets.issue());
+            var newJob = new NewJobInsert.NewJob(
+                    created,
+                    request.metadata(),
+                    json.write(Map.of("status", JobStatus.QUEUED, "pool", pool, "by", by(caller))));
+            if (gate.limits(caller)) {
                 // quota check and insert under one per-tenant lock: concurrent submits cannot both pass the check
-                if (gate.limits(caller)) {
-                    jobs.lockSubmitsOf(caller.tenant() == null ? "" : caller.tenant());
+                tx.executeWithoutResult(status -> {
+                    jobs.lockSubmitsOf(caller.tenant());
                     gate.admit(caller);
-                }
-                Job created = new Job(
-                                UUID.randomUUID(),
-                                caller,
-                                request.kind(),
-                                pool,
-                                body,
-                                hash,
-                                idempotencyKey,
-                                Instant.now(clock).truncatedTo(ChronoUnit.MICROS))
-                        .withNotifySecret(request.notification() == null ? null : notifySecrets.issue());
-                newJobs.insert(
-                        created,
-                        request.metadata(),
-                        "submitted",
-                        json.write(Map.of("status", JobStatus.QUEUED, "pool", pool, "by", by(caller))));
-                dispatcher.dispatch(created.getId(), pool);
-                return created;
-            });
+                    writer.writeInTransaction(List.of(newJob));
+                });
+            } else {
+                writer.write(newJob);
+            }
+            Job job = created;
             log.debug("job {} submitted ({})", job.getId(), request.kind()); // the audit line logs it at info
             publisher.publishEvent(new JobAudited("submit", caller, job.getId(), "accepted"));
             return new Submission(job, false);

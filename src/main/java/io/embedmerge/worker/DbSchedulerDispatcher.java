@@ -9,7 +9,9 @@ import io.embedmerge.job.JobDispatcher;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -36,24 +38,28 @@ class DbSchedulerDispatcher implements JobDispatcher {
     }
 
     @Override
-    public void dispatch(UUID jobId, String pool) {
+    public void dispatch(List<Queued> jobs) {
         // a plain insert: scheduleIfNotExists would first look for an execution a fresh job id cannot have
         client.scheduleBatch(
-                List.<TaskInstance<?>>of(tasks.of(pool).instance(jobId.toString(), jobId.toString())),
+                jobs.stream()
+                        .<TaskInstance<?>>map(j -> tasks.of(j.pool())
+                                .instance(j.jobId().toString(), j.jobId().toString()))
+                        .toList(),
                 Instant.now(clock));
         WorkerPools local = pools.getIfAvailable();
         if (local == null) {
             return;
         }
+        Set<String> queuedPools = jobs.stream().map(Queued::pool).collect(Collectors.toSet());
         if (TransactionSynchronizationManager.isSynchronizationActive()) {
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override
                 public void afterCommit() {
-                    local.wake(pool);
+                    queuedPools.forEach(local::wake);
                 }
             });
         } else {
-            local.wake(pool);
+            queuedPools.forEach(local::wake);
         }
     }
 
