@@ -1,6 +1,7 @@
 package io.embedmerge.job;
 
 import io.embedmerge.job.NewJobInsert.NewJob;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -34,6 +35,7 @@ class SubmitBatcher implements DisposableBean {
     private final JobDispatcher dispatcher;
     private final TransactionTemplate tx;
     private final List<Thread> writers;
+    private volatile boolean closed;
 
     SubmitBatcher(NewJobInsert inserts, JobDispatcher dispatcher, TransactionTemplate tx) {
         this.inserts = inserts;
@@ -47,7 +49,14 @@ class SubmitBatcher implements DisposableBean {
     /** Returns once the job is stored and queued; throws what writing it threw. */
     void write(NewJob job) {
         Pending pending = new Pending(job, new CompletableFuture<>());
+        if (closed) {
+            throw stopped();
+        }
         waiting.add(pending);
+        if (closed
+                && waiting.remove(pending)) { // closed meanwhile, and not drained by destroy(): nobody would write it
+            throw stopped();
+        }
         try {
             pending.written().join();
         } catch (CompletionException e) {
@@ -98,8 +107,20 @@ class SubmitBatcher implements DisposableBean {
         }
     }
 
+    private static IllegalStateException stopped() {
+        return new IllegalStateException("the service is shutting down: submits are no longer written");
+    }
+
+    /** Lets the writers finish their batch, then fails whatever still waits (the web server has stopped by now). */
     @Override
-    public void destroy() {
-        writers.forEach(Thread::interrupt);
+    public void destroy() throws InterruptedException {
+        closed = true;
+        for (Thread writer : writers) {
+            writer.interrupt();
+            writer.join(Duration.ofSeconds(10));
+        }
+        List<Pending> left = new ArrayList<>();
+        waiting.drainTo(left);
+        left.forEach(p -> p.written().completeExceptionally(stopped()));
     }
 }

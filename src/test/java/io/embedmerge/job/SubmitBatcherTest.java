@@ -1,6 +1,7 @@
 package io.embedmerge.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.embedmerge.job.NewJobInsert.NewJob;
 import io.embedmerge.job.SubmitBatcher.Pending;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** Jobs written together: each submit learns its own outcome, and nothing is half-written. */
 class SubmitBatcherTest extends IntegrationTest {
@@ -105,6 +107,26 @@ class SubmitBatcherTest extends IntegrationTest {
             }
         }
         cancel(jobs);
+    }
+
+    @Autowired
+    NewJobInsert inserts;
+
+    @Autowired
+    JobDispatcher dispatcher;
+
+    @Autowired
+    TransactionTemplate tx;
+
+    @Test
+    void afterShutdownASubmitFailsAtOnceInsteadOfWaitingForever() throws Exception {
+        SubmitBatcher stopped = new SubmitBatcher(inserts, dispatcher, tx);
+        stopped.destroy();
+        NewJob job = newJob(null, null);
+        assertThatThrownBy(() -> stopped.write(job))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("shutting down");
+        assertNothingStored(job);
     }
 
     @Test
