@@ -135,10 +135,9 @@ public class JobService {
             } else {
                 writer.write(newJob);
             }
-            Job job = created;
-            log.debug("job {} submitted ({})", job.getId(), request.kind()); // the audit line logs it at info
-            publisher.publishEvent(new JobAudited("submit", caller, job.getId(), "accepted"));
-            return new Submission(job, false);
+            log.debug("job {} submitted ({})", created.getId(), request.kind()); // the audit line logs it at info
+            publisher.publishEvent(new JobAudited("submit", caller, created.getId(), "accepted"));
+            return new Submission(created, false);
         } catch (QuotaExceededException e) {
             publisher.publishEvent(new SubmitRefused(caller, e.limit(), e.getMessage()));
             throw e;
