@@ -8,6 +8,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -26,6 +27,7 @@ class SubmitBatcher implements DisposableBean {
 
     private static final int WRITERS = 2;
     private static final int MAX_BATCH = 256;
+    private static final long CLOSED_CHECK_MILLIS = 200;
 
     /** A job waiting to be written, and how its submit learns the outcome. */
     record Pending(NewJob job, CompletableFuture<Void> written) {}
@@ -76,14 +78,20 @@ class SubmitBatcher implements DisposableBean {
                 .toList());
     }
 
+    /** Until closed; a writer is never interrupted, so a batch it has begun is always finished. */
     private void writeWhatWaits() {
         List<Pending> batch = new ArrayList<>();
-        while (true) {
+        while (!closed) {
+            Pending first;
             try {
-                batch.add(waiting.take());
+                first = waiting.poll(CLOSED_CHECK_MILLIS, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 return;
             }
+            if (first == null) {
+                continue;
+            }
+            batch.add(first);
             waiting.drainTo(batch, MAX_BATCH - 1);
             writeBatch(batch);
             batch.clear();
@@ -116,8 +124,7 @@ class SubmitBatcher implements DisposableBean {
     public void destroy() throws InterruptedException {
         closed = true;
         for (Thread writer : writers) {
-            writer.interrupt();
-            writer.join(Duration.ofSeconds(10));
+            writer.join(Duration.ofSeconds(30));
         }
         List<Pending> left = new ArrayList<>();
         waiting.drainTo(left);
