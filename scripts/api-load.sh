@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # API under load with wrk (loopback only): GET one job, list 20 jobs, submit. Run against an instance started with
 # merge.worker.enabled=false, so that submitted jobs stay queued and can be checked: every 202 must be one stored
-# job, none lost, none duplicated. Each request is warmed up for WARMUP seconds (default 20: the JIT of a 2-core machine) first.
+# job, none lost, none duplicated. Each request is warmed up for WARMUP seconds first (default 20: the JIT of a
+# 2-core machine needs them).
 #   scripts/api-load.sh http://127.0.0.1:8080 /path/inside/a/local-root [seconds]
 set -euo pipefail
 url=${1:?url}; dir=${2:?folder inside a storage root}; seconds=${3:-15}; warmup=${WARMUP:-20}

@@ -23,8 +23,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A safetensors file (see {@link WeightFile} for how it is read). The header is validated strictly, since checkpoints come from untrusted users:
- * every problem is reported as a {@link CheckpointFormatException} naming the file and tensor.
+ * A safetensors file (see {@link WeightFile} for how it is read). The header is validated strictly, since
+ * checkpoints come from untrusted users: every problem is reported as a {@link CheckpointFormatException} naming
+ * the file and tensor.
  */
 public final class SafetensorsFile extends WeightFile {
 

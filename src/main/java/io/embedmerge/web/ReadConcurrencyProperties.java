@@ -6,8 +6,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * How many short reads (GET and HEAD without {@code wait}, other than event streams and the actuator's) the API
- * serves at once; the
- * rest wait their turn in arrival order.
+ * serves at once; the rest wait their turn in arrival order.
  *
  * @param maxConcurrent reads served at once; 0 (the default) means one per available processor; a negative value
  *     turns the queue off
